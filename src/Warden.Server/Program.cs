@@ -1,3 +1,4 @@
-var app = Microsoft.AspNetCore.Builder.WebApplication.Create(args);
-app.Run();
+Warden.Server.WardenApp.Build(args).Run();
+
+/// <summary>Entry point; public so that tests can host the app with WebApplicationFactory.</summary>
 public partial class Program;

@@ -1,0 +1,119 @@
+using System.CommandLine;
+using System.Text.Json;
+using Spectre.Console;
+using Warden.Contracts.Admin;
+using Warden.Contracts.Registry;
+
+namespace Warden.Cli.Commands;
+
+/// <summary><c>warden models list|show|deploy|promote|rollback</c>.</summary>
+internal static class ModelsCommand
+{
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { WriteIndented = true };
+
+    public static Command Create(CliContext context)
+    {
+        var command = new Command("models", "Inspect and manage the model registry");
+
+        var list = new Command("list", "List models and their versions");
+        list.SetAction(async (parse, ct) =>
+        {
+            var models = await context.Client(parse).ListModelsAsync(ct);
+            var table = new Table().AddColumns("Model", "Version", "Stage", "SHA-256", "Deployed by", "Deployed at");
+            foreach (var model in models)
+            {
+                foreach (var v in model.Versions)
+                {
+                    table.AddRow(Markup.Escape(model.Name), v.Version, StageMarkup(v.Stage), v.Sha256[..12], Markup.Escape(v.DeployedBy), v.DeployedAt.ToString("u", System.Globalization.CultureInfo.InvariantCulture));
+                }
+            }
+
+            context.Console.Write(table);
+            return 0;
+        });
+
+        var modelArg = new Argument<string>("model") { Description = "Model name" };
+        var show = new Command("show", "Show a model's versions, signature and card") { modelArg };
+        show.SetAction(async (parse, ct) =>
+        {
+            var model = await context.Client(parse).GetModelAsync(parse.GetValue(modelArg)!, ct);
+            context.Console.WriteLine(JsonSerializer.Serialize(model, Json));
+            return 0;
+        });
+
+        var deployModel = new Argument<string>("model") { Description = "Model name" };
+        var file = new Option<FileInfo>("--file") { Description = "ONNX file", Required = true };
+        var card = new Option<FileInfo?>("--card") { Description = "Model card JSON" };
+        var version = new Option<string?>("--version") { Description = "Version label (next integer by default)" };
+        var stage = new Option<string?>("--stage") { Description = "Initial stage: staging (default) or production" };
+        var deploy = new Command("deploy", "Deploy a new immutable version") { deployModel, file, card, version, stage };
+        deploy.SetAction(async (parse, ct) =>
+        {
+            var onnx = parse.GetValue(file)!;
+            if (!onnx.Exists)
+            {
+                throw new CliException($"file '{onnx.FullName}' does not exist");
+            }
+
+            var cardFile = parse.GetValue(card);
+            var modelCard = cardFile is null ? new ModelCard() : ReadCard(cardFile);
+            await using var stream = onnx.OpenRead();
+            var info = await context.Client(parse).DeployAsync(parse.GetValue(deployModel)!, stream, modelCard, parse.GetValue(version), parse.GetValue(stage), ct);
+            context.Console.MarkupLine($"deployed [bold]{Markup.Escape(info.Model)}[/] version [bold]{info.Version}[/] ({StageMarkup(info.Stage)}) sha256 {info.Sha256}");
+            return 0;
+        });
+
+        var promoteModel = new Argument<string>("model") { Description = "Model name" };
+        var promoteVersion = new Argument<string>("version") { Description = "Version" };
+        var toStage = new Option<string>("--stage") { Description = "Target stage", DefaultValueFactory = _ => "production" };
+        var reason = new Option<string?>("--reason") { Description = "Reason recorded in the audit chain" };
+        var promote = new Command("promote", "Move a version to a stage (production by default)") { promoteModel, promoteVersion, toStage, reason };
+        promote.SetAction(async (parse, ct) =>
+        {
+            var info = await context.Client(parse).PromoteAsync(parse.GetValue(promoteModel)!, parse.GetValue(promoteVersion)!, parse.GetValue(toStage), parse.GetValue(reason), ct);
+            context.Console.MarkupLine($"{Markup.Escape(info.Model)} version {info.Version} is now {StageMarkup(info.Stage)}");
+            return 0;
+        });
+
+        var rollbackModel = new Argument<string>("model") { Description = "Model name" };
+        var rollbackReason = new Option<string?>("--reason") { Description = "Reason recorded in the audit chain" };
+        var rollback = new Command("rollback", "Return to the previous production version") { rollbackModel, rollbackReason };
+        rollback.SetAction(async (parse, ct) =>
+        {
+            var info = await context.Client(parse).RollbackAsync(parse.GetValue(rollbackModel)!, parse.GetValue(rollbackReason), ct);
+            context.Console.MarkupLine($"{Markup.Escape(info.Model)} rolled back: version {info.Version} is {StageMarkup(info.Stage)}");
+            return 0;
+        });
+
+        command.Subcommands.Add(list);
+        command.Subcommands.Add(show);
+        command.Subcommands.Add(deploy);
+        command.Subcommands.Add(promote);
+        command.Subcommands.Add(rollback);
+        return command;
+    }
+
+    private static ModelCard ReadCard(FileInfo file)
+    {
+        if (!file.Exists)
+        {
+            throw new CliException($"card file '{file.FullName}' does not exist");
+        }
+
+        try
+        {
+            return JsonSerializer.Deserialize<ModelCard>(File.ReadAllText(file.FullName), Json) ?? new ModelCard();
+        }
+        catch (JsonException ex)
+        {
+            throw new CliException($"card file '{file.Name}' is not valid JSON: {ex.Message}");
+        }
+    }
+
+    private static string StageMarkup(string stage) => stage switch
+    {
+        "production" => "[green]production[/]",
+        "staging" => "[yellow]staging[/]",
+        _ => "[grey]" + Markup.Escape(stage) + "[/]",
+    };
+}

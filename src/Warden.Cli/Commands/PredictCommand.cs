@@ -1,0 +1,253 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using Spectre.Console;
+using Warden.Client;
+using Warden.Contracts.V2;
+using Warden.Core.Data;
+
+namespace Warden.Cli.Commands;
+
+/// <summary>
+/// <c>warden predict</c>: one prediction from JSON, or a CSV file streamed to the server in batches with a progress bar,
+/// writing a CSV of the inputs and the model's outputs.
+/// </summary>
+internal static class PredictCommand
+{
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { WriteIndented = true };
+
+    public static Command Create(CliContext context)
+    {
+        var model = new Argument<string>("model") { Description = "Model name" };
+        var version = new Option<string?>("--version") { Description = "Model version (production by default)" };
+        var input = new Option<string?>("--input") { Description = "A V2 request, or an object of feature values; inline JSON or @file" };
+        var csv = new Option<FileInfo?>("--csv") { Description = "CSV file whose columns are named like the model inputs" };
+        var output = new Option<FileInfo?>("--out") { Description = "CSV file for the results (default: <csv>.predictions.csv)" };
+        var batch = new Option<int>("--batch-size") { Description = "Rows per request in CSV mode", DefaultValueFactory = _ => 256 };
+        var purpose = new Option<string?>("--purpose") { Description = "Declared purpose sent with each request" };
+        var sensitive = new Option<string[]>("--sensitive") { Description = "CSV columns sent as sensitive attributes (one request per row)", AllowMultipleArgumentsPerToken = true };
+        var command = new Command("predict", "Run inference on a model") { model, version, input, csv, output, batch, purpose, sensitive };
+        command.SetAction(async (parse, ct) =>
+        {
+            var client = context.Client(parse);
+            var name = parse.GetValue(model)!;
+            if (parse.GetValue(csv) is { } file)
+            {
+                var sensitiveColumns = (parse.GetValue(sensitive) ?? []).SelectMany(s => s.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)).ToArray();
+                var target = parse.GetValue(output) ?? new FileInfo(Path.ChangeExtension(file.FullName, ".predictions.csv"));
+                return await PredictCsvAsync(context, client, name, parse.GetValue(version), file, target, parse.GetValue(batch), parse.GetValue(purpose), sensitiveColumns, ct);
+            }
+
+            var text = parse.GetValue(input) ?? throw new CliException("give --input JSON (or @file) or --csv FILE");
+            var metadata = await client.GetModelMetadataAsync(name, parse.GetValue(version), ct);
+            var request = BuildRequest(ReadJson(text), metadata, parse.GetValue(purpose));
+            var response = await client.InferAsync(name, request, parse.GetValue(version), ct);
+            context.Console.WriteLine(JsonSerializer.Serialize(response, Json));
+            return 0;
+        });
+        return command;
+    }
+
+    private static async Task<int> PredictCsvAsync(
+        CliContext context, WardenClient client, string model, string? version, FileInfo file, FileInfo target, int batchSize, string? purpose, string[] sensitive, CancellationToken ct)
+    {
+        if (!file.Exists)
+        {
+            throw new CliException($"CSV file '{file.FullName}' does not exist");
+        }
+
+        if (batchSize is < 1 or > 100_000)
+        {
+            throw new CliException("--batch-size must be between 1 and 100000");
+        }
+
+        var metadata = await client.GetModelMetadataAsync(model, version, ct);
+        var table = CsvTable.Read(file.FullName);
+        var missing = metadata.Inputs.Where(i => !table.HasColumn(i.Name)).Select(i => i.Name).ToList();
+        if (missing.Count > 0)
+        {
+            throw new CliException($"the CSV lacks columns for model inputs: {string.Join(", ", missing)}");
+        }
+
+        foreach (var column in sensitive)
+        {
+            if (!table.HasColumn(column))
+            {
+                throw new CliException($"sensitive column '{column}' is not in the CSV");
+            }
+        }
+
+        // Sensitive attributes are request-level parameters, so rows that carry them go one per request.
+        var step = sensitive.Length > 0 ? 1 : batchSize;
+        var rows = table.RowCount;
+        var results = new List<string>[rows];
+        var outputNames = new List<string>();
+        await context.Console.Progress().StartAsync(async progress =>
+        {
+            var task = progress.AddTask($"predicting {rows} rows", maxValue: rows);
+            for (var start = 0; start < rows; start += step)
+            {
+                var count = Math.Min(step, rows - start);
+                var request = new InferenceRequest { Inputs = metadata.Inputs.Select(i => ColumnInput(i, table.Column(i.Name), start, count)).ToList() };
+                var parameters = new Dictionary<string, object>();
+                if (purpose is not null)
+                {
+                    parameters["purpose"] = purpose;
+                }
+
+                foreach (var column in sensitive)
+                {
+                    parameters["sensitive." + column] = table.Column(column)[start];
+                }
+
+                request.Parameters = parameters.Count > 0 ? parameters : null;
+                var response = await client.InferAsync(model, request, version, ct);
+                if (outputNames.Count == 0)
+                {
+                    outputNames.AddRange(response.Outputs.Select(o => o.Name));
+                }
+
+                for (var r = 0; r < count; r++)
+                {
+                    results[start + r] = response.Outputs.Select(o => RowValue(o, r, count)).ToList();
+                }
+
+                task.Increment(count);
+            }
+        });
+
+        await using (var writer = new StreamWriter(target.FullName, false, new UTF8Encoding(false)))
+        {
+            await writer.WriteLineAsync(string.Join(",", table.ColumnNames.Concat(outputNames).Select(Quote)));
+            for (var r = 0; r < rows; r++)
+            {
+                await writer.WriteLineAsync(string.Join(",", table.ColumnNames.Select(c => Quote(table.Column(c)[r])).Concat(results[r].Select(Quote))));
+            }
+        }
+
+        context.Console.MarkupLine($"wrote {rows} predictions to [bold]{Markup.Escape(target.FullName)}[/]");
+        return 0;
+    }
+
+    private static InferenceInput ColumnInput(TensorMetadata input, string[] column, int start, int count)
+    {
+        var shape = input.Shape.Length switch
+        {
+            1 => new long[] { count },
+            2 when input.Shape[1] is 1 or -1 => [count, 1],
+            _ => throw new CliException($"input '{input.Name}' has shape [{string.Join(",", input.Shape)}]; CSV mode needs one value per row ([-1] or [-1,1])"),
+        };
+        var values = new object[count];
+        for (var i = 0; i < count; i++)
+        {
+            values[i] = ParseCell(input, column[start + i], start + i + 2);
+        }
+
+        return new InferenceInput { Name = input.Name, Datatype = input.Datatype, Shape = shape, Data = values };
+    }
+
+    private static object ParseCell(TensorMetadata input, string cell, int line)
+    {
+        var text = cell.Trim();
+        switch (input.Datatype)
+        {
+            case "BYTES":
+                return cell;
+            case "BOOL":
+                return text.ToUpperInvariant() switch
+                {
+                    "TRUE" or "YES" or "1" => true,
+                    "FALSE" or "NO" or "0" => false,
+                    _ => throw new CliException($"line {line}, column '{input.Name}': '{cell}' is not a boolean"),
+                };
+            default:
+                // yes/no columns (as in the HMDA data) feed numeric inputs as 1/0.
+                if (text.Equals("yes", StringComparison.OrdinalIgnoreCase))
+                {
+                    return 1;
+                }
+
+                if (text.Equals("no", StringComparison.OrdinalIgnoreCase))
+                {
+                    return 0;
+                }
+
+                if (input.Datatype.StartsWith("FP", StringComparison.Ordinal))
+                {
+                    if (double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var number))
+                    {
+                        return number;
+                    }
+                }
+                else if (long.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var integer))
+                {
+                    return integer;
+                }
+
+                throw new CliException($"line {line}, column '{input.Name}': '{cell}' is not a number");
+        }
+    }
+
+    private static string RowValue(InferenceOutput output, int row, int rows)
+    {
+        var total = output.Data.GetArrayLength();
+        var perRow = rows == 0 ? 0 : total / rows;
+        var values = Enumerable.Range(row * perRow, perRow).Select(i => output.Data[i]).Select(v => v.ValueKind == JsonValueKind.String ? v.GetString()! : v.GetRawText());
+        return string.Join(";", values);
+    }
+
+    private static InferenceRequest BuildRequest(JsonElement json, ModelMetadata metadata, string? purpose)
+    {
+        InferenceRequest request;
+        if (json.ValueKind == JsonValueKind.Object && json.TryGetProperty("inputs", out _))
+        {
+            request = json.Deserialize<InferenceRequest>() ?? throw new CliException("the request JSON is empty");
+        }
+        else if (json.ValueKind == JsonValueKind.Object)
+        {
+            request = new InferenceRequest
+            {
+                Inputs = metadata.Inputs.Select(i =>
+                {
+                    if (!json.TryGetProperty(i.Name, out var value))
+                    {
+                        throw new CliException($"missing feature '{i.Name}'; the model expects: {string.Join(", ", metadata.Inputs.Select(x => x.Name))}");
+                    }
+
+                    var text = value.ValueKind == JsonValueKind.String ? value.GetString()! : value.GetRawText();
+                    return ColumnInput(i, [text], 0, 1);
+                }).ToList(),
+            };
+        }
+        else
+        {
+            throw new CliException("--input must be a JSON object");
+        }
+
+        if (purpose is not null)
+        {
+            request.Parameters ??= [];
+            request.Parameters["purpose"] = purpose;
+        }
+
+        return request;
+    }
+
+    private static JsonElement ReadJson(string text)
+    {
+        var content = text.StartsWith('@') ? File.ReadAllText(text[1..]) : text;
+        try
+        {
+            using var document = JsonDocument.Parse(content);
+            return document.RootElement.Clone();
+        }
+        catch (JsonException ex)
+        {
+            throw new CliException("--input is not valid JSON: " + ex.Message);
+        }
+    }
+
+    private static string Quote(string value) =>
+        value.IndexOfAny([',', '"', '\n', '\r']) >= 0 ? "\"" + value.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"" : value;
+}

@@ -1,0 +1,24 @@
+using System.CommandLine;
+
+namespace Warden.Cli;
+
+/// <summary>Options shared by the commands that talk to a server.</summary>
+internal static class CommonOptions
+{
+    public static readonly Option<string> Url = new("--url")
+    {
+        Description = "Server URL (default: $WARDEN_URL or http://127.0.0.1:8080)",
+        Recursive = true,
+        DefaultValueFactory = _ => Environment.GetEnvironmentVariable("WARDEN_URL") ?? "http://127.0.0.1:8080",
+    };
+
+    public static readonly Option<string?> Key = new("--key")
+    {
+        Description = "API key (default: $WARDEN_API_KEY)",
+        Recursive = true,
+        DefaultValueFactory = _ => Environment.GetEnvironmentVariable("WARDEN_API_KEY"),
+    };
+
+    public static Warden.Client.WardenClient Client(this CliContext context, ParseResult parse) =>
+        context.CreateClient(parse.GetValue(Url)!, parse.GetValue(Key));
+}

@@ -1,0 +1,99 @@
+using System.Collections.Concurrent;
+using Warden.Core.Audit;
+using Warden.Core.Storage;
+
+namespace Warden.Core.Access;
+
+/// <summary>
+/// Creates, lists, revokes and authenticates API keys. Lookups are cached for a few seconds so authentication costs a hash
+/// and a dictionary read; revocation through this service drops the cache entry at once, and expiry is checked against
+/// the clock on every request.
+/// </summary>
+public sealed class ApiKeyService(IKeyStore store, AuditLog audit, TimeProvider time)
+{
+    private static readonly TimeSpan CacheLifetime = TimeSpan.FromSeconds(5);
+    private const int MaxCachedEntries = 100_000;
+    private readonly ConcurrentDictionary<string, CachedKey> _cache = new(StringComparer.Ordinal);
+
+    /// <summary>Creates a key and returns it with its secret (shown once).</summary>
+    public async Task<(ApiKeyRecord Record, string Secret)> CreateAsync(
+        string actor, string name, string role, IReadOnlyList<string> models, DateTimeOffset? expiresAt, CancellationToken cancellationToken = default)
+    {
+        if (!WardenRoles.IsValid(role))
+        {
+            throw new ArgumentException($"unknown role '{role}'; roles are {string.Join(", ", WardenRoles.All)}", nameof(role));
+        }
+
+        if (string.IsNullOrWhiteSpace(name))
+        {
+            throw new ArgumentException("a key needs a name", nameof(name));
+        }
+
+        var secret = ApiKeySecrets.NewSecret();
+        var record = await AddAsync(actor, name, role, models, expiresAt, secret, cancellationToken).ConfigureAwait(false);
+        return (record, secret);
+    }
+
+    /// <summary>Registers a caller-chosen secret (the bootstrap admin key from configuration). Idempotent.</summary>
+    public async Task<ApiKeyRecord> EnsureAsync(string name, string role, string secret, CancellationToken cancellationToken = default)
+    {
+        var existing = await store.FindByHashAsync(ApiKeySecrets.Hash(secret), cancellationToken).ConfigureAwait(false);
+        return existing ?? await AddAsync("system", name, role, [], null, secret, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>All keys.</summary>
+    public Task<IReadOnlyList<ApiKeyRecord>> ListAsync(CancellationToken cancellationToken = default) => store.ListAsync(cancellationToken);
+
+    /// <summary>Revokes a key; false when unknown. Takes effect on the key's next request.</summary>
+    public async Task<bool> RevokeAsync(string actor, string id, CancellationToken cancellationToken = default)
+    {
+        var key = await store.FindByIdAsync(id, cancellationToken).ConfigureAwait(false);
+        if (key is null)
+        {
+            return false;
+        }
+
+        await store.RevokeAsync(id, time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
+        _cache.TryRemove(key.SecretHash, out _);
+        await audit.AppendAsync(actor, "key.revoke", id, new { key.Name, key.Role }, cancellationToken).ConfigureAwait(false);
+        return true;
+    }
+
+    /// <summary>The active key for <paramref name="secret"/>, or null when unknown, revoked or expired.</summary>
+    public async ValueTask<ApiKeyRecord?> AuthenticateAsync(string secret, CancellationToken cancellationToken = default)
+    {
+        if (secret.Length is < 8 or > 256)
+        {
+            return null;
+        }
+
+        var hash = ApiKeySecrets.Hash(secret);
+        var now = time.GetUtcNow();
+        if (!_cache.TryGetValue(hash, out var cached) || now - cached.LoadedAt > CacheLifetime)
+        {
+            var record = await store.FindByHashAsync(hash, cancellationToken).ConfigureAwait(false);
+            if (_cache.Count >= MaxCachedEntries)
+            {
+                // Unknown secrets are cached too (so guessing cannot hammer the store); bound the cache instead of letting it grow.
+                _cache.Clear();
+            }
+
+            cached = new CachedKey(record, now);
+            _cache[hash] = cached;
+        }
+
+        return cached.Record is not null && cached.Record.IsActive(now) ? cached.Record : null;
+    }
+
+    private async Task<ApiKeyRecord> AddAsync(
+        string actor, string name, string role, IReadOnlyList<string> models, DateTimeOffset? expiresAt, string secret, CancellationToken cancellationToken)
+    {
+        var record = new ApiKeyRecord(ApiKeySecrets.NewId(), name.Trim(), role, models.ToArray(), ApiKeySecrets.Hash(secret), time.GetUtcNow(), expiresAt, null);
+        await store.AddAsync(record, cancellationToken).ConfigureAwait(false);
+        _cache.TryRemove(record.SecretHash, out _);
+        await audit.AppendAsync(actor, "key.create", record.Id, new { record.Name, record.Role, record.Models, record.ExpiresAt }, cancellationToken).ConfigureAwait(false);
+        return record;
+    }
+
+    private sealed record CachedKey(ApiKeyRecord? Record, DateTimeOffset LoadedAt);
+}

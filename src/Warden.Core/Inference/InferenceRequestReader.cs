@@ -1,0 +1,258 @@
+using System.Text.Json;
+
+namespace Warden.Core.Inference;
+
+/// <summary>
+/// Reads the JSON body of a V2 inference request into a <see cref="RawInferenceRequest"/>, rejecting anything that is not
+/// the protocol's shape with a message that says what is wrong.
+/// </summary>
+public static class InferenceRequestReader
+{
+    private static readonly JsonDocumentOptions DocumentOptions = new() { MaxDepth = 64, AllowTrailingCommas = false };
+
+    /// <summary>Parses <paramref name="body"/>; throws <see cref="WardenException"/> (400) on malformed input.</summary>
+    public static RawInferenceRequest Read(ReadOnlyMemory<byte> body)
+    {
+        if (body.IsEmpty)
+        {
+            throw WardenException.BadRequest("request body is empty; expected a JSON object with \"inputs\"");
+        }
+
+        JsonDocument document;
+        try
+        {
+            document = JsonDocument.Parse(body, DocumentOptions);
+        }
+        catch (JsonException ex)
+        {
+            throw WardenException.BadRequest($"malformed JSON: {Trim(ex.Message)}");
+        }
+
+        try
+        {
+            return Read(document);
+        }
+        catch
+        {
+            document.Dispose();
+            throw;
+        }
+    }
+
+    private static RawInferenceRequest Read(JsonDocument document)
+    {
+        var root = document.RootElement;
+        if (root.ValueKind != JsonValueKind.Object)
+        {
+            throw WardenException.BadRequest($"request body must be a JSON object, not {Describe(root.ValueKind)}");
+        }
+
+        string? id = null;
+        Dictionary<string, JsonElement>? parameters = null;
+        List<RawInput>? inputs = null;
+        List<string>? outputs = null;
+        foreach (var property in root.EnumerateObject())
+        {
+            switch (property.Name)
+            {
+                case "id":
+                    id = property.Value.ValueKind == JsonValueKind.String
+                        ? property.Value.GetString()
+                        : throw WardenException.BadRequest("\"id\" must be a string");
+                    break;
+                case "parameters":
+                    parameters = ReadParameters(property.Value, "parameters");
+                    break;
+                case "inputs":
+                    inputs = ReadInputs(property.Value);
+                    break;
+                case "outputs":
+                    outputs = ReadOutputs(property.Value);
+                    break;
+                default:
+                    // The protocol allows extensions; unknown top-level fields are ignored as KServe does.
+                    break;
+            }
+        }
+
+        if (inputs is null)
+        {
+            throw WardenException.BadRequest("request has no \"inputs\" array");
+        }
+
+        if (inputs.Count == 0)
+        {
+            throw WardenException.BadRequest("\"inputs\" is empty; the model needs at least one input");
+        }
+
+        return new RawInferenceRequest(document, id, parameters, inputs, outputs);
+    }
+
+    private static List<RawInput> ReadInputs(JsonElement element)
+    {
+        if (element.ValueKind != JsonValueKind.Array)
+        {
+            throw WardenException.BadRequest($"\"inputs\" must be an array, not {Describe(element.ValueKind)}");
+        }
+
+        var inputs = new List<RawInput>(element.GetArrayLength());
+        var index = 0;
+        foreach (var item in element.EnumerateArray())
+        {
+            inputs.Add(ReadInput(item, index++));
+        }
+
+        return inputs;
+    }
+
+    private static RawInput ReadInput(JsonElement item, int index)
+    {
+        if (item.ValueKind != JsonValueKind.Object)
+        {
+            throw WardenException.BadRequest($"inputs[{index}] must be an object, not {Describe(item.ValueKind)}");
+        }
+
+        string? name = null;
+        string? datatype = null;
+        long[]? shape = null;
+        JsonElement? data = null;
+        Dictionary<string, JsonElement>? parameters = null;
+        foreach (var property in item.EnumerateObject())
+        {
+            switch (property.Name)
+            {
+                case "name":
+                    name = property.Value.ValueKind == JsonValueKind.String
+                        ? property.Value.GetString()
+                        : throw WardenException.BadRequest($"inputs[{index}].name must be a string");
+                    break;
+                case "datatype":
+                    datatype = property.Value.ValueKind == JsonValueKind.String
+                        ? property.Value.GetString()
+                        : throw WardenException.BadRequest($"inputs[{index}].datatype must be a string");
+                    break;
+                case "shape":
+                    shape = ReadShape(property.Value, index);
+                    break;
+                case "data":
+                    data = property.Value;
+                    break;
+                case "parameters":
+                    parameters = ReadParameters(property.Value, $"inputs[{index}].parameters");
+                    break;
+                default:
+                    break;
+            }
+        }
+
+        var label = name is null ? $"inputs[{index}]" : $"input '{name}'";
+        if (string.IsNullOrEmpty(name))
+        {
+            throw WardenException.BadRequest($"inputs[{index}] has no \"name\"");
+        }
+
+        if (datatype is null)
+        {
+            throw WardenException.BadRequest($"{label} has no \"datatype\"");
+        }
+
+        if (shape is null)
+        {
+            throw WardenException.BadRequest($"{label} has no \"shape\"");
+        }
+
+        if (data is null)
+        {
+            throw WardenException.BadRequest(
+                parameters?.ContainsKey("binary_data_size") == true
+                    ? $"{label} uses the binary data extension, which this server does not support; send \"data\" as JSON"
+                    : $"{label} has no \"data\"");
+        }
+
+        return new RawInput(name, shape, datatype, data.Value, parameters);
+    }
+
+    private static long[] ReadShape(JsonElement element, int index)
+    {
+        if (element.ValueKind != JsonValueKind.Array)
+        {
+            throw WardenException.BadRequest($"inputs[{index}].shape must be an array of non-negative integers");
+        }
+
+        var shape = new long[element.GetArrayLength()];
+        var i = 0;
+        foreach (var dim in element.EnumerateArray())
+        {
+            if (dim.ValueKind != JsonValueKind.Number || !dim.TryGetInt64(out var value) || value < 0)
+            {
+                throw WardenException.BadRequest($"inputs[{index}].shape[{i}] must be a non-negative integer, got {Preview(dim)}");
+            }
+
+            shape[i++] = value;
+        }
+
+        return shape;
+    }
+
+    private static List<string> ReadOutputs(JsonElement element)
+    {
+        if (element.ValueKind != JsonValueKind.Array)
+        {
+            throw WardenException.BadRequest("\"outputs\" must be an array of {\"name\": …} objects");
+        }
+
+        var names = new List<string>();
+        var i = 0;
+        foreach (var item in element.EnumerateArray())
+        {
+            if (item.ValueKind != JsonValueKind.Object || !item.TryGetProperty("name", out var name) || name.ValueKind != JsonValueKind.String)
+            {
+                throw WardenException.BadRequest($"outputs[{i}] must be an object with a string \"name\"");
+            }
+
+            names.Add(name.GetString()!);
+            i++;
+        }
+
+        return names;
+    }
+
+    private static Dictionary<string, JsonElement> ReadParameters(JsonElement element, string where)
+    {
+        if (element.ValueKind != JsonValueKind.Object)
+        {
+            throw WardenException.BadRequest($"\"{where}\" must be an object");
+        }
+
+        var result = new Dictionary<string, JsonElement>(StringComparer.Ordinal);
+        foreach (var property in element.EnumerateObject())
+        {
+            result[property.Name] = property.Value;
+        }
+
+        return result;
+    }
+
+    internal static string Describe(JsonValueKind kind) => kind switch
+    {
+        JsonValueKind.Object => "an object",
+        JsonValueKind.Array => "an array",
+        JsonValueKind.String => "a string",
+        JsonValueKind.Number => "a number",
+        JsonValueKind.True or JsonValueKind.False => "a boolean",
+        JsonValueKind.Null => "null",
+        _ => "nothing",
+    };
+
+    internal static string Preview(JsonElement element)
+    {
+        var text = element.GetRawText();
+        return text.Length <= 40 ? text : text[..40] + "…";
+    }
+
+    private static string Trim(string message)
+    {
+        // System.Text.Json messages end with a path/line suffix that is useful; keep it but bound the length.
+        return message.Length <= 300 ? message : message[..300];
+    }
+}

@@ -1,0 +1,6 @@
+using Warden.Core.Tensors;
+
+namespace Warden.Core.Inference;
+
+/// <summary>What an inference produced.</summary>
+public sealed record InferenceResult(string Model, string Version, string Id, NamedTensor[] Outputs, double LatencyMs);

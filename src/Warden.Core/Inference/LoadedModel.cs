@@ -1,0 +1,226 @@
+using Microsoft.ML.OnnxRuntime;
+using Microsoft.ML.OnnxRuntime.Tensors;
+using Warden.Core.Tensors;
+
+namespace Warden.Core.Inference;
+
+/// <summary>
+/// One model version loaded into ONNX Runtime. The session is created once and shared by all requests; it is disposed only
+/// after it has been retired <em>and</em> the last in-flight request has released it, so unloading never breaks a request.
+/// </summary>
+public sealed class LoadedModel
+{
+    private readonly InferenceSession _session;
+    private readonly string[] _outputNames;
+    private int _references = 1;
+    private int _retired;
+
+    private LoadedModel(string model, string version, InferenceSession session, ModelSignature signature)
+    {
+        Model = model;
+        Version = version;
+        _session = session;
+        Signature = signature;
+        _outputNames = signature.Outputs.Select(o => o.Name).ToArray();
+    }
+
+    /// <summary>Model name.</summary>
+    public string Model { get; }
+
+    /// <summary>Version label.</summary>
+    public string Version { get; }
+
+    /// <summary>Inputs and outputs of the graph (tensor-typed ones only).</summary>
+    public ModelSignature Signature { get; }
+
+    /// <summary>True once the session has been disposed.</summary>
+    public bool IsDisposed => Volatile.Read(ref _references) == 0;
+
+    /// <summary>Creates a session for <paramref name="onnx"/> and reads its signature.</summary>
+    public static LoadedModel Load(string model, string version, byte[] onnx, OnnxOptions options)
+    {
+        using var sessionOptions = new SessionOptions
+        {
+            LogSeverityLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR,
+            IntraOpNumThreads = options.IntraOpThreads,
+            InterOpNumThreads = options.InterOpThreads,
+            GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL,
+        };
+        var session = new InferenceSession(onnx, sessionOptions);
+        try
+        {
+            return new LoadedModel(model, version, session, ReadSignature(session));
+        }
+        catch
+        {
+            session.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Reads the tensor inputs and outputs of a session; non-tensor outputs (maps, sequences) are not served.</summary>
+    public static ModelSignature ReadSignature(InferenceSession session)
+    {
+        var inputs = new List<TensorSpec>();
+        foreach (var name in session.InputNames)
+        {
+            var meta = session.InputMetadata[name];
+            var datatype = meta.IsTensor ? TensorDatatypes.FromOnnx(meta.ElementDataType) : null;
+            if (datatype is null)
+            {
+                throw new InvalidDataException($"input '{name}' has a type the inference protocol cannot carry ({meta.OnnxValueType}/{meta.ElementDataType})");
+            }
+
+            inputs.Add(new TensorSpec(name, datatype.Value, meta.Dimensions.Select(d => (long)d).ToArray()));
+        }
+
+        var outputs = new List<TensorSpec>();
+        foreach (var name in session.OutputNames)
+        {
+            var meta = session.OutputMetadata[name];
+            var datatype = meta.IsTensor ? TensorDatatypes.FromOnnx(meta.ElementDataType) : null;
+            if (datatype is not null)
+            {
+                outputs.Add(new TensorSpec(name, datatype.Value, meta.Dimensions.Select(d => (long)d).ToArray()));
+            }
+        }
+
+        if (outputs.Count == 0)
+        {
+            throw new InvalidDataException("the model has no tensor outputs");
+        }
+
+        return new ModelSignature(inputs, outputs);
+    }
+
+    /// <summary>Takes a reference for one request; false when the model is being unloaded.</summary>
+    public bool TryAcquire()
+    {
+        while (true)
+        {
+            var current = Volatile.Read(ref _references);
+            if (current == 0 || Volatile.Read(ref _retired) == 1)
+            {
+                return false;
+            }
+
+            if (Interlocked.CompareExchange(ref _references, current + 1, current) == current)
+            {
+                return true;
+            }
+        }
+    }
+
+    /// <summary>Returns a reference taken with <see cref="TryAcquire"/>.</summary>
+    public void Release()
+    {
+        if (Interlocked.Decrement(ref _references) == 0)
+        {
+            _session.Dispose();
+        }
+    }
+
+    /// <summary>Marks the model unloaded; the session is disposed when the last request releases it.</summary>
+    public void Retire()
+    {
+        if (Interlocked.Exchange(ref _retired, 1) == 0)
+        {
+            Release();
+        }
+    }
+
+    /// <summary>Runs the graph. Inputs must already be bound to the signature (see <see cref="InputBinder"/>).</summary>
+    public NamedTensor[] Run(NamedTensor[] inputs, IReadOnlyList<string>? requestedOutputs)
+    {
+        var outputNames = requestedOutputs is null ? _outputNames : requestedOutputs.ToArray();
+        var names = new string[inputs.Length];
+        var values = new OrtValue[inputs.Length];
+        try
+        {
+            for (var i = 0; i < inputs.Length; i++)
+            {
+                names[i] = inputs[i].Name;
+                values[i] = ToOrtValue(inputs[i]);
+            }
+
+            using var runOptions = new RunOptions();
+            using var results = _session.Run(runOptions, names, values, outputNames);
+            var outputs = new NamedTensor[outputNames.Length];
+            var index = 0;
+            foreach (var result in results)
+            {
+                outputs[index] = FromOrtValue(outputNames[index], result);
+                index++;
+            }
+
+            return outputs;
+        }
+        catch (OnnxRuntimeException ex)
+        {
+            // Inputs were validated against the signature; what the runtime still refuses (e.g. inconsistent batch sizes
+            // across inputs) is a property of the request, so it is reported to the caller rather than as a server fault.
+            throw WardenException.BadRequest($"the model rejected the inputs: {ex.Message}");
+        }
+        finally
+        {
+            foreach (var value in values)
+            {
+                value?.Dispose();
+            }
+        }
+    }
+
+    private static OrtValue ToOrtValue(NamedTensor tensor) => tensor.Data switch
+    {
+        float[] a => OrtValue.CreateTensorValueFromMemory(a, tensor.Shape),
+        double[] a => OrtValue.CreateTensorValueFromMemory(a, tensor.Shape),
+        long[] a => OrtValue.CreateTensorValueFromMemory(a, tensor.Shape),
+        int[] a => OrtValue.CreateTensorValueFromMemory(a, tensor.Shape),
+        short[] a => OrtValue.CreateTensorValueFromMemory(a, tensor.Shape),
+        sbyte[] a => OrtValue.CreateTensorValueFromMemory(a, tensor.Shape),
+        byte[] a => OrtValue.CreateTensorValueFromMemory(a, tensor.Shape),
+        ushort[] a => OrtValue.CreateTensorValueFromMemory(a, tensor.Shape),
+        uint[] a => OrtValue.CreateTensorValueFromMemory(a, tensor.Shape),
+        ulong[] a => OrtValue.CreateTensorValueFromMemory(a, tensor.Shape),
+        bool[] a => OrtValue.CreateTensorValueFromMemory(a, tensor.Shape),
+        Half[] a => OrtValue.CreateTensorValueFromMemory(a.Select(h => new Float16(BitConverter.HalfToUInt16Bits(h))).ToArray(), tensor.Shape),
+        string[] a => CreateStringTensor(a, tensor.Shape),
+        _ => throw new InvalidOperationException($"unsupported tensor storage {tensor.Data.GetType().Name}"),
+    };
+
+    private static OrtValue CreateStringTensor(string[] data, long[] shape)
+    {
+        var value = OrtValue.CreateTensorWithEmptyStrings(OrtAllocator.DefaultInstance, shape);
+        for (var i = 0; i < data.Length; i++)
+        {
+            value.StringTensorSetElementAt(data[i].AsSpan(), i);
+        }
+
+        return value;
+    }
+
+    private static NamedTensor FromOrtValue(string name, OrtValue value)
+    {
+        var info = value.GetTensorTypeAndShape();
+        var datatype = TensorDatatypes.FromOnnx(info.ElementDataType)
+            ?? throw new InvalidOperationException($"output '{name}' has element type {info.ElementDataType}");
+        Array data = info.ElementDataType switch
+        {
+            TensorElementType.Float => value.GetTensorDataAsSpan<float>().ToArray(),
+            TensorElementType.Double => value.GetTensorDataAsSpan<double>().ToArray(),
+            TensorElementType.Int64 => value.GetTensorDataAsSpan<long>().ToArray(),
+            TensorElementType.Int32 => value.GetTensorDataAsSpan<int>().ToArray(),
+            TensorElementType.Int16 => value.GetTensorDataAsSpan<short>().ToArray(),
+            TensorElementType.Int8 => value.GetTensorDataAsSpan<sbyte>().ToArray(),
+            TensorElementType.UInt8 => value.GetTensorDataAsSpan<byte>().ToArray(),
+            TensorElementType.UInt16 => value.GetTensorDataAsSpan<ushort>().ToArray(),
+            TensorElementType.UInt32 => value.GetTensorDataAsSpan<uint>().ToArray(),
+            TensorElementType.UInt64 => value.GetTensorDataAsSpan<ulong>().ToArray(),
+            TensorElementType.Bool => value.GetTensorDataAsSpan<bool>().ToArray(),
+            TensorElementType.Float16 => value.GetTensorDataAsSpan<Float16>().ToArray().Select(f => BitConverter.UInt16BitsToHalf(f.value)).ToArray(),
+            TensorElementType.String => value.GetStringTensorAsArray(),
+            _ => throw new InvalidOperationException($"output '{name}' has element type {info.ElementDataType}"),
+        };
+        return new NamedTensor(name, datatype, info.Shape, data);
+    }
+}

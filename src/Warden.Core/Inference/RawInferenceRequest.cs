@@ -1,0 +1,45 @@
+using System.Text.Json;
+
+namespace Warden.Core.Inference;
+
+/// <summary>
+/// A structurally valid V2 inference request. It owns the parsed JSON document; dispose it when the request is done.
+/// </summary>
+public sealed class RawInferenceRequest : IDisposable
+{
+    private readonly JsonDocument? _document;
+
+    internal RawInferenceRequest(JsonDocument? document, string? id, Dictionary<string, JsonElement>? parameters, List<RawInput> inputs, List<string>? outputs)
+    {
+        _document = document;
+        Id = id;
+        Parameters = parameters;
+        Inputs = inputs;
+        RequestedOutputs = outputs;
+    }
+
+    /// <summary>Request id as sent, or null.</summary>
+    public string? Id { get; }
+
+    /// <summary>Request-level parameters.</summary>
+    public Dictionary<string, JsonElement>? Parameters { get; }
+
+    /// <summary>Inputs in the order sent.</summary>
+    public List<RawInput> Inputs { get; }
+
+    /// <summary>Requested output names; null means all.</summary>
+    public List<string>? RequestedOutputs { get; }
+
+    /// <summary>String value of a request parameter, or null.</summary>
+    public string? GetStringParameter(string name) =>
+        Parameters is not null && Parameters.TryGetValue(name, out var value)
+            ? value.ValueKind switch
+            {
+                JsonValueKind.String => value.GetString(),
+                JsonValueKind.Number or JsonValueKind.True or JsonValueKind.False => value.GetRawText(),
+                _ => null,
+            }
+            : null;
+
+    public void Dispose() => _document?.Dispose();
+}

@@ -1,0 +1,326 @@
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Warden.Contracts.Registry;
+using Warden.Core.Audit;
+using Warden.Core.Inference;
+using Warden.Core.Storage;
+
+namespace Warden.Core.Registry;
+
+/// <summary>
+/// The model registry: immutable, content-addressed versions with stages, and the ONNX Runtime sessions that serve them.
+/// Readers see an immutable snapshot swapped atomically after each change, so deploying or promoting never blocks or
+/// breaks in-flight requests; sessions of versions that leave service are disposed once their last request finishes.
+/// </summary>
+public sealed partial class ModelRegistry : IDisposable
+{
+    private static readonly JsonSerializerOptions CardJson = new(JsonSerializerDefaults.Web);
+    private readonly IModelStore _store;
+    private readonly ModelBlobStore _blobs;
+    private readonly AuditLog _audit;
+    private readonly OnnxOptions _onnx;
+    private readonly TimeProvider _time;
+    private readonly ILogger<ModelRegistry> _logger;
+    private readonly SemaphoreSlim _writeGate = new(1, 1);
+    private volatile IReadOnlyDictionary<string, RegisteredModel> _snapshot = new Dictionary<string, RegisteredModel>();
+
+    public ModelRegistry(IModelStore store, ModelBlobStore blobs, AuditLog audit, IOptions<OnnxOptions> onnx, TimeProvider time, ILogger<ModelRegistry> logger)
+    {
+        _store = store;
+        _blobs = blobs;
+        _audit = audit;
+        _onnx = onnx.Value;
+        _time = time;
+        _logger = logger;
+    }
+
+    /// <summary>True once stored versions have been loaded.</summary>
+    public bool IsReady { get; private set; }
+
+    /// <summary>Current models, by name.</summary>
+    public IReadOnlyDictionary<string, RegisteredModel> Models => _snapshot;
+
+    /// <summary>Reads the store and loads every version that is not archived.</summary>
+    public async Task InitializeAsync(CancellationToken cancellationToken = default)
+    {
+        await _writeGate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await RebuildAsync(cancellationToken).ConfigureAwait(false);
+            IsReady = true;
+        }
+        finally
+        {
+            _writeGate.Release();
+        }
+    }
+
+    /// <summary>
+    /// Takes the version a request should run on: <paramref name="version"/> when given, else the production version.
+    /// Unknown models and versions are 404, as Triton and KServe answer.
+    /// </summary>
+    public ModelLease Acquire(string model, string? version)
+    {
+        for (var attempt = 0; attempt < 3; attempt++)
+        {
+            if (!_snapshot.TryGetValue(model, out var registered))
+            {
+                throw WardenException.NotFound($"model '{model}' is not found");
+            }
+
+            var label = version ?? registered.ProductionVersion
+                ?? throw WardenException.NotFound($"model '{model}' has no production version; name a version explicitly");
+            var record = registered.FindVersion(label) ?? throw WardenException.NotFound($"version '{label}' of model '{model}' is not found");
+            if (!registered.Loaded.TryGetValue(label, out var loaded))
+            {
+                throw new WardenException(400, $"version '{label}' of model '{model}' is {record.Stage} and not loaded; promote it to staging to serve it");
+            }
+
+            if (loaded.TryAcquire())
+            {
+                return new ModelLease(loaded, record);
+            }
+
+            // The version was swapped out between reading the snapshot and acquiring it; read the new snapshot.
+        }
+
+        throw new WardenException(503, $"model '{model}' is being reloaded; retry");
+    }
+
+    /// <summary>Deploys a new immutable version.</summary>
+    /// <param name="model">Model name (lower-case letters, digits, '.', '_' and '-').</param>
+    /// <param name="onnx">The ONNX file.</param>
+    /// <param name="card">The model card.</param>
+    /// <param name="actor">Key id of the deployer.</param>
+    /// <param name="version">Version label; the next integer when null.</param>
+    /// <param name="stage">Initial stage, staging by default.</param>
+    /// <param name="cancellationToken">Cancellation.</param>
+    public async Task<ModelVersionRecord> DeployAsync(
+        string model, byte[] onnx, ModelCard card, string actor, string? version = null, string stage = ModelStages.Staging, CancellationToken cancellationToken = default)
+    {
+        if (!ModelName().IsMatch(model))
+        {
+            throw WardenException.BadRequest($"model name '{model}' is invalid: use 1-63 lower-case letters, digits, '.', '_' or '-', starting with a letter or digit");
+        }
+
+        if (stage is not (ModelStages.Staging or ModelStages.Production))
+        {
+            throw WardenException.BadRequest($"a new version can start in staging or production, not '{stage}'");
+        }
+
+        if (onnx.Length == 0)
+        {
+            throw WardenException.BadRequest("the model file is empty");
+        }
+
+        LoadedModel loaded;
+        try
+        {
+            loaded = LoadedModel.Load(model, version ?? "?", onnx, _onnx);
+        }
+        catch (Exception ex) when (ex is Microsoft.ML.OnnxRuntime.OnnxRuntimeException or InvalidDataException)
+        {
+            throw WardenException.BadRequest($"the file is not a servable ONNX model: {ex.Message}");
+        }
+
+        await _writeGate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var existing = _snapshot.TryGetValue(model, out var registered) ? registered.Versions : [];
+            if (version is not null)
+            {
+                if (!long.TryParse(version, out var number) || number <= 0 || number.ToString(System.Globalization.CultureInfo.InvariantCulture) != version)
+                {
+                    throw WardenException.BadRequest($"version '{version}' is invalid: versions are positive integers");
+                }
+
+                if (existing.Any(v => v.Version == version))
+                {
+                    throw WardenException.Conflict($"version '{version}' of model '{model}' already exists; versions are immutable, deploy a new one");
+                }
+            }
+
+            var label = version ?? ((existing.Count == 0 ? 0 : existing.Max(v => long.Parse(v.Version, System.Globalization.CultureInfo.InvariantCulture))) + 1).ToString(System.Globalization.CultureInfo.InvariantCulture);
+            var sha = await _blobs.PutAsync(onnx, cancellationToken).ConfigureAwait(false);
+            card.Name = string.IsNullOrEmpty(card.Name) ? model : card.Name;
+            var record = new ModelVersionRecord(
+                model, label, sha, onnx.Length, ModelStages.Staging, actor, _time.GetUtcNow(),
+                VersionSignature.From(loaded.Signature).ToJson(), JsonSerializer.Serialize(card, CardJson));
+            await _store.AddVersionAsync(record, cancellationToken).ConfigureAwait(false);
+            await _audit.AppendAsync(actor, "model.deploy", $"{model}:{label}", new { sha256 = sha, size = onnx.Length, stage }, cancellationToken).ConfigureAwait(false);
+            loaded.Retire();
+            if (stage == ModelStages.Production)
+            {
+                await SetProductionAsync(model, label, actor, "deploy", null, cancellationToken).ConfigureAwait(false);
+            }
+            else
+            {
+                await RebuildAsync(cancellationToken).ConfigureAwait(false);
+            }
+
+            LogDeployed(model, label, sha);
+            return _snapshot[model].FindVersion(label)!;
+        }
+        finally
+        {
+            _writeGate.Release();
+        }
+    }
+
+    /// <summary>Moves a version to <paramref name="stage"/>. Promoting to production archives the previous production version.</summary>
+    public async Task<ModelVersionRecord> SetStageAsync(string model, string version, string stage, string actor, string? reason = null, CancellationToken cancellationToken = default)
+    {
+        if (!ModelStages.IsValid(stage))
+        {
+            throw WardenException.BadRequest($"unknown stage '{stage}'; stages are staging, production, archived");
+        }
+
+        await _writeGate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var registered = Find(model);
+            var record = registered.FindVersion(version) ?? throw WardenException.NotFound($"version '{version}' of model '{model}' is not found");
+            if (stage == ModelStages.Production)
+            {
+                if (registered.ProductionVersion == version)
+                {
+                    return record;
+                }
+
+                await SetProductionAsync(model, version, actor, "promote", reason, cancellationToken).ConfigureAwait(false);
+            }
+            else
+            {
+                if (registered.ProductionVersion == version)
+                {
+                    throw WardenException.Conflict($"version '{version}' is in production; promote or roll back to another version first");
+                }
+
+                await _store.SetStagesAsync(model, new Dictionary<string, string> { [version] = stage }, cancellationToken).ConfigureAwait(false);
+                await _audit.AppendAsync(actor, "model.stage", $"{model}:{version}", new { from = record.Stage, to = stage, reason }, cancellationToken).ConfigureAwait(false);
+                await RebuildAsync(cancellationToken).ConfigureAwait(false);
+            }
+
+            return _snapshot[model].FindVersion(version)!;
+        }
+        finally
+        {
+            _writeGate.Release();
+        }
+    }
+
+    /// <summary>Puts the previous production version back in production and archives the current one.</summary>
+    public async Task<ModelVersionRecord> RollbackAsync(string model, string actor, string? reason = null, CancellationToken cancellationToken = default)
+    {
+        await _writeGate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var registered = Find(model);
+            var current = registered.ProductionVersion ?? throw WardenException.Conflict($"model '{model}' has no production version to roll back");
+            var history = await _store.GetProductionHistoryAsync(model, cancellationToken).ConfigureAwait(false);
+            var previous = history.FirstOrDefault(v => v != current && registered.FindVersion(v) is not null)
+                ?? throw WardenException.Conflict($"model '{model}' has no earlier production version to roll back to");
+            await SetProductionAsync(model, previous, actor, "rollback", reason, cancellationToken).ConfigureAwait(false);
+            return _snapshot[model].FindVersion(previous)!;
+        }
+        finally
+        {
+            _writeGate.Release();
+        }
+    }
+
+    /// <summary>The card of a version.</summary>
+    public static ModelCard ReadCard(ModelVersionRecord record) => JsonSerializer.Deserialize<ModelCard>(record.CardJson, CardJson) ?? new ModelCard();
+
+    public void Dispose()
+    {
+        foreach (var model in _snapshot.Values)
+        {
+            foreach (var loaded in model.Loaded.Values)
+            {
+                loaded.Retire();
+            }
+        }
+
+        _snapshot = new Dictionary<string, RegisteredModel>();
+        _writeGate.Dispose();
+    }
+
+    private RegisteredModel Find(string model) =>
+        _snapshot.TryGetValue(model, out var registered) ? registered : throw WardenException.NotFound($"model '{model}' is not found");
+
+    private async Task SetProductionAsync(string model, string version, string actor, string how, string? reason, CancellationToken cancellationToken)
+    {
+        var stages = new Dictionary<string, string>();
+        string? previous = null;
+        if (_snapshot.TryGetValue(model, out var registered) && registered.ProductionVersion is { } current && current != version)
+        {
+            previous = current;
+            stages[current] = ModelStages.Archived;
+        }
+
+        stages[version] = ModelStages.Production;
+        await _store.SetStagesAsync(model, stages, cancellationToken).ConfigureAwait(false);
+        await _audit.AppendAsync(actor, "model." + how, $"{model}:{version}", new { previous, reason }, cancellationToken).ConfigureAwait(false);
+        await RebuildAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    // Called under the write gate: re-reads the store, loads newly servable versions, reuses sessions that stay, publishes
+    // the new snapshot, then retires sessions that left service.
+    private async Task RebuildAsync(CancellationToken cancellationToken)
+    {
+        var records = await _store.ListVersionsAsync(cancellationToken).ConfigureAwait(false);
+        var old = _snapshot;
+        var next = new Dictionary<string, RegisteredModel>(StringComparer.Ordinal);
+        var kept = new HashSet<LoadedModel>();
+        foreach (var group in records.GroupBy(r => r.Model, StringComparer.Ordinal))
+        {
+            var loaded = new Dictionary<string, LoadedModel>(StringComparer.Ordinal);
+            foreach (var record in group.Where(r => r.Stage != ModelStages.Archived))
+            {
+                if (old.TryGetValue(group.Key, out var previous) && previous.Loaded.TryGetValue(record.Version, out var existing) && !existing.IsDisposed)
+                {
+                    loaded[record.Version] = existing;
+                    kept.Add(existing);
+                    continue;
+                }
+
+                try
+                {
+                    var bytes = await _blobs.GetAsync(record.Sha256, cancellationToken).ConfigureAwait(false);
+                    loaded[record.Version] = LoadedModel.Load(record.Model, record.Version, bytes, _onnx);
+                }
+                catch (Exception ex) when (ex is IOException or InvalidDataException or Microsoft.ML.OnnxRuntime.OnnxRuntimeException)
+                {
+                    LogLoadFailed(ex, record.Model, record.Version);
+                }
+            }
+
+            var production = group.FirstOrDefault(r => r.Stage == ModelStages.Production)?.Version;
+            next[group.Key] = new RegisteredModel(group.Key, group.ToList(), production, loaded);
+        }
+
+        _snapshot = next;
+        foreach (var model in old.Values)
+        {
+            foreach (var loaded in model.Loaded.Values)
+            {
+                if (!kept.Contains(loaded))
+                {
+                    loaded.Retire();
+                }
+            }
+        }
+    }
+
+    [GeneratedRegex("^[a-z0-9][a-z0-9._-]{0,62}$")]
+    private static partial Regex ModelName();
+
+    [LoggerMessage(1, LogLevel.Information, "Deployed {Model} version {Version} ({Sha256})")]
+    private partial void LogDeployed(string model, string version, string sha256);
+
+    [LoggerMessage(2, LogLevel.Error, "Could not load {Model} version {Version}; it will not be served")]
+    private partial void LogLoadFailed(Exception exception, string model, string version);
+}

@@ -1,0 +1,16 @@
+using Warden.Core.Predictions;
+
+namespace Warden.Core.Storage;
+
+/// <summary>Persistence of the prediction log.</summary>
+public interface IPredictionStore
+{
+    /// <summary>Writes a batch in one transaction.</summary>
+    Task WriteBatchAsync(IReadOnlyList<StoredPrediction> batch, CancellationToken cancellationToken = default);
+
+    /// <summary>Reads predictions in log order.</summary>
+    Task<IReadOnlyList<StoredPrediction>> QueryAsync(PredictionQuery query, CancellationToken cancellationToken = default);
+
+    /// <summary>Number of predictions stored for a model (all models when null).</summary>
+    Task<long> CountAsync(string? model = null, CancellationToken cancellationToken = default);
+}

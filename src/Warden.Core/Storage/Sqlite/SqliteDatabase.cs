@@ -1,0 +1,76 @@
+using Microsoft.Data.Sqlite;
+
+namespace Warden.Core.Storage.Sqlite;
+
+/// <summary>The embedded single-node store: one SQLite file in WAL mode, schema created on first open.</summary>
+public sealed class SqliteDatabase
+{
+    private const string Schema = """
+        CREATE TABLE IF NOT EXISTS model_versions (
+            model TEXT NOT NULL, version TEXT NOT NULL, version_num INTEGER NOT NULL,
+            sha256 TEXT NOT NULL, size_bytes INTEGER NOT NULL, stage TEXT NOT NULL,
+            deployed_by TEXT NOT NULL, deployed_at INTEGER NOT NULL,
+            signature TEXT NOT NULL, card TEXT NOT NULL,
+            PRIMARY KEY (model, version));
+        CREATE TABLE IF NOT EXISTS production_history (
+            id INTEGER PRIMARY KEY AUTOINCREMENT, model TEXT NOT NULL, version TEXT NOT NULL);
+        CREATE TABLE IF NOT EXISTS api_keys (
+            id TEXT PRIMARY KEY, name TEXT NOT NULL, role TEXT NOT NULL, models TEXT NOT NULL,
+            secret_hash TEXT NOT NULL UNIQUE, created_at INTEGER NOT NULL, expires_at INTEGER NULL, revoked_at INTEGER NULL);
+        CREATE TABLE IF NOT EXISTS audit_log (
+            seq INTEGER PRIMARY KEY, time INTEGER NOT NULL, actor TEXT NOT NULL, action TEXT NOT NULL,
+            target TEXT NOT NULL, details TEXT NOT NULL, prev_hash TEXT NOT NULL, hash TEXT NOT NULL);
+        CREATE TABLE IF NOT EXISTS predictions (
+            seq INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT NOT NULL, time INTEGER NOT NULL,
+            model TEXT NOT NULL, version TEXT NOT NULL, key_id TEXT NOT NULL, purpose TEXT NULL,
+            inputs TEXT NOT NULL, outputs TEXT NOT NULL, sensitive TEXT NULL, latency_ms REAL NOT NULL);
+        CREATE INDEX IF NOT EXISTS ix_predictions_model_time ON predictions (model, time);
+        CREATE INDEX IF NOT EXISTS ix_predictions_id ON predictions (id);
+        """;
+
+    private readonly string _connectionString;
+
+    /// <summary>Opens (and creates if needed) the database file at <paramref name="path"/>.</summary>
+    public SqliteDatabase(string path)
+    {
+        Path = path;
+        var directory = System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(path));
+        if (!string.IsNullOrEmpty(directory))
+        {
+            Directory.CreateDirectory(directory);
+        }
+
+        _connectionString = new SqliteConnectionStringBuilder
+        {
+            DataSource = path,
+            Mode = SqliteOpenMode.ReadWriteCreate,
+            Cache = SqliteCacheMode.Shared,
+            Pooling = true,
+            DefaultTimeout = 30,
+        }.ToString();
+
+        using var connection = new SqliteConnection(_connectionString);
+        connection.Open();
+        Execute(connection, "PRAGMA journal_mode=WAL;");
+        Execute(connection, Schema);
+    }
+
+    /// <summary>Database file path.</summary>
+    public string Path { get; }
+
+    /// <summary>Opens a pooled connection with the per-connection settings applied.</summary>
+    public async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken = default)
+    {
+        var connection = new SqliteConnection(_connectionString);
+        await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+        Execute(connection, "PRAGMA busy_timeout=30000; PRAGMA synchronous=NORMAL;");
+        return connection;
+    }
+
+    private static void Execute(SqliteConnection connection, string sql)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        command.ExecuteNonQuery();
+    }
+}

@@ -1,0 +1,144 @@
+using System.Text.Json;
+using Microsoft.Extensions.Options;
+using Warden.Contracts.V2;
+using Warden.Core;
+using Warden.Core.Inference;
+using Warden.Core.Registry;
+using Warden.Core.Telemetry;
+using Warden.Server.Auth;
+using Warden.Server.Http;
+
+namespace Warden.Server.Apis;
+
+/// <summary>The Open Inference Protocol (KServe V2) REST endpoints.</summary>
+public static class InferenceApi
+{
+    /// <summary>Server version reported by <c>GET /v2</c>.</summary>
+    public static readonly string ServerVersion = typeof(InferenceApi).Assembly.GetName().Version?.ToString(3) ?? "0.1.0";
+
+    public static IEndpointRouteBuilder MapInferenceApi(this IEndpointRouteBuilder app)
+    {
+        app.MapGet("/v2/health/live", () => Results.Ok(new { live = true })).AllowAnonymous().WithTags("health");
+        app.MapGet("/v2/health/ready", (ModelRegistry registry) =>
+            registry.IsReady ? Results.Ok(new { ready = true }) : Results.Json(new ErrorResponse { Error = "server is starting" }, statusCode: 400))
+            .AllowAnonymous().WithTags("health");
+
+        var v2 = app.MapGroup("/v2").WithTags("inference");
+        v2.MapGet("", () => new ServerMetadata
+        {
+            Name = "warden",
+            Version = ServerVersion,
+            Extensions = ["warden_purpose", "warden_sensitive_attributes", "warden_model_cards"],
+        }).RequireAuthorization(WardenPolicies.Read);
+
+        v2.MapGet("/models/{model}", (string model, HttpContext context, ModelRegistry registry) => Metadata(context, registry, model, null))
+            .RequireAuthorization(WardenPolicies.Read);
+        v2.MapGet("/models/{model}/versions/{version}", (string model, string version, HttpContext context, ModelRegistry registry) => Metadata(context, registry, model, version))
+            .RequireAuthorization(WardenPolicies.Read);
+        v2.MapGet("/models/{model}/ready", (string model, HttpContext context, ModelRegistry registry) => Ready(context, registry, model, null))
+            .RequireAuthorization(WardenPolicies.Read);
+        v2.MapGet("/models/{model}/versions/{version}/ready", (string model, string version, HttpContext context, ModelRegistry registry) => Ready(context, registry, model, version))
+            .RequireAuthorization(WardenPolicies.Read);
+        v2.MapPost("/models/{model}/infer", (string model, HttpContext context) => InferAsync(context, model, null))
+            .RequireAuthorization(WardenPolicies.Infer).Accepts<InferenceRequest>("application/json").Produces<InferenceResponse>();
+        v2.MapPost("/models/{model}/versions/{version}/infer", (string model, string version, HttpContext context) => InferAsync(context, model, version))
+            .RequireAuthorization(WardenPolicies.Infer).Accepts<InferenceRequest>("application/json").Produces<InferenceResponse>();
+        return app;
+    }
+
+    private static async Task InferAsync(HttpContext context, string model, string? version)
+    {
+        var services = context.RequestServices;
+        var options = services.GetRequiredService<IOptions<WardenOptions>>().Value;
+        var metrics = services.GetRequiredService<WardenMetrics>();
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
+        var status = StatusCodes.Status200OK;
+        var served = version ?? "";
+        try
+        {
+            var (buffer, length) = await RequestBody.ReadAsync(context.Request, options.MaxRequestBodyBytes);
+            InferenceResult result;
+            try
+            {
+                using var request = InferenceRequestReader.Read(buffer.AsMemory(0, length));
+                var call = new InferenceCall(model, version, request, context.RequireApiKey(), context.Request.Headers["X-Warden-Purpose"].FirstOrDefault());
+                result = services.GetRequiredService<InferenceService>().Infer(call);
+            }
+            finally
+            {
+                RequestBody.Return(buffer);
+            }
+
+            served = result.Version;
+            context.Response.ContentType = "application/json";
+            await using (var writer = new Utf8JsonWriter(context.Response.BodyWriter))
+            {
+                InferenceResponseWriter.Write(writer, result.Model, result.Version, result.Id, result.Outputs);
+            }
+
+            await context.Response.BodyWriter.FlushAsync(context.RequestAborted);
+        }
+        catch (WardenException ex)
+        {
+            status = ex.StatusCode;
+            throw;
+        }
+        finally
+        {
+            metrics.RecordRequest(model, served, status, System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalSeconds);
+        }
+    }
+
+    private static IResult Metadata(HttpContext context, ModelRegistry registry, string model, string? version)
+    {
+        var registered = Visible(context, registry, model);
+        var record = Pick(registered, version);
+        var signature = VersionSignature.Parse(record.SignatureJson);
+        return Results.Ok(new ModelMetadata
+        {
+            Name = model,
+            Versions = registered.Versions.Where(v => v.Stage != ModelStages.Archived).Select(v => v.Version).ToList(),
+            Platform = "onnxruntime_onnx",
+            Inputs = signature.Inputs,
+            Outputs = signature.Outputs,
+            Parameters = new Dictionary<string, string>
+            {
+                ["version"] = record.Version,
+                ["stage"] = record.Stage,
+                ["sha256"] = record.Sha256,
+            },
+        });
+    }
+
+    private static IResult Ready(HttpContext context, ModelRegistry registry, string model, string? version)
+    {
+        var registered = Visible(context, registry, model);
+        var record = Pick(registered, version);
+        return registered.Loaded.ContainsKey(record.Version)
+            ? Results.Ok(new { name = model, version = record.Version, ready = true })
+            : Results.Json(new ErrorResponse { Error = $"version '{record.Version}' of model '{model}' is {record.Stage} and not loaded" }, statusCode: 400);
+    }
+
+    private static RegisteredModel Visible(HttpContext context, ModelRegistry registry, string model)
+    {
+        var key = context.RequireApiKey();
+        if (!key.CanUseModel(model) || !registry.Models.TryGetValue(model, out var registered))
+        {
+            throw WardenException.NotFound($"model '{model}' is not found");
+        }
+
+        return registered;
+    }
+
+    private static ModelVersionRecord Pick(RegisteredModel registered, string? version)
+    {
+        if (version is not null)
+        {
+            return registered.FindVersion(version) ?? throw WardenException.NotFound($"version '{version}' of model '{registered.Name}' is not found");
+        }
+
+        return (registered.ProductionVersion is { } production ? registered.FindVersion(production) : null)
+            ?? registered.Versions.LastOrDefault(v => v.Stage != ModelStages.Archived)
+            ?? registered.Versions[^1];
+    }
+}

@@ -1,0 +1,44 @@
+using Warden.Contracts.Admin;
+using Warden.Core;
+using Warden.Core.Access;
+using Warden.Server.Auth;
+using Warden.Server.Http;
+
+namespace Warden.Server.Apis;
+
+/// <summary>API key administration (admin role).</summary>
+public static class KeysApi
+{
+    public static IEndpointRouteBuilder MapKeysApi(this IEndpointRouteBuilder app)
+    {
+        var keys = app.MapGroup("/api/keys").WithTags("keys").RequireAuthorization(WardenPolicies.Admin);
+        keys.MapGet("", async (ApiKeyService service, CancellationToken ct) => (await service.ListAsync(ct)).Select(k => k.ToInfo()).ToList());
+        keys.MapPost("", async (HttpContext context, ApiKeyService service, TimeProvider time) =>
+        {
+            var body = await ModelsApi.ReadOptionalJsonAsync<CreateKeyRequest>(context)
+                ?? throw WardenException.BadRequest("send a JSON body: {\"name\": …, \"role\": …, \"models\": […]}");
+            if (!WardenRoles.IsValid(body.Role))
+            {
+                throw WardenException.BadRequest($"unknown role '{body.Role}'; roles are {string.Join(", ", WardenRoles.All)}");
+            }
+
+            if (string.IsNullOrWhiteSpace(body.Name))
+            {
+                throw WardenException.BadRequest("a key needs a non-empty 'name'");
+            }
+
+            if (body.ExpiresAt is { } expires && expires <= time.GetUtcNow())
+            {
+                throw WardenException.BadRequest("'expiresAt' is in the past");
+            }
+
+            var (record, secret) = await service.CreateAsync(context.RequireApiKey().Id, body.Name, body.Role, body.Models ?? [], body.ExpiresAt, context.RequestAborted);
+            return Results.Created($"/api/keys/{record.Id}", new CreatedKey { Info = record.ToInfo(), Secret = secret });
+        }).Accepts<CreateKeyRequest>("application/json").Produces<CreatedKey>(StatusCodes.Status201Created);
+        keys.MapDelete("/{id}", async (string id, HttpContext context, ApiKeyService service) =>
+            await service.RevokeAsync(context.RequireApiKey().Id, id, context.RequestAborted)
+                ? Results.NoContent()
+                : throw WardenException.NotFound($"key '{id}' is not found"));
+        return app;
+    }
+}

@@ -1,0 +1,112 @@
+using System.Text.Json;
+using Warden.Contracts.Admin;
+using Warden.Contracts.Registry;
+using Warden.Core;
+using Warden.Core.Registry;
+using Warden.Server.Auth;
+using Warden.Server.Http;
+
+namespace Warden.Server.Apis;
+
+/// <summary>Registry administration: list, deploy (multipart), promote, roll back.</summary>
+public static class ModelsApi
+{
+    private static readonly JsonSerializerOptions CardJson = new(JsonSerializerDefaults.Web);
+
+    public static IEndpointRouteBuilder MapModelsApi(this IEndpointRouteBuilder app)
+    {
+        var models = app.MapGroup("/api/models").WithTags("models");
+        models.MapGet("", (HttpContext context, ModelRegistry registry) =>
+            registry.Models.Values.Where(m => context.RequireApiKey().CanUseModel(m.Name)).OrderBy(m => m.Name, StringComparer.Ordinal).Select(m => m.ToSummary()).ToList())
+            .RequireAuthorization(WardenPolicies.Read);
+        models.MapGet("/{model}", (string model, HttpContext context, ModelRegistry registry) => Find(context, registry, model).ToSummary())
+            .RequireAuthorization(WardenPolicies.Read);
+        models.MapGet("/{model}/versions/{version}", (string model, string version, HttpContext context, ModelRegistry registry) =>
+            (Find(context, registry, model).FindVersion(version) ?? throw WardenException.NotFound($"version '{version}' of model '{model}' is not found")).ToInfo())
+            .RequireAuthorization(WardenPolicies.Read);
+        models.MapPost("/{model}/versions", DeployAsync)
+            .RequireAuthorization(WardenPolicies.Deploy).DisableAntiforgery()
+            .Accepts<IFormFile>("multipart/form-data").Produces<ModelVersionInfo>(StatusCodes.Status201Created);
+        models.MapPost("/{model}/versions/{version}/promote", async (string model, string version, HttpContext context, ModelRegistry registry) =>
+        {
+            var body = await ReadOptionalJsonAsync<StageChangeRequest>(context) ?? new StageChangeRequest();
+            var record = await registry.SetStageAsync(model, version, body.Stage ?? ModelStages.Production, context.RequireApiKey().Id, body.Reason, context.RequestAborted);
+            return record.ToInfo();
+        }).RequireAuthorization(WardenPolicies.Deploy).Accepts<StageChangeRequest>("application/json");
+        models.MapPost("/{model}/rollback", async (string model, HttpContext context, ModelRegistry registry) =>
+        {
+            var body = await ReadOptionalJsonAsync<StageChangeRequest>(context);
+            var record = await registry.RollbackAsync(model, context.RequireApiKey().Id, body?.Reason, context.RequestAborted);
+            return record.ToInfo();
+        }).RequireAuthorization(WardenPolicies.Deploy);
+        return app;
+    }
+
+    private static async Task<IResult> DeployAsync(string model, HttpContext context, ModelRegistry registry)
+    {
+        if (!context.Request.HasFormContentType)
+        {
+            throw WardenException.BadRequest("deploy with multipart/form-data: a 'model' file part (ONNX) and a 'card' part (JSON)");
+        }
+
+        IFormCollection form;
+        try
+        {
+            form = await context.Request.ReadFormAsync(context.RequestAborted);
+        }
+        catch (InvalidDataException ex)
+        {
+            throw WardenException.BadRequest("malformed multipart body: " + ex.Message);
+        }
+
+        var file = form.Files.GetFile("model") ?? throw WardenException.BadRequest("missing the 'model' file part (the ONNX file)");
+        var onnx = new byte[file.Length];
+        await using (var stream = file.OpenReadStream())
+        {
+            await stream.ReadExactlyAsync(onnx, context.RequestAborted);
+        }
+
+        var cardText = form.Files.GetFile("card") is { } cardFile
+            ? await new StreamReader(cardFile.OpenReadStream()).ReadToEndAsync(context.RequestAborted)
+            : form["card"].FirstOrDefault();
+        ModelCard card;
+        try
+        {
+            card = string.IsNullOrWhiteSpace(cardText) ? new ModelCard { Name = model } : JsonSerializer.Deserialize<ModelCard>(cardText, CardJson) ?? new ModelCard();
+        }
+        catch (JsonException ex)
+        {
+            throw WardenException.BadRequest("the 'card' part is not a valid model card: " + ex.Message);
+        }
+
+        var record = await registry.DeployAsync(
+            model, onnx, card, context.RequireApiKey().Id, NullIfEmpty(form["version"].FirstOrDefault()),
+            NullIfEmpty(form["stage"].FirstOrDefault()) ?? ModelStages.Staging, context.RequestAborted);
+        return Results.Created($"/api/models/{model}/versions/{record.Version}", record.ToInfo());
+    }
+
+    private static RegisteredModel Find(HttpContext context, ModelRegistry registry, string model) =>
+        context.RequireApiKey().CanUseModel(model) && registry.Models.TryGetValue(model, out var registered)
+            ? registered
+            : throw WardenException.NotFound($"model '{model}' is not found");
+
+    private static string? NullIfEmpty(string? value) => string.IsNullOrWhiteSpace(value) ? null : value;
+
+    internal static async Task<T?> ReadOptionalJsonAsync<T>(HttpContext context)
+        where T : class
+    {
+        if (context.Request.ContentLength == 0 || (context.Request.ContentLength is null && !context.Request.Headers.ContainsKey("Transfer-Encoding")))
+        {
+            return null;
+        }
+
+        try
+        {
+            return await JsonSerializer.DeserializeAsync<T>(context.Request.Body, CardJson, context.RequestAborted);
+        }
+        catch (JsonException ex)
+        {
+            throw WardenException.BadRequest("malformed JSON body: " + ex.Message);
+        }
+    }
+}

@@ -1,0 +1,70 @@
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using OpenTelemetry.Metrics;
+using Warden.Core;
+using Warden.Core.Access;
+using Warden.Core.Audit;
+using Warden.Core.Inference;
+using Warden.Core.Predictions;
+using Warden.Core.Registry;
+using Warden.Core.Storage;
+using Warden.Core.Storage.Sqlite;
+using Warden.Core.Telemetry;
+using Warden.Server.Auth;
+
+namespace Warden.Server.Hosting;
+
+/// <summary>Registers Warden's services.</summary>
+public static class WardenServiceCollectionExtensions
+{
+    /// <summary>Adds the serving core: options, the embedded store, registry, keys, audit chain, prediction log, auth, metrics, OpenAPI.</summary>
+    public static IServiceCollection AddWarden(this IServiceCollection services)
+    {
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddOptions<WardenOptions>().BindConfiguration("Warden").ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<OnnxOptions>().BindConfiguration("Warden:Onnx").ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<PredictionLogOptions>().BindConfiguration("Warden:PredictionLog").ValidateDataAnnotations().ValidateOnStart();
+
+        services.AddWardenSqliteStore();
+        services.TryAddSingleton(sp => new ModelBlobStore(Path.GetFullPath(sp.GetRequiredService<IOptions<WardenOptions>>().Value.DataDir)));
+        services.TryAddSingleton<AuditLog>();
+        services.TryAddSingleton<ApiKeyService>();
+        services.TryAddSingleton<ModelRegistry>();
+        services.TryAddSingleton<ModelRepositoryLoader>();
+        services.TryAddSingleton<PredictionLog>();
+        services.TryAddSingleton<PredictionLogWriter>();
+        services.TryAddSingleton<WardenMetrics>();
+        services.TryAddSingleton<InferenceService>();
+
+        // The bootstrapper runs before the writer so that the store and registry are ready before traffic.
+        services.AddHostedService<WardenBootstrapper>();
+        services.AddHostedService(sp => sp.GetRequiredService<PredictionLogWriter>());
+
+        services.AddAuthentication(ApiKeyAuthenticationHandler.SchemeName)
+            .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
+        services.AddAuthorizationBuilder().AddWardenPolicies();
+
+        services.AddOpenTelemetry().WithMetrics(metrics => metrics
+            .AddMeter(WardenMetrics.MeterName)
+            .AddView("warden.inference.request.duration", new ExplicitBucketHistogramConfiguration { Boundaries = [0.0005, 0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5] })
+            .AddView("warden.inference.model.duration", new ExplicitBucketHistogramConfiguration { Boundaries = [0.0001, 0.00025, 0.0005, 0.001, 0.002, 0.005, 0.01, 0.05, 0.1, 0.5, 1] })
+            .AddPrometheusExporter());
+        services.AddOpenApi();
+        services.AddOptions<KestrelServerOptions>().Configure<IOptions<WardenOptions>>((kestrel, warden) =>
+            kestrel.Limits.MaxRequestBodySize = warden.Value.MaxRequestBodyBytes + 1024);
+        return services;
+    }
+
+    /// <summary>Uses the embedded SQLite store at <c>&lt;DataDir&gt;/warden.db</c>.</summary>
+    public static IServiceCollection AddWardenSqliteStore(this IServiceCollection services)
+    {
+        services.TryAddSingleton(sp => new SqliteDatabase(Path.Combine(Path.GetFullPath(sp.GetRequiredService<IOptions<WardenOptions>>().Value.DataDir), "warden.db")));
+        services.TryAddSingleton<IModelStore, SqliteModelStore>();
+        services.TryAddSingleton<IKeyStore, SqliteKeyStore>();
+        services.TryAddSingleton<IAuditStore, SqliteAuditStore>();
+        services.TryAddSingleton<IPredictionStore, SqlitePredictionStore>();
+        return services;
+    }
+}

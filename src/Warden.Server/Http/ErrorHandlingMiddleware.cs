@@ -1,0 +1,48 @@
+using System.Text.Json;
+using Warden.Core;
+
+namespace Warden.Server.Http;
+
+/// <summary>
+/// Turns every failure into a JSON answer: <see cref="WardenException"/> keeps its status, malformed input is 400, an
+/// oversized body 413, and anything unexpected is logged and answered 500 without internals.
+/// </summary>
+public sealed partial class ErrorHandlingMiddleware(RequestDelegate next, ILogger<ErrorHandlingMiddleware> logger)
+{
+    public async Task InvokeAsync(HttpContext context)
+    {
+        try
+        {
+            await next(context);
+        }
+        catch (WardenException ex)
+        {
+            if (ex.StatusCode == StatusCodes.Status503ServiceUnavailable)
+            {
+                context.Response.Headers.RetryAfter = "1";
+            }
+
+            await ErrorResponses.WriteAsync(context, ex.StatusCode, ex.Message);
+        }
+        catch (BadHttpRequestException ex)
+        {
+            await ErrorResponses.WriteAsync(context, ex.StatusCode, ex.Message);
+        }
+        catch (JsonException ex)
+        {
+            await ErrorResponses.WriteAsync(context, StatusCodes.Status400BadRequest, "malformed JSON: " + ex.Message);
+        }
+        catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
+        {
+            // The client went away; nothing to answer.
+        }
+        catch (Exception ex)
+        {
+            LogUnhandled(ex, context.Request.Method, context.Request.Path);
+            await ErrorResponses.WriteAsync(context, StatusCodes.Status500InternalServerError, "internal server error; the event was logged");
+        }
+    }
+
+    [LoggerMessage(1, LogLevel.Error, "Unhandled error on {Method} {Path}")]
+    private partial void LogUnhandled(Exception exception, string method, string path);
+}

@@ -1,0 +1,49 @@
+using Warden.Server.Apis;
+using Warden.Server.Hosting;
+using Warden.Server.Http;
+
+namespace Warden.Server;
+
+/// <summary>Builds the Warden web application; used by <c>Program</c>, by <c>warden serve</c> and by tests.</summary>
+public static class WardenApp
+{
+    /// <summary>Default listening address.</summary>
+    public const string DefaultUrls = "http://127.0.0.1:8080";
+
+    /// <summary>Creates the application with its services and endpoints.</summary>
+    /// <param name="args">Command-line arguments (configuration overrides such as <c>--Warden:DataDir=…</c>).</param>
+    /// <param name="configure">Extra configuration of the builder, applied last.</param>
+    public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
+    {
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+        {
+            Args = args,
+            ContentRootPath = AppContext.BaseDirectory,
+        });
+        if (string.IsNullOrEmpty(builder.Configuration["urls"]) && string.IsNullOrEmpty(builder.Configuration["ASPNETCORE_URLS"]))
+        {
+            builder.WebHost.UseUrls(DefaultUrls);
+        }
+
+        builder.Services.AddWarden();
+        configure?.Invoke(builder);
+        var app = builder.Build();
+        app.UseWarden();
+        return app;
+    }
+
+    /// <summary>Adds Warden's middleware and endpoints.</summary>
+    public static WebApplication UseWarden(this WebApplication app)
+    {
+        app.UseMiddleware<ErrorHandlingMiddleware>();
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.MapInferenceApi();
+        app.MapModelsApi();
+        app.MapKeysApi();
+        app.MapAuditApi();
+        app.MapOpenApi("/openapi/{documentName}.json");
+        app.MapPrometheusScrapingEndpoint("/metrics").RequireAuthorization(Auth.WardenPolicies.Audit);
+        return app;
+    }
+}
