@@ -1,0 +1,74 @@
+using Microsoft.Extensions.Time.Testing;
+using Warden.Core.Access;
+using Warden.Core.Audit;
+using Warden.Core.Storage.Sqlite;
+
+namespace Warden.Core.Tests.Access;
+
+public sealed class ApiKeyServiceTests : IDisposable
+{
+    private readonly string _dir = Path.Combine(Path.GetTempPath(), "warden-keys-" + Guid.NewGuid().ToString("N"));
+    private readonly FakeTimeProvider _clock = new(DateTimeOffset.Parse("2026-01-01T00:00:00Z", System.Globalization.CultureInfo.InvariantCulture));
+    private readonly ApiKeyService _keys;
+    private readonly SqliteKeyStore _store;
+
+    public ApiKeyServiceTests()
+    {
+        var db = new SqliteDatabase(Path.Combine(_dir, "k.db"));
+        _store = new SqliteKeyStore(db);
+        _keys = new ApiKeyService(_store, new AuditLog(new SqliteAuditStore(db), _clock), _clock);
+    }
+
+    [Fact]
+    public async Task Secrets_have_256_bits_and_only_their_hash_is_stored()
+    {
+        var (record, secret) = await _keys.CreateAsync("a", "svc", WardenRoles.Consumer, ["credit-risk"], null, TestContext.Current.CancellationToken);
+        Assert.StartsWith(ApiKeySecrets.Prefix, secret, StringComparison.Ordinal);
+        Assert.Equal(43, secret.Length - ApiKeySecrets.Prefix.Length); // 32 bytes in unpadded base64url
+        var stored = await _store.FindByIdAsync(record.Id, TestContext.Current.CancellationToken);
+        Assert.NotNull(stored);
+        Assert.DoesNotContain(secret, stored!.SecretHash, StringComparison.Ordinal);
+        Assert.Equal(ApiKeySecrets.Hash(secret), stored.SecretHash);
+    }
+
+    [Fact]
+    public async Task Revocation_takes_effect_on_the_next_authentication()
+    {
+        var (record, secret) = await _keys.CreateAsync("a", "svc", WardenRoles.Consumer, [], null, TestContext.Current.CancellationToken);
+        Assert.NotNull(await _keys.AuthenticateAsync(secret, TestContext.Current.CancellationToken));
+        await _keys.RevokeAsync("a", record.Id, TestContext.Current.CancellationToken);
+        Assert.Null(await _keys.AuthenticateAsync(secret, TestContext.Current.CancellationToken));
+    }
+
+    [Fact]
+    public async Task Expiry_takes_effect_without_a_cache_refresh()
+    {
+        var (_, secret) = await _keys.CreateAsync("a", "svc", WardenRoles.Auditor, [], _clock.GetUtcNow().AddMinutes(1), TestContext.Current.CancellationToken);
+        Assert.NotNull(await _keys.AuthenticateAsync(secret, TestContext.Current.CancellationToken));
+        _clock.Advance(TimeSpan.FromSeconds(61));
+        Assert.Null(await _keys.AuthenticateAsync(secret, TestContext.Current.CancellationToken));
+    }
+
+    [Fact]
+    public async Task Unknown_secret_and_unknown_role_are_refused()
+    {
+        Assert.Null(await _keys.AuthenticateAsync("wdn_not-a-real-key-at-all", TestContext.Current.CancellationToken));
+        await Assert.ThrowsAsync<ArgumentException>(() => _keys.CreateAsync("a", "x", "superuser", [], null, TestContext.Current.CancellationToken));
+    }
+
+    [Fact]
+    public void Consumers_see_only_their_models_and_other_roles_see_all()
+    {
+        var consumer = new ApiKeyRecord("k", "n", WardenRoles.Consumer, ["a"], "h", DateTimeOffset.UnixEpoch, null, null);
+        Assert.True(consumer.CanUseModel("a"));
+        Assert.False(consumer.CanUseModel("b"));
+        Assert.True((consumer with { Role = WardenRoles.Deployer, Models = [] }).CanUseModel("b"));
+        Assert.True((consumer with { Models = ["*"] }).CanUseModel("b"));
+    }
+
+    public void Dispose()
+    {
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        Directory.Delete(_dir, true);
+    }
+}
