@@ -17,6 +17,7 @@ public class PiiRedactorTests
     [InlineData("amex 378282246310005", "amex [CARD]")]
     [InlineData("pay to DE89 3704 0044 0532 0130 00 please", "pay to [IBAN] please")]
     [InlineData("iban GB82WEST12345698765432", "iban [IBAN]")]
+    [InlineData("mail jane@example.com, card 4111 1111 1111 1111, +44 20 7946 0958", "mail [EMAIL], card [CARD], [PHONE]")]
     public void Personal_data_is_replaced(string input, string expected)
     {
         Assert.Equal(expected, PiiRedactor.Redact(input));
