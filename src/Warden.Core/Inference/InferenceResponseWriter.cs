@@ -51,109 +51,111 @@ public static class InferenceResponseWriter
 
         writer.WriteEndArray();
         writer.WritePropertyName("data");
-        WriteData(writer, tensor.Data);
+        WriteData(writer, tensor.Datatype, tensor.Data);
         writer.WriteEndObject();
     }
 
     /// <summary>Writes the flattened data array of a tensor.</summary>
-    public static void WriteData(Utf8JsonWriter writer, Array data)
+    /// <remarks>Dispatches on <paramref name="datatype"/>, not on the array's runtime type: the CLR lets byte[] pass as
+    /// sbyte[] (and ulong[] as long[]), so a type pattern would print unsigned values as signed.</remarks>
+    public static void WriteData(Utf8JsonWriter writer, TensorDatatype datatype, Array data)
     {
         writer.WriteStartArray();
-        switch (data)
+        switch (datatype)
         {
-            case float[] a:
-                foreach (var v in a)
+            case TensorDatatype.Fp32:
+                foreach (var v in (float[])data)
                 {
                     WriteFloat(writer, v);
                 }
 
                 break;
-            case double[] a:
-                foreach (var v in a)
+            case TensorDatatype.Fp64:
+                foreach (var v in (double[])data)
                 {
                     WriteDouble(writer, v);
                 }
 
                 break;
-            case Half[] a:
-                foreach (var v in a)
+            case TensorDatatype.Fp16:
+                foreach (var v in (Half[])data)
                 {
                     WriteFloat(writer, (float)v);
                 }
 
                 break;
-            case long[] a:
-                foreach (var v in a)
+            case TensorDatatype.Int64:
+                foreach (var v in (long[])data)
                 {
                     writer.WriteNumberValue(v);
                 }
 
                 break;
-            case int[] a:
-                foreach (var v in a)
+            case TensorDatatype.Int32:
+                foreach (var v in (int[])data)
                 {
                     writer.WriteNumberValue(v);
                 }
 
                 break;
-            case short[] a:
-                foreach (var v in a)
+            case TensorDatatype.Int16:
+                foreach (var v in (short[])data)
                 {
                     writer.WriteNumberValue(v);
                 }
 
                 break;
-            case sbyte[] a:
-                foreach (var v in a)
+            case TensorDatatype.Int8:
+                foreach (var v in (sbyte[])data)
                 {
                     writer.WriteNumberValue(v);
                 }
 
                 break;
-            case byte[] a:
-                foreach (var v in a)
+            case TensorDatatype.UInt8:
+                foreach (var v in (byte[])data)
                 {
                     writer.WriteNumberValue(v);
                 }
 
                 break;
-            case ushort[] a:
-                foreach (var v in a)
+            case TensorDatatype.UInt16:
+                foreach (var v in (ushort[])data)
                 {
                     writer.WriteNumberValue(v);
                 }
 
                 break;
-            case uint[] a:
-                foreach (var v in a)
+            case TensorDatatype.UInt32:
+                foreach (var v in (uint[])data)
                 {
                     writer.WriteNumberValue(v);
                 }
 
                 break;
-            case ulong[] a:
-                foreach (var v in a)
+            case TensorDatatype.UInt64:
+                foreach (var v in (ulong[])data)
                 {
                     writer.WriteNumberValue(v);
                 }
 
                 break;
-            case bool[] a:
-                foreach (var v in a)
+            case TensorDatatype.Bool:
+                foreach (var v in (bool[])data)
                 {
                     writer.WriteBooleanValue(v);
                 }
 
                 break;
-            case string[] a:
-                foreach (var v in a)
+            case TensorDatatype.Bytes:
+                foreach (var v in (string[])data)
                 {
                     writer.WriteStringValue(v);
                 }
 
                 break;
             default:
-                throw new InvalidOperationException($"unsupported tensor storage {data.GetType().Name}");
+                throw new InvalidOperationException($"unsupported datatype {datatype}");
         }
 
         writer.WriteEndArray();

@@ -170,22 +170,24 @@ public sealed class LoadedModel
         }
     }
 
-    private static OrtValue ToOrtValue(NamedTensor tensor) => tensor.Data switch
+    // Switch on the declared datatype, not the array's runtime type: the CLR lets byte[] pass as sbyte[] (and ushort[] as
+    // short[] …), so a type pattern would hand an unsigned tensor to the runtime as signed.
+    private static OrtValue ToOrtValue(NamedTensor tensor) => tensor.Datatype switch
     {
-        float[] a => OrtValue.CreateTensorValueFromMemory(a, tensor.Shape),
-        double[] a => OrtValue.CreateTensorValueFromMemory(a, tensor.Shape),
-        long[] a => OrtValue.CreateTensorValueFromMemory(a, tensor.Shape),
-        int[] a => OrtValue.CreateTensorValueFromMemory(a, tensor.Shape),
-        short[] a => OrtValue.CreateTensorValueFromMemory(a, tensor.Shape),
-        sbyte[] a => OrtValue.CreateTensorValueFromMemory(a, tensor.Shape),
-        byte[] a => OrtValue.CreateTensorValueFromMemory(a, tensor.Shape),
-        ushort[] a => OrtValue.CreateTensorValueFromMemory(a, tensor.Shape),
-        uint[] a => OrtValue.CreateTensorValueFromMemory(a, tensor.Shape),
-        ulong[] a => OrtValue.CreateTensorValueFromMemory(a, tensor.Shape),
-        bool[] a => OrtValue.CreateTensorValueFromMemory(a, tensor.Shape),
-        Half[] a => OrtValue.CreateTensorValueFromMemory(a.Select(h => new Float16(BitConverter.HalfToUInt16Bits(h))).ToArray(), tensor.Shape),
-        string[] a => CreateStringTensor(a, tensor.Shape),
-        _ => throw new InvalidOperationException($"unsupported tensor storage {tensor.Data.GetType().Name}"),
+        TensorDatatype.Fp32 => OrtValue.CreateTensorValueFromMemory((float[])tensor.Data, tensor.Shape),
+        TensorDatatype.Fp64 => OrtValue.CreateTensorValueFromMemory((double[])tensor.Data, tensor.Shape),
+        TensorDatatype.Int64 => OrtValue.CreateTensorValueFromMemory((long[])tensor.Data, tensor.Shape),
+        TensorDatatype.Int32 => OrtValue.CreateTensorValueFromMemory((int[])tensor.Data, tensor.Shape),
+        TensorDatatype.Int16 => OrtValue.CreateTensorValueFromMemory((short[])tensor.Data, tensor.Shape),
+        TensorDatatype.Int8 => OrtValue.CreateTensorValueFromMemory((sbyte[])tensor.Data, tensor.Shape),
+        TensorDatatype.UInt8 => OrtValue.CreateTensorValueFromMemory((byte[])tensor.Data, tensor.Shape),
+        TensorDatatype.UInt16 => OrtValue.CreateTensorValueFromMemory((ushort[])tensor.Data, tensor.Shape),
+        TensorDatatype.UInt32 => OrtValue.CreateTensorValueFromMemory((uint[])tensor.Data, tensor.Shape),
+        TensorDatatype.UInt64 => OrtValue.CreateTensorValueFromMemory((ulong[])tensor.Data, tensor.Shape),
+        TensorDatatype.Bool => OrtValue.CreateTensorValueFromMemory((bool[])tensor.Data, tensor.Shape),
+        TensorDatatype.Fp16 => OrtValue.CreateTensorValueFromMemory(((Half[])tensor.Data).Select(h => new Float16(BitConverter.HalfToUInt16Bits(h))).ToArray(), tensor.Shape),
+        TensorDatatype.Bytes => CreateStringTensor((string[])tensor.Data, tensor.Shape),
+        _ => throw new InvalidOperationException($"unsupported datatype {tensor.Datatype}"),
     };
 
     private static OrtValue CreateStringTensor(string[] data, long[] shape)

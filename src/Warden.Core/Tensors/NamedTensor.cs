@@ -7,20 +7,20 @@ namespace Warden.Core.Tensors;
 public sealed record NamedTensor(string Name, TensorDatatype Datatype, long[] Shape, Array Data)
 {
     /// <summary>Reads element <paramref name="index"/> as a double (booleans as 0/1; NaN for strings).</summary>
-    public double GetDouble(int index) => Data switch
+    public double GetDouble(int index) => Datatype switch
     {
-        float[] f => f[index],
-        double[] d => d[index],
-        long[] l => l[index],
-        int[] i => i[index],
-        bool[] b => b[index] ? 1 : 0,
-        short[] s => s[index],
-        sbyte[] sb => sb[index],
-        byte[] u8 => u8[index],
-        ushort[] u16 => u16[index],
-        uint[] u32 => u32[index],
-        ulong[] u64 => u64[index],
-        Half[] h => (double)h[index],
+        TensorDatatype.Fp32 => ((float[])Data)[index],
+        TensorDatatype.Fp64 => ((double[])Data)[index],
+        TensorDatatype.Int64 => ((long[])Data)[index],
+        TensorDatatype.Int32 => ((int[])Data)[index],
+        TensorDatatype.Int16 => ((short[])Data)[index],
+        TensorDatatype.Int8 => ((sbyte[])Data)[index],
+        TensorDatatype.UInt8 => ((byte[])Data)[index],
+        TensorDatatype.UInt16 => ((ushort[])Data)[index],
+        TensorDatatype.UInt32 => ((uint[])Data)[index],
+        TensorDatatype.UInt64 => ((ulong[])Data)[index],
+        TensorDatatype.Bool => ((bool[])Data)[index] ? 1 : 0,
+        TensorDatatype.Fp16 => (double)((Half[])Data)[index],
         _ => double.NaN,
     };
 }

@@ -40,9 +40,9 @@ public static class InferenceApi
         v2.MapGet("/models/{model}/versions/{version}/ready", (string model, string version, HttpContext context, ModelRegistry registry) => Ready(context, registry, model, version))
             .RequireAuthorization(WardenPolicies.Read);
         v2.MapPost("/models/{model}/infer", (string model, HttpContext context) => InferAsync(context, model, null))
-            .RequireAuthorization(WardenPolicies.Infer).Accepts<InferenceRequest>("application/json").Produces<InferenceResponse>();
+            .RequireAuthorization(WardenPolicies.Infer).Produces<InferenceResponse>();
         v2.MapPost("/models/{model}/versions/{version}/infer", (string model, string version, HttpContext context) => InferAsync(context, model, version))
-            .RequireAuthorization(WardenPolicies.Infer).Accepts<InferenceRequest>("application/json").Produces<InferenceResponse>();
+            .RequireAuthorization(WardenPolicies.Infer).Produces<InferenceResponse>();
         return app;
     }
 

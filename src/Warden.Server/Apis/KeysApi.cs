@@ -34,7 +34,7 @@ public static class KeysApi
 
             var (record, secret) = await service.CreateAsync(context.RequireApiKey().Id, body.Name, body.Role, body.Models ?? [], body.ExpiresAt, context.RequestAborted);
             return Results.Created($"/api/keys/{record.Id}", new CreatedKey { Info = record.ToInfo(), Secret = secret });
-        }).Accepts<CreateKeyRequest>("application/json").Produces<CreatedKey>(StatusCodes.Status201Created);
+        }).Produces<CreatedKey>(StatusCodes.Status201Created);
         keys.MapDelete("/{id}", async (string id, HttpContext context, ApiKeyService service) =>
             await service.RevokeAsync(context.RequireApiKey().Id, id, context.RequestAborted)
                 ? Results.NoContent()

@@ -26,13 +26,13 @@ public static class ModelsApi
             .RequireAuthorization(WardenPolicies.Read);
         models.MapPost("/{model}/versions", DeployAsync)
             .RequireAuthorization(WardenPolicies.Deploy).DisableAntiforgery()
-            .Accepts<IFormFile>("multipart/form-data").Produces<ModelVersionInfo>(StatusCodes.Status201Created);
+            .Produces<ModelVersionInfo>(StatusCodes.Status201Created);
         models.MapPost("/{model}/versions/{version}/promote", async (string model, string version, HttpContext context, ModelRegistry registry) =>
         {
             var body = await ReadOptionalJsonAsync<StageChangeRequest>(context) ?? new StageChangeRequest();
             var record = await registry.SetStageAsync(model, version, body.Stage ?? ModelStages.Production, context.RequireApiKey().Id, body.Reason, context.RequestAborted);
             return record.ToInfo();
-        }).RequireAuthorization(WardenPolicies.Deploy).Accepts<StageChangeRequest>("application/json");
+        }).RequireAuthorization(WardenPolicies.Deploy);
         models.MapPost("/{model}/rollback", async (string model, HttpContext context, ModelRegistry registry) =>
         {
             var body = await ReadOptionalJsonAsync<StageChangeRequest>(context);

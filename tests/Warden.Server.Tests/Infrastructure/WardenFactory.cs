@@ -26,6 +26,9 @@ public sealed class WardenFactory : WebApplicationFactory<Program>
 
     public TimeProvider? Time { get; set; }
 
+    /// <summary>Replaces or adds services after Warden's own registrations.</summary>
+    public Action<IServiceCollection>? ExtraServices { get; set; }
+
     public HttpClient Admin() => Authorized(AdminKey);
 
     public HttpClient Authorized(string key)
@@ -52,6 +55,8 @@ public sealed class WardenFactory : WebApplicationFactory<Program>
                 services.RemoveAll<TimeProvider>();
                 services.AddSingleton(Time);
             }
+
+            ExtraServices?.Invoke(services);
         });
     }
 

@@ -1,0 +1,50 @@
+using System.Net;
+using Warden.Server.Tests.Infrastructure;
+
+namespace Warden.Server.Tests.Admin;
+
+public sealed class ObservabilityTests(WardenFactory factory) : IClassFixture<WardenFactory>
+{
+    [Fact]
+    public async Task Metrics_expose_request_counts_and_latency_per_model_and_version()
+    {
+        var admin = factory.Admin();
+        Assert.Equal(HttpStatusCode.OK, (await admin.InferAsync(V2Requests.CreditRisk())).StatusCode);
+        string text = "";
+        for (var attempt = 0; attempt < 50 && !text.Contains("warden_inference_requests", StringComparison.Ordinal); attempt++)
+        {
+            text = await admin.GetStringAsync("/metrics");
+            await Task.Delay(100);
+        }
+
+        Assert.Contains("warden_inference_requests", text, StringComparison.Ordinal);
+        Assert.Contains("model=\"credit-risk\"", text, StringComparison.Ordinal);
+        Assert.Contains("warden_inference_request_duration_seconds_bucket", text, StringComparison.Ordinal);
+        Assert.Contains("warden_prediction_log_queue_depth", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task OpenApi_document_describes_the_inference_and_admin_routes()
+    {
+        var document = await factory.Admin().GetStringAsync("/openapi/v1.json");
+        Assert.Contains("/v2/models/{model}/infer", document, StringComparison.Ordinal);
+        Assert.Contains("/api/models/{model}/versions", document, StringComparison.Ordinal);
+        Assert.Contains("/api/keys", document, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Committed_openapi_document_matches_the_served_one()
+    {
+        var served = await factory.Admin().GetStringAsync("/openapi/v1.json");
+        var path = Warden.Tests.RepoFiles.Path("docs/openapi.json");
+        if (Environment.GetEnvironmentVariable("WARDEN_UPDATE_OPENAPI") == "1")
+        {
+            await File.WriteAllTextAsync(path, served);
+        }
+
+        Assert.True(File.Exists(path), "docs/openapi.json is missing; run the tests once with WARDEN_UPDATE_OPENAPI=1");
+        Assert.Equal(Normalize(await File.ReadAllTextAsync(path)), Normalize(served));
+    }
+
+    private static string Normalize(string json) => System.Text.Json.Nodes.JsonNode.Parse(json)!.ToJsonString();
+}
