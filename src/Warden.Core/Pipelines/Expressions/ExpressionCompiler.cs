@@ -14,7 +14,13 @@ internal sealed class ExpressionCompiler
 
     public static CompiledNode Compile(ExpressionNode node, ExpressionSchema schema) => new ExpressionCompiler(schema).Compile(node);
 
-    private CompiledNode Compile(ExpressionNode node) => node switch
+    private CompiledNode Compile(ExpressionNode node)
+    {
+        StackGuard.Ensure(node.Position);
+        return CompileNode(node);
+    }
+
+    private CompiledNode CompileNode(ExpressionNode node) => node switch
     {
         LiteralNode literal => CompileLiteral(literal),
         IdentifierNode identifier => CompileIdentifier(identifier),

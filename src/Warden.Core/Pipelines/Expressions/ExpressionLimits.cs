@@ -6,8 +6,11 @@ namespace Warden.Core.Pipelines.Expressions;
 /// </summary>
 public sealed record ExpressionLimits
 {
-    /// <summary>Largest <see cref="MaxDepth"/> accepted; each level costs a few stack frames in every phase.</summary>
-    public const int DepthCeiling = 1000;
+    /// <summary>
+    /// Largest <see cref="MaxDepth"/> accepted. Evaluation recurses once per level without a stack check (it is the
+    /// hot path), so this bounds its stack use to a few tens of KiB; the other phases also check the stack itself.
+    /// </summary>
+    public const int DepthCeiling = 500;
 
     /// <summary>Largest <see cref="MaxLength"/> accepted.</summary>
     public const int LengthCeiling = 1_000_000;

@@ -54,6 +54,8 @@ internal sealed class Parser
         {
             throw DepthError(at.Position);
         }
+
+        StackGuard.Ensure(at.Position);
     }
 
     private void Leave() => _nesting--;

@@ -85,6 +85,7 @@ public sealed class RuleExpression
 
     private static void Collect(ExpressionNode node, List<string> names)
     {
+        StackGuard.Ensure(node.Position);
         switch (node)
         {
             case IdentifierNode identifier when !names.Contains(identifier.Name):

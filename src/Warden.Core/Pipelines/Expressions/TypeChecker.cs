@@ -30,7 +30,13 @@ internal sealed class TypeChecker
     private void Add(ExpressionErrorKind kind, string what, SourcePosition at, string suffix = "") =>
         _errors.Add(ExpressionError.Create(kind, what, at, suffix));
 
-    private ExpressionType? Visit(ExpressionNode node) => node switch
+    private ExpressionType? Visit(ExpressionNode node)
+    {
+        StackGuard.Ensure(node.Position);
+        return VisitNode(node);
+    }
+
+    private ExpressionType? VisitNode(ExpressionNode node) => node switch
     {
         LiteralNode literal => literal.Type,
         IdentifierNode identifier => VisitIdentifier(identifier),

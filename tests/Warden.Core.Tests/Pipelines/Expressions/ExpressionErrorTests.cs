@@ -124,4 +124,24 @@ public class ExpressionErrorTests
         var error = Assert.Single(RuleExpression.Validate("a >", Schema));
         Assert.Equal(ExpressionErrorKind.Syntax, error.Kind);
     }
+
+    [Fact]
+    public void Documentation_validation_example_gives_the_documented_messages()
+    {
+        var schema = new ExpressionSchema(
+        [
+            new("lvrat", ExpressionType.Number),
+            new("chist", ExpressionType.Number),
+            new("sensitive.race", ExpressionType.String),
+        ]);
+
+        var errors = RuleExpression.Validate("lvrat2 > 1.2 and chist >= 'x'", schema, ExpressionType.Boolean);
+
+        Assert.Equal(
+        [
+            "unknown identifier 'lvrat2' at 1:1; known: chist, lvrat, sensitive.race",
+            "operator '>=' expects two numbers or two strings, found number and string at 1:24",
+        ],
+            errors.Select(e => e.Message));
+    }
 }

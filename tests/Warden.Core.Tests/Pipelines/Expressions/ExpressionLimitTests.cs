@@ -55,13 +55,8 @@ public class ExpressionLimitTests
         Assert.Throws<ArgumentOutOfRangeException>(() => new ExpressionLimits { MaxLength = 0 });
     }
 
-    [Fact]
-    public void Deepest_allowed_nesting_evaluates_on_a_small_thread_stack()
+    private static (double Result, Exception? Failure) RunOnThread(string text, ExpressionLimits limits, int stackBytes)
     {
-        // 1,000 levels of parentheses and negations at the ceiling, parsed, checked, compiled and evaluated on a
-        // 256 KiB stack: the depth limit, not the platform stack size, is what bounds recursion.
-        var limits = new ExpressionLimits { MaxDepth = ExpressionLimits.DepthCeiling, MaxLength = 10_000 };
-        var text = string.Concat(Enumerable.Repeat("-(", 499)) + "1" + new string(')', 499);
         double result = 0;
         Exception? failure = null;
         var thread = new Thread(
@@ -76,11 +71,50 @@ public class ExpressionLimitTests
                     failure = e;
                 }
             },
-            256 * 1024);
+            stackBytes);
+        thread.Start();
+        thread.Join();
+        return (result, failure);
+    }
+
+    private static string DeepestAllowed() =>
+        // 249 "-(" pairs plus nothing else: 498 nesting levels and a tree of height 250, both under the ceiling of 500.
+        string.Concat(Enumerable.Repeat("-(", 249)) + "1" + new string(')', 249);
+
+    [Fact]
+    public void Deepest_allowed_nesting_evaluates_on_an_ordinary_thread_stack()
+    {
+        var limits = new ExpressionLimits { MaxDepth = ExpressionLimits.DepthCeiling };
+
+        var (result, failure) = RunOnThread(DeepestAllowed(), limits, 4 * 1024 * 1024);
+
+        Assert.Null(failure);
+        Assert.Equal(-1.0, result); // 249 negations of 1
+    }
+
+    [Fact]
+    public void Deep_nesting_on_a_tiny_thread_stack_is_a_limit_error_not_a_crash()
+    {
+        var limits = new ExpressionLimits { MaxDepth = ExpressionLimits.DepthCeiling };
+
+        var (_, failure) = RunOnThread(DeepestAllowed(), limits, 192 * 1024);
+
+        var error = Assert.IsType<ExpressionException>(failure).Error;
+        Assert.Equal(ExpressionErrorKind.Limit, error.Kind);
+        Assert.StartsWith("expression is nested too deeply for this thread's stack at ", error.Message);
+    }
+
+    [Fact]
+    public void Evaluating_a_tree_at_the_depth_ceiling_fits_a_256_KiB_stack()
+    {
+        // Evaluation has no stack check (hot path), so the ceiling itself must keep it shallow: 499 '+' give height 500.
+        var limits = new ExpressionLimits { MaxDepth = ExpressionLimits.DepthCeiling };
+        var compiled = RuleExpression.Parse("1" + string.Concat(Enumerable.Repeat("+1", 499)), limits).Compile(new ExpressionSchema([]));
+        double result = 0;
+        var thread = new Thread(() => result = compiled.EvaluateNumber(new Dictionary<string, object?>()), 256 * 1024);
         thread.Start();
         thread.Join();
 
-        Assert.Null(failure);
-        Assert.Equal(-1.0, result); // 499 negations of 1
+        Assert.Equal(500.0, result);
     }
 }
