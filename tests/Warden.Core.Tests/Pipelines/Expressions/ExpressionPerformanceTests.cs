@@ -3,6 +3,10 @@ using Warden.Core.Pipelines.Expressions;
 
 namespace Warden.Core.Tests.Pipelines.Expressions;
 
+[CollectionDefinition(nameof(ExpressionPerformanceTests), DisableParallelization = true)]
+public sealed class ExpressionPerformanceCollection;
+
+[Collection(nameof(ExpressionPerformanceTests))]
 public class ExpressionPerformanceTests(ITestOutputHelper output)
 {
     [Fact]
@@ -11,28 +15,32 @@ public class ExpressionPerformanceTests(ITestOutputHelper output)
         var schema = new ExpressionSchema([new("lvrat", ExpressionType.Number), new("chist", ExpressionType.Number)]);
         var rule = RuleExpression.Parse("lvrat > 1.2 and chist >= 5").Compile(schema, ExpressionType.Boolean);
         var values = new Dictionary<string, object?> { ["lvrat"] = 1.3, ["chist"] = 6.0 };
-        const int n = 1_000_000;
+        const int batches = 1000;
+        const int batchSize = 1000;
         var hits = 0;
-        for (var i = 0; i < 100_000; i++)
+        for (var i = 0; i < 200_000; i++)
         {
             hits += rule.EvaluateBoolean(values) ? 1 : 0;
         }
 
-        // Best of three runs, so a burst of load from other processes on the shared machine does not decide the outcome.
-        var best = double.MaxValue;
-        for (var run = 0; run < 3; run++)
+        // The build machine is shared and often oversubscribed, so wall time of one long run mostly measures waiting
+        // for a core. The fastest of many ~0.2 ms batches is a batch that ran without being preempted.
+        var perBatch = new double[batches];
+        for (var b = 0; b < batches; b++)
         {
-            var watch = Stopwatch.StartNew();
-            for (var i = 0; i < n; i++)
+            var start = Stopwatch.GetTimestamp();
+            for (var i = 0; i < batchSize; i++)
             {
                 hits += rule.EvaluateBoolean(values) ? 1 : 0;
             }
 
-            best = Math.Min(best, watch.Elapsed.TotalNanoseconds / n);
+            perBatch[b] = Stopwatch.GetElapsedTime(start).TotalNanoseconds / batchSize;
         }
 
-        output.WriteLine($"'{rule.Text}': {best:F1} ns per evaluation (best of 3 × {n:N0})");
-        Assert.Equal(100_000 + (3 * n), hits);
+        Array.Sort(perBatch);
+        var best = perBatch[0];
+        output.WriteLine($"'{rule.Text}': best {best:F1} ns, median {perBatch[batches / 2]:F1} ns per evaluation ({batches} batches of {batchSize})");
+        Assert.Equal(200_000 + (batches * batchSize), hits);
         Assert.True(best < 1000, $"{best:F1} ns per evaluation");
     }
 }
