@@ -3,9 +3,6 @@ using Warden.Core.Pipelines.Expressions;
 
 namespace Warden.Core.Tests.Pipelines.Expressions;
 
-[CollectionDefinition(nameof(ExpressionPerformanceTests), DisableParallelization = true)]
-public sealed class ExpressionPerformanceCollection;
-
 [Collection(nameof(ExpressionPerformanceTests))]
 public class ExpressionPerformanceTests(ITestOutputHelper output)
 {
