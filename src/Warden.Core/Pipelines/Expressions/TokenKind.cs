@@ -1,0 +1,30 @@
+namespace Warden.Core.Pipelines.Expressions;
+
+internal enum TokenKind
+{
+    End,
+    Number,
+    String,
+    Identifier,
+    True,
+    False,
+    And,
+    Or,
+    Not,
+    In,
+    Plus,
+    Minus,
+    Star,
+    Slash,
+    Less,
+    LessEqual,
+    Greater,
+    GreaterEqual,
+    Equal,
+    NotEqual,
+    LeftParen,
+    RightParen,
+    LeftBracket,
+    RightBracket,
+    Comma,
+}

@@ -1,0 +1,7 @@
+namespace Warden.Core.Pipelines.Expressions;
+
+internal enum UnaryOperator
+{
+    Negate,
+    Not,
+}
