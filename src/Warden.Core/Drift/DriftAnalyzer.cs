@@ -48,6 +48,15 @@ public sealed class DriftAnalyzer(TimeProvider timeProvider)
             jobs.Add(Pair(reference, current, prediction));
         }
 
+        foreach (var (profile, _) in jobs)
+        {
+            if (profile.Kind == FeatureKind.Categorical
+                && options.PerFeature.GetValueOrDefault(profile.Name)?.Test is DriftTest.KolmogorovSmirnov or DriftTest.Wasserstein)
+            {
+                throw new ArgumentException($"Test {options.PerFeature[profile.Name].Test} needs a numerical feature; '{profile.Name}' is categorical.");
+            }
+        }
+
         var results = new FeatureDriftResult[jobs.Count];
         Parallel.For(0, jobs.Count, k => results[k] = AnalyzeFeature(jobs[k].Profile, jobs[k].Column, options));
 
