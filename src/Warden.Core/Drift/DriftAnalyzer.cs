@@ -99,9 +99,8 @@ public sealed class DriftAnalyzer(TimeProvider timeProvider)
 
     private static FeatureDriftResult AnalyzeNumerical(FeatureProfile profile, double[] values, FeatureDriftOptions? overrides, DriftOptions options)
     {
-        double[] reference = (double[])(profile.NumericSample ?? []).Clone();
-        Array.Sort(reference);
-        double[] current = FiniteSorted(values);
+        double[] reference = FiniteSort.Sorted(profile.NumericSample ?? []);
+        double[] current = FiniteSort.Sorted(values);
         int distinct = DriftBinning.DistinctUnionCount(reference, current);
         var test = overrides?.Test ?? DriftTestSelector.Select(reference.Length, FeatureKind.Numerical, distinct);
         double threshold = overrides?.Threshold ?? DriftTestSelector.DefaultThreshold(test);
@@ -226,27 +225,6 @@ public sealed class DriftAnalyzer(TimeProvider timeProvider)
 
     private static bool IsDrifted(FeatureDriftResult r) =>
         !double.IsNaN(r.Score) && (DriftTestSelector.IsPValueTest(r.Test) ? r.Score < r.Threshold : r.Score >= r.Threshold);
-
-    private static double[] FiniteSorted(double[] values)
-    {
-        var copy = new double[values.Length];
-        int n = 0;
-        foreach (double v in values)
-        {
-            if (double.IsFinite(v))
-            {
-                copy[n++] = v;
-            }
-        }
-
-        if (n != copy.Length)
-        {
-            Array.Resize(ref copy, n);
-        }
-
-        Array.Sort(copy);
-        return copy;
-    }
 
     private static double[] AsNumbers(string name, FeatureColumn column)
     {
