@@ -146,6 +146,11 @@ public class ReportAndProfileTests
         Assert.Single(new DriftAlertRule(DriftAlertKind.FeatureDrifted).Evaluate(report));
         Assert.Empty(new DriftAlertRule(DriftAlertKind.FeatureDrifted, Feature: "b").Evaluate(report));
         Assert.Empty(new DriftAlertRule(DriftAlertKind.RealisedAccuracyDropAtLeast, 0.01).Evaluate(report));
+
+        var back = DriftReport.FromJson((report with { Alerts = alerts }).ToJson());
+        Assert.Equal(0.84, back.Performance!.Windows[0].EstimatedAccuracy, 12);
+        Assert.Equal(DriftAlertKind.FeaturePsiAtLeast, back.Alerts[1].Rule.Kind);
+        Assert.Contains("\"featurePsiAtLeast\"", report.ToJson() + back.ToJson(), StringComparison.Ordinal);
     }
 
     private static int CountOf(string s, string part)
