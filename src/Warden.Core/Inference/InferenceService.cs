@@ -6,28 +6,52 @@ using Warden.Core.Telemetry;
 namespace Warden.Core.Inference;
 
 /// <summary>
-/// The inference path shared by every transport: scope check, version resolution, input binding, the model run and the
-/// prediction record. Sensitive attributes (<c>parameters["sensitive.*"]</c>) and the purpose are recorded with the
-/// prediction and never reach the model.
+/// The inference path shared by every transport: scope check, interceptors, version resolution, input binding, the model
+/// run and the prediction record. Sensitive attributes (<c>parameters["sensitive.*"]</c>) and the purpose are recorded with
+/// the prediction and never reach the model.
 /// </summary>
-public sealed class InferenceService(ModelRegistry registry, PredictionLog log, WardenMetrics metrics, TimeProvider time)
+public sealed class InferenceService
 {
     /// <summary>Prefix of request parameters that carry sensitive attributes.</summary>
     public const string SensitivePrefix = "sensitive.";
 
-    /// <summary>Runs one call; throws <see cref="WardenException"/> for anything the caller got wrong.</summary>
+    private readonly ModelRegistry _registry;
+    private readonly PredictionLog _log;
+    private readonly WardenMetrics _metrics;
+    private readonly TimeProvider _time;
+    private readonly InferenceInterceptor[] _interceptors;
+
+    public InferenceService(ModelRegistry registry, PredictionLog log, WardenMetrics metrics, TimeProvider time, IEnumerable<InferenceInterceptor> interceptors)
+    {
+        _registry = registry;
+        _log = log;
+        _metrics = metrics;
+        _time = time;
+        _interceptors = interceptors.OrderBy(i => i.Order).ToArray();
+    }
+
+    /// <summary>Runs one call; throws <see cref="WardenException"/> for anything the caller got wrong or may not do.</summary>
     public InferenceResult Infer(InferenceCall call)
     {
-        var started = time.GetTimestamp();
+        var started = _time.GetTimestamp();
         if (!call.Caller.CanUseModel(call.Model))
         {
             // Same answer as for a model that does not exist, so a scoped key cannot discover other models' names.
             throw WardenException.NotFound($"model '{call.Model}' is not found");
         }
 
-        using var lease = registry.Acquire(call.Model, call.Version);
+        var id = string.IsNullOrEmpty(call.Request.Id) ? Guid.CreateVersion7(_time.GetUtcNow()).ToString() : call.Request.Id;
+        var context = new InferenceContext(call, id, call.Request.GetStringParameter("purpose") ?? call.PurposeHeader, ReadSensitive(call.Request));
+        foreach (var interceptor in _interceptors)
+        {
+            interceptor.OnRequest(context);
+        }
+
+        using var lease = _registry.Acquire(call.Model, context.Version);
         var model = lease.Model;
-        var inputs = InputBinder.Bind(call.Model, model.Signature, call.Request.Inputs);
+        context.Record = lease.Record;
+        context.Signature = model.Signature;
+        context.Inputs = InputBinder.Bind(call.Model, model.Signature, call.Request.Inputs);
         var requested = call.Request.RequestedOutputs;
         if (requested is not null)
         {
@@ -41,30 +65,42 @@ public sealed class InferenceService(ModelRegistry registry, PredictionLog log, 
             }
         }
 
-        if (log.Options.Enabled && !log.HasRoom)
+        foreach (var interceptor in _interceptors)
+        {
+            interceptor.OnInputs(context);
+        }
+
+        if (_log.Options.Enabled && !_log.HasRoom)
         {
             throw new WardenException(503, "the prediction log is full; retry shortly");
         }
 
-        var runStarted = time.GetTimestamp();
-        var outputs = model.Run(inputs, requested);
-        metrics.RecordInference(call.Model, model.Version, time.GetElapsedTime(runStarted).TotalSeconds);
+        var runStarted = _time.GetTimestamp();
+        context.Outputs = model.Run(context.Inputs, requested);
+        _metrics.RecordInference(call.Model, model.Version, _time.GetElapsedTime(runStarted).TotalSeconds);
+        foreach (var interceptor in _interceptors)
+        {
+            interceptor.OnOutputs(context);
+        }
 
-        var id = string.IsNullOrEmpty(call.Request.Id) ? Guid.CreateVersion7(time.GetUtcNow()).ToString() : call.Request.Id;
-        var latency = time.GetElapsedTime(started).TotalMilliseconds;
-        if (log.Options.Enabled)
+        var latency = _time.GetElapsedTime(started).TotalMilliseconds;
+        if (_log.Options.Enabled)
         {
             var record = new PredictionRecord(
-                id, time.GetUtcNow(), call.Model, model.Version, call.Caller.Id,
-                call.Request.GetStringParameter("purpose") ?? call.PurposeHeader,
-                inputs, outputs, ReadSensitive(call.Request), latency);
-            if (!log.TryEnqueue(record))
+                id, _time.GetUtcNow(), call.Model, model.Version, call.Caller.Id, context.Purpose,
+                context.Inputs, context.Outputs, context.Sensitive, latency);
+            if (!_log.TryEnqueue(record))
             {
                 throw new WardenException(503, "the prediction log is full; retry shortly");
             }
         }
 
-        return new InferenceResult(call.Model, model.Version, id, outputs, latency);
+        foreach (var interceptor in _interceptors)
+        {
+            interceptor.OnCompleted(context);
+        }
+
+        return new InferenceResult(call.Model, model.Version, id, context.Outputs, latency, context);
     }
 
     private static Dictionary<string, string>? ReadSensitive(RawInferenceRequest request)

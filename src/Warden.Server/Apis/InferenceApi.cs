@@ -70,10 +70,13 @@ public static class InferenceApi
             }
 
             served = result.Version;
+            status = result.Context.StatusCode;
+            context.Response.StatusCode = status;
             context.Response.ContentType = "application/json";
             await using (var writer = new Utf8JsonWriter(context.Response.BodyWriter))
             {
-                InferenceResponseWriter.Write(writer, result.Model, result.Version, result.Id, result.Outputs);
+                InferenceResponseWriter.Write(writer, result.Model, result.Version, result.Id, result.Outputs,
+                    result.Context.HasResponseParameters ? w => WriteParameters(w, result.Context.ResponseParameters) : null);
             }
 
             await context.Response.BodyWriter.FlushAsync(context.RequestAborted);
@@ -86,6 +89,15 @@ public static class InferenceApi
         finally
         {
             metrics.RecordRequest(model, served, status, System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalSeconds);
+        }
+    }
+
+    private static void WriteParameters(Utf8JsonWriter writer, Dictionary<string, object?> parameters)
+    {
+        foreach (var (name, value) in parameters)
+        {
+            writer.WritePropertyName(name);
+            JsonSerializer.Serialize(writer, value);
         }
     }
 

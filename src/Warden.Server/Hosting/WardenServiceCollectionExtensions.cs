@@ -6,6 +6,7 @@ using OpenTelemetry.Metrics;
 using Warden.Core;
 using Warden.Core.Access;
 using Warden.Core.Audit;
+using Warden.Core.Events;
 using Warden.Core.Inference;
 using Warden.Core.Predictions;
 using Warden.Core.Registry;
@@ -13,6 +14,7 @@ using Warden.Core.Storage;
 using Warden.Core.Storage.Sqlite;
 using Warden.Core.Telemetry;
 using Warden.Server.Auth;
+using Warden.Server.Webhooks;
 
 namespace Warden.Server.Hosting;
 
@@ -37,6 +39,10 @@ public static class WardenServiceCollectionExtensions
         services.TryAddSingleton<PredictionLogWriter>();
         services.TryAddSingleton<WardenMetrics>();
         services.TryAddSingleton<InferenceService>();
+        services.TryAddSingleton<EventPublisher>();
+        services.AddOptions<WebhookOptions>().BindConfiguration("Warden:Webhooks");
+        services.AddHttpClient<WebhookDispatcher>();
+        services.AddSingleton<IHostedService>(sp => sp.GetRequiredService<WebhookDispatcher>());
 
         // The bootstrapper runs before the writer so that the store and registry are ready before traffic.
         services.AddHostedService<WardenBootstrapper>();
@@ -65,6 +71,7 @@ public static class WardenServiceCollectionExtensions
         services.TryAddSingleton<IKeyStore, SqliteKeyStore>();
         services.TryAddSingleton<IAuditStore, SqliteAuditStore>();
         services.TryAddSingleton<IPredictionStore, SqlitePredictionStore>();
+        services.TryAddSingleton<IFeedbackStore, SqliteFeedbackStore>();
         return services;
     }
 }

@@ -1,0 +1,65 @@
+using Warden.Core.Registry;
+using Warden.Core.Tensors;
+
+namespace Warden.Core.Inference;
+
+/// <summary>
+/// The state of one inference as it passes through <see cref="InferenceInterceptor"/>s: who asks, for what, which version
+/// answers, the bound inputs, the outputs, and what the response should carry beyond the protocol's fields.
+/// </summary>
+public sealed class InferenceContext
+{
+    private Dictionary<string, object?>? _responseParameters;
+    private Dictionary<string, object?>? _items;
+
+    internal InferenceContext(InferenceCall call, string id, string? purpose, IReadOnlyDictionary<string, string>? sensitive)
+    {
+        Call = call;
+        Id = id;
+        Purpose = purpose;
+        Sensitive = sensitive;
+        Version = call.Version;
+    }
+
+    /// <summary>The call as the transport made it.</summary>
+    public InferenceCall Call { get; }
+
+    /// <summary>Model name.</summary>
+    public string Model => Call.Model;
+
+    /// <summary>Version to run: the caller's, or one an interceptor chose (canary routing); null means production.</summary>
+    public string? Version { get; set; }
+
+    /// <summary>Request id returned to the caller and used by feedback.</summary>
+    public string Id { get; }
+
+    /// <summary>Declared purpose, from <c>parameters.purpose</c> or the <c>X-Warden-Purpose</c> header.</summary>
+    public string? Purpose { get; }
+
+    /// <summary>Sensitive attributes from <c>parameters["sensitive.*"]</c>; recorded, never fed to the model.</summary>
+    public IReadOnlyDictionary<string, string>? Sensitive { get; }
+
+    /// <summary>The version record that answers (set once resolved).</summary>
+    public ModelVersionRecord? Record { get; internal set; }
+
+    /// <summary>The model's signature (set once resolved).</summary>
+    public ModelSignature? Signature { get; internal set; }
+
+    /// <summary>Inputs bound to the signature (set before the model runs).</summary>
+    public NamedTensor[]? Inputs { get; internal set; }
+
+    /// <summary>Outputs; interceptors may replace them (output policies, post-processing).</summary>
+    public NamedTensor[]? Outputs { get; set; }
+
+    /// <summary>HTTP status of the answer; 200 unless an interceptor holds the prediction (202).</summary>
+    public int StatusCode { get; set; } = 200;
+
+    /// <summary>True once any response parameter was added.</summary>
+    public bool HasResponseParameters => _responseParameters is { Count: > 0 };
+
+    /// <summary>Extra <c>parameters</c> of the response (only opt-in features add any).</summary>
+    public Dictionary<string, object?> ResponseParameters => _responseParameters ??= new Dictionary<string, object?>(StringComparer.Ordinal);
+
+    /// <summary>Scratch space for interceptors to pass data between their hooks.</summary>
+    public Dictionary<string, object?> Items => _items ??= new Dictionary<string, object?>(StringComparer.Ordinal);
+}

@@ -1,0 +1,33 @@
+namespace Warden.Core.Inference;
+
+/// <summary>
+/// A step around the model run. Capabilities that refuse, route, hold or alter predictions (purposes, rate limits, input
+/// and output policies, canary routing, review, post-processing) plug in here; each must be opt-in per deployment or per
+/// key so that a plain protocol client against a default deployment sees the bare model. Throw
+/// <see cref="WardenException"/> to refuse a request.
+/// </summary>
+public abstract class InferenceInterceptor
+{
+    /// <summary>Order among interceptors; lower runs first.</summary>
+    public virtual int Order => 0;
+
+    /// <summary>Before the version is resolved: authorise, rate-limit, route (set <see cref="InferenceContext.Version"/>).</summary>
+    public virtual void OnRequest(InferenceContext context)
+    {
+    }
+
+    /// <summary>After inputs are bound, before the model runs: input policies.</summary>
+    public virtual void OnInputs(InferenceContext context)
+    {
+    }
+
+    /// <summary>After the model ran, before the answer is recorded and sent: output policies, review routing.</summary>
+    public virtual void OnOutputs(InferenceContext context)
+    {
+    }
+
+    /// <summary>After the prediction was recorded: observers (usage, extraction detection, shadow traffic). Must not throw.</summary>
+    public virtual void OnCompleted(InferenceContext context)
+    {
+    }
+}

@@ -1,0 +1,79 @@
+using System.Text;
+using Microsoft.Data.Sqlite;
+using Warden.Core.Feedback;
+using Warden.Core.Predictions;
+using static Warden.Core.Storage.Sqlite.SqliteValues;
+
+namespace Warden.Core.Storage.Sqlite;
+
+/// <summary>SQLite implementation of <see cref="IFeedbackStore"/>.</summary>
+public sealed class SqliteFeedbackStore(SqliteDatabase database) : IFeedbackStore
+{
+    public async Task UpsertAsync(IReadOnlyList<FeedbackRecord> records, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        foreach (var r in records)
+        {
+            await using var command = Command(connection,
+                """
+                INSERT INTO feedback (model, prediction_id, label, source, actor, time) VALUES ($model, $id, $label, $source, $actor, $time)
+                ON CONFLICT (model, prediction_id) DO UPDATE SET label = excluded.label, source = excluded.source, actor = excluded.actor, time = excluded.time
+                """,
+                ("$model", r.Model), ("$id", r.PredictionId), ("$label", r.Label), ("$source", r.Source), ("$actor", r.Actor), ("$time", ToMs(r.Time)));
+            command.Transaction = transaction;
+            await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task<IReadOnlySet<string>> FindLoggedAsync(string model, IReadOnlyCollection<string> ids, CancellationToken cancellationToken = default)
+    {
+        var found = new HashSet<string>(StringComparer.Ordinal);
+        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        foreach (var chunk in ids.Chunk(500))
+        {
+            var sql = new StringBuilder("SELECT DISTINCT id FROM predictions WHERE model = $model AND id IN (");
+            var parameters = new List<(string, object?)> { ("$model", model) };
+            for (var i = 0; i < chunk.Length; i++)
+            {
+                sql.Append(i == 0 ? "" : ",").Append("$p").Append(i);
+                parameters.Add(("$p" + i, chunk[i]));
+            }
+
+            sql.Append(')');
+            await using var command = Command(connection, sql.ToString(), parameters.ToArray());
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                found.Add(reader.GetString(0));
+            }
+        }
+
+        return found;
+    }
+
+    public async Task<IReadOnlyList<LabeledPrediction>> QueryLabeledAsync(string model, DateTimeOffset? since, int limit, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = Command(connection,
+            """
+            SELECT p.seq, p.id, p.time, p.model, p.version, p.key_id, p.purpose, p.inputs, p.outputs, p.sensitive, p.latency_ms, f.label, f.source
+            FROM predictions p JOIN feedback f ON f.model = p.model AND f.prediction_id = p.id
+            WHERE p.model = $model AND p.time >= $since ORDER BY p.seq LIMIT $limit
+            """,
+            ("$model", model), ("$since", since is null ? 0L : ToMs(since.Value)), ("$limit", limit));
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        var result = new List<LabeledPrediction>();
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            var prediction = new StoredPrediction(
+                reader.GetInt64(0), reader.GetString(1), FromMs(reader.GetInt64(2)), reader.GetString(3), reader.GetString(4),
+                reader.GetString(5), ReadNullableString(reader, 6), reader.GetString(7), reader.GetString(8), ReadNullableString(reader, 9), reader.GetDouble(10));
+            result.Add(new LabeledPrediction(prediction, reader.GetString(11), reader.GetString(12)));
+        }
+
+        return result;
+    }
+}

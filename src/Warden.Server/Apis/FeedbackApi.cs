@@ -1,0 +1,83 @@
+using System.Text.Json;
+using Warden.Core;
+using Warden.Core.Access;
+using Warden.Core.Feedback;
+using Warden.Core.Storage;
+using Warden.Server.Http;
+
+namespace Warden.Server.Apis;
+
+/// <summary>
+/// Ground truth: <c>POST /api/models/{model}/feedback</c> with <c>{"id": "…", "label": "…"}</c> or
+/// <c>{"items": [{"id", "label"}, …]}</c>. Labels are joined with the prediction log by id for fairness audits, quality
+/// monitoring and retraining.
+/// </summary>
+public static class FeedbackApi
+{
+    private const int MaxItems = 10_000;
+
+    public static IEndpointRouteBuilder MapFeedbackApi(this IEndpointRouteBuilder app)
+    {
+        app.MapPost("/api/models/{model}/feedback", PostAsync).WithTags("feedback")
+            .RequireAuthorization(p => p.RequireRole(WardenRoles.Admin, WardenRoles.Deployer, WardenRoles.Reviewer, WardenRoles.Consumer));
+        app.MapGet("/api/models/{model}/feedback", async (string model, DateTimeOffset? since, int? limit, IFeedbackStore store, CancellationToken ct) =>
+        {
+            var rows = await store.QueryLabeledAsync(model, since, Math.Clamp(limit ?? 1000, 1, 100_000), ct);
+            return rows.Select(r => new { id = r.Prediction.Id, time = r.Prediction.Time, version = r.Prediction.Version, label = r.Label, source = r.Source });
+        }).WithTags("feedback").RequireAuthorization(p => p.RequireRole(WardenRoles.Admin, WardenRoles.Auditor, WardenRoles.Deployer));
+        return app;
+    }
+
+    private static async Task<IResult> PostAsync(string model, HttpContext context, IFeedbackStore store, TimeProvider time)
+    {
+        var key = context.RequireApiKey();
+        if (!key.CanUseModel(model))
+        {
+            throw WardenException.NotFound($"model '{model}' is not found");
+        }
+
+        JsonElement body;
+        try
+        {
+            using var document = await JsonDocument.ParseAsync(context.Request.Body, cancellationToken: context.RequestAborted);
+            body = document.RootElement.Clone();
+        }
+        catch (JsonException ex)
+        {
+            throw WardenException.BadRequest("malformed JSON: " + ex.Message);
+        }
+
+        var items = body.ValueKind == JsonValueKind.Object && body.TryGetProperty("items", out var list)
+            ? list.ValueKind == JsonValueKind.Array ? list.EnumerateArray().ToList() : throw WardenException.BadRequest("\"items\" must be an array")
+            : [body];
+        if (items.Count is 0 or > MaxItems)
+        {
+            throw WardenException.BadRequest($"send between 1 and {MaxItems} labels per call");
+        }
+
+        var now = time.GetUtcNow();
+        var records = new List<FeedbackRecord>(items.Count);
+        for (var i = 0; i < items.Count; i++)
+        {
+            var item = items[i];
+            if (item.ValueKind != JsonValueKind.Object
+                || !item.TryGetProperty("id", out var id) || id.ValueKind != JsonValueKind.String || string.IsNullOrWhiteSpace(id.GetString())
+                || !item.TryGetProperty("label", out var label) || label.ValueKind is not (JsonValueKind.String or JsonValueKind.Number or JsonValueKind.True or JsonValueKind.False))
+            {
+                throw WardenException.BadRequest($"item {i} must be {{\"id\": \"<prediction id>\", \"label\": <string, number or boolean>}}");
+            }
+
+            var text = label.ValueKind == JsonValueKind.String ? label.GetString()! : label.GetRawText();
+            records.Add(new FeedbackRecord(model, id.GetString()!, text, "api", key.Id, now));
+        }
+
+        await store.UpsertAsync(records, context.RequestAborted);
+        var logged = await store.FindLoggedAsync(model, records.Select(r => r.PredictionId).Distinct().ToList(), context.RequestAborted);
+        return Results.Ok(new
+        {
+            accepted = records.Count,
+            matched = records.Count(r => logged.Contains(r.PredictionId)),
+            unmatched = records.Where(r => !logged.Contains(r.PredictionId)).Select(r => r.PredictionId).Distinct().Take(100).ToList(),
+        });
+    }
+}
