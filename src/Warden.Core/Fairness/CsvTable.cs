@@ -71,23 +71,35 @@ public sealed class CsvTable
             }).ToArray();
         var lists = wanted.Select(_ => new List<string>()).ToArray();
         var interns = wanted.Select(_ => new Dictionary<string, string>(StringComparer.Ordinal)).ToArray();
-        var line = 1;
-        while (ReadRecord(reader, fields, builder, null))
+        var lookups = interns.Select(d => d.GetAlternateLookup<ReadOnlySpan<char>>()).ToArray();
+        var ranges = new List<(int Start, int Length)>(header.Count);
+        var record = 1;
+        while (reader.ReadLine() is { } line)
         {
-            line++;
-            if (fields.Count == 1 && fields[0].Length == 0)
+            record++;
+            if (line.Length == 0)
             {
                 continue;
             }
 
-            if (fields.Count != header.Count)
+            if (TrySplit(line, ranges))
             {
-                throw new InvalidDataException($"CSV record {line} has {fields.Count} fields; the header has {header.Count}.");
+                Check(ranges.Count, header.Count, record);
+                for (var k = 0; k < wanted.Length; k++)
+                {
+                    var (start, length) = ranges[wanted[k]];
+                    lists[k].Add(Intern(interns[k], lookups[k], line.AsSpan(start, length)));
+                }
             }
-
-            for (var k = 0; k < wanted.Length; k++)
+            else
             {
-                lists[k].Add(Intern(interns[k], fields[wanted[k]]));
+                // Escaped quotes or a field spanning lines: take the general path.
+                ReadRecord(reader, fields, builder, line);
+                Check(fields.Count, header.Count, record);
+                for (var k = 0; k < wanted.Length; k++)
+                {
+                    lists[k].Add(Intern(interns[k], lookups[k], fields[wanted[k]]));
+                }
             }
         }
 
@@ -101,19 +113,73 @@ public sealed class CsvTable
         return new CsvTable(names, dict, lists.Length == 0 ? 0 : lists[0].Count);
     }
 
-    private static string Intern(Dictionary<string, string> pool, string value)
+    private static void Check(int fields, int expected, int record)
     {
-        if (pool.TryGetValue(value, out var shared))
+        if (fields != expected)
+        {
+            throw new InvalidDataException($"CSV record {record} has {fields} fields; the header has {expected}.");
+        }
+    }
+
+    private static string Intern(Dictionary<string, string> pool, Dictionary<string, string>.AlternateLookup<ReadOnlySpan<char>> lookup, ReadOnlySpan<char> value)
+    {
+        if (lookup.TryGetValue(value, out var shared))
         {
             return shared;
         }
 
+        var text = value.ToString();
         if (pool.Count < InternLimit)
         {
-            pool[value] = value;
+            pool[text] = text;
         }
 
-        return value;
+        return text;
+    }
+
+    /// <summary>Splits a line whose quoted fields contain no escaped quotes and no line breaks; false otherwise.</summary>
+    private static bool TrySplit(string line, List<(int Start, int Length)> ranges)
+    {
+        ranges.Clear();
+        var i = 0;
+        while (true)
+        {
+            if (i < line.Length && line[i] == '"')
+            {
+                var close = line.IndexOf('"', i + 1);
+                if (close < 0 || (close + 1 < line.Length && line[close + 1] != ','))
+                {
+                    return false;
+                }
+
+                ranges.Add((i + 1, close - i - 1));
+                i = close + 1;
+            }
+            else
+            {
+                var comma = line.IndexOf(',', i);
+                var end = comma < 0 ? line.Length : comma;
+                if (line.AsSpan(i, end - i).Contains('"'))
+                {
+                    return false;
+                }
+
+                ranges.Add((i, end - i));
+                i = end;
+            }
+
+            if (i >= line.Length)
+            {
+                return true;
+            }
+
+            i++; // skip the comma
+            if (i == line.Length)
+            {
+                ranges.Add((i, 0));
+                return true;
+            }
+        }
     }
 
     // Quoted fields may span lines, so a record is read line by line until its quotes balance.

@@ -5,9 +5,11 @@ namespace Warden.Core.Fairness;
 /// calibration, and bootstrap percentile intervals (Efron &amp; Tibshirani 1993, ch. 13) for every estimate.
 /// </summary>
 /// <remarks>
-/// Every estimate is a function of the weighted confusion matrix of each group, so one pass over the rows per
-/// partition (cell = 4·group + 2y + ŷ) suffices; a bootstrap resample draws n row indices with replacement and
-/// re-accumulates the same cells. Group inclusion (minimum size) and the privileged group are fixed on the full data.
+/// Every estimate is a function of the weighted confusion matrix of each group, so rows are accumulated once into
+/// atoms (intersection group × y × ŷ) and every section is a projection of the atoms. A bootstrap resample draws n rows
+/// with replacement; without weights that is a draw of n atoms with probabilities rows(atom)/n (alias method), with weights
+/// the rows themselves are drawn. Group inclusion (minimum size) and the privileged group are fixed on the full data;
+/// intervals use the resamples in which the estimate is defined.
 /// </remarks>
 public static class FairnessAnalyzer
 {
@@ -28,12 +30,22 @@ public static class FairnessAnalyzer
 
         var layout = new Layout(partitions, options);
         var n = data.RowCount;
-        var cells = new int[partitions.Count][];
-        var sums = new double[partitions.Count][];
+        // Atoms are cells of the finest partition (the intersection of all features): every section's cells are unions of atoms,
+        // so one pass over the rows feeds all sections and a bootstrap resample only needs atom totals.
+        var finest = data.SensitiveFeatures.Count == 1 ? partitions[0]
+            : options.IncludeIntersection ? partitions[^1] : GroupPartition.Build(data.SensitiveFeatures);
+        var sectionOf = partitions.Select(p => SectionMap(p, finest, data.SensitiveFeatures)).ToArray();
+        var (atoms, atomSums, atomRows) = Accumulate(finest, data);
+        var sums = partitions.Select(p => new double[p.GroupCount * 4]).ToArray();
+        Project(atomSums, sectionOf, sums);
         var rowCounts = new long[partitions.Count][];
         for (var s = 0; s < partitions.Count; s++)
         {
-            (cells[s], sums[s], rowCounts[s]) = Accumulate(partitions[s], data);
+            rowCounts[s] = new long[partitions[s].GroupCount];
+            for (var a = 0; a < atomRows.Length; a++)
+            {
+                rowCounts[s][sectionOf[s][a >> 2]] += atomRows[a];
+            }
         }
 
         var judged = rowCounts.Select(c => c.Select(x => x >= options.MinGroupSize).ToArray()).ToArray();
@@ -45,33 +57,41 @@ public static class FairnessAnalyzer
         if (b > 0)
         {
             samples = new double[layout.Quantities * b];
-            var rng = new Xoshiro256(options.Seed);
-            var resampled = sums.Select(x => new double[x.Length]).ToArray();
-            var values = new double[layout.Quantities];
             var w = data.WeightArray;
-            for (var r = 0; r < b; r++)
+            var alias = w is null ? new AliasTable(atomRows.Select(c => (double)c).ToArray()) : null;
+            var seed = options.Seed;
+            var output = samples;
+            // Resample r has its own generator seeded from (seed, r), so results do not depend on thread scheduling.
+            Parallel.For(0, b, r =>
             {
-                foreach (var x in resampled)
+                var rng = new Xoshiro256(seed + (0x9E3779B97F4A7C15UL * (ulong)(r + 1)));
+                var resampledAtoms = new double[atomSums.Length];
+                if (alias is not null)
                 {
-                    Array.Clear(x);
-                }
-
-                for (var i = 0; i < n; i++)
-                {
-                    var idx = rng.NextInt(n);
-                    var wi = w is null ? 1.0 : w[idx];
-                    for (var s = 0; s < cells.Length; s++)
+                    // Unweighted: the atom of a uniformly drawn row has probability rows(atom)/n, so drawing atoms is the row bootstrap.
+                    for (var i = 0; i < n; i++)
                     {
-                        resampled[s][cells[s][idx]] += wi;
+                        resampledAtoms[alias.Next(ref rng)] += 1;
+                    }
+                }
+                else
+                {
+                    for (var i = 0; i < n; i++)
+                    {
+                        var idx = rng.NextInt(n);
+                        resampledAtoms[atoms[idx]] += w![idx];
                     }
                 }
 
+                var resampled = sums.Select(x => new double[x.Length]).ToArray();
+                var values = new double[layout.Quantities];
+                Project(resampledAtoms, sectionOf, resampled);
                 layout.Evaluate(resampled, judged, values);
                 for (var q = 0; q < values.Length; q++)
                 {
-                    samples[(q * b) + r] = values[q];
+                    output[(q * b) + r] = values[q];
                 }
-            }
+            });
         }
 
         var alpha = (1 - options.ConfidenceLevel) / 2;
@@ -87,10 +107,10 @@ public static class FairnessAnalyzer
             return new Estimate(v, lo, hi);
         }
 
-        var calibrations = data.ScoreArray is null ? null : partitions.Select(p => Calibrate(p, data, options.CalibrationBins)).ToList();
+        var calibrations = data.ScoreArray is null ? null : Calibrate(finest, sectionOf, partitions, data, options.CalibrationBins);
         var overallCounts = SumGroups(sums[0]);
         var overall = BuildGroup("overall", new Dictionary<string, string>(), n, overallCounts, false, q => Est(layout.OverallOffset + q),
-            calibrations is null ? null : Calibrate(new int[n], 1, data, options.CalibrationBins)[0]);
+            calibrations?[^1][0]);
         var inequality = new List<Disparity>
         {
             ToDisparity("theil_index", "inequality", Est(layout.InequalityOffset)),
@@ -200,24 +220,50 @@ public static class FairnessAnalyzer
         }
     }
 
-    private static (int[] Cells, double[] Sums, long[] Rows) Accumulate(GroupPartition part, FairnessDataset data)
+    private static (int[] Atoms, double[] Sums, long[] Rows) Accumulate(GroupPartition finest, FairnessDataset data)
     {
-        var codes = part.Codes;
+        var codes = finest.Codes;
         var y = data.LabelArray;
         var p = data.PredictionArray;
         var w = data.WeightArray;
-        var cells = new int[codes.Length];
-        var sums = new double[part.GroupCount * 4];
-        var rows = new long[part.GroupCount];
+        var atoms = new int[codes.Length];
+        var sums = new double[finest.GroupCount * 4];
+        var rows = new long[finest.GroupCount * 4];
         for (var i = 0; i < codes.Length; i++)
         {
             var c = (codes[i] << 2) | (y[i] << 1) | p[i];
-            cells[i] = c;
+            atoms[i] = c;
             sums[c] += w is null ? 1.0 : w[i];
-            rows[codes[i]]++;
+            rows[c]++;
         }
 
-        return (cells, sums, rows);
+        return (atoms, sums, rows);
+    }
+
+    /// <summary>For each finest group, the group of <paramref name="section"/> containing it.</summary>
+    private static int[] SectionMap(GroupPartition section, GroupPartition finest, IReadOnlyList<SensitiveFeature> features)
+    {
+        if (ReferenceEquals(section, finest) || section.Features.Length == finest.Features.Length)
+        {
+            return Enumerable.Range(0, finest.GroupCount).ToArray();
+        }
+
+        var k = Array.IndexOf(finest.Features, section.Features[0]);
+        var feature = features[k];
+        return finest.GroupValues.Select(v => feature.CodeOf(v[k])).ToArray();
+    }
+
+    private static void Project(double[] atomSums, int[][] sectionOf, double[][] sums)
+    {
+        for (var s = 0; s < sums.Length; s++)
+        {
+            Array.Clear(sums[s]);
+            var map = sectionOf[s];
+            for (var a = 0; a < atomSums.Length; a++)
+            {
+                sums[s][(map[a >> 2] << 2) | (a & 3)] += atomSums[a];
+            }
+        }
     }
 
     private static ConfusionCounts SumGroups(double[] sums)
@@ -256,18 +302,19 @@ public static class FairnessAnalyzer
             CalibrationError = calibration?.Ece,
         };
 
-    private static (IReadOnlyList<CalibrationBin> Bins, double? Ece)[] Calibrate(GroupPartition part, FairnessDataset data, int bins) =>
-        Calibrate(part.Codes, part.GroupCount, data, bins);
-
-    private static (IReadOnlyList<CalibrationBin> Bins, double? Ece)[] Calibrate(int[] codes, int groups, FairnessDataset data, int bins)
+    /// <summary>Calibration per section group (one pass over the finest groups); the last entry holds the overall bins.</summary>
+    private static List<(IReadOnlyList<CalibrationBin> Bins, double? Ece)[]> Calibrate(
+        GroupPartition finest, int[][] sectionOf, List<GroupPartition> partitions, FairnessDataset data, int bins)
     {
         var score = data.ScoreArray!;
         var y = data.LabelArray;
         var w = data.WeightArray;
-        var weight = new double[groups * bins];
-        var ws = new double[groups * bins];
-        var wy = new double[groups * bins];
-        var count = new long[groups * bins];
+        var codes = finest.Codes;
+        var size = finest.GroupCount * bins;
+        var weight = new double[size];
+        var ws = new double[size];
+        var wy = new double[size];
+        var count = new long[size];
         for (var i = 0; i < codes.Length; i++)
         {
             var bin = (int)(score[i] * bins);
@@ -280,29 +327,51 @@ public static class FairnessAnalyzer
             count[k]++;
         }
 
-        var result = new (IReadOnlyList<CalibrationBin>, double?)[groups];
-        for (var g = 0; g < groups; g++)
+        var result = new List<(IReadOnlyList<CalibrationBin>, double?)[]>();
+        var maps = sectionOf.Append(new int[finest.GroupCount]).ToArray();
+        var groupCounts = partitions.Select(p => p.GroupCount).Append(1).ToArray();
+        for (var s = 0; s < maps.Length; s++)
         {
-            var list = new List<CalibrationBin>(bins);
-            double total = 0, gap = 0;
-            for (var bin = 0; bin < bins; bin++)
+            var g = groupCounts[s];
+            var (sw, sws, swy, sc) = (new double[g * bins], new double[g * bins], new double[g * bins], new long[g * bins]);
+            for (var f = 0; f < finest.GroupCount; f++)
             {
-                var k = (g * bins) + bin;
-                var defined = weight[k] > 0;
-                double? mean = defined ? ws[k] / weight[k] : null;
-                double? observed = defined ? wy[k] / weight[k] : null;
-                list.Add(new CalibrationBin((double)bin / bins, (double)(bin + 1) / bins, count[k], weight[k], mean, observed));
-                if (defined)
+                for (var bin = 0; bin < bins; bin++)
                 {
-                    total += weight[k];
-                    gap += weight[k] * Math.Abs(mean!.Value - observed!.Value);
+                    var from = (f * bins) + bin;
+                    var to = (maps[s][f] * bins) + bin;
+                    sw[to] += weight[from];
+                    sws[to] += ws[from];
+                    swy[to] += wy[from];
+                    sc[to] += count[from];
                 }
             }
 
-            result[g] = (list, total > 0 ? gap / total : null);
+            result.Add(Enumerable.Range(0, g).Select(x => Bins(x, bins, sw, sws, swy, sc)).ToArray());
         }
 
         return result;
+    }
+
+    private static (IReadOnlyList<CalibrationBin> Bins, double? Ece) Bins(int g, int bins, double[] weight, double[] ws, double[] wy, long[] count)
+    {
+        var list = new List<CalibrationBin>(bins);
+        double total = 0, gap = 0;
+        for (var bin = 0; bin < bins; bin++)
+        {
+            var k = (g * bins) + bin;
+            var defined = weight[k] > 0;
+            double? mean = defined ? ws[k] / weight[k] : null;
+            double? observed = defined ? wy[k] / weight[k] : null;
+            list.Add(new CalibrationBin((double)bin / bins, (double)(bin + 1) / bins, count[k], weight[k], mean, observed));
+            if (defined)
+            {
+                total += weight[k];
+                gap += weight[k] * Math.Abs(mean!.Value - observed!.Value);
+            }
+        }
+
+        return (list, total > 0 ? gap / total : null);
     }
 
     /// <summary>Positions of every estimate in one flat vector so point and bootstrap evaluation share code.</summary>

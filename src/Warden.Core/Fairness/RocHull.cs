@@ -23,7 +23,14 @@ internal sealed class RocHull
 
     internal static RocHull Build(double[] scores, byte[] labels, double[]? weights, List<int> rows)
     {
-        var ordered = rows.OrderByDescending(i => scores[i]).ToList();
+        var keys = new double[rows.Count];
+        var ordered = rows.ToArray();
+        for (var j = 0; j < ordered.Length; j++)
+        {
+            keys[j] = -scores[ordered[j]];
+        }
+
+        Array.Sort(keys, ordered);
         double p = 0, n = 0;
         foreach (var i in ordered)
         {
@@ -45,10 +52,10 @@ internal sealed class RocHull
 
         var points = new List<(double, double, double)> { (0, 0, scores[ordered[0]]) };
         double tp = 0, fp = 0;
-        for (var k = 0; k < ordered.Count;)
+        for (var k = 0; k < ordered.Length;)
         {
             var s = scores[ordered[k]];
-            while (k < ordered.Count && scores[ordered[k]] == s)
+            while (k < ordered.Length && scores[ordered[k]] == s)
             {
                 var i = ordered[k++];
                 var w = weights is null ? 1.0 : weights[i];
@@ -62,7 +69,7 @@ internal sealed class RocHull
                 }
             }
 
-            var threshold = k < ordered.Count ? scores[ordered[k]] : double.NegativeInfinity;
+            var threshold = k < ordered.Length ? scores[ordered[k]] : double.NegativeInfinity;
             // A group without positives (negatives) has no TPR (FPR); placing its points on the diagonal makes the
             // rate equal to the selection rate, which keeps the hull and the interpolation well defined.
             var tpr = p > 0 ? tp / p : fp / n;

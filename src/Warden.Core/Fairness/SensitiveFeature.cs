@@ -28,10 +28,32 @@ public sealed class SensitiveFeature
     {
         ArgumentException.ThrowIfNullOrEmpty(name);
         var firstSeen = new Dictionary<string, int>(StringComparer.Ordinal);
+        // Columns read from CSV (or built from a few constants) share one string instance per value,
+        // so comparing references against the first few distinct values usually avoids hashing.
+        const int RecentLimit = 16;
+        var recent = new string[RecentLimit];
+        var recentCodes = new int[RecentLimit];
+        var recentCount = 0;
         var codes = new int[values.Count];
         for (var i = 0; i < codes.Length; i++)
         {
             var v = values[i] ?? string.Empty;
+            var found = -1;
+            for (var r = 0; r < recentCount; r++)
+            {
+                if (ReferenceEquals(recent[r], v))
+                {
+                    found = recentCodes[r];
+                    break;
+                }
+            }
+
+            if (found >= 0)
+            {
+                codes[i] = found;
+                continue;
+            }
+
             if (!firstSeen.TryGetValue(v, out var code))
             {
                 code = firstSeen.Count;
@@ -39,6 +61,11 @@ public sealed class SensitiveFeature
             }
 
             codes[i] = code;
+            if (recentCount < RecentLimit)
+            {
+                recent[recentCount] = v;
+                recentCodes[recentCount++] = code;
+            }
         }
 
         var sorted = firstSeen.Keys.Order(StringComparer.Ordinal).ToArray();
