@@ -44,7 +44,7 @@ internal static class DataCommand
             }
             catch (Exception ex) when (ex is ArgumentException or InvalidDataException or IOException or UnauthorizedAccessException)
             {
-                Console.Error.WriteLine($"warden data: {ex.Message}");
+                Console.Error.WriteLine($"warden data: {FairnessCommand.Message(ex)}");
                 return 1;
             }
         });

@@ -51,7 +51,7 @@ internal static class FairnessCommand
                 var gate = parse.GetValue(policy) is { } p ? FairnessPolicy.FromJson(File.ReadAllText(p.FullName)) : null;
                 var options = new FairnessOptions
                 {
-                    Privileged = ParsePairs(parse.GetValue(privileged)),
+                    Privileged = ParsePairs(parse.GetValue(privileged)) is { Count: > 0 } pairs ? pairs : gate?.Privileged ?? new Dictionary<string, string>(),
                     MinGroupSize = parse.GetValue(minGroup),
                     BootstrapResamples = parse.GetValue(bootstrap),
                     Seed = parse.GetValue(seed),
@@ -82,12 +82,16 @@ internal static class FairnessCommand
             }
             catch (Exception ex) when (ex is ArgumentException or InvalidDataException or IOException or System.Text.Json.JsonException or UnauthorizedAccessException)
             {
-                Console.Error.WriteLine($"warden fairness: {ex.Message}");
+                Console.Error.WriteLine($"warden fairness: {Message(ex)}");
                 return 1;
             }
         });
         return new Command("fairness", "Fairness analysis of model predictions") { report };
     }
+
+    /// <summary>The exception message without the " (Parameter 'x')" suffix, which means nothing to a CLI user.</summary>
+    internal static string Message(Exception ex) =>
+        ex is ArgumentException { ParamName: { } name } ? ex.Message.Replace($" (Parameter '{name}')", string.Empty, StringComparison.Ordinal) : ex.Message;
 
     internal static List<string> SplitList(string value) =>
         value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToList();
@@ -142,7 +146,7 @@ internal static class FairnessCommand
             var disparities = new Table().AddColumns("disparity", "family", "value", "interval");
             foreach (var d in s.Disparities.Where(d => d.Family != "fairlearn" || d.Name.StartsWith("demographic", StringComparison.Ordinal) || d.Name.StartsWith("equalized", StringComparison.Ordinal)))
             {
-                disparities.AddRow(d.Name, d.Family, F(new Estimate(d.Value)), d.Lower is null ? "-" : $"[{F(new Estimate(d.Lower))}, {F(new Estimate(d.Upper))}]");
+                disparities.AddRow(d.Name, d.Family, F(new Estimate(d.Value)), d.Lower is null ? "-" : Markup.Escape($"[{F(new Estimate(d.Lower))}, {F(new Estimate(d.Upper))}]"));
             }
 
             AnsiConsole.Write(disparities);

@@ -57,7 +57,7 @@ public sealed record DataProfile
                 var worst = g.MissingRates.OrderByDescending(kv => kv.Value).FirstOrDefault();
                 var worstText = worst.Key is null || worst.Value == 0 ? "0" : $"{worst.Key} {ReportFormat.Num(worst.Value)}";
                 md.AppendLine(CultureInfo.InvariantCulture,
-                    $"| {g.Key} | {g.Count} | {ReportFormat.Num(g.Share)} | {Opt(g.ReferenceShare)} | {Opt(g.ShareRatio)} | {Opt(g.BaseRate)} | {worstText} | {(g.UnderRepresented ? string.Join("; ", g.Reasons) : "no")} |");
+                    $"| {g.Key} | {g.Count} | {ReportFormat.Num((double?)g.Share)} | {Opt(g.ReferenceShare)} | {Opt(g.ShareRatio)} | {Opt(g.BaseRate)} | {worstText} | {(g.UnderRepresented ? string.Join("; ", g.Reasons) : "no")} |");
             }
         }
 
