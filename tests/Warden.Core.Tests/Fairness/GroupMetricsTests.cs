@@ -127,4 +127,20 @@ public class GroupMetricsTests
             TinyData.Options(privileged: new Dictionary<string, string> { ["g"] = "Z" })));
         Assert.Contains("'Z'", ex.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void Sections_without_intersection_equal_the_single_feature_sections_with_it()
+    {
+        var data = SampleData.Arrests();
+        var with = FairnessAnalyzer.Analyze(data, new FairnessOptions { BootstrapResamples = 0 });
+        var without = FairnessAnalyzer.Analyze(data, new FairnessOptions { BootstrapResamples = 0, IncludeIntersection = false });
+        Assert.Equal(["colour", "sex"], without.Sections.Select(s => s.Key));
+        foreach (var s in without.Sections)
+        {
+            var other = with.Section(s.Key)!;
+            Assert.Equal(other.Groups.Select(g => g.Confusion), s.Groups.Select(g => g.Confusion));
+            Assert.Equal(other.Disparities, s.Disparities);
+            Assert.Equal(other.Groups.Select(g => g.CalibrationError), s.Groups.Select(g => g.CalibrationError));
+        }
+    }
 }
