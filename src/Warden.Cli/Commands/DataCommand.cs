@@ -1,3 +1,4 @@
+using Warden.Core.Data;
 using System.CommandLine;
 using System.Globalization;
 using Warden.Core.Fairness;

@@ -1,3 +1,4 @@
+using Warden.Core.Data;
 using System.Globalization;
 
 namespace Warden.Core.Drift;
@@ -57,38 +58,21 @@ public sealed class ColumnSet
     {
         ArgumentNullException.ThrowIfNull(reader);
         var forced = new HashSet<string>(categorical ?? [], StringComparer.Ordinal);
-        var rows = CsvRecords.Read(reader).GetEnumerator();
-        if (!rows.MoveNext())
+        CsvTable table;
+        try
         {
-            throw new FormatException("CSV has no header row.");
+            table = CsvTable.Parse(reader);
+        }
+        catch (InvalidDataException ex)
+        {
+            throw new FormatException(ex.Message, ex);
         }
 
-        string[] header = rows.Current;
+        var header = table.ColumnNames.ToArray();
         var cells = new List<string?>[header.Length];
         for (int c = 0; c < header.Length; c++)
         {
-            cells[c] = [];
-        }
-
-        int line = 1;
-        while (rows.MoveNext())
-        {
-            line++;
-            string[] row = rows.Current;
-            if (row.Length == 1 && row[0].Length == 0)
-            {
-                continue;
-            }
-
-            if (row.Length != header.Length)
-            {
-                throw new FormatException($"CSV record {line} has {row.Length} fields; the header has {header.Length}.");
-            }
-
-            for (int c = 0; c < header.Length; c++)
-            {
-                cells[c].Add(IsMissing(row[c]) ? null : row[c]);
-            }
+            cells[c] = table.Column(header[c]).Select(v => IsMissing(v) ? null : v).ToList();
         }
 
         var set = new ColumnSet();

@@ -1,3 +1,4 @@
+using Warden.Core.Data;
 namespace Warden.Core.Fairness;
 
 /// <summary>

@@ -1,3 +1,4 @@
+using Warden.Core.Data;
 using System.Globalization;
 
 namespace Warden.Core.Fairness;

@@ -1,3 +1,4 @@
+using Warden.Core.Data;
 using System.Text.Json;
 using Warden.Core.Fairness;
 using Warden.Tests;

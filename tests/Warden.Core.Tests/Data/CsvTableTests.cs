@@ -1,6 +1,7 @@
+using Warden.Core.Data;
 using Warden.Core.Fairness;
 
-namespace Warden.Core.Tests.Fairness;
+namespace Warden.Core.Tests.Data;
 
 public class CsvTableTests
 {
