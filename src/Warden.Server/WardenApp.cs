@@ -43,6 +43,7 @@ public static class WardenApp
         app.MapKeysApi();
         app.MapAuditApi();
         app.MapFeedbackApi();
+        app.MapSettingsApi();
         app.MapOpenApi("/openapi/{documentName}.json");
         app.MapPrometheusScrapingEndpoint("/metrics").RequireAuthorization(Auth.WardenPolicies.Audit);
         return app;

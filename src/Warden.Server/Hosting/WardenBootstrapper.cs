@@ -12,6 +12,7 @@ namespace Warden.Server.Hosting;
 /// </summary>
 public sealed partial class WardenBootstrapper(
     ModelRegistry registry,
+    Warden.Core.Settings.ModelSettings modelSettings,
     ModelRepositoryLoader loader,
     ApiKeyService keys,
     IOptions<WardenOptions> options,
@@ -24,6 +25,7 @@ public sealed partial class WardenBootstrapper(
     {
         var settings = options.Value;
         await registry.InitializeAsync(cancellationToken);
+        await modelSettings.LoadAsync(cancellationToken);
         if (!string.IsNullOrWhiteSpace(settings.ModelRepository))
         {
             var count = await loader.LoadAsync(settings.ModelRepository, cancellationToken);

@@ -10,6 +10,7 @@ using Warden.Core.Events;
 using Warden.Core.Inference;
 using Warden.Core.Predictions;
 using Warden.Core.Registry;
+using Warden.Core.Settings;
 using Warden.Core.Storage;
 using Warden.Core.Storage.Sqlite;
 using Warden.Core.Telemetry;
@@ -40,6 +41,7 @@ public static class WardenServiceCollectionExtensions
         services.TryAddSingleton<WardenMetrics>();
         services.TryAddSingleton<InferenceService>();
         services.TryAddSingleton<EventPublisher>();
+        services.TryAddSingleton<ModelSettings>();
         services.AddOptions<WebhookOptions>().BindConfiguration("Warden:Webhooks");
         services.AddHttpClient<WebhookDispatcher>();
         services.AddSingleton<IHostedService>(sp => sp.GetRequiredService<WebhookDispatcher>());
@@ -63,6 +65,11 @@ public static class WardenServiceCollectionExtensions
         return services;
     }
 
+    /// <summary>Registers a kind of per-model settings document (served at <c>/api/models/{model}/settings/{name}</c>).</summary>
+    public static IServiceCollection AddWardenSettingsKind<T>(this IServiceCollection services, string name, Func<T, IReadOnlyList<string>>? validate = null)
+        where T : class =>
+        services.AddSingleton(new SettingsKind(name, typeof(T), validate is null ? null : document => validate((T)document)));
+
     /// <summary>Uses the embedded SQLite store at <c>&lt;DataDir&gt;/warden.db</c>.</summary>
     public static IServiceCollection AddWardenSqliteStore(this IServiceCollection services)
     {
@@ -72,6 +79,7 @@ public static class WardenServiceCollectionExtensions
         services.TryAddSingleton<IAuditStore, SqliteAuditStore>();
         services.TryAddSingleton<IPredictionStore, SqlitePredictionStore>();
         services.TryAddSingleton<IFeedbackStore, SqliteFeedbackStore>();
+        services.TryAddSingleton<ISettingsStore, SqliteSettingsStore>();
         return services;
     }
 }

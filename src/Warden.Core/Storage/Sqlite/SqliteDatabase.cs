@@ -29,6 +29,9 @@ public sealed class SqliteDatabase
         CREATE TABLE IF NOT EXISTS feedback (
             model TEXT NOT NULL, prediction_id TEXT NOT NULL, label TEXT NOT NULL, source TEXT NOT NULL,
             actor TEXT NOT NULL, time INTEGER NOT NULL, PRIMARY KEY (model, prediction_id));
+        CREATE TABLE IF NOT EXISTS model_settings (
+            model TEXT NOT NULL, kind TEXT NOT NULL, version INTEGER NOT NULL, json TEXT NOT NULL,
+            actor TEXT NOT NULL, time INTEGER NOT NULL, PRIMARY KEY (model, kind, version));
         """;
 
     private readonly string _connectionString;

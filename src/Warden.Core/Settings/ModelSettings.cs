@@ -1,0 +1,98 @@
+using System.Text.Json;
+using Warden.Core.Audit;
+using Warden.Core.Storage;
+
+namespace Warden.Core.Settings;
+
+/// <summary>
+/// Versioned per-model settings (policies and plans that make a deployment refuse, hold, route or alter predictions).
+/// Every change is a new version and an audit entry; readers on the request path get the bound latest document from an
+/// in-memory snapshot, so a lookup costs a dictionary read. No document means the feature is off for that model.
+/// </summary>
+public sealed class ModelSettings
+{
+    /// <summary>JSON options for settings documents.</summary>
+    public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    private readonly ISettingsStore _store;
+    private readonly AuditLog _audit;
+    private readonly TimeProvider _time;
+    private readonly Dictionary<string, SettingsKind> _kinds;
+    private readonly SemaphoreSlim _gate = new(1, 1);
+    private volatile Dictionary<(string Model, string Kind), (SettingsVersion Version, object Document)> _latest = [];
+    private bool _loaded;
+
+    public ModelSettings(ISettingsStore store, AuditLog audit, TimeProvider time, IEnumerable<SettingsKind> kinds)
+    {
+        _store = store;
+        _audit = audit;
+        _time = time;
+        _kinds = kinds.ToDictionary(k => k.Name, StringComparer.Ordinal);
+    }
+
+    /// <summary>Registered kinds.</summary>
+    public IReadOnlyCollection<string> Kinds => _kinds.Keys;
+
+    /// <summary>Loads the latest versions from the store (called at start).</summary>
+    public async Task LoadAsync(CancellationToken cancellationToken = default)
+    {
+        var latest = new Dictionary<(string, string), (SettingsVersion, object)>();
+        foreach (var version in await _store.ListLatestAsync(cancellationToken).ConfigureAwait(false))
+        {
+            if (_kinds.TryGetValue(version.Kind, out var kind))
+            {
+                using var document = JsonDocument.Parse(version.Json);
+                latest[(version.Model, version.Kind)] = (version, document.RootElement.Deserialize(kind.DocumentType, Json)!);
+            }
+        }
+
+        _latest = latest;
+        _loaded = true;
+    }
+
+    /// <summary>The latest document of <paramref name="kind"/> for <paramref name="model"/>, or null when none is set.</summary>
+    public T? Get<T>(string model, string kind)
+        where T : class =>
+        _latest.TryGetValue((model, kind), out var entry) ? entry.Document as T : null;
+
+    /// <summary>The latest version record, or null.</summary>
+    public SettingsVersion? GetVersion(string model, string kind) =>
+        _latest.TryGetValue((model, kind), out var entry) ? entry.Version : null;
+
+    /// <summary>All versions of one document.</summary>
+    public Task<IReadOnlyList<SettingsVersion>> HistoryAsync(string model, string kind, CancellationToken cancellationToken = default)
+    {
+        Find(kind);
+        return _store.ListVersionsAsync(model, kind, cancellationToken);
+    }
+
+    /// <summary>Validates and stores a new version; throws <see cref="WardenException"/> (400) for an unknown kind or invalid document.</summary>
+    public async Task<SettingsVersion> PutAsync(string model, string kind, JsonElement json, string actor, CancellationToken cancellationToken = default)
+    {
+        var definition = Find(kind);
+        var document = definition.Bind(json);
+        var text = JsonSerializer.Serialize(document, definition.DocumentType, Json);
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            if (!_loaded)
+            {
+                await LoadAsync(cancellationToken).ConfigureAwait(false);
+            }
+
+            var version = await _store.AppendAsync(model, kind, text, actor, _time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
+            await _audit.AppendAsync(actor, "settings.update", $"{model}/{kind}", new { version = version.Version, document = json }, cancellationToken).ConfigureAwait(false);
+            _latest = new Dictionary<(string, string), (SettingsVersion, object)>(_latest) { [(model, kind)] = (version, document) };
+            return version;
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    private SettingsKind Find(string kind) =>
+        _kinds.TryGetValue(kind, out var definition)
+            ? definition
+            : throw WardenException.NotFound($"unknown settings kind '{kind}'; known: {string.Join(", ", _kinds.Keys.Order(StringComparer.Ordinal))}");
+}

@@ -1,0 +1,53 @@
+using System.Text.Json;
+
+namespace Warden.Core.Settings;
+
+/// <summary>
+/// A kind of per-model settings document: its name (e.g. <c>usage-policy</c>), the type it binds to, and a validator that
+/// returns every problem found (empty when valid). Capabilities register their kinds in DI.
+/// </summary>
+public sealed class SettingsKind
+{
+    public SettingsKind(string name, Type documentType, Func<object, IReadOnlyList<string>>? validate = null)
+    {
+        Name = name;
+        DocumentType = documentType;
+        Validate = validate ?? (_ => []);
+    }
+
+    /// <summary>Kind name used in the API path.</summary>
+    public string Name { get; }
+
+    /// <summary>Type the JSON binds to (web defaults: camelCase, case-insensitive).</summary>
+    public Type DocumentType { get; }
+
+    /// <summary>Checks a bound document; returns the problems found.</summary>
+    public Func<object, IReadOnlyList<string>> Validate { get; }
+
+    /// <summary>Binds and validates <paramref name="json"/>; throws <see cref="WardenException"/> (400) naming every problem.</summary>
+    public object Bind(JsonElement json)
+    {
+        object? document;
+        try
+        {
+            document = json.Deserialize(DocumentType, ModelSettings.Json);
+        }
+        catch (JsonException ex)
+        {
+            throw WardenException.BadRequest($"'{Name}' document is invalid: {ex.Message}");
+        }
+
+        if (document is null)
+        {
+            throw WardenException.BadRequest($"'{Name}' document is empty");
+        }
+
+        var problems = Validate(document);
+        if (problems.Count > 0)
+        {
+            throw WardenException.BadRequest($"'{Name}' document is invalid: {string.Join("; ", problems)}");
+        }
+
+        return document;
+    }
+}

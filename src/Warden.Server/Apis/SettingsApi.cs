@@ -1,0 +1,53 @@
+using System.Text.Json;
+using Warden.Core;
+using Warden.Core.Settings;
+using Warden.Server.Auth;
+using Warden.Server.Http;
+
+namespace Warden.Server.Apis;
+
+/// <summary>
+/// Versioned per-model settings: <c>PUT /api/models/{model}/settings/{kind}</c> stores a new version (deployer, admin),
+/// <c>GET</c> reads the latest, <c>GET …/history</c> every version.
+/// </summary>
+public static class SettingsApi
+{
+    public static IEndpointRouteBuilder MapSettingsApi(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/api/models/{model}/settings").WithTags("settings");
+        group.MapGet("", (string model, ModelSettings settings) =>
+            settings.Kinds.Order(StringComparer.Ordinal).Select(kind => new { kind, version = settings.GetVersion(model, kind)?.Version }))
+            .RequireAuthorization(WardenPolicies.Read);
+        group.MapGet("/{kind}", (string model, string kind, ModelSettings settings) =>
+        {
+            var version = settings.GetVersion(model, kind);
+            return version is null
+                ? throw WardenException.NotFound($"model '{model}' has no '{kind}' settings (the feature is off)")
+                : Results.Text(Envelope(version), "application/json");
+        }).RequireAuthorization(WardenPolicies.Read);
+        group.MapGet("/{kind}/history", async (string model, string kind, ModelSettings settings, CancellationToken ct) =>
+            Results.Text("[" + string.Join(",", (await settings.HistoryAsync(model, kind, ct)).Select(Envelope)) + "]", "application/json"))
+            .RequireAuthorization(WardenPolicies.Read);
+        group.MapPut("/{kind}", async (string model, string kind, HttpContext context, ModelSettings settings) =>
+        {
+            JsonElement body;
+            try
+            {
+                using var document = await JsonDocument.ParseAsync(context.Request.Body, cancellationToken: context.RequestAborted);
+                body = document.RootElement.Clone();
+            }
+            catch (JsonException ex)
+            {
+                throw WardenException.BadRequest("malformed JSON: " + ex.Message);
+            }
+
+            var version = await settings.PutAsync(model, kind, body, context.RequireApiKey().Id, context.RequestAborted);
+            return Results.Text(Envelope(version), "application/json");
+        }).RequireAuthorization(WardenPolicies.Deploy);
+        return app;
+    }
+
+    private static string Envelope(SettingsVersion version) =>
+        $"{{\"model\":{JsonSerializer.Serialize(version.Model)},\"kind\":{JsonSerializer.Serialize(version.Kind)},\"version\":{version.Version},"
+        + $"\"actor\":{JsonSerializer.Serialize(version.Actor)},\"time\":{JsonSerializer.Serialize(version.Time)},\"document\":{version.Json}}}";
+}
