@@ -36,7 +36,7 @@ internal static class WardenCli
     }
 
     // Commands contributed by the capability libraries (training, fairness, drift …).
-    private static IEnumerable<Command> ExtraCommands() => [TrainCommand.Create()];
+    private static IEnumerable<Command> ExtraCommands() => [TrainCommand.Create(), TransferCommand.Create(), AdaptCommand.Create()];
 
     private static int ExitCodeFor(WardenApiException ex) => (int)ex.StatusCode switch
     {

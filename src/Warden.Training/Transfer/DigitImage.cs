@@ -52,26 +52,38 @@ public sealed record DigitImage(float[] Pixels, int Label)
     }
 
     /// <summary>
-    /// The digit as the RGB image the backbone takes: float [3, 224, 224], channel-major, values 0–255. Each grid cell
-    /// becomes a 28×28 block (nearest-neighbour upscaling keeps the strokes' values exact) and ink is drawn dark on white,
-    /// like a scanned page: intensity 255·(1 − v/16) in all three channels.
+    /// The digit as the RGB image the backbone takes: float [3, 224, 224], channel-major, values 0–255. The 8×8 grid is
+    /// upscaled 28× by bilinear interpolation between cell centres (half-pixel alignment, edges clamped), and ink is drawn
+    /// dark on white like a scanned page: intensity 255·(1 − v/16) in all three channels. Bilinear rather than
+    /// nearest-neighbour because smooth strokes are closer to the natural images ResNet18 was trained on: with blocky
+    /// upscaling the frozen features scored 0.686 instead of 0.792 accuracy at 5 images per class (docs/transfer-learning.md).
     /// </summary>
     public float[] ToRgbImage()
     {
-        const int block = ImageSide / Side;
-        var image = new float[3 * ImageSide * ImageSide];
+        const int scale = ImageSide / Side;
+        const int plane = ImageSide * ImageSide;
+        var image = new float[3 * plane];
         for (var y = 0; y < ImageSide; y++)
         {
+            var sy = ((y + 0.5) / scale) - 0.5;
+            var y0 = (int)Math.Floor(sy);
+            var fy = sy - y0;
             for (var x = 0; x < ImageSide; x++)
             {
-                var value = 255f * (1f - Pixels[(y / block * Side) + (x / block)] / 16f);
-                for (var c = 0; c < 3; c++)
-                {
-                    image[(c * ImageSide * ImageSide) + (y * ImageSide) + x] = value;
-                }
+                var sx = ((x + 0.5) / scale) - 0.5;
+                var x0 = (int)Math.Floor(sx);
+                var fx = sx - x0;
+                var v = ((1 - fy) * (((1 - fx) * Cell(y0, x0)) + (fx * Cell(y0, x0 + 1)))) +
+                        (fy * (((1 - fx) * Cell(y0 + 1, x0)) + (fx * Cell(y0 + 1, x0 + 1))));
+                var value = (float)(255 * (1 - (v / 16)));
+                image[(y * ImageSide) + x] = value;
+                image[plane + (y * ImageSide) + x] = value;
+                image[(2 * plane) + (y * ImageSide) + x] = value;
             }
         }
 
         return image;
     }
+
+    private double Cell(int row, int column) => Pixels[(Math.Clamp(row, 0, Side - 1) * Side) + Math.Clamp(column, 0, Side - 1)];
 }

@@ -18,7 +18,7 @@ public static class FewShotImageCurve
 
     /// <summary>Runs the curve; <paramref name="features"/> holds the backbone features of each digit, in order.</summary>
     public static IReadOnlyList<LearningCurvePoint> Run(IReadOnlyList<DigitImage> digits, IReadOnlyList<float[]> features,
-        IReadOnlyList<int> shots, IReadOnlyList<int> seeds)
+        IReadOnlyList<int> shots, IReadOnlyList<int> seeds, float l1 = SoftmaxHead.DefaultL1, float l2 = SoftmaxHead.DefaultL2)
     {
         ArgumentNullException.ThrowIfNull(digits);
         ArgumentNullException.ThrowIfNull(features);
@@ -41,7 +41,7 @@ public static class FewShotImageCurve
                 var labels = test.Select(i => digits[i].Label).ToArray();
                 foreach (var (method, inputs) in new[] { (FeaturesMethod, features), (PixelsMethod, digits.Select(d => d.Pixels).ToArray()) })
                 {
-                    var head = SoftmaxHead.Train(train.Select(i => inputs[i]).ToArray(), train.Select(i => digits[i].Label).ToArray(), seed);
+                    var head = SoftmaxHead.Train(train.Select(i => inputs[i]).ToArray(), train.Select(i => digits[i].Label).ToArray(), seed, l1, l2);
                     results[method].Add(Score(labels, head.PredictWithMlNet(test.Select(i => inputs[i]).ToArray())));
                 }
             }

@@ -26,19 +26,28 @@ public sealed class DigitFeatures
 public class ImageTransferTests(DigitFeatures data) : IClassFixture<DigitFeatures>
 {
     [Fact]
-    public void Rgb_image_upscales_each_cell_to_a_28_pixel_block_with_dark_ink()
+    public void Rgb_image_interpolates_cells_bilinearly_with_dark_ink()
     {
         var pixels = new float[64];
-        pixels[0] = 16;  // top-left cell: full ink → 0
-        pixels[9] = 4;   // row 1, column 1: 255·(1 − 4/16) = 191.25
+        pixels[0] = 16;  // only the top-left cell has ink
         var image = new DigitImage(pixels, 3).ToRgbImage();
 
         const int side = 224;
         Assert.Equal(3 * side * side, image.Length);
-        Assert.Equal(0f, image[(27 * side) + 27]);                       // last pixel of block (0,0), red
-        Assert.Equal(255f, image[28]);                                    // first pixel of block (0,1): no ink
-        Assert.Equal(191.25f, image[(2 * side * side) + (28 * side) + 28]); // block (1,1), blue channel
-        Assert.Equal(255f, image[(side * side) - 1]);
+
+        // (0,0): source position (0.5/28 − 0.5) lies outside the first centre; edges clamp → v = 16 → intensity 0.
+        Assert.Equal(0f, image[0], 3);
+
+        // (0,27): sx = 27.5/28 − 0.5 = 0.482143 between cells 0 (16) and 1 (0); rows clamp to row 0.
+        // v = (1 − 0.482143)·16 = 8.285714 → 255·(1 − 8.285714/16) = 122.946; same in the blue plane.
+        Assert.Equal(122.946f, image[27], 2);
+        Assert.Equal(122.946f, image[(2 * side * side) + 27], 2);
+
+        // Far from the ink: white.
+        Assert.Equal(255f, image[(100 * side) + 100], 3);
+
+        // A uniform grid stays uniform: v = 4 everywhere → 255·(1 − 4/16) = 191.25.
+        Assert.All(new DigitImage(Enumerable.Repeat(4f, 64).ToArray(), 0).ToRgbImage(), v => Assert.Equal(191.25f, v, 3));
     }
 
     [Fact]
