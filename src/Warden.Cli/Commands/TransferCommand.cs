@@ -45,9 +45,11 @@ internal static class TransferCommand
         var callers = new Option<int>("--callers") { Description = "Concurrent ONNX Runtime callers (one intra-op thread each).", DefaultValueFactory = _ => 2 };
         var output = new Option<FileInfo?>("--out") { Description = "Also write the combined backbone+head model.onnx here." };
         var exportShots = new Option<int>("--export-shots") { Description = "Images per class for the exported head.", DefaultValueFactory = _ => 20 };
+        var l1 = new Option<float>("--l1") { Description = "L1 weight of the softmax head.", DefaultValueFactory = _ => SoftmaxHead.DefaultL1 };
+        var l2 = new Option<float>("--l2") { Description = "L2 weight of the softmax head.", DefaultValueFactory = _ => SoftmaxHead.DefaultL2 };
         var command = new Command("images", "Frozen ResNet18 features vs raw pixels with a k-shot softmax head on the digits.")
         {
-            data, shots, seeds, callers, output, exportShots,
+            data, shots, seeds, callers, output, exportShots, l1, l2,
         };
         command.SetAction(parse =>
         {
@@ -64,11 +66,12 @@ internal static class TransferCommand
                     $"extracted {digits.Count} × {ResNet18Backbone.FeatureCount} features in {seconds:0.0} s ({digits.Count / seconds:0} images/s, {parse.GetValue(callers)} callers; session load {load:0.0} s)"));
             }
 
-            var points = FewShotImageCurve.Run(digits, features, parse.GetValue(shots)!, Seeds(parse.GetValue(seeds)));
+            var points = FewShotImageCurve.Run(digits, features, parse.GetValue(shots)!, Seeds(parse.GetValue(seeds)), parse.GetValue(l1), parse.GetValue(l2));
             Console.Out.Write(LearningCurvePoint.ToMarkdown(points, "labelled per class"));
             if (parse.GetValue(output) is { } file)
             {
-                var export = CombinedImageModel.Export(digits, features, parse.GetValue(exportShots), 42, file.FullName);
+                var export = CombinedImageModel.Export(digits, features, parse.GetValue(exportShots), 42, file.FullName,
+                    l1: parse.GetValue(l1), l2: parse.GetValue(l2));
                 Console.Out.WriteLine(string.Create(inv,
                     $"wrote {export.ModelPath}: head on {export.TrainImages} images, test accuracy {export.TestAccuracy:0.000} on {export.TestImages}; " +
                     $"ONNX vs ML.NET max |Δp| {export.MaxProbabilityDifference:0.0e0} on {export.CheckedImages} images"));

@@ -17,12 +17,12 @@ public static class CombinedImageModel
 
     /// <summary>Trains, appends, writes and checks; see <see cref="CombinedImageExport"/>.</summary>
     public static CombinedImageExport Export(IReadOnlyList<DigitImage> digits, IReadOnlyList<float[]> features, int shots, int seed,
-        string outPath, string? modelDirectory = null, int checkImages = 20)
+        string outPath, string? modelDirectory = null, int checkImages = 20, float l1 = SoftmaxHead.DefaultL1, float l2 = SoftmaxHead.DefaultL2)
     {
         ArgumentNullException.ThrowIfNull(digits);
         ArgumentNullException.ThrowIfNull(features);
         var (train, test) = FewShotImageCurve.Split(digits, shots, seed);
-        var head = SoftmaxHead.Train(train.Select(i => features[i]).ToArray(), train.Select(i => digits[i].Label).ToArray(), seed);
+        var head = SoftmaxHead.Train(train.Select(i => features[i]).ToArray(), train.Select(i => digits[i].Label).ToArray(), seed, l1, l2);
         var testProbabilities = head.PredictWithMlNet(test.Select(i => features[i]).ToArray());
         var (accuracy, logLoss) = FewShotImageCurve.Score(test.Select(i => digits[i].Label).ToArray(), testProbabilities);
 
