@@ -7,7 +7,7 @@ CONNECTIONS=${CONNECTIONS:-32}
 DURATION=${DURATION:-20s}
 THREADS=${THREADS:-2}
 export WARDEN_API_KEY=wdn_bench_admin_key_0123456789abcdefghijklmnopqrstu
-dotnet build -c Release src/Warden.Server bench/Warden.Bench -v q -nologo >/dev/null
+dotnet build -c Release bench/Warden.Bench -v q -nologo >/dev/null
 server=src/Warden.Server/bin/Release/net10.0/Warden.Server.dll
 bench=bench/Warden.Bench/bin/Release/net10.0/Warden.Bench.dll
 

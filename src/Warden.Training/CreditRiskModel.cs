@@ -7,9 +7,6 @@ namespace Warden.Training;
 /// <summary>A trained credit-risk pipeline with the split it was trained and evaluated on.</summary>
 internal sealed class CreditRiskModel
 {
-    private const string RawLabelOutput = "PredictedLabel";
-    private const string RawProbabilityOutput = "Probability";
-
     public CreditRiskModel(MLContext context, ITransformer transformer, IReadOnlyList<HmdaApplication> train,
         IReadOnlyList<HmdaApplication> holdout, int seed)
     {
@@ -45,48 +42,6 @@ internal sealed class CreditRiskModel
         return Context.Data.CreateEnumerable<CreditRiskPrediction>(scored, reuseRowObject: false).ToList();
     }
 
-    /// <summary>
-    /// Converts the pipeline to ONNX from a view that has only the feature columns, so the graph has one input per
-    /// feature and none for the label or the sensitive attribute, then keeps just the label and probability outputs.
-    /// </summary>
-    public OnnxGraphEditor ExportOnnx()
-    {
-        var schema = SchemaDefinition.Create(typeof(HmdaApplication));
-        foreach (var column in schema.Where(c => !HmdaDataset.FeatureNames.Contains(c.ColumnName)).ToList())
-        {
-            schema.Remove(column);
-        }
-
-        var featuresOnly = Context.Data.LoadFromEnumerable(Train, schema);
-        using var stream = new MemoryStream();
-        Context.Model.ConvertToOnnx(Transformer, featuresOnly, stream);
-
-        var editor = OnnxGraphEditor.Load(stream.ToArray());
-        var labelOutput = OutputFor(editor, RawLabelOutput);
-        var probabilityOutput = OutputFor(editor, RawProbabilityOutput);
-        editor.KeepOutputs(labelOutput, probabilityOutput)
-            .RenameOutput(labelOutput, CreditRiskTrainer.LabelOutput)
-            .RenameOutput(probabilityOutput, CreditRiskTrainer.ScoreOutput)
-            .SetBatchDimension(CreditRiskTrainer.BatchDimension);
-
-        var inputs = editor.Inputs.Select(v => v.Name).ToArray();
-        if (!inputs.SequenceEqual(HmdaDataset.FeatureNames))
-        {
-            throw new InvalidOperationException("Unexpected ONNX inputs from the converter: " + string.Join(", ", inputs));
-        }
-
-        return editor;
-    }
-
-    // The converter names each output after its column, with a suffix (".output") it does not document.
-    private static string OutputFor(OnnxGraphEditor editor, string column)
-    {
-        var matches = editor.Outputs.Select(v => v.Name)
-            .Where(n => n == column || n.StartsWith(column + ".", StringComparison.Ordinal))
-            .ToArray();
-        return matches.Length == 1
-            ? matches[0]
-            : throw new InvalidOperationException(
-                $"Expected one ONNX output for column '{column}', found: {string.Join(", ", editor.Outputs.Select(v => v.Name))}.");
-    }
+    /// <summary>Converts the pipeline to ONNX with <see cref="CreditRiskOnnxExport"/>.</summary>
+    public OnnxGraphEditor ExportOnnx() => CreditRiskOnnxExport.Export(Context, Transformer, Train);
 }

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Security.Cryptography;
 using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
@@ -65,13 +64,8 @@ public static class CreditRiskTrainer
         var cardPath = Path.Combine(outDir, "card.json");
         var backgroundPath = Path.Combine(outDir, "background.csv");
 
-        var dataSha256 = Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(dataPath)));
-        var editor = model.ExportOnnx()
-            .SetMetadata("warden.name", ModelName)
-            .SetMetadata("warden.score_output", ScoreOutput)
-            .SetMetadata("warden.label_output", LabelOutput)
-            .SetMetadata("warden.training_seed", seed.ToString(CultureInfo.InvariantCulture))
-            .SetMetadata("warden.training_data_sha256", dataSha256);
+        var dataSha256 = CreditRiskOnnxExport.Sha256Of(dataPath);
+        var editor = CreditRiskOnnxExport.WithMetadata(model.ExportOnnx(), ModelName, seed, dataSha256);
         editor.Save(modelPath);
 
         var card = CreditRiskCard.Create(model, metrics, Path.GetFileName(dataPath), dataSha256);
@@ -86,12 +80,15 @@ public static class CreditRiskTrainer
     {
         var (train, holdout) = StratifiedSplit.Split(rows, r => r.Deny, HoldoutFraction, seed);
         var context = new MLContext(seed);
-        var pipeline = context.Transforms.Concatenate("Features", HmdaDataset.FeatureNames.ToArray())
-            .Append(context.Transforms.NormalizeMinMax("Features"))
-            .Append(context.BinaryClassification.Trainers.LbfgsLogisticRegression(TrainerOptions()));
-        var transformer = pipeline.Fit(context.Data.LoadFromEnumerable(train));
+        var transformer = Pipeline(context).Fit(context.Data.LoadFromEnumerable(train));
         return new CreditRiskModel(context, transformer, train, holdout, seed);
     }
+
+    /// <summary>Concatenate the features, min-max normalise them, then L-BFGS logistic regression.</summary>
+    internal static IEstimator<ITransformer> Pipeline(MLContext context) =>
+        context.Transforms.Concatenate("Features", HmdaDataset.FeatureNames.ToArray())
+            .Append(context.Transforms.NormalizeMinMax("Features"))
+            .Append(context.BinaryClassification.Trainers.LbfgsLogisticRegression(TrainerOptions()));
 
     internal static LbfgsLogisticRegressionBinaryTrainer.Options TrainerOptions() => new()
     {

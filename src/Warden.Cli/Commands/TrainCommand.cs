@@ -26,14 +26,25 @@ internal static class TrainCommand
             DefaultValueFactory = _ => 42,
         };
 
-        var command = new Command("train", "Train the credit-risk demo model with ML.NET and export it to ONNX.")
+        var baseModel = FineTuneCommand.BaseOption();
+        var models = FineTuneCommand.ModelsOption();
+        var baseData = FineTuneCommand.BaseDataOption();
+        var iterations = FineTuneCommand.IterationsOption();
+
+        var command = new Command("train", "Train the credit-risk demo model with ML.NET and export it to ONNX, or fine-tune a published version (--base).")
         {
             data,
             output,
             seed,
+            baseModel,
+            models,
+            baseData,
+            iterations,
         };
-        command.SetAction(parseResult => Run(
-            parseResult.GetValue(data)!, parseResult.GetValue(output)!, parseResult.GetValue(seed)));
+        command.SetAction(parseResult => parseResult.GetValue(baseModel) is { } reference
+            ? FineTuneCommand.Run(reference, parseResult.GetValue(models)!, parseResult.GetValue(baseData)!,
+                parseResult.GetValue(data)!, parseResult.GetValue(output)!, parseResult.GetValue(seed), parseResult.GetValue(iterations))
+            : Run(parseResult.GetValue(data)!, parseResult.GetValue(output)!, parseResult.GetValue(seed)));
         return command;
     }
 
