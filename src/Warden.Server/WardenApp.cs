@@ -42,6 +42,7 @@ public static class WardenApp
         app.MapModelsApi();
         app.MapKeysApi();
         app.MapAuditApi();
+        app.MapEdgeApi();
         app.MapOpenApi("/openapi/{documentName}.json");
         app.MapPrometheusScrapingEndpoint("/metrics").RequireAuthorization(Auth.WardenPolicies.Audit);
         return app;

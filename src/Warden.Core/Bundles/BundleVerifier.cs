@@ -15,7 +15,9 @@ public sealed class BundleVerifier(TrustedKeys trusted, TimeProvider time)
     /// <param name="bundle">The <c>.wdn</c> bytes.</param>
     /// <param name="revocations">Revoked bundle and key ids.</param>
     /// <param name="deviceKey">This device's private key, needed only for encrypted bundles.</param>
-    public VerifiedBundle Verify(ReadOnlySpan<byte> bundle, BundleRevocations? revocations = null, ECDiffieHellman? deviceKey = null)
+    /// <param name="decrypt">False to check an encrypted bundle without opening its model (a server, which holds no device key);
+    /// <see cref="VerifiedBundle.Model"/> is then empty for encrypted bundles.</param>
+    public VerifiedBundle Verify(ReadOnlySpan<byte> bundle, BundleRevocations? revocations = null, ECDiffieHellman? deviceKey = null, bool decrypt = true)
     {
         revocations ??= BundleRevocations.None;
         var entries = BundleContainer.Read(bundle);
@@ -99,7 +101,8 @@ public sealed class BundleVerifier(TrustedKeys trusted, TimeProvider time)
             throw Fail(BundleFailure.Expired, $"bundle {manifest.BundleId} claims to be created in the future ({manifest.CreatedAt:O})");
         }
 
-        return new VerifiedBundle(manifest, signature.KeyId, OpenModel(manifest, byPath, deviceKey), byPath);
+        var model = !decrypt && manifest.Encryption is not null ? [] : OpenModel(manifest, byPath, deviceKey);
+        return new VerifiedBundle(manifest, signature.KeyId, model, byPath);
     }
 
     private static byte[] OpenModel(BundleManifest manifest, Dictionary<string, byte[]> parts, ECDiffieHellman? deviceKey)

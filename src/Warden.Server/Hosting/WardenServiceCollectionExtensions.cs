@@ -6,6 +6,7 @@ using OpenTelemetry.Metrics;
 using Warden.Core;
 using Warden.Core.Access;
 using Warden.Core.Audit;
+using Warden.Core.EdgeFleet;
 using Warden.Core.Inference;
 using Warden.Core.Predictions;
 using Warden.Core.Registry;
@@ -37,6 +38,10 @@ public static class WardenServiceCollectionExtensions
         services.TryAddSingleton<PredictionLogWriter>();
         services.TryAddSingleton<WardenMetrics>();
         services.TryAddSingleton<InferenceService>();
+        services.AddOptions<EdgeFleetOptions>().BindConfiguration("Warden:Edge");
+        services.TryAddSingleton(sp => new EdgeFleetService(
+            Path.GetFullPath(sp.GetRequiredService<IOptions<WardenOptions>>().Value.DataDir), sp.GetRequiredService<IOptions<EdgeFleetOptions>>(),
+            sp.GetRequiredService<AuditLog>(), sp.GetRequiredService<TimeProvider>()));
 
         // The bootstrapper runs before the writer so that the store and registry are ready before traffic.
         services.AddHostedService<WardenBootstrapper>();
