@@ -36,7 +36,7 @@ internal static class WardenCli
     }
 
     // Commands contributed by the capability libraries (training, fairness, drift …).
-    private static IEnumerable<Command> ExtraCommands(CliContext context) => [TrainCommand.Create(), KeygenCommand.Create(context), PackCommand.Create(context)];
+    private static IEnumerable<Command> ExtraCommands(CliContext context) => [TrainCommand.Create(), KeygenCommand.Create(context), PackCommand.Create(context), EdgeCommand.Create(context)];
 
     private static int ExitCodeFor(WardenApiException ex) => (int)ex.StatusCode switch
     {
