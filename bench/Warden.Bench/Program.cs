@@ -1,12 +1,19 @@
 using BenchmarkDotNet.Running;
+using Warden.Bench.Edge;
 using Warden.Bench.Serving;
 
 // `ceiling --urls URL` runs the bare ASP.NET Core comparison endpoint for the load benchmark;
+// `edge-resnet18 [images]` runs the edge quantisation measurement;
 // anything else goes to BenchmarkDotNet (e.g. `--filter *InferencePath*`).
 if (args.Length > 0 && args[0] == "ceiling")
 {
     await CeilingServer.RunAsync(args[1..]);
     return 0;
+}
+
+if (args.Length > 0 && args[0] == "edge-resnet18")
+{
+    return ResNet18Quantization.Run(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 500);
 }
 
 BenchmarkSwitcher.FromAssembly(typeof(CeilingServer).Assembly).Run(args);

@@ -18,7 +18,7 @@ internal static class WardenCli
         root.Subcommands.Add(KeysCommand.Create(context));
         root.Subcommands.Add(PredictCommand.Create(context));
         root.Subcommands.Add(AuditCommand.Create(context));
-        foreach (var extra in ExtraCommands())
+        foreach (var extra in ExtraCommands(context))
         {
             root.Subcommands.Add(extra);
         }
@@ -36,7 +36,7 @@ internal static class WardenCli
     }
 
     // Commands contributed by the capability libraries (training, fairness, drift …).
-    private static IEnumerable<Command> ExtraCommands() =>
+    private static IEnumerable<Command> ExtraCommands(CliContext context) =>
     [
         TrainCommand.Create(),
         TransferCommand.Create(),
@@ -44,6 +44,9 @@ internal static class WardenCli
         DriftCommand.Create(),
         FairnessCommand.Create(),
         DataCommand.Create(),
+        KeygenCommand.Create(context),
+        PackCommand.Create(context),
+        EdgeCommand.Create(context),
     ];
 
     private static int ExitCodeFor(WardenApiException ex) => (int)ex.StatusCode switch

@@ -95,6 +95,18 @@ public sealed class WardenClient
         SendAsync<ModelVersionInfo>(HttpMethod.Post, $"api/models/{Uri.EscapeDataString(model)}/rollback",
             JsonContent.Create(new StageChangeRequest { Reason = reason }, options: Json), cancellationToken);
 
+    /// <summary>One version of a model: stage, hash, signature and card.</summary>
+    public Task<ModelVersionInfo> GetVersionAsync(string model, string version, CancellationToken cancellationToken = default) =>
+        GetAsync<ModelVersionInfo>($"api/models/{Uri.EscapeDataString(model)}/versions/{Uri.EscapeDataString(version)}", cancellationToken);
+
+    /// <summary>The ONNX bytes of a version (deployer or admin key).</summary>
+    public async Task<byte[]> DownloadOnnxAsync(string model, string version, CancellationToken cancellationToken = default)
+    {
+        using var response = await _http.GetAsync(new Uri($"api/models/{Uri.EscapeDataString(model)}/versions/{Uri.EscapeDataString(version)}/onnx", UriKind.Relative), cancellationToken).ConfigureAwait(false);
+        await EnsureSuccessAsync(response, cancellationToken).ConfigureAwait(false);
+        return await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
+    }
+
     /// <summary>Creates an API key; the secret is in the result, shown once.</summary>
     public Task<CreatedKey> CreateKeyAsync(CreateKeyRequest request, CancellationToken cancellationToken = default) =>
         SendAsync<CreatedKey>(HttpMethod.Post, "api/keys", JsonContent.Create(request, options: Json), cancellationToken);

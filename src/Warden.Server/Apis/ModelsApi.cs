@@ -24,6 +24,12 @@ public static class ModelsApi
         models.MapGet("/{model}/versions/{version}", (string model, string version, HttpContext context, ModelRegistry registry) =>
             (Find(context, registry, model).FindVersion(version) ?? throw WardenException.NotFound($"version '{version}' of model '{model}' is not found")).ToInfo())
             .RequireAuthorization(WardenPolicies.Read);
+        models.MapGet("/{model}/versions/{version}/onnx", async (string model, string version, HttpContext context, ModelRegistry registry, ModelBlobStore blobs) =>
+        {
+            // The weights themselves are the deployers' to export (e.g. to pack an edge bundle), not every reader's.
+            var record = Find(context, registry, model).FindVersion(version) ?? throw WardenException.NotFound($"version '{version}' of model '{model}' is not found");
+            return Results.File(await blobs.GetAsync(record.Sha256, context.RequestAborted), "application/octet-stream", $"{model}-{version}.onnx");
+        }).RequireAuthorization(WardenPolicies.Deploy).Produces<byte[]>(StatusCodes.Status200OK, "application/octet-stream");
         models.MapPost("/{model}/versions", DeployAsync)
             .RequireAuthorization(WardenPolicies.Deploy).DisableAntiforgery()
             .Produces<ModelVersionInfo>(StatusCodes.Status201Created);

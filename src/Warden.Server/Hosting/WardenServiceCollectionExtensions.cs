@@ -7,6 +7,7 @@ using Warden.Core;
 using Warden.Core.Access;
 using Warden.Core.Audit;
 using Warden.Core.Events;
+using Warden.Core.EdgeFleet;
 using Warden.Core.Inference;
 using Warden.Core.Predictions;
 using Warden.Core.Registry;
@@ -45,6 +46,10 @@ public static class WardenServiceCollectionExtensions
         services.AddOptions<WebhookOptions>().BindConfiguration("Warden:Webhooks");
         services.AddHttpClient<WebhookDispatcher>();
         services.AddSingleton<IHostedService>(sp => sp.GetRequiredService<WebhookDispatcher>());
+        services.AddOptions<EdgeFleetOptions>().BindConfiguration("Warden:Edge");
+        services.TryAddSingleton(sp => new EdgeFleetService(
+            Path.GetFullPath(sp.GetRequiredService<IOptions<WardenOptions>>().Value.DataDir), sp.GetRequiredService<IOptions<EdgeFleetOptions>>(),
+            sp.GetRequiredService<AuditLog>(), sp.GetRequiredService<TimeProvider>()));
 
         // The bootstrapper runs before the writer so that the store and registry are ready before traffic.
         services.AddHostedService<WardenBootstrapper>();

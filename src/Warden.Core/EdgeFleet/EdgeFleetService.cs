@@ -1,0 +1,366 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text.Json;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Options;
+using Warden.Contracts.Edge;
+using Warden.Core.Audit;
+using Warden.Core.Bundles;
+
+namespace Warden.Core.EdgeFleet;
+
+/// <summary>
+/// Publication of signed bundles to edge devices, per channel (device group): upload (verified against the trusted
+/// signing keys before it is stored), listing, download and revocation, each change recorded in the audit chain; device
+/// registration; and telemetry intake, idempotent per (device, sequence) so that a device may resend a batch whose
+/// acknowledgement it never received. State lives in <c>&lt;DataDir&gt;/edge/edge.db</c>, bundle files beside it.
+/// </summary>
+public sealed class EdgeFleetService : IDisposable
+{
+    private const string Schema = """
+        CREATE TABLE IF NOT EXISTS edge_bundles (
+            bundle_id TEXT PRIMARY KEY, model TEXT NOT NULL, version TEXT NOT NULL, channel TEXT NOT NULL,
+            sha256 TEXT NOT NULL, size_bytes INTEGER NOT NULL, signer TEXT NOT NULL, encrypted INTEGER NOT NULL,
+            created_at INTEGER NOT NULL, expires_at INTEGER NOT NULL, uploaded_by TEXT NOT NULL, uploaded_at INTEGER NOT NULL,
+            revoked_at INTEGER NULL);
+        CREATE TABLE IF NOT EXISTS edge_devices (
+            device_id TEXT PRIMARY KEY, channel TEXT NOT NULL, key_id TEXT NULL, registered_by TEXT NOT NULL, last_seen INTEGER NOT NULL);
+        CREATE TABLE IF NOT EXISTS edge_telemetry (
+            device_id TEXT NOT NULL, seq INTEGER NOT NULL, time INTEGER NOT NULL, kind TEXT NOT NULL, data TEXT NULL,
+            received_at INTEGER NOT NULL, PRIMARY KEY (device_id, seq));
+        """;
+
+    private readonly string _root;
+    private readonly string _connectionString;
+    private readonly AuditLog _audit;
+    private readonly TimeProvider _time;
+    private readonly TrustedKeys _trusted = new();
+    private readonly SemaphoreSlim _gate = new(1, 1);
+
+    public EdgeFleetService(string dataDir, IOptions<EdgeFleetOptions> options, AuditLog audit, TimeProvider time)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        _root = Path.Combine(dataDir, "edge");
+        Directory.CreateDirectory(Path.Combine(_root, "bundles"));
+        _audit = audit;
+        _time = time;
+        foreach (var file in options.Value.TrustedKeyFiles)
+        {
+            _trusted.AddPem(File.ReadAllText(file));
+        }
+
+        _connectionString = new SqliteConnectionStringBuilder { DataSource = Path.Combine(_root, "edge.db"), Pooling = true, DefaultTimeout = 30 }.ToString();
+        using var connection = Open();
+        Execute(connection, "PRAGMA journal_mode=WAL;");
+        Execute(connection, Schema);
+    }
+
+    /// <summary>Trusts another signing key (in addition to the configured files); returns its key id.</summary>
+    public string Trust(string publicKeyPem) => _trusted.AddPem(publicKeyPem);
+
+    /// <summary>Verifies and stores a bundle in the channel its signed manifest names.</summary>
+    public async Task<EdgeBundleInfo> UploadAsync(byte[] bundle, string actor, CancellationToken cancellationToken = default)
+    {
+        if (_trusted.KeyIds.Count == 0)
+        {
+            throw new WardenException(503, "no trusted bundle signing keys are configured (Warden:Edge:TrustedKeyFiles)");
+        }
+
+        VerifiedBundle verified;
+        try
+        {
+            verified = new BundleVerifier(_trusted, _time).Verify(bundle, Revocations(), decrypt: false);
+        }
+        catch (BundleVerificationException ex)
+        {
+            throw WardenException.BadRequest($"bundle refused ({ex.Failure}): {ex.Message}");
+        }
+
+        var manifest = verified.Manifest;
+        if (!BundleNames.IsValidReferenceName(manifest.BundleId) || !BundleNames.IsValidReferenceName(manifest.Channel))
+        {
+            throw WardenException.BadRequest("bundle id and channel must be letters, digits, '.', '_' or '-'");
+        }
+
+        var info = new EdgeBundleInfo
+        {
+            BundleId = manifest.BundleId,
+            Model = manifest.Model,
+            Version = manifest.Version,
+            Channel = manifest.Channel,
+            Sha256 = Convert.ToHexStringLower(SHA256.HashData(bundle)),
+            SizeBytes = bundle.LongLength,
+            SignerKeyId = verified.SignerKeyId,
+            Encrypted = manifest.Encryption is not null,
+            CreatedAt = manifest.CreatedAt,
+            ExpiresAt = manifest.ExpiresAt,
+            UploadedBy = actor,
+            UploadedAt = _time.GetUtcNow(),
+        };
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            if (Find(info.BundleId) is not null)
+            {
+                throw WardenException.Conflict($"bundle {info.BundleId} is already published");
+            }
+
+            var path = BundlePath(info.BundleId);
+            var temp = path + ".tmp";
+            await File.WriteAllBytesAsync(temp, bundle, cancellationToken).ConfigureAwait(false);
+            File.Move(temp, path, overwrite: true);
+            using (var connection = Open())
+            {
+                using var insert = connection.CreateCommand();
+                insert.CommandText = """
+                    INSERT INTO edge_bundles VALUES ($id, $model, $version, $channel, $sha, $size, $signer, $encrypted, $created, $expires, $by, $at, NULL)
+                    """;
+                insert.Parameters.AddWithValue("$id", info.BundleId);
+                insert.Parameters.AddWithValue("$model", info.Model);
+                insert.Parameters.AddWithValue("$version", info.Version);
+                insert.Parameters.AddWithValue("$channel", info.Channel);
+                insert.Parameters.AddWithValue("$sha", info.Sha256);
+                insert.Parameters.AddWithValue("$size", info.SizeBytes);
+                insert.Parameters.AddWithValue("$signer", info.SignerKeyId);
+                insert.Parameters.AddWithValue("$encrypted", info.Encrypted ? 1 : 0);
+                insert.Parameters.AddWithValue("$created", info.CreatedAt.ToUnixTimeMilliseconds());
+                insert.Parameters.AddWithValue("$expires", info.ExpiresAt.ToUnixTimeMilliseconds());
+                insert.Parameters.AddWithValue("$by", actor);
+                insert.Parameters.AddWithValue("$at", info.UploadedAt.ToUnixTimeMilliseconds());
+                insert.ExecuteNonQuery();
+            }
+
+            await _audit.AppendAsync(actor, "edge.bundle.upload", $"{info.Channel}/{info.BundleId}",
+                new { model = info.Model, version = info.Version, sha256 = info.Sha256, signer = info.SignerKeyId, encrypted = info.Encrypted, expires_at = info.ExpiresAt }, cancellationToken).ConfigureAwait(false);
+            return info;
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    /// <summary>Bundles, newest first; only one channel's when <paramref name="channel"/> is set.</summary>
+    public IReadOnlyList<EdgeBundleInfo> List(string? channel = null)
+    {
+        using var connection = Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT * FROM edge_bundles" + (channel is null ? "" : " WHERE channel = $channel") + " ORDER BY uploaded_at DESC, bundle_id";
+        if (channel is not null)
+        {
+            command.Parameters.AddWithValue("$channel", channel);
+        }
+
+        using var reader = command.ExecuteReader();
+        var result = new List<EdgeBundleInfo>();
+        while (reader.Read())
+        {
+            result.Add(ReadInfo(reader));
+        }
+
+        return result;
+    }
+
+    /// <summary>One bundle's record, or null.</summary>
+    public EdgeBundleInfo? Find(string bundleId)
+    {
+        using var connection = Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT * FROM edge_bundles WHERE bundle_id = $id";
+        command.Parameters.AddWithValue("$id", bundleId);
+        using var reader = command.ExecuteReader();
+        return reader.Read() ? ReadInfo(reader) : null;
+    }
+
+    /// <summary>The .wdn bytes of a bundle.</summary>
+    public async Task<byte[]> ReadAsync(string bundleId, CancellationToken cancellationToken = default)
+    {
+        var info = Find(bundleId) ?? throw WardenException.NotFound($"bundle {bundleId} is not found");
+        var bytes = await File.ReadAllBytesAsync(BundlePath(info.BundleId), cancellationToken).ConfigureAwait(false);
+        if (Convert.ToHexStringLower(SHA256.HashData(bytes)) != info.Sha256)
+        {
+            throw new WardenException(500, $"bundle {bundleId} is corrupt on the server");
+        }
+
+        return bytes;
+    }
+
+    /// <summary>Revokes a bundle: devices stop serving it at their next sync.</summary>
+    public async Task<EdgeBundleInfo> RevokeAsync(string bundleId, string actor, string? reason, CancellationToken cancellationToken = default)
+    {
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var info = Find(bundleId) ?? throw WardenException.NotFound($"bundle {bundleId} is not found");
+            if (info.RevokedAt is not null)
+            {
+                return info;
+            }
+
+            using (var connection = Open())
+            {
+                using var update = connection.CreateCommand();
+                update.CommandText = "UPDATE edge_bundles SET revoked_at = $at WHERE bundle_id = $id";
+                update.Parameters.AddWithValue("$at", _time.GetUtcNow().ToUnixTimeMilliseconds());
+                update.Parameters.AddWithValue("$id", bundleId);
+                update.ExecuteNonQuery();
+            }
+
+            await _audit.AppendAsync(actor, "edge.bundle.revoke", $"{info.Channel}/{bundleId}", new { model = info.Model, version = info.Version, reason }, cancellationToken).ConfigureAwait(false);
+            return Find(bundleId)!;
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    /// <summary>The revocation list devices apply.</summary>
+    public BundleRevocations Revocations() => new() { Bundles = List().Where(b => b.RevokedAt is not null).Select(b => b.BundleId).ToHashSet(StringComparer.Ordinal) };
+
+    /// <summary>Records (or refreshes) a device; audited the first time and when its channel or key changes.</summary>
+    public async Task RegisterAsync(DeviceRegistration registration, string actor, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(registration);
+        if (!BundleNames.IsValidReferenceName(registration.DeviceId) || !BundleNames.IsValidReferenceName(registration.Channel))
+        {
+            throw WardenException.BadRequest("device id and channel must be 1-100 letters, digits, '.', '_' or '-'");
+        }
+
+        using var connection = Open();
+        using var select = connection.CreateCommand();
+        select.CommandText = "SELECT channel, key_id FROM edge_devices WHERE device_id = $id";
+        select.Parameters.AddWithValue("$id", registration.DeviceId);
+        string? channel = null, keyId = null;
+        var known = false;
+        using (var reader = select.ExecuteReader())
+        {
+            if (reader.Read())
+            {
+                known = true;
+                channel = reader.GetString(0);
+                keyId = reader.IsDBNull(1) ? null : reader.GetString(1);
+            }
+        }
+
+        using var upsert = connection.CreateCommand();
+        upsert.CommandText = """
+            INSERT INTO edge_devices VALUES ($id, $channel, $key, $by, $at)
+            ON CONFLICT(device_id) DO UPDATE SET channel = $channel, key_id = $key, last_seen = $at
+            """;
+        upsert.Parameters.AddWithValue("$id", registration.DeviceId);
+        upsert.Parameters.AddWithValue("$channel", registration.Channel);
+        upsert.Parameters.AddWithValue("$key", (object?)registration.KeyId ?? DBNull.Value);
+        upsert.Parameters.AddWithValue("$by", actor);
+        upsert.Parameters.AddWithValue("$at", _time.GetUtcNow().ToUnixTimeMilliseconds());
+        upsert.ExecuteNonQuery();
+        if (!known || channel != registration.Channel || keyId != registration.KeyId)
+        {
+            await _audit.AppendAsync(actor, "edge.device.register", registration.DeviceId, new { channel = registration.Channel, key_id = registration.KeyId }, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Stores telemetry records not seen before; a (device, sequence) pair already stored counts as a duplicate.</summary>
+    public TelemetryAck AcceptTelemetry(TelemetryBatch batch)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        if (string.IsNullOrEmpty(batch.DeviceId))
+        {
+            throw WardenException.BadRequest("telemetry without a device id");
+        }
+
+        using var connection = Open();
+        using var transaction = connection.BeginTransaction();
+        using var insert = connection.CreateCommand();
+        insert.Transaction = transaction;
+        insert.CommandText = "INSERT OR IGNORE INTO edge_telemetry VALUES ($device, $seq, $time, $kind, $data, $received)";
+        var device = insert.Parameters.Add("$device", SqliteType.Text);
+        var seq = insert.Parameters.Add("$seq", SqliteType.Integer);
+        var time = insert.Parameters.Add("$time", SqliteType.Integer);
+        var kind = insert.Parameters.Add("$kind", SqliteType.Text);
+        var data = insert.Parameters.Add("$data", SqliteType.Text);
+        insert.Parameters.AddWithValue("$received", _time.GetUtcNow().ToUnixTimeMilliseconds());
+        var ack = new TelemetryAck();
+        foreach (var record in batch.Records)
+        {
+            device.Value = batch.DeviceId;
+            seq.Value = record.Sequence;
+            time.Value = record.Time.ToUnixTimeMilliseconds();
+            kind.Value = record.Kind;
+            data.Value = record.Data is { } d ? d.GetRawText() : DBNull.Value;
+            if (insert.ExecuteNonQuery() == 1)
+            {
+                ack.Accepted++;
+            }
+            else
+            {
+                ack.Duplicates++;
+            }
+        }
+
+        transaction.Commit();
+        return ack;
+    }
+
+    /// <summary>A device's telemetry in sequence order.</summary>
+    public IReadOnlyList<TelemetryRecord> Telemetry(string deviceId)
+    {
+        using var connection = Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT seq, time, kind, data FROM edge_telemetry WHERE device_id = $device ORDER BY seq";
+        command.Parameters.AddWithValue("$device", deviceId);
+        using var reader = command.ExecuteReader();
+        var result = new List<TelemetryRecord>();
+        while (reader.Read())
+        {
+            result.Add(new TelemetryRecord
+            {
+                Sequence = reader.GetInt64(0),
+                Time = DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(1)),
+                Kind = reader.GetString(2),
+                Data = reader.IsDBNull(3) ? null : JsonDocument.Parse(reader.GetString(3)).RootElement.Clone(),
+            });
+        }
+
+        return result;
+    }
+
+    public void Dispose()
+    {
+        _trusted.Dispose();
+        _gate.Dispose();
+    }
+
+    private string BundlePath(string bundleId) => Path.Combine(_root, "bundles", bundleId + ".wdn");
+
+    private SqliteConnection Open()
+    {
+        var connection = new SqliteConnection(_connectionString);
+        connection.Open();
+        return connection;
+    }
+
+    private static void Execute(SqliteConnection connection, string sql)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        command.ExecuteNonQuery();
+    }
+
+    private static EdgeBundleInfo ReadInfo(SqliteDataReader r) => new()
+    {
+        BundleId = r.GetString(0),
+        Model = r.GetString(1),
+        Version = r.GetString(2),
+        Channel = r.GetString(3),
+        Sha256 = r.GetString(4),
+        SizeBytes = r.GetInt64(5),
+        SignerKeyId = r.GetString(6),
+        Encrypted = r.GetInt64(7) == 1,
+        CreatedAt = DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(8)),
+        ExpiresAt = DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(9)),
+        UploadedBy = r.GetString(10),
+        UploadedAt = DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(11)),
+        RevokedAt = r.IsDBNull(12) ? null : DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(12)),
+    };
+}

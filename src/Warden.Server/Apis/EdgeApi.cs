@@ -1,0 +1,53 @@
+using Warden.Contracts.Edge;
+using Warden.Core;
+using Warden.Core.EdgeFleet;
+using Warden.Server.Auth;
+using Warden.Server.Http;
+
+namespace Warden.Server.Apis;
+
+/// <summary>
+/// Edge publication: deployers upload, list and revoke signed bundles per channel; devices (any key allowed to run
+/// inference) register, list their channel, download bundles, read the revocation list and upload telemetry.
+/// </summary>
+public static class EdgeApi
+{
+    public static IEndpointRouteBuilder MapEdgeApi(this IEndpointRouteBuilder app)
+    {
+        var edge = app.MapGroup("/edge").WithTags("edge");
+        edge.MapPost("/bundles", async (HttpContext context, EdgeFleetService fleet) =>
+        {
+            using var buffer = new MemoryStream();
+            await context.Request.Body.CopyToAsync(buffer, context.RequestAborted);
+            if (buffer.Length == 0)
+            {
+                throw WardenException.BadRequest("send the .wdn file as the request body (application/octet-stream)");
+            }
+
+            var info = await fleet.UploadAsync(buffer.ToArray(), context.RequireApiKey().Id, context.RequestAborted);
+            return Results.Created($"/edge/bundles/{info.BundleId}", info);
+        }).RequireAuthorization(WardenPolicies.Deploy).Accepts<byte[]>("application/octet-stream").Produces<EdgeBundleInfo>(StatusCodes.Status201Created);
+        edge.MapGet("/bundles", (string? channel, EdgeFleetService fleet) => fleet.List(channel))
+            .RequireAuthorization(WardenPolicies.Infer);
+        edge.MapGet("/bundles/{id}", async (string id, HttpContext context, EdgeFleetService fleet) =>
+            Results.File(await fleet.ReadAsync(id, context.RequestAborted), "application/octet-stream", id + ".wdn"))
+            .RequireAuthorization(WardenPolicies.Infer);
+        edge.MapPost("/bundles/{id}/revoke", async (string id, HttpContext context, EdgeFleetService fleet) =>
+        {
+            var body = await ModelsApi.ReadOptionalJsonAsync<Contracts.Admin.StageChangeRequest>(context);
+            return await fleet.RevokeAsync(id, context.RequireApiKey().Id, body?.Reason, context.RequestAborted);
+        }).RequireAuthorization(WardenPolicies.Deploy);
+        edge.MapGet("/revocations", (EdgeFleetService fleet) => Results.Text(fleet.Revocations().ToJson(), "application/json"))
+            .RequireAuthorization(WardenPolicies.Infer);
+        edge.MapPost("/devices", async (DeviceRegistration registration, HttpContext context, EdgeFleetService fleet) =>
+        {
+            await fleet.RegisterAsync(registration, context.RequireApiKey().Id, context.RequestAborted);
+            return Results.NoContent();
+        }).RequireAuthorization(WardenPolicies.Infer);
+        edge.MapPost("/telemetry", (TelemetryBatch batch, EdgeFleetService fleet) => fleet.AcceptTelemetry(batch))
+            .RequireAuthorization(WardenPolicies.Infer);
+        edge.MapGet("/telemetry/{device}", (string device, EdgeFleetService fleet) => fleet.Telemetry(device))
+            .RequireAuthorization(WardenPolicies.Audit);
+        return app;
+    }
+}
