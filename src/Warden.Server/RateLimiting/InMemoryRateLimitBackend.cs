@@ -4,10 +4,10 @@ using System.Threading.RateLimiting;
 namespace Warden.Server.RateLimiting;
 
 /// <summary>
-/// Single-node limits on System.Threading.RateLimiting: <see cref="TokenBucketRateLimiter"/> and
-/// <see cref="FixedWindowRateLimiter"/> with automatic replenishment off, replenished from the injected
-/// <see cref="TimeProvider"/> (so limits are testable with a fake clock), and <see cref="ConcurrencyLimiter"/> gates.
-/// State is per limiter name and per configuration, so changing a limit starts a fresh bucket.
+/// Single-node limits. Token buckets and fixed windows are computed from the injected <see cref="TimeProvider"/> (so limits
+/// are exact under a fake clock: System.Threading.RateLimiting's token bucket and fixed window measure time with
+/// <c>Stopwatch</c>, even with manual replenishment); concurrency gates are System.Threading.RateLimiting
+/// <see cref="ConcurrencyLimiter"/>s. State is per limiter name and per configuration, so changing a limit starts afresh.
 /// </summary>
 public sealed class InMemoryRateLimitBackend(TimeProvider time) : IRateLimitBackend, IDisposable
 {
@@ -17,37 +17,47 @@ public sealed class InMemoryRateLimitBackend(TimeProvider time) : IRateLimitBack
 
     public RateLimitDecision TryTake(string name, double ratePerSecond, int burst)
     {
-        var bucket = _buckets.GetOrAdd((name, ratePerSecond, burst), k => new Bucket(k.Item2, k.Item3, time.GetUtcNow()));
         var now = time.GetUtcNow();
+        var bucket = _buckets.GetOrAdd((name, ratePerSecond, burst), k => new Bucket { Tokens = k.Item3, Updated = now });
         lock (bucket)
         {
-            bucket.Replenish(now);
-            using var lease = bucket.Limiter.AttemptAcquire(1);
-            var available = bucket.Limiter.GetStatistics()?.CurrentAvailablePermits ?? 0;
-            var untilNext = bucket.Period - (now - bucket.LastReplenished);
-            var reset = TimeSpan.FromSeconds(Math.Max(0, burst - available) / ratePerSecond);
-            return new RateLimitDecision(lease.IsAcquired, burst, available, reset, untilNext > TimeSpan.Zero ? untilNext : bucket.Period);
+            // Continuous refill (token bucket, RFC 2697's committed burst without the colour): tokens += rate × elapsed, capped at burst.
+            var elapsed = Math.Max(0, (now - bucket.Updated).TotalSeconds);
+            bucket.Tokens = Math.Min(burst, bucket.Tokens + (elapsed * ratePerSecond));
+            bucket.Updated = now;
+            var allowed = bucket.Tokens >= 1;
+            if (allowed)
+            {
+                bucket.Tokens -= 1;
+            }
+
+            var remaining = (long)Math.Floor(bucket.Tokens);
+            var reset = TimeSpan.FromSeconds((burst - bucket.Tokens) / ratePerSecond);
+            var retry = TimeSpan.FromSeconds(Math.Max(0, 1 - bucket.Tokens) / ratePerSecond);
+            return new RateLimitDecision(allowed, burst, remaining, reset, retry);
         }
     }
 
     public RateLimitDecision TryCount(string name, long limit, DateTimeOffset windowStart, DateTimeOffset windowEnd)
     {
-        var permits = (int)Math.Min(limit, int.MaxValue);
-        var window = _windows.GetOrAdd((name, limit), _ => new Window(permits, windowStart));
+        var window = _windows.GetOrAdd((name, limit), _ => new Window { Start = windowStart });
         var now = time.GetUtcNow();
         lock (window)
         {
             if (window.Start != windowStart)
             {
-                // A new calendar window: refill.
-                window.Limiter.TryReplenish();
                 window.Start = windowStart;
+                window.Count = 0;
             }
 
-            using var lease = window.Limiter.AttemptAcquire(1);
-            var available = window.Limiter.GetStatistics()?.CurrentAvailablePermits ?? 0;
+            var allowed = window.Count < limit;
+            if (allowed)
+            {
+                window.Count++;
+            }
+
             var reset = windowEnd - now;
-            return new RateLimitDecision(lease.IsAcquired, limit, available, reset, reset);
+            return new RateLimitDecision(allowed, limit, limit - window.Count, reset, reset);
         }
     }
 
@@ -66,16 +76,6 @@ public sealed class InMemoryRateLimitBackend(TimeProvider time) : IRateLimitBack
 
     public void Dispose()
     {
-        foreach (var bucket in _buckets.Values)
-        {
-            bucket.Limiter.Dispose();
-        }
-
-        foreach (var window in _windows.Values)
-        {
-            window.Limiter.Dispose();
-        }
-
         foreach (var gate in _gates.Values)
         {
             gate.Dispose();
@@ -84,61 +84,15 @@ public sealed class InMemoryRateLimitBackend(TimeProvider time) : IRateLimitBack
 
     private sealed class Bucket
     {
-        public Bucket(double ratePerSecond, int burst, DateTimeOffset now)
-        {
-            // Periods of at least 10 ms keep the replenish loop short at high rates; the bucket then refills in steps.
-            TokensPerPeriod = Math.Max(1, (int)Math.Ceiling(ratePerSecond * 0.01));
-            Period = TimeSpan.FromSeconds(TokensPerPeriod / ratePerSecond);
-            Limiter = new TokenBucketRateLimiter(new TokenBucketRateLimiterOptions
-            {
-                TokenLimit = burst,
-                TokensPerPeriod = TokensPerPeriod,
-                ReplenishmentPeriod = Period,
-                AutoReplenishment = false,
-                QueueLimit = 0,
-            });
-            Burst = burst;
-            LastReplenished = now;
-        }
+        public double Tokens { get; set; }
 
-        public TokenBucketRateLimiter Limiter { get; }
-
-        public TimeSpan Period { get; }
-
-        public int TokensPerPeriod { get; }
-
-        public int Burst { get; }
-
-        public DateTimeOffset LastReplenished { get; private set; }
-
-        public void Replenish(DateTimeOffset now)
-        {
-            var periods = (long)((now - LastReplenished).Ticks / Period.Ticks);
-            if (periods <= 0)
-            {
-                return;
-            }
-
-            var needed = Math.Min(periods, (Burst / TokensPerPeriod) + 1);
-            for (var i = 0; i < needed; i++)
-            {
-                Limiter.TryReplenish();
-            }
-
-            LastReplenished += TimeSpan.FromTicks(Period.Ticks * periods);
-        }
+        public DateTimeOffset Updated { get; set; }
     }
 
-    private sealed class Window(int permits, DateTimeOffset start)
+    private sealed class Window
     {
-        public FixedWindowRateLimiter Limiter { get; } = new(new FixedWindowRateLimiterOptions
-        {
-            PermitLimit = permits,
-            Window = TimeSpan.FromDays(1),
-            AutoReplenishment = false,
-            QueueLimit = 0,
-        });
+        public DateTimeOffset Start { get; set; }
 
-        public DateTimeOffset Start { get; set; } = start;
+        public long Count { get; set; }
     }
 }

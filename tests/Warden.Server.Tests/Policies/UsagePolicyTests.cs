@@ -58,7 +58,7 @@ public sealed class UsagePolicyTests
         var usage = await (await factory.Admin().GetAsync("/api/usage?since=1h&model=credit-risk")).ReadJsonAsync();
         Assert.Equal(4, usage.GetProperty("totals").GetProperty("violations").GetInt64());
         Assert.Equal(4, usage.GetProperty("totals").GetProperty("errors").GetInt64());
-        Assert.Equal(9, usage.GetProperty("totals").GetProperty("requests").GetInt64());
+        Assert.Equal(8, usage.GetProperty("totals").GetProperty("requests").GetInt64());
 
         var violations = await WaitForAuditAsync(factory, "policy.violation", 4);
         Assert.Equal(4, violations);
