@@ -22,6 +22,9 @@ public sealed class WardenException : Exception
     /// <summary>HTTP status code.</summary>
     public int StatusCode { get; }
 
+    /// <summary>Extra HTTP headers of the error answer (e.g. <c>Retry-After</c> and <c>RateLimit-*</c> on a 429).</summary>
+    public IReadOnlyDictionary<string, string>? Headers { get; init; }
+
     public static WardenException BadRequest(string message) => new(400, message);
 
     public static WardenException NotFound(string message) => new(404, message);

@@ -45,6 +45,7 @@ public static class WardenApp
         app.MapFeedbackApi();
         app.MapSettingsApi();
         app.MapEdgeApi();
+        app.UseWardenPolicies();
         app.MapOpenApi("/openapi/{documentName}.json");
         app.MapPrometheusScrapingEndpoint("/metrics").RequireAuthorization(Auth.WardenPolicies.Audit);
         return app;

@@ -23,4 +23,25 @@ public sealed class ApiKeyInfo
 
     /// <summary>Revocation time, if revoked.</summary>
     public DateTimeOffset? RevokedAt { get; set; }
+
+    /// <summary>Purposes granted: <c>purpose</c> (any model) or <c>model:purpose</c>; empty means the cards' intended uses.</summary>
+    public List<string> Purposes { get; set; } = [];
+
+    /// <summary>Purpose assumed for requests that declare none.</summary>
+    public string? DefaultPurpose { get; set; }
+
+    /// <summary>Sustained requests per second (token bucket), if limited.</summary>
+    public double? RateLimit { get; set; }
+
+    /// <summary>Token bucket size, if limited.</summary>
+    public int? Burst { get; set; }
+
+    /// <summary>Requests per UTC day, if limited.</summary>
+    public long? DailyQuota { get; set; }
+
+    /// <summary>Requests per UTC calendar month, if limited.</summary>
+    public long? MonthlyQuota { get; set; }
+
+    /// <summary>Requests in flight at once, if limited.</summary>
+    public int? MaxConcurrency { get; set; }
 }

@@ -14,4 +14,28 @@ public sealed class CreateKeyRequest
 
     /// <summary>Optional expiry.</summary>
     public DateTimeOffset? ExpiresAt { get; set; }
+
+    /// <summary>
+    /// Purposes the key may declare: <c>purpose</c> (any model) or <c>model:purpose</c>. Omitted or empty: any intended use
+    /// listed on the model's card.
+    /// </summary>
+    public List<string>? Purposes { get; set; }
+
+    /// <summary>Purpose assumed for requests that declare none.</summary>
+    public string? DefaultPurpose { get; set; }
+
+    /// <summary>Sustained requests per second (token bucket); omitted: unlimited.</summary>
+    public double? RateLimit { get; set; }
+
+    /// <summary>Token bucket size (default max(1, ⌈rateLimit⌉)).</summary>
+    public int? Burst { get; set; }
+
+    /// <summary>Requests per UTC day.</summary>
+    public long? DailyQuota { get; set; }
+
+    /// <summary>Requests per UTC calendar month.</summary>
+    public long? MonthlyQuota { get; set; }
+
+    /// <summary>Requests in flight at once.</summary>
+    public int? MaxConcurrency { get; set; }
 }

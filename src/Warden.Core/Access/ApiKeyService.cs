@@ -16,9 +16,15 @@ public sealed class ApiKeyService(IKeyStore store, AuditLog audit, TimeProvider 
     private readonly ConcurrentDictionary<string, CachedKey> _cache = new(StringComparer.Ordinal);
 
     /// <summary>Creates a key and returns it with its secret (shown once).</summary>
+    public Task<(ApiKeyRecord Record, string Secret)> CreateAsync(
+        string actor, string name, string role, IReadOnlyList<string> models, DateTimeOffset? expiresAt, CancellationToken cancellationToken = default) =>
+        CreateAsync(actor, name, role, models, expiresAt, ApiKeyGrant.None, cancellationToken);
+
+    /// <summary>Creates a key with purposes and limits and returns it with its secret (shown once).</summary>
     public async Task<(ApiKeyRecord Record, string Secret)> CreateAsync(
-        string actor, string name, string role, IReadOnlyList<string> models, DateTimeOffset? expiresAt, CancellationToken cancellationToken = default)
+        string actor, string name, string role, IReadOnlyList<string> models, DateTimeOffset? expiresAt, ApiKeyGrant grant, CancellationToken cancellationToken = default)
     {
+        ArgumentNullException.ThrowIfNull(grant);
         if (!WardenRoles.IsValid(role))
         {
             throw new ArgumentException($"unknown role '{role}'; roles are {string.Join(", ", WardenRoles.All)}", nameof(role));
@@ -30,7 +36,7 @@ public sealed class ApiKeyService(IKeyStore store, AuditLog audit, TimeProvider 
         }
 
         var secret = ApiKeySecrets.NewSecret();
-        var record = await AddAsync(actor, name, role, models, expiresAt, secret, cancellationToken).ConfigureAwait(false);
+        var record = await AddAsync(actor, name, role, models, expiresAt, secret, grant, cancellationToken).ConfigureAwait(false);
         return (record, secret);
     }
 
@@ -38,7 +44,7 @@ public sealed class ApiKeyService(IKeyStore store, AuditLog audit, TimeProvider 
     public async Task<ApiKeyRecord> EnsureAsync(string name, string role, string secret, CancellationToken cancellationToken = default)
     {
         var existing = await store.FindByHashAsync(ApiKeySecrets.Hash(secret), cancellationToken).ConfigureAwait(false);
-        return existing ?? await AddAsync("system", name, role, [], null, secret, cancellationToken).ConfigureAwait(false);
+        return existing ?? await AddAsync("system", name, role, [], null, secret, ApiKeyGrant.None, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>All keys.</summary>
@@ -86,12 +92,17 @@ public sealed class ApiKeyService(IKeyStore store, AuditLog audit, TimeProvider 
     }
 
     private async Task<ApiKeyRecord> AddAsync(
-        string actor, string name, string role, IReadOnlyList<string> models, DateTimeOffset? expiresAt, string secret, CancellationToken cancellationToken)
+        string actor, string name, string role, IReadOnlyList<string> models, DateTimeOffset? expiresAt, string secret, ApiKeyGrant grant, CancellationToken cancellationToken)
     {
-        var record = new ApiKeyRecord(ApiKeySecrets.NewId(), name.Trim(), role, models.ToArray(), ApiKeySecrets.Hash(secret), time.GetUtcNow(), expiresAt, null);
+        var record = new ApiKeyRecord(ApiKeySecrets.NewId(), name.Trim(), role, models.ToArray(), ApiKeySecrets.Hash(secret), time.GetUtcNow(), expiresAt, null)
+        {
+            Purposes = grant.Purposes.ToArray(),
+            DefaultPurpose = grant.DefaultPurpose,
+            Limits = grant.Limits is { IsEmpty: false } ? grant.Limits : null,
+        };
         await store.AddAsync(record, cancellationToken).ConfigureAwait(false);
         _cache.TryRemove(record.SecretHash, out _);
-        await audit.AppendAsync(actor, "key.create", record.Id, new { record.Name, record.Role, record.Models, record.ExpiresAt }, cancellationToken).ConfigureAwait(false);
+        await audit.AppendAsync(actor, "key.create", record.Id, new { record.Name, record.Role, record.Models, record.ExpiresAt, record.Purposes, record.DefaultPurpose, record.Limits }, cancellationToken).ConfigureAwait(false);
         return record;
     }
 

@@ -11,6 +11,8 @@ public sealed class InferenceContext
 {
     private Dictionary<string, object?>? _responseParameters;
     private Dictionary<string, object?>? _items;
+    private Dictionary<string, string>? _responseHeaders;
+    private List<IDisposable>? _disposables;
 
     internal InferenceContext(InferenceCall call, string id, string? purpose, IReadOnlyDictionary<string, string>? sensitive)
     {
@@ -34,7 +36,8 @@ public sealed class InferenceContext
     public string Id { get; }
 
     /// <summary>Declared purpose, from <c>parameters.purpose</c> or the <c>X-Warden-Purpose</c> header.</summary>
-    public string? Purpose { get; }
+    /// <remarks>A usage policy may fill in the key's default purpose; the prediction log records the effective one.</remarks>
+    public string? Purpose { get; set; }
 
     /// <summary>Sensitive attributes from <c>parameters["sensitive.*"]</c>; recorded, never fed to the model.</summary>
     public IReadOnlyDictionary<string, string>? Sensitive { get; }
@@ -60,6 +63,30 @@ public sealed class InferenceContext
     /// <summary>Extra <c>parameters</c> of the response (only opt-in features add any).</summary>
     public Dictionary<string, object?> ResponseParameters => _responseParameters ??= new Dictionary<string, object?>(StringComparer.Ordinal);
 
+    /// <summary>True once any response header was added.</summary>
+    public bool HasResponseHeaders => _responseHeaders is { Count: > 0 };
+
+    /// <summary>Extra HTTP headers of the answer (rate-limit state); only opt-in features add any.</summary>
+    public Dictionary<string, string> ResponseHeaders => _responseHeaders ??= new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>Releases <paramref name="resource"/> when the call ends, however it ends (concurrency leases).</summary>
+    public void RegisterForDispose(IDisposable resource) => (_disposables ??= []).Add(resource);
+
     /// <summary>Scratch space for interceptors to pass data between their hooks.</summary>
     public Dictionary<string, object?> Items => _items ??= new Dictionary<string, object?>(StringComparer.Ordinal);
+
+    internal void DisposeResources()
+    {
+        if (_disposables is null)
+        {
+            return;
+        }
+
+        for (var i = _disposables.Count - 1; i >= 0; i--)
+        {
+            _disposables[i].Dispose();
+        }
+
+        _disposables = null;
+    }
 }

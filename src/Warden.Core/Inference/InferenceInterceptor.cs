@@ -30,4 +30,9 @@ public abstract class InferenceInterceptor
     public virtual void OnCompleted(InferenceContext context)
     {
     }
+
+    /// <summary>The call was refused or failed after <see cref="OnRequest"/> started: observers (usage error counts). Must not throw.</summary>
+    public virtual void OnFailed(InferenceContext context, Exception error)
+    {
+    }
 }

@@ -42,65 +42,81 @@ public sealed class InferenceService
 
         var id = string.IsNullOrEmpty(call.Request.Id) ? Guid.CreateVersion7(_time.GetUtcNow()).ToString() : call.Request.Id;
         var context = new InferenceContext(call, id, call.Request.GetStringParameter("purpose") ?? call.PurposeHeader, ReadSensitive(call.Request));
-        foreach (var interceptor in _interceptors)
+        try
         {
-            interceptor.OnRequest(context);
-        }
-
-        using var lease = _registry.Acquire(call.Model, context.Version);
-        var model = lease.Model;
-        context.Record = lease.Record;
-        context.Signature = model.Signature;
-        context.Inputs = InputBinder.Bind(call.Model, model.Signature, call.Request.Inputs);
-        var requested = call.Request.RequestedOutputs;
-        if (requested is not null)
-        {
-            foreach (var name in requested)
+            foreach (var interceptor in _interceptors)
             {
-                if (model.Signature.FindOutput(name) is null)
+                interceptor.OnRequest(context);
+            }
+
+            using var lease = _registry.Acquire(call.Model, context.Version);
+            var model = lease.Model;
+            context.Record = lease.Record;
+            context.Signature = model.Signature;
+            context.Inputs = InputBinder.Bind(call.Model, model.Signature, call.Request.Inputs);
+            var requested = call.Request.RequestedOutputs;
+            if (requested is not null)
+            {
+                foreach (var name in requested)
                 {
-                    throw WardenException.BadRequest(
-                        $"unknown output '{name}'; model '{call.Model}' produces: {string.Join(", ", model.Signature.Outputs.Select(o => o.Name))}");
+                    if (model.Signature.FindOutput(name) is null)
+                    {
+                        throw WardenException.BadRequest(
+                            $"unknown output '{name}'; model '{call.Model}' produces: {string.Join(", ", model.Signature.Outputs.Select(o => o.Name))}");
+                    }
                 }
             }
-        }
 
-        foreach (var interceptor in _interceptors)
-        {
-            interceptor.OnInputs(context);
-        }
+            foreach (var interceptor in _interceptors)
+            {
+                interceptor.OnInputs(context);
+            }
 
-        if (_log.Options.Enabled && !_log.HasRoom)
-        {
-            throw new WardenException(503, "the prediction log is full; retry shortly");
-        }
-
-        var runStarted = _time.GetTimestamp();
-        context.Outputs = model.Run(context.Inputs, requested);
-        _metrics.RecordInference(call.Model, model.Version, _time.GetElapsedTime(runStarted).TotalSeconds);
-        foreach (var interceptor in _interceptors)
-        {
-            interceptor.OnOutputs(context);
-        }
-
-        var latency = _time.GetElapsedTime(started).TotalMilliseconds;
-        if (_log.Options.Enabled)
-        {
-            var record = new PredictionRecord(
-                id, _time.GetUtcNow(), call.Model, model.Version, call.Caller.Id, context.Purpose,
-                context.Inputs, context.Outputs, context.Sensitive, latency);
-            if (!_log.TryEnqueue(record))
+            if (_log.Options.Enabled && !_log.HasRoom)
             {
                 throw new WardenException(503, "the prediction log is full; retry shortly");
             }
-        }
 
-        foreach (var interceptor in _interceptors)
+            var runStarted = _time.GetTimestamp();
+            context.Outputs = model.Run(context.Inputs, requested);
+            _metrics.RecordInference(call.Model, model.Version, _time.GetElapsedTime(runStarted).TotalSeconds);
+            foreach (var interceptor in _interceptors)
+            {
+                interceptor.OnOutputs(context);
+            }
+
+            var latency = _time.GetElapsedTime(started).TotalMilliseconds;
+            if (_log.Options.Enabled)
+            {
+                var record = new PredictionRecord(
+                    id, _time.GetUtcNow(), call.Model, model.Version, call.Caller.Id, context.Purpose,
+                    context.Inputs, context.Outputs, context.Sensitive, latency);
+                if (!_log.TryEnqueue(record))
+                {
+                    throw new WardenException(503, "the prediction log is full; retry shortly");
+                }
+            }
+
+            foreach (var interceptor in _interceptors)
+            {
+                interceptor.OnCompleted(context);
+            }
+
+            return new InferenceResult(call.Model, model.Version, id, context.Outputs, latency, context);
+        }
+        catch (Exception ex)
         {
-            interceptor.OnCompleted(context);
-        }
+            foreach (var interceptor in _interceptors)
+            {
+                interceptor.OnFailed(context, ex);
+            }
 
-        return new InferenceResult(call.Model, model.Version, id, context.Outputs, latency, context);
+            throw;
+        }
+        finally
+        {
+            context.DisposeResources();
+        }
     }
 
     private static Dictionary<string, string>? ReadSensitive(RawInferenceRequest request)

@@ -44,6 +44,13 @@ internal static class AdminMapping
         CreatedAt = key.CreatedAt,
         ExpiresAt = key.ExpiresAt,
         RevokedAt = key.RevokedAt,
+        Purposes = key.Purposes.ToList(),
+        DefaultPurpose = key.DefaultPurpose,
+        RateLimit = key.Limits?.RateLimit,
+        Burst = key.Limits?.Burst,
+        DailyQuota = key.Limits?.DailyQuota,
+        MonthlyQuota = key.Limits?.MonthlyQuota,
+        MaxConcurrency = key.Limits?.MaxConcurrency,
     };
 
     public static AuditEntryInfo ToInfo(this AuditEntry entry)

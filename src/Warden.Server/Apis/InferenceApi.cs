@@ -72,6 +72,14 @@ public static class InferenceApi
             served = result.Version;
             status = result.Context.StatusCode;
             context.Response.StatusCode = status;
+            if (result.Context.HasResponseHeaders)
+            {
+                foreach (var (name, value) in result.Context.ResponseHeaders)
+                {
+                    context.Response.Headers[name] = value;
+                }
+            }
+
             context.Response.ContentType = "application/json";
             await using (var writer = new Utf8JsonWriter(context.Response.BodyWriter))
             {

@@ -32,7 +32,24 @@ public static class KeysApi
                 throw WardenException.BadRequest("'expiresAt' is in the past");
             }
 
-            var (record, secret) = await service.CreateAsync(context.RequireApiKey().Id, body.Name, body.Role, body.Models ?? [], body.ExpiresAt, context.RequestAborted);
+            var limits = new KeyLimits
+            {
+                RateLimit = body.RateLimit, Burst = body.Burst, DailyQuota = body.DailyQuota, MonthlyQuota = body.MonthlyQuota, MaxConcurrency = body.MaxConcurrency,
+            };
+            var problems = limits.Validate();
+            if (problems.Count > 0)
+            {
+                throw WardenException.BadRequest(string.Join("; ", problems));
+            }
+
+            var purposes = (body.Purposes ?? []).Select(p => p?.Trim() ?? "").ToList();
+            if (purposes.Any(p => p.Length == 0 || p.Length > 200 || p.EndsWith(':')))
+            {
+                throw WardenException.BadRequest("each purpose must be 'purpose' or 'model:purpose' (1-200 characters)");
+            }
+
+            var grant = new ApiKeyGrant(purposes, string.IsNullOrWhiteSpace(body.DefaultPurpose) ? null : body.DefaultPurpose.Trim(), limits);
+            var (record, secret) = await service.CreateAsync(context.RequireApiKey().Id, body.Name, body.Role, body.Models ?? [], body.ExpiresAt, grant, context.RequestAborted);
             return Results.Created($"/api/keys/{record.Id}", new CreatedKey { Info = record.ToInfo(), Secret = secret });
         }).Produces<CreatedKey>(StatusCodes.Status201Created);
         keys.MapDelete("/{id}", async (string id, HttpContext context, ApiKeyService service) =>

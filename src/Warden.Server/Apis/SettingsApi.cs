@@ -15,18 +15,19 @@ public static class SettingsApi
     public static IEndpointRouteBuilder MapSettingsApi(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api/models/{model}/settings").WithTags("settings");
-        group.MapGet("", (string model, ModelSettings settings) =>
-            settings.Kinds.Order(StringComparer.Ordinal).Select(kind => new { kind, version = settings.GetVersion(model, kind)?.Version }))
+        group.MapGet("", (string model, HttpContext context, ModelSettings settings) =>
+            Visible(context, model, settings).Kinds.Order(StringComparer.Ordinal).Select(kind => new { kind, version = settings.GetVersion(model, kind)?.Version }))
             .RequireAuthorization(WardenPolicies.Read);
-        group.MapGet("/{kind}", (string model, string kind, ModelSettings settings) =>
+        group.MapGet("/{kind}", (string model, string kind, HttpContext context, ModelSettings settings) =>
         {
+            Visible(context, model, settings);
             var version = settings.GetVersion(model, kind);
             return version is null
                 ? throw WardenException.NotFound($"model '{model}' has no '{kind}' settings (the feature is off)")
                 : Results.Text(Envelope(version), "application/json");
         }).RequireAuthorization(WardenPolicies.Read);
-        group.MapGet("/{kind}/history", async (string model, string kind, ModelSettings settings, CancellationToken ct) =>
-            Results.Text("[" + string.Join(",", (await settings.HistoryAsync(model, kind, ct)).Select(Envelope)) + "]", "application/json"))
+        group.MapGet("/{kind}/history", async (string model, string kind, HttpContext context, ModelSettings settings, CancellationToken ct) =>
+            Results.Text("[" + string.Join(",", (await Visible(context, model, settings).HistoryAsync(model, kind, ct)).Select(Envelope)) + "]", "application/json"))
             .RequireAuthorization(WardenPolicies.Read);
         group.MapPut("/{kind}", async (string model, string kind, HttpContext context, ModelSettings settings) =>
         {
@@ -46,6 +47,10 @@ public static class SettingsApi
         }).RequireAuthorization(WardenPolicies.Deploy);
         return app;
     }
+
+    // A scoped consumer learns nothing about models outside its scope, as everywhere else.
+    private static ModelSettings Visible(HttpContext context, string model, ModelSettings settings) =>
+        context.RequireApiKey().CanUseModel(model) ? settings : throw WardenException.NotFound($"model '{model}' is not found");
 
     private static string Envelope(SettingsVersion version) =>
         $"{{\"model\":{JsonSerializer.Serialize(version.Model)},\"kind\":{JsonSerializer.Serialize(version.Kind)},\"version\":{version.Version},"

@@ -22,6 +22,14 @@ public sealed partial class ErrorHandlingMiddleware(RequestDelegate next, ILogge
                 context.Response.Headers.RetryAfter = "1";
             }
 
+            if (ex.Headers is not null && !context.Response.HasStarted)
+            {
+                foreach (var (name, value) in ex.Headers)
+                {
+                    context.Response.Headers[name] = value;
+                }
+            }
+
             await ErrorResponses.WriteAsync(context, ex.StatusCode, ex.Message);
         }
         catch (BadHttpRequestException ex)

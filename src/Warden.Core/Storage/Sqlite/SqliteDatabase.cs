@@ -32,7 +32,20 @@ public sealed class SqliteDatabase
         CREATE TABLE IF NOT EXISTS model_settings (
             model TEXT NOT NULL, kind TEXT NOT NULL, version INTEGER NOT NULL, json TEXT NOT NULL,
             actor TEXT NOT NULL, time INTEGER NOT NULL, PRIMARY KEY (model, kind, version));
+        CREATE TABLE IF NOT EXISTS usage_counts (
+            bucket INTEGER NOT NULL, key_id TEXT NOT NULL, model TEXT NOT NULL, purpose TEXT NOT NULL,
+            requests INTEGER NOT NULL, errors INTEGER NOT NULL, violations INTEGER NOT NULL,
+            PRIMARY KEY (bucket, key_id, model, purpose));
+        CREATE INDEX IF NOT EXISTS ix_usage_counts_key ON usage_counts (key_id, bucket);
         """;
+
+    // Columns added after the first release; databases created earlier get them on open.
+    private static readonly (string Table, string Column, string Definition)[] AddedColumns =
+    [
+        ("api_keys", "purposes", "TEXT NULL"),
+        ("api_keys", "default_purpose", "TEXT NULL"),
+        ("api_keys", "limits", "TEXT NULL"),
+    ];
 
     private readonly string _connectionString;
 
@@ -59,6 +72,13 @@ public sealed class SqliteDatabase
         connection.Open();
         Execute(connection, "PRAGMA journal_mode=WAL;");
         Execute(connection, Schema);
+        foreach (var (table, column, definition) in AddedColumns)
+        {
+            if (!HasColumn(connection, table, column))
+            {
+                Execute(connection, $"ALTER TABLE {table} ADD COLUMN {column} {definition};");
+            }
+        }
     }
 
     /// <summary>Database file path.</summary>
@@ -71,6 +91,14 @@ public sealed class SqliteDatabase
         await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
         Execute(connection, "PRAGMA busy_timeout=30000; PRAGMA synchronous=NORMAL;");
         return connection;
+    }
+
+    private static bool HasColumn(SqliteConnection connection, string table, string column)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = $"SELECT COUNT(*) FROM pragma_table_info('{table}') WHERE name = $column";
+        command.Parameters.AddWithValue("$column", column);
+        return Convert.ToInt64(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture) > 0;
     }
 
     private static void Execute(SqliteConnection connection, string sql)

@@ -8,15 +8,17 @@ namespace Warden.Core.Storage.Sqlite;
 /// <summary>SQLite implementation of <see cref="IKeyStore"/>.</summary>
 public sealed class SqliteKeyStore(SqliteDatabase database) : IKeyStore
 {
-    private const string Columns = "id, name, role, models, secret_hash, created_at, expires_at, revoked_at";
+    private const string Columns = "id, name, role, models, secret_hash, created_at, expires_at, revoked_at, purposes, default_purpose, limits";
 
     public async Task AddAsync(ApiKeyRecord key, CancellationToken cancellationToken = default)
     {
         await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var command = Command(connection,
-            $"INSERT INTO api_keys ({Columns}) VALUES ($id, $name, $role, $models, $hash, $created, $expires, $revoked)",
+            $"INSERT INTO api_keys ({Columns}) VALUES ($id, $name, $role, $models, $hash, $created, $expires, $revoked, $purposes, $default, $limits)",
             ("$id", key.Id), ("$name", key.Name), ("$role", key.Role), ("$models", JsonSerializer.Serialize(key.Models)),
-            ("$hash", key.SecretHash), ("$created", ToMs(key.CreatedAt)), ("$expires", Nullable(key.ExpiresAt)), ("$revoked", Nullable(key.RevokedAt)));
+            ("$hash", key.SecretHash), ("$created", ToMs(key.CreatedAt)), ("$expires", Nullable(key.ExpiresAt)), ("$revoked", Nullable(key.RevokedAt)),
+            ("$purposes", JsonSerializer.Serialize(key.Purposes)), ("$default", Nullable(key.DefaultPurpose)),
+            ("$limits", Nullable(key.Limits is null ? null : JsonSerializer.Serialize(key.Limits))));
         await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 
@@ -59,5 +61,10 @@ public sealed class SqliteKeyStore(SqliteDatabase database) : IKeyStore
     private static ApiKeyRecord Read(SqliteDataReader reader) => new(
         reader.GetString(0), reader.GetString(1), reader.GetString(2),
         JsonSerializer.Deserialize<List<string>>(reader.GetString(3)) ?? [],
-        reader.GetString(4), FromMs(reader.GetInt64(5)), ReadNullableTime(reader, 6), ReadNullableTime(reader, 7));
+        reader.GetString(4), FromMs(reader.GetInt64(5)), ReadNullableTime(reader, 6), ReadNullableTime(reader, 7))
+    {
+        Purposes = reader.IsDBNull(8) ? [] : JsonSerializer.Deserialize<List<string>>(reader.GetString(8)) ?? [],
+        DefaultPurpose = reader.IsDBNull(9) ? null : reader.GetString(9),
+        Limits = reader.IsDBNull(10) ? null : JsonSerializer.Deserialize<KeyLimits>(reader.GetString(10)),
+    };
 }

@@ -1,0 +1,16 @@
+using Warden.Core.Inference;
+
+namespace Warden.Core.Usage;
+
+/// <summary>Counts every call that reaches the inference pipeline, and every failed one, in the <see cref="UsageMeter"/>.</summary>
+public sealed class UsageInterceptor(UsageMeter usage) : InferenceInterceptor
+{
+    // Counted at the end, so the row carries the effective purpose (a usage policy may fill in the key's default).
+    public override void OnCompleted(InferenceContext context) => usage.Request(context.Call.Caller.Id, context.Model, context.Purpose);
+
+    public override void OnFailed(InferenceContext context, Exception error)
+    {
+        usage.Request(context.Call.Caller.Id, context.Model, context.Purpose);
+        usage.Error(context.Call.Caller.Id, context.Model, context.Purpose);
+    }
+}

@@ -1,0 +1,84 @@
+using System.Collections.Concurrent;
+using Warden.Core.Storage;
+
+namespace Warden.Core.Usage;
+
+/// <summary>
+/// Counts requests, errors and policy violations per key, model, purpose and UTC hour. Counting is a dictionary update on
+/// the request path; <see cref="FlushAsync"/> moves the pending counts into the store (periodically, and before every query
+/// so that answers include the latest traffic).
+/// </summary>
+public sealed class UsageMeter(IUsageStore store, TimeProvider time)
+{
+    private readonly SemaphoreSlim _flush = new(1, 1);
+    private ConcurrentDictionary<(long Hour, string Key, string Model, string Purpose), Counter> _pending = new();
+
+    /// <summary>One call that reached the inference pipeline.</summary>
+    public void Request(string keyId, string model, string? purpose) => Find(keyId, model, purpose).Add(1, 0, 0);
+
+    /// <summary>One call answered with an error (refusals included).</summary>
+    public void Error(string keyId, string model, string? purpose) => Find(keyId, model, purpose).Add(0, 1, 0);
+
+    /// <summary>One call refused by a usage policy.</summary>
+    public void Violation(string keyId, string model, string? purpose) => Find(keyId, model, purpose).Add(0, 0, 1);
+
+    /// <summary>Writes pending counts to the store.</summary>
+    public async Task FlushAsync(CancellationToken cancellationToken = default)
+    {
+        await _flush.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var pending = Interlocked.Exchange(ref _pending, new ConcurrentDictionary<(long Hour, string Key, string Model, string Purpose), Counter>());
+            if (pending.IsEmpty)
+            {
+                return;
+            }
+
+            // A writer that looked the counter up just before the swap may still add to it; the short pause lets it land.
+            await Task.Yield();
+            var rows = pending.Select(p => new UsageCount(
+                DateTimeOffset.FromUnixTimeSeconds(p.Key.Hour * 3600), p.Key.Key, p.Key.Model, p.Key.Purpose,
+                Interlocked.Read(ref p.Value.Requests), Interlocked.Read(ref p.Value.Errors), Interlocked.Read(ref p.Value.Violations))).ToList();
+            await store.AddAsync(rows, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            _flush.Release();
+        }
+    }
+
+    /// <summary>Flushes, then reads the store.</summary>
+    public async Task<IReadOnlyList<UsageCount>> QueryAsync(string? keyId, string? model, DateTimeOffset since, CancellationToken cancellationToken = default)
+    {
+        await FlushAsync(cancellationToken).ConfigureAwait(false);
+        return await store.QueryAsync(keyId, model, since, cancellationToken).ConfigureAwait(false);
+    }
+
+    private Counter Find(string keyId, string model, string? purpose) =>
+        _pending.GetOrAdd((time.GetUtcNow().ToUnixTimeSeconds() / 3600, keyId, model, purpose ?? ""), _ => new Counter());
+
+    private sealed class Counter
+    {
+        public long Requests;
+        public long Errors;
+        public long Violations;
+
+        public void Add(long requests, long errors, long violations)
+        {
+            if (requests != 0)
+            {
+                Interlocked.Add(ref Requests, requests);
+            }
+
+            if (errors != 0)
+            {
+                Interlocked.Add(ref Errors, errors);
+            }
+
+            if (violations != 0)
+            {
+                Interlocked.Add(ref Violations, violations);
+            }
+        }
+    }
+}

@@ -1,0 +1,98 @@
+using System.Collections.Concurrent;
+using System.Threading.RateLimiting;
+
+namespace Warden.Server.RateLimiting;
+
+/// <summary>
+/// Single-node limits. Token buckets and fixed windows are computed from the injected <see cref="TimeProvider"/> (so limits
+/// are exact under a fake clock: System.Threading.RateLimiting's token bucket and fixed window measure time with
+/// <c>Stopwatch</c>, even with manual replenishment); concurrency gates are System.Threading.RateLimiting
+/// <see cref="ConcurrencyLimiter"/>s. State is per limiter name and per configuration, so changing a limit starts afresh.
+/// </summary>
+public sealed class InMemoryRateLimitBackend(TimeProvider time) : IRateLimitBackend, IDisposable
+{
+    private readonly ConcurrentDictionary<(string, double, int), Bucket> _buckets = new();
+    private readonly ConcurrentDictionary<(string, long), Window> _windows = new();
+    private readonly ConcurrentDictionary<(string, int), ConcurrencyLimiter> _gates = new();
+
+    public RateLimitDecision TryTake(string name, double ratePerSecond, int burst)
+    {
+        var now = time.GetUtcNow();
+        var bucket = _buckets.GetOrAdd((name, ratePerSecond, burst), k => new Bucket { Tokens = k.Item3, Updated = now });
+        lock (bucket)
+        {
+            // Continuous refill (token bucket, RFC 2697's committed burst without the colour): tokens += rate × elapsed, capped at burst.
+            var elapsed = Math.Max(0, (now - bucket.Updated).TotalSeconds);
+            bucket.Tokens = Math.Min(burst, bucket.Tokens + (elapsed * ratePerSecond));
+            bucket.Updated = now;
+            var allowed = bucket.Tokens >= 1;
+            if (allowed)
+            {
+                bucket.Tokens -= 1;
+            }
+
+            var remaining = (long)Math.Floor(bucket.Tokens);
+            var reset = TimeSpan.FromSeconds((burst - bucket.Tokens) / ratePerSecond);
+            var retry = TimeSpan.FromSeconds(Math.Max(0, 1 - bucket.Tokens) / ratePerSecond);
+            return new RateLimitDecision(allowed, burst, remaining, reset, retry);
+        }
+    }
+
+    public RateLimitDecision TryCount(string name, long limit, DateTimeOffset windowStart, DateTimeOffset windowEnd)
+    {
+        var window = _windows.GetOrAdd((name, limit), _ => new Window { Start = windowStart });
+        var now = time.GetUtcNow();
+        lock (window)
+        {
+            if (window.Start != windowStart)
+            {
+                window.Start = windowStart;
+                window.Count = 0;
+            }
+
+            var allowed = window.Count < limit;
+            if (allowed)
+            {
+                window.Count++;
+            }
+
+            var reset = windowEnd - now;
+            return new RateLimitDecision(allowed, limit, limit - window.Count, reset, reset);
+        }
+    }
+
+    public IDisposable? TryEnter(string name, int limit)
+    {
+        var gate = _gates.GetOrAdd((name, limit), k => new ConcurrencyLimiter(new ConcurrencyLimiterOptions { PermitLimit = k.Item2, QueueLimit = 0 }));
+        var lease = gate.AttemptAcquire(1);
+        if (lease.IsAcquired)
+        {
+            return lease;
+        }
+
+        lease.Dispose();
+        return null;
+    }
+
+    public void Dispose()
+    {
+        foreach (var gate in _gates.Values)
+        {
+            gate.Dispose();
+        }
+    }
+
+    private sealed class Bucket
+    {
+        public double Tokens { get; set; }
+
+        public DateTimeOffset Updated { get; set; }
+    }
+
+    private sealed class Window
+    {
+        public DateTimeOffset Start { get; set; }
+
+        public long Count { get; set; }
+    }
+}

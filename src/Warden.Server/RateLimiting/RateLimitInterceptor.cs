@@ -1,0 +1,114 @@
+using System.Globalization;
+using Microsoft.Extensions.Options;
+using Warden.Core;
+using Warden.Core.Access;
+using Warden.Core.Inference;
+using Warden.Core.Policies;
+using Warden.Core.Settings;
+
+namespace Warden.Server.RateLimiting;
+
+/// <summary>
+/// Applies the global overload gate (503), then the key's own limits and the model's <c>rate-limit</c> settings (per key ×
+/// model): token bucket, daily and monthly quotas (UTC calendar windows), concurrency. A refusal is 429 with
+/// <c>Retry-After</c> and the IETF draft <c>RateLimit-Limit</c>/<c>RateLimit-Remaining</c>/<c>RateLimit-Reset</c> headers;
+/// an admitted request carries the headers of its tightest limit. Keys and models without limits are untouched. The bootstrap
+/// admin key is exempt from model limits.
+/// </summary>
+public sealed class RateLimitInterceptor(IRateLimitBackend backend, ModelSettings settings, IOptions<RateLimitOptions> options, TimeProvider time) : InferenceInterceptor
+{
+    /// <summary>Settings kind of per-model limits (a <see cref="KeyLimits"/> document applied to each key separately).</summary>
+    public const string Kind = "rate-limit";
+
+    public override int Order => -200;
+
+    public override void OnRequest(InferenceContext context)
+    {
+        var global = options.Value.MaxConcurrentInferences;
+        if (global > 0)
+        {
+            var lease = backend.TryEnter("global", global)
+                ?? throw new WardenException(503, "the server is overloaded; retry shortly") { Headers = new Dictionary<string, string> { ["Retry-After"] = "1" } };
+            context.RegisterForDispose(lease);
+        }
+
+        var key = context.Call.Caller;
+        RateLimitDecision? tightest = null;
+        if (key.Limits is { } own)
+        {
+            Apply(context, "k:" + key.Id, own, ref tightest);
+        }
+
+        if (!(key.Role == WardenRoles.Admin && key.Name == UsagePolicyInterceptor.BootstrapKeyName)
+            && settings.Get<KeyLimits>(context.Model, Kind) is { } model)
+        {
+            Apply(context, "m:" + key.Id + "\n" + context.Model, model, ref tightest);
+        }
+
+        if (tightest is not null)
+        {
+            WriteHeaders(context.ResponseHeaders, tightest);
+        }
+    }
+
+    private void Apply(InferenceContext context, string name, KeyLimits limits, ref RateLimitDecision? tightest)
+    {
+        if (limits.MaxConcurrency is { } concurrency)
+        {
+            var lease = backend.TryEnter(name, concurrency)
+                ?? throw Refuse(new RateLimitDecision(false, concurrency, 0, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1)), $"more than {concurrency} concurrent requests");
+            context.RegisterForDispose(lease);
+        }
+
+        if (limits.RateLimit is { } rate)
+        {
+            Check(backend.TryTake(name + "\nrate", rate, limits.Burst ?? Math.Max(1, (int)Math.Ceiling(rate))), "rate limit exceeded", ref tightest);
+        }
+
+        var now = time.GetUtcNow().ToUniversalTime();
+        if (limits.DailyQuota is { } daily)
+        {
+            var start = new DateTimeOffset(now.Year, now.Month, now.Day, 0, 0, 0, TimeSpan.Zero);
+            Check(backend.TryCount(name + "\nday", daily, start, start.AddDays(1)), "daily quota exhausted", ref tightest);
+        }
+
+        if (limits.MonthlyQuota is { } monthly)
+        {
+            var start = new DateTimeOffset(now.Year, now.Month, 1, 0, 0, 0, TimeSpan.Zero);
+            Check(backend.TryCount(name + "\nmonth", monthly, start, start.AddMonths(1)), "monthly quota exhausted", ref tightest);
+        }
+    }
+
+    private static void Check(RateLimitDecision decision, string reason, ref RateLimitDecision? tightest)
+    {
+        if (!decision.Allowed)
+        {
+            throw Refuse(decision, reason);
+        }
+
+        if (tightest is null || decision.Remaining < tightest.Remaining)
+        {
+            tightest = decision;
+        }
+    }
+
+    private static WardenException Refuse(RateLimitDecision decision, string reason)
+    {
+        var headers = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase)
+        {
+            ["Retry-After"] = Seconds(decision.RetryAfter),
+        };
+        WriteHeaders(headers, decision);
+        return new WardenException(429, $"{reason}; retry after {headers["Retry-After"]} s") { Headers = headers };
+    }
+
+    private static void WriteHeaders(Dictionary<string, string> headers, RateLimitDecision decision)
+    {
+        headers["RateLimit-Limit"] = decision.Limit.ToString(CultureInfo.InvariantCulture);
+        headers["RateLimit-Remaining"] = Math.Max(0, decision.Remaining).ToString(CultureInfo.InvariantCulture);
+        headers["RateLimit-Reset"] = Seconds(decision.Reset);
+    }
+
+    // Whole seconds, rounded up, at least 1 (RFC 9110 §10.2.3 delay-seconds).
+    private static string Seconds(TimeSpan span) => Math.Max(1, (long)Math.Ceiling(span.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,95 @@
+using Warden.Server.Tests.Infrastructure;
+
+namespace Warden.Server.Tests.Security;
+
+/// <summary>Every mapped endpoint × every role × own/other model gives exactly the expected status.</summary>
+public sealed class AuthorizationMatrixTests(SecurityFixture fixture) : IClassFixture<SecurityFixture>
+{
+    private static readonly string[] Roles = ["admin", "deployer", "reviewer", "auditor", "consumer"];
+
+    /// <summary>Expected status; a consumer asking about a model outside its scope gets 404, as for a missing model.</summary>
+    private static int Expected(string method, string pattern, string role, bool own)
+    {
+        bool Is(params string[] roles) => roles.Contains(role);
+        int Scoped(int status) => !own && role == "consumer" ? 404 : status;
+        const int Forbidden = 403;
+        return (method, pattern) switch
+        {
+            ("GET", "/v2/health/live") or ("GET", "/v2/health/ready") => 200,
+            ("GET", "/v2") or ("GET", "/") => 200,
+            ("GET", "/v2/models/{model}") or ("GET", "/v2/models/{model}/ready") or ("GET", "/v2/models/{model}/versions/{version}")
+                or ("GET", "/v2/models/{model}/versions/{version}/ready") => Scoped(200),
+            ("POST", "/v2/models/{model}/infer") or ("POST", "/v2/models/{model}/versions/{version}/infer") =>
+                Is("admin", "deployer", "consumer") ? Scoped(200) : Forbidden,
+            ("GET", "/api/models") => 200,
+            ("GET", "/api/models/{model}") or ("GET", "/api/models/{model}/versions/{version}") => Scoped(200),
+            ("POST", "/api/models/{model}/versions") => Is("admin", "deployer") ? 400 : Forbidden,
+            ("POST", "/api/models/{model}/versions/{version}/promote") => Is("admin", "deployer") ? 200 : Forbidden,
+            ("POST", "/api/models/{model}/rollback") => Is("admin", "deployer") ? 409 : Forbidden,
+            ("GET", "/api/keys") => Is("admin") ? 200 : Forbidden,
+            ("POST", "/api/keys") => Is("admin") ? 400 : Forbidden,
+            ("DELETE", "/api/keys/{id}") => Is("admin") ? 404 : Forbidden,
+            ("GET", "/api/audit") or ("GET", "/api/audit/verify") or ("GET", "/api/predictions") or ("GET", "/metrics") or ("GET", "/api/usage") =>
+                Is("admin", "auditor") ? 200 : Forbidden,
+            ("POST", "/api/models/{model}/feedback") => Is("admin", "deployer", "reviewer", "consumer") ? Scoped(400) : Forbidden,
+            ("GET", "/api/models/{model}/feedback") => Is("admin", "auditor", "deployer") ? 200 : Forbidden,
+            ("GET", "/api/models/{model}/settings") or ("GET", "/api/models/{model}/settings/{kind}/history") => Scoped(200),
+            ("GET", "/api/models/{model}/settings/{kind}") => Scoped(404),
+            ("PUT", "/api/models/{model}/settings/{kind}") => Is("admin", "deployer") ? 200 : Forbidden,
+            ("GET", "/openapi/{documentName}.json") => 200,
+            _ => -1,
+        };
+    }
+
+    [Fact]
+    public async Task Every_endpoint_gives_the_expected_status_for_every_role_and_model()
+    {
+        Assert.True(fixture.Endpoints.Count >= 25, $"only {fixture.Endpoints.Count} endpoints found");
+        var failures = new List<string>();
+        var checkedCount = 0;
+        foreach (var (method, pattern) in fixture.Endpoints)
+        {
+            if (Expected(method, pattern, "admin", true) < 0)
+            {
+                failures.Add($"{method} {pattern}: not in the matrix; add it");
+                continue;
+            }
+
+            foreach (var role in Roles)
+            {
+                foreach (var own in new[] { true, false })
+                {
+                    var expected = Expected(method, pattern, role, own);
+                    var path = SecurityFixture.Fill(pattern, own ? SecurityFixture.OwnModel : SecurityFixture.OtherModel);
+                    using var request = new HttpRequestMessage(new HttpMethod(method), path);
+                    if (path.EndsWith("/infer", StringComparison.Ordinal))
+                    {
+                        request.Content = V2Requests.Json(V2Requests.CreditRisk());
+                    }
+                    else if (method is "POST" or "PUT")
+                    {
+                        request.Content = V2Requests.Raw("{}");
+                    }
+
+                    var response = await fixture.Factory.Authorized(fixture.Keys[role]).SendAsync(request);
+                    checkedCount++;
+                    if ((int)response.StatusCode != expected)
+                    {
+                        failures.Add($"{role} {method} {path}: expected {expected}, got {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+                    }
+
+                    // Anonymous callers are refused everywhere but health.
+                    using var anonymous = new HttpRequestMessage(new HttpMethod(method), path);
+                    var anon = await fixture.Factory.CreateClient().SendAsync(anonymous);
+                    var anonExpected = pattern.StartsWith("/v2/health", StringComparison.Ordinal) ? 200 : 401;
+                    if ((int)anon.StatusCode != anonExpected)
+                    {
+                        failures.Add($"anonymous {method} {path}: expected {anonExpected}, got {(int)anon.StatusCode}");
+                    }
+                }
+            }
+        }
+
+        Assert.True(failures.Count == 0, $"{checkedCount} checks; failures:\n" + string.Join("\n", failures));
+    }
+}
