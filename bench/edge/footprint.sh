@@ -13,17 +13,20 @@ $warden pack credit-risk --from-dir samples/models/credit-risk/1 --out "$work/cr
   --sign-key "$work/signer.pem" --encrypt-for "$work/device.pub.pem" --channel stable >/dev/null
 Warden__Edge__TrustedKeyFiles__0="$work/signer.pub.pem" $warden serve --data-dir "$work/server" --urls http://127.0.0.1:9201 >/dev/null 2>&1 &
 for _ in $(seq 1 300); do curl -fs http://127.0.0.1:9201/v2/health/ready >/dev/null && break; sleep 0.1; done
-curl -fs -X POST -H "Authorization: Bearer $WARDEN_ADMIN_KEY" --data-binary @"$work/cr.wdn" http://127.0.0.1:9201/edge/bundles >/dev/null || {
-  echo "upload refused (is Warden:Edge:TrustedKeyFiles set?)" >&2; exit 1; }
+code=$(curl -sS -o "$work/upload.json" -w "%{http_code}" -X POST -H "Authorization: Bearer $WARDEN_ADMIN_KEY" \
+  -H "Content-Type: application/octet-stream" --data-binary @"$work/cr.wdn" http://127.0.0.1:9201/edge/bundles)
+[ "$code" = 201 ] || { echo "upload refused: $code $(cat "$work/upload.json")" >&2; exit 1; }
 start=$(date +%s%N)
 $warden edge --server http://127.0.0.1:9201 --key "$WARDEN_ADMIN_KEY" --device-key "$work/device.pem" --trust "$work/signer.pub.pem" \
-  --data-dir "$work/agent" --channel stable --listen http://127.0.0.1:9202 >/dev/null 2>&1 &
+  --data-dir "$work/agent" --channel stable --listen http://127.0.0.1:9202 >"$work/agent.log" 2>&1 &
 agent=$!
-for _ in $(seq 1 600); do curl -fs http://127.0.0.1:9202/v2/models/credit-risk/ready >/dev/null 2>&1 && break; sleep 0.05; done
+for _ in $(seq 1 600); do curl -fs http://127.0.0.1:9202/v2/models/credit-risk >/dev/null 2>&1 && break; sleep 0.05; done
 ready=$(( ($(date +%s%N) - start) / 1000000 ))
-pid=$(pgrep -P $agent -f warden.dll || echo $agent)
+pid=$agent
 sleep 3
+[ -d /proc/$pid ] || { echo "agent exited:"; cat "$work/agent.log"; exit 1; }
 idle=$(awk '/VmRSS/{print $2}' /proc/$pid/status)
 WARDEN_API_KEY=x wrk -t1 -c8 -d10s -s bench/load/infer.lua http://127.0.0.1:9202/v2/models/credit-risk/infer | grep RESULT
+[ -d /proc/$pid ] || { echo "agent died under load:"; tail -40 "$work/agent.log"; exit 1; }
 peak=$(awk '/VmHWM/{print $2}' /proc/$pid/status)
 echo "RESULT agent start_to_ready_ms=$ready rss_idle_mb=$((idle/1024)) rss_peak_under_load_mb=$((peak/1024))"

@@ -26,7 +26,7 @@ public static class EdgeApi
 
             var info = await fleet.UploadAsync(buffer.ToArray(), context.RequireApiKey().Id, context.RequestAborted);
             return Results.Created($"/edge/bundles/{info.BundleId}", info);
-        }).RequireAuthorization(WardenPolicies.Deploy).Accepts<byte[]>("application/octet-stream").Produces<EdgeBundleInfo>(StatusCodes.Status201Created);
+        }).RequireAuthorization(WardenPolicies.Deploy).Produces<EdgeBundleInfo>(StatusCodes.Status201Created);
         edge.MapGet("/bundles", (string? channel, EdgeFleetService fleet) => fleet.List(channel))
             .RequireAuthorization(WardenPolicies.Infer);
         edge.MapGet("/bundles/{id}", async (string id, HttpContext context, EdgeFleetService fleet) =>
