@@ -36,7 +36,7 @@ internal static class WardenCli
     }
 
     // Commands contributed by the capability libraries (training, fairness, drift …).
-    private static IEnumerable<Command> ExtraCommands() => [TrainCommand.Create(), DriftCommand.Create(), FairnessCommand.Create(), DataCommand.Create()];
+    private static IEnumerable<Command> ExtraCommands() => [TrainCommand.Create(), MitigateCommand.Create(), DriftCommand.Create(), FairnessCommand.Create(), DataCommand.Create()];
 
     private static int ExitCodeFor(WardenApiException ex) => (int)ex.StatusCode switch
     {
