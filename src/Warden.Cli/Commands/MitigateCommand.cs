@@ -35,19 +35,30 @@ internal static class MitigateCommand
             DefaultValueFactory = _ => "demographic-parity",
         };
         constraint.AcceptOnlyFromAmong("demographic-parity", "equalized-odds");
+        var folds = new Option<int>("--cross-validate")
+        {
+            Description = "Also report out-of-fold metrics of a stratified k-fold cross-validation over all rows (0 = off).",
+            DefaultValueFactory = _ => 0,
+        };
 
         var command = new Command("mitigate", "Train the credit-risk model with a bias mitigation and compare it with the unmitigated model.")
         {
-            data, output, seed, mitigation, constraint,
+            data, output, seed, mitigation, constraint, folds,
         };
         command.SetAction(parseResult => Run(
             parseResult.GetValue(data)!, parseResult.GetValue(output)!, parseResult.GetValue(seed),
-            parseResult.GetValue(mitigation)!, parseResult.GetValue(constraint)!));
+            parseResult.GetValue(mitigation)!, parseResult.GetValue(constraint)!, parseResult.GetValue(folds)));
         return command;
     }
 
-    private static int Run(FileInfo data, DirectoryInfo output, int seed, string mitigation, string constraint)
+    private static int Run(FileInfo data, DirectoryInfo output, int seed, string mitigation, string constraint, int folds)
     {
+        if (folds is 1 or < 0)
+        {
+            Console.Error.WriteLine("warden mitigate: --cross-validate needs 0 (off) or at least 2 folds.");
+            return 1;
+        }
+
         if (!data.Exists)
         {
             Console.Error.WriteLine($"warden mitigate: data file not found: {data.FullName}");
@@ -59,7 +70,7 @@ internal static class MitigateCommand
         MitigationResult result;
         try
         {
-            result = MitigationTrainer.TrainAndExport(data.FullName, output.FullName, method, target, seed);
+            result = MitigationTrainer.TrainAndExport(data.FullName, output.FullName, method, target, seed, crossValidationFolds: folds);
         }
         catch (Exception ex) when (ex is InvalidDataException or IOException or UnauthorizedAccessException)
         {

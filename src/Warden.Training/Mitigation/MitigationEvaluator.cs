@@ -9,6 +9,11 @@ namespace Warden.Training.Mitigation;
 /// </summary>
 internal static class MitigationEvaluator
 {
+    /// <summary>Metrics of a classifier that predicts positive with <paramref name="positiveProbability"/>[i] and scores <paramref name="score"/>[i].</summary>
+    /// <param name="labels">True labels (deny).</param>
+    /// <param name="group">Raw afam value per row (yes / no); group keys become afam=yes / afam=no.</param>
+    /// <param name="positiveProbability">P(ŷ = 1) per row: 0 or 1 for a deterministic classifier.</param>
+    /// <param name="score">Score for the AUC.</param>
     public static MitigationMetrics Evaluate(IReadOnlyList<bool> labels, IReadOnlyList<string> group, IReadOnlyList<double> positiveProbability,
         IReadOnlyList<double> score)
     {

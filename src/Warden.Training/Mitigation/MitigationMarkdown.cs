@@ -15,15 +15,19 @@ public static class MitigationMarkdown
         return header + "\n|" + string.Concat(Enumerable.Repeat("---|", 5 + groups.Count)) + "\n";
     }
 
-    /// <summary>Table rows: before, after and (for a randomised result) the served deterministic rule.</summary>
-    public static string Rows(MitigationReport report)
+    /// <summary>Table rows: before, after and (for a randomised result) the served deterministic rule; hold-out metrics, or the
+    /// out-of-fold ones when <paramref name="crossValidated"/> is true.</summary>
+    public static string Rows(MitigationReport report, bool crossValidated = false)
     {
         ArgumentNullException.ThrowIfNull(report);
         var name = report.Mitigation + (report.Mitigation is "reweighing" or "resampling" or "none" ? "" : $" ({report.Constraint})");
+        var metrics = crossValidated
+            ? report.CrossValidated ?? throw new ArgumentException("The report has no cross-validated metrics.", nameof(report))
+            : report.Served is null ? [report.Before, report.After] : [report.Before, report.After, report.Served];
         var text = new StringBuilder();
-        text.Append(Row("none (baseline)", report.Before));
-        text.Append(Row(name, report.After));
-        if (report.Served is { } served)
+        text.Append(Row("none (baseline)", metrics[0]));
+        text.Append(Row(name, metrics[1]));
+        if (metrics.Count > 2 && metrics[2] is { } served)
         {
             text.Append(Row(name + ", served deterministic rule", served));
         }
@@ -41,6 +45,12 @@ public static class MitigationMarkdown
         text.Append(inv, $"Constraint {report.Constraint}, seed {report.Seed}; {report.TrainRows} training rows, metrics on {report.HoldoutRows} hold-out rows ");
         text.Append("(positive class deny; sensitive attribute afam, not a model input).\n\n");
         text.Append(Header(report)).Append(Rows(report)).Append('\n');
+        if (report.CrossValidated is not null)
+        {
+            text.Append(inv, $"Stratified {report.CrossValidationFolds}-fold cross-validation, out-of-fold predictions on all {report.TrainRows + report.HoldoutRows} rows:\n\n");
+            text.Append(Header(report)).Append(Rows(report, crossValidated: true)).Append('\n');
+        }
+
         foreach (var (key, value) in report.Details)
         {
             text.Append(inv, $"* {key}: {value}\n");

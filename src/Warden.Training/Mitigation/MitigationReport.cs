@@ -27,6 +27,13 @@ public sealed record MitigationReport
     /// <summary>For a randomised result: the deterministic rule exported to ONNX, on the same rows; otherwise null.</summary>
     public MitigationMetrics? Served { get; init; }
 
+    /// <summary>Folds of the stratified cross-validation behind <see cref="CrossValidated"/>; 0 when not run.</summary>
+    public int CrossValidationFolds { get; init; }
+
+    /// <summary>Out-of-fold metrics over all rows (each row scored by the models fitted without its fold): before, after and,
+    /// for a randomised result, served; null when not run.</summary>
+    public IReadOnlyList<MitigationMetrics>? CrossValidated { get; init; }
+
     /// <summary>Method-specific facts (iterations, mixture weights, thresholds, …).</summary>
     public required IReadOnlyDictionary<string, string> Details { get; init; }
 }

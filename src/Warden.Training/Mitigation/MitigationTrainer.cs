@@ -37,19 +37,20 @@ public static class MitigationTrainer
     public static string Name(FairnessConstraint constraint) =>
         constraint == FairnessConstraint.DemographicParity ? "demographic-parity" : "equalized-odds";
 
-    /// <summary>Loads <paramref name="dataPath"/>, trains with <paramref name="method"/> and writes the model directory.</summary>
+    /// <summary>Loads <paramref name="dataPath"/>, trains with <paramref name="method"/> and writes the model directory;
+    /// with <paramref name="crossValidationFolds"/> ≥ 2 the report also carries out-of-fold metrics over all rows.</summary>
     public static MitigationResult TrainAndExport(string dataPath, string outDir, MitigationMethod method, FairnessConstraint constraint,
-        int seed = 42, ExponentiatedGradientOptions? reduction = null, AdversarialOptions? adversarial = null)
+        int seed = 42, ExponentiatedGradientOptions? reduction = null, AdversarialOptions? adversarial = null, int crossValidationFolds = 0)
     {
         var rows = HmdaDataset.Load(dataPath);
-        var run = Run(rows, method, constraint, seed, reduction, adversarial);
+        var run = Run(rows, method, constraint, seed, reduction, adversarial, crossValidationFolds);
 
         Directory.CreateDirectory(outDir);
         var dataSha256 = Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(dataPath)));
         var inv = CultureInfo.InvariantCulture;
         var name = Name(method);
         var modelPath = Path.Combine(outDir, "model.onnx");
-        run.Onnx
+        run.Fitted.ExportOnnx()
             .SetMetadata("warden.name", CreditRiskTrainer.ModelName)
             .SetMetadata("warden.score_output", CreditRiskTrainer.ScoreOutput)
             .SetMetadata("warden.label_output", CreditRiskTrainer.LabelOutput)
@@ -68,7 +69,7 @@ public static class MitigationTrainer
         File.WriteAllText(backgroundPath, CreditRiskTrainer.BackgroundCsv(run.Train, seed));
 
         string? thresholdsPath = null;
-        if (run.Thresholds is { } thresholds)
+        if (run.Fitted.Thresholds is { } thresholds)
         {
             thresholdsPath = Path.Combine(outDir, GroupThresholdsDocument.FileName);
             File.WriteAllText(thresholdsPath,
@@ -84,10 +85,42 @@ public static class MitigationTrainer
 
     /// <summary>Trains baseline and mitigated model on the stratified split of <paramref name="rows"/> and evaluates both on the hold-out.</summary>
     internal static MitigationRun Run(IReadOnlyList<HmdaApplication> rows, MitigationMethod method, FairnessConstraint constraint, int seed,
+        ExponentiatedGradientOptions? reductionOptions = null, AdversarialOptions? adversarialOptions = null, int crossValidationFolds = 0)
+    {
+        var (train, holdout) = StratifiedSplit.Split(rows, r => r.Deny, CreditRiskTrainer.HoldoutFraction, seed);
+        var fitted = Fit(train, method, constraint, seed, reductionOptions, adversarialOptions);
+        var (before, after, served) = Score([fitted], [holdout]);
+        IReadOnlyList<MitigationMetrics>? crossValidated = null;
+        if (crossValidationFolds >= 2)
+        {
+            var folds = StratifiedFolds(rows, crossValidationFolds, seed);
+            var models = folds.Select(f => Fit(rows.Where((_, i) => !f.Contains(i)).ToList(), method, constraint, seed, reductionOptions, adversarialOptions)).ToList();
+            var (cvBefore, cvAfter, cvServed) = Score(models, folds.Select(f => (IReadOnlyList<HmdaApplication>)f.Order().Select(i => rows[i]).ToList()).ToList());
+            crossValidated = cvServed is null ? [cvBefore, cvAfter] : [cvBefore, cvAfter, cvServed];
+        }
+
+        var report = new MitigationReport
+        {
+            Mitigation = Name(method),
+            Constraint = Name(constraint),
+            Seed = seed,
+            TrainRows = train.Count,
+            HoldoutRows = holdout.Count,
+            Before = before,
+            After = after,
+            Served = served,
+            CrossValidationFolds = crossValidated is null ? 0 : crossValidationFolds,
+            CrossValidated = crossValidated,
+            Details = fitted.Details,
+        };
+        return new MitigationRun(train, holdout, fitted, report);
+    }
+
+    /// <summary>Fits the unmitigated and the mitigated classifier on <paramref name="train"/>.</summary>
+    internal static FittedMitigation Fit(IReadOnlyList<HmdaApplication> train, MitigationMethod method, FairnessConstraint constraint, int seed,
         ExponentiatedGradientOptions? reductionOptions = null, AdversarialOptions? adversarialOptions = null)
     {
         var inv = CultureInfo.InvariantCulture;
-        var (train, holdout) = StratifiedSplit.Split(rows, r => r.Deny, CreditRiskTrainer.HoldoutFraction, seed);
         var scaler = FeatureScaler.Fit(train);
         var x = scaler.Transform(train);
         var y = train.Select(r => r.Deny).ToArray();
@@ -96,19 +129,9 @@ public static class MitigationTrainer
         var learner = new WeightedLogisticLearner(seed);
         var baseline = learner.Fit(x, y);
         var details = new Dictionary<string, string>(StringComparer.Ordinal);
-
-        var holdoutX = scaler.Transform(holdout);
-        var holdoutY = holdout.Select(r => r.Deny).ToArray();
-        var holdoutGroup = holdout.Select(Key).ToArray();
-        var before = Evaluate(holdoutY, holdoutGroup, holdoutX, baseline);
-
         LinearClassifier? single = null;
         GroupThresholds? thresholds = null;
         ExponentiatedGradientResult? reduction = null;
-        MitigationMetrics after;
-        MitigationMetrics? served = null;
-        Warden.Core.Onnx.OnnxGraphEditor onnx;
-        Func<HmdaApplication, double> servedProbability;
         switch (method)
         {
             case MitigationMethod.None:
@@ -167,9 +190,8 @@ public static class MitigationTrainer
             case MitigationMethod.Threshold:
             {
                 var scores = x.Select(r => baseline.Probability(r)).ToArray();
-                var fitted = ThresholdOptimizer.Fit(
-                    FairnessDataset.FromScores(y01, scores, 0.5, [new(HmdaDataset.SensitiveAttribute, afam)]), constraint);
-                thresholds = fitted.Thresholds;
+                thresholds = ThresholdOptimizer.Fit(
+                    FairnessDataset.FromScores(y01, scores, 0.5, [new(HmdaDataset.SensitiveAttribute, afam)]), constraint).Thresholds;
                 foreach (var (group, rule) in thresholds.Rules)
                 {
                     details["rule " + group] = string.Create(inv,
@@ -183,49 +205,61 @@ public static class MitigationTrainer
                 throw new ArgumentOutOfRangeException(nameof(method));
         }
 
-        if (reduction is not null)
+        return new FittedMitigation(scaler, baseline, single, thresholds, reduction, details);
+    }
+
+    /// <summary>Metrics of the baseline, the mitigated classifier and (for a reduction) the served rule, each model scored on its own rows.</summary>
+    private static (MitigationMetrics Before, MitigationMetrics After, MitigationMetrics? Served) Score(
+        IReadOnlyList<FittedMitigation> models, IReadOnlyList<IReadOnlyList<HmdaApplication>> rows)
+    {
+        var labels = rows.SelectMany(r => r.Select(a => a.Deny)).ToArray();
+        var groups = rows.SelectMany(r => r.Select(Group)).ToArray();
+        var baselineP = new List<double>();
+        var baselineScore = new List<double>();
+        var p = new List<double>();
+        var score = new List<double>();
+        for (var m = 0; m < models.Count; m++)
         {
-            var mixture = holdoutX.Select(r => reduction.PositiveProbability(r)).ToArray();
-            after = MitigationEvaluator.Evaluate(holdoutY, holdoutGroup, mixture, mixture);
-            served = MitigationEvaluator.Evaluate(holdoutY, holdoutGroup, mixture.Select(p => p > 0.5 ? 1.0 : 0.0).ToArray(), mixture);
-            onnx = LinearOnnxExporter.ExportMixture(scaler.Scale, reduction.Classifiers, reduction.Weights);
-            servedProbability = r => reduction.PositiveProbability(scaler.Transform(r));
-        }
-        else if (thresholds is not null)
-        {
-            var scores = holdoutX.Select(r => baseline.Probability(r)).ToArray();
-            var rules = thresholds;
-            after = MitigationEvaluator.Evaluate(holdoutY, holdoutGroup, scores.Select((s, i) => rules.Probability(s, holdoutGroup[i])).ToArray(), scores);
-            onnx = LinearOnnxExporter.Export(scaler.Scale, baseline);
-            servedProbability = r => baseline.Probability(scaler.Transform(r));
-        }
-        else
-        {
-            var model = single!;
-            after = Evaluate(holdoutY, holdoutGroup, holdoutX, model);
-            onnx = LinearOnnxExporter.Export(scaler.Scale, model);
-            servedProbability = r => model.Probability(scaler.Transform(r));
+            var model = models[m];
+            foreach (var row in rows[m])
+            {
+                var x = model.Scaler.Transform(row);
+                baselineP.Add(model.Baseline.Decide(x) ? 1 : 0);
+                baselineScore.Add(model.Baseline.Probability(x));
+                var (pi, si) = model.Predict(x, Group(row));
+                p.Add(pi);
+                score.Add(si);
+            }
         }
 
-        var report = new MitigationReport
+        var before = MitigationEvaluator.Evaluate(labels, groups, baselineP, baselineScore);
+        var after = MitigationEvaluator.Evaluate(labels, groups, p, score);
+        var served = models[0].Reduction is null ? null : MitigationEvaluator.Evaluate(labels, groups, p.Select(v => v > 0.5 ? 1.0 : 0.0).ToArray(), score);
+        return (before, after, served);
+    }
+
+    /// <summary>Row indices of <paramref name="k"/> folds, stratified by deny: each class shuffled with the seed and dealt round-robin.</summary>
+    internal static IReadOnlyList<HashSet<int>> StratifiedFolds(IReadOnlyList<HmdaApplication> rows, int k, int seed)
+    {
+        var folds = Enumerable.Range(0, k).Select(_ => new HashSet<int>()).ToArray();
+        var shuffle = new SeededShuffle(seed);
+        foreach (var deny in new[] { false, true })
         {
-            Mitigation = Name(method),
-            Constraint = Name(constraint),
-            Seed = seed,
-            TrainRows = train.Count,
-            HoldoutRows = holdout.Count,
-            Before = before,
-            After = after,
-            Served = served,
-            Details = details,
-        };
-        return new MitigationRun(train, holdout, scaler, baseline, servedProbability, onnx, thresholds, reduction, report);
+            var indices = Enumerable.Range(0, rows.Count).Where(i => rows[i].Deny == deny).ToArray();
+            shuffle.Shuffle(indices);
+            for (var j = 0; j < indices.Length; j++)
+            {
+                folds[j % k].Add(indices[j]);
+            }
+        }
+
+        return folds;
     }
 
     private static MitigationMetrics Evaluate(bool[] labels, string[] groups, float[][] x, LinearClassifier model) =>
         MitigationEvaluator.Evaluate(labels, groups, x.Select(r => model.Decide(r) ? 1.0 : 0.0).ToArray(), x.Select(r => model.Probability(r)).ToArray());
 
-    private static string Group(HmdaApplication row) => row.Afam == 1f ? "yes" : "no";
+    internal static string Group(HmdaApplication row) => row.Afam == 1f ? "yes" : "no";
 
-    private static string Key(HmdaApplication row) => HmdaDataset.SensitiveAttribute + "=" + Group(row);
+    internal static string Key(string group) => HmdaDataset.SensitiveAttribute + "=" + group;
 }
