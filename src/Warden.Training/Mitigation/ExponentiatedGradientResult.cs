@@ -1,0 +1,35 @@
+namespace Warden.Training.Mitigation;
+
+/// <summary>The randomised classifier found by <see cref="ExponentiatedGradient"/>.</summary>
+/// <param name="Classifiers">Every distinct best response (cost-sensitive classifier) found, in order.</param>
+/// <param name="Weights">Mixture weight of each classifier (sums to 1); predict with classifier t with probability Weights[t].</param>
+/// <param name="Multipliers">Lagrange multipliers λ of the last iteration, one per (group, event, sign) constraint.</param>
+/// <param name="Gap">Duality gap of the returned mixture.</param>
+/// <param name="Iterations">Iterations run.</param>
+/// <param name="BestIteration">Iteration whose averaged mixture was returned (smallest gap).</param>
+internal sealed record ExponentiatedGradientResult(
+    IReadOnlyList<LinearClassifier> Classifiers,
+    IReadOnlyList<double> Weights,
+    IReadOnlyList<double> Multipliers,
+    double Gap,
+    int Iterations,
+    int BestIteration)
+{
+    /// <summary>P(ŷ = 1) of the randomised classifier for one scaled row.</summary>
+    public double PositiveProbability(ReadOnlySpan<float> scaled)
+    {
+        var p = 0.0;
+        for (var t = 0; t < Classifiers.Count; t++)
+        {
+            if (Weights[t] > 0 && Classifiers[t].Decide(scaled))
+            {
+                p += Weights[t];
+            }
+        }
+
+        return p;
+    }
+
+    /// <summary>The classifier with the largest mixture weight.</summary>
+    public LinearClassifier Heaviest => Classifiers[Enumerable.Range(0, Weights.Count).MaxBy(t => Weights[t])];
+}

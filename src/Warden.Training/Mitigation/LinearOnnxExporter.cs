@@ -1,0 +1,120 @@
+using Warden.Core.Onnx;
+using Warden.Core.Onnx.Proto;
+
+namespace Warden.Training.Mitigation;
+
+/// <summary>
+/// Builds the ONNX graph (opset 13, <see href="https://onnx.ai/onnx/operators/">operator specifications</see>) of one logistic
+/// model or of a fixed mixture of them, with the demo model's signature: the twelve HMDA features as FLOAT [N,1] inputs,
+/// outputs <c>label</c> (BOOL [N,1]) and <c>probability</c> (FLOAT [N,1]).
+/// </summary>
+/// <remarks>
+/// Single model: X = Concat(inputs) · scale, Z = X·W + b, probability = Sigmoid(Z), label = Z &gt; 0 (probability &gt; 0.5).
+/// Mixture with weights q: probability = Σ_t q_t·1(Z_t &gt; 0), the chance that the randomised classifier predicts 1
+/// (Fairlearn's <c>_pmf_predict</c>), and label = probability &gt; 0.5 — a deterministic rule.
+/// </remarks>
+internal static class LinearOnnxExporter
+{
+    private const int Opset = 13;
+
+    public static OnnxGraphEditor Export(float[] scale, LinearClassifier model) => Build(scale, [model], null);
+
+    public static OnnxGraphEditor ExportMixture(float[] scale, IReadOnlyList<LinearClassifier> members, IReadOnlyList<double> weights)
+    {
+        if (members.Count != weights.Count || members.Count == 0)
+        {
+            throw new ArgumentException("A mixture needs one weight per member and at least one member.", nameof(weights));
+        }
+
+        return Build(scale, members, weights);
+    }
+
+    private static OnnxGraphEditor Build(float[] scale, IReadOnlyList<LinearClassifier> members, IReadOnlyList<double>? mixture)
+    {
+        var names = HmdaDataset.FeatureNames;
+        var d = names.Count;
+        var t = members.Count;
+        var graph = new GraphProto { Name = CreditRiskTrainer.ModelName };
+        foreach (var name in names)
+        {
+            graph.Input.Add(Value(name, TensorProto.Types.DataType.Float));
+        }
+
+        var weights = new float[d * t];
+        for (var j = 0; j < d; j++)
+        {
+            for (var k = 0; k < t; k++)
+            {
+                weights[(j * t) + k] = (float)members[k].Weights[j];
+            }
+        }
+
+        graph.Initializer.Add(Tensor("scale", [d], scale));
+        graph.Initializer.Add(Tensor("W", [d, t], weights));
+        graph.Initializer.Add(Tensor("b", [t], members.Select(m => (float)m.Bias).ToArray()));
+        graph.Initializer.Add(Tensor("zero", [], [0f]));
+
+        var concat = Node("Concat", [.. names], "X");
+        concat.Attribute.Add(new AttributeProto { Name = "axis", Type = AttributeProto.Types.AttributeType.Int, I = 1 });
+        graph.Node.Add(concat);
+        graph.Node.Add(Node("Mul", ["X", "scale"], "X_scaled"));
+        graph.Node.Add(Node("MatMul", ["X_scaled", "W"], "Z_raw"));
+        graph.Node.Add(Node("Add", ["Z_raw", "b"], "Z"));
+        if (mixture is null)
+        {
+            graph.Node.Add(Node("Sigmoid", ["Z"], CreditRiskTrainer.ScoreOutput));
+            graph.Node.Add(Node("Greater", ["Z", "zero"], CreditRiskTrainer.LabelOutput));
+        }
+        else
+        {
+            graph.Initializer.Add(Tensor("q", [t, 1], mixture.Select(v => (float)v).ToArray()));
+            graph.Initializer.Add(Tensor("half", [], [0.5f]));
+            graph.Node.Add(Node("Greater", ["Z", "zero"], "H"));
+            var cast = Node("Cast", ["H"], "H_float");
+            cast.Attribute.Add(new AttributeProto { Name = "to", Type = AttributeProto.Types.AttributeType.Int, I = (long)TensorProto.Types.DataType.Float });
+            graph.Node.Add(cast);
+            graph.Node.Add(Node("MatMul", ["H_float", "q"], CreditRiskTrainer.ScoreOutput));
+            graph.Node.Add(Node("Greater", [CreditRiskTrainer.ScoreOutput, "half"], CreditRiskTrainer.LabelOutput));
+        }
+
+        graph.Output.Add(Value(CreditRiskTrainer.LabelOutput, TensorProto.Types.DataType.Bool));
+        graph.Output.Add(Value(CreditRiskTrainer.ScoreOutput, TensorProto.Types.DataType.Float));
+
+        var model = new ModelProto
+        {
+            IrVersion = 7,
+            ProducerName = "Warden.Training.Mitigation",
+            Graph = graph,
+        };
+        model.OpsetImport.Add(new OperatorSetIdProto { Domain = "", Version = Opset });
+        return OnnxGraphEditor.Wrap(model);
+    }
+
+    private static NodeProto Node(string op, string[] inputs, string output)
+    {
+        var node = new NodeProto { OpType = op, Name = op + "_" + output };
+        node.Input.AddRange(inputs);
+        node.Output.Add(output);
+        return node;
+    }
+
+    private static TensorProto Tensor(string name, long[] dims, float[] values)
+    {
+        var tensor = new TensorProto { Name = name, DataType = (int)TensorProto.Types.DataType.Float };
+        tensor.Dims.AddRange(dims);
+        tensor.FloatData.AddRange(values);
+        return tensor;
+    }
+
+    private static ValueInfoProto Value(string name, TensorProto.Types.DataType type)
+    {
+        var shape = new TensorShapeProto();
+        shape.Dim.Add(new TensorShapeProto.Types.Dimension { DimParam = CreditRiskTrainer.BatchDimension });
+        shape.Dim.Add(new TensorShapeProto.Types.Dimension { DimValue = 1 });
+        return new ValueInfoProto
+        {
+            Name = name,
+            Type = new TypeProto { TensorType = new TypeProto.Types.Tensor { ElemType = (int)type, Shape = shape } },
+        };
+    }
+}

@@ -1,0 +1,52 @@
+using Warden.Core.Fairness;
+
+namespace Warden.Training.Mitigation;
+
+/// <summary>
+/// Scores a classifier on labelled rows with <see cref="FairnessAnalyzer"/>. A row predicted positive with probability p
+/// (0 &lt; p &lt; 1) enters the analysis twice, as a positive prediction of weight p and a negative one of weight 1 − p, so the
+/// weighted confusion matrices are the exact expectations of the randomised classifier.
+/// </summary>
+internal static class MitigationEvaluator
+{
+    /// <summary>Metrics of a classifier that predicts positive with <paramref name="positiveProbability"/>[i] and scores <paramref name="score"/>[i].</summary>
+    /// <param name="labels">True labels (deny).</param>
+    /// <param name="group">Raw afam value per row (yes / no); group keys become afam=yes / afam=no.</param>
+    /// <param name="positiveProbability">P(ŷ = 1) per row: 0 or 1 for a deterministic classifier.</param>
+    /// <param name="score">Score for the AUC.</param>
+    public static MitigationMetrics Evaluate(IReadOnlyList<bool> labels, IReadOnlyList<string> group, IReadOnlyList<double> positiveProbability,
+        IReadOnlyList<double> score)
+    {
+        var y = new List<byte>();
+        var predicted = new List<byte>();
+        var weights = new List<double>();
+        var groups = new List<string>();
+        for (var i = 0; i < labels.Count; i++)
+        {
+            var p = positiveProbability[i];
+            foreach (var (prediction, weight) in new[] { ((byte)1, p), ((byte)0, 1 - p) })
+            {
+                if (weight > 0)
+                {
+                    y.Add(labels[i] ? (byte)1 : (byte)0);
+                    predicted.Add(prediction);
+                    weights.Add(weight);
+                    groups.Add(group[i]);
+                }
+            }
+        }
+
+        var data = FairnessDataset.Create(y.ToArray(), predicted.ToArray(), [new(HmdaDataset.SensitiveAttribute, groups.ToArray())],
+            weights: weights.ToArray());
+        var report = FairnessAnalyzer.Analyze(data, new FairnessOptions { BootstrapResamples = 0, MinGroupSize = 1 });
+        var section = report.Section(HmdaDataset.SensitiveAttribute)!;
+        return new MitigationMetrics(
+            report.Overall.Accuracy.Value ?? double.NaN,
+            RocAuc.Compute(labels, score),
+            section.Groups.ToDictionary(g => g.Key, g => g.SelectionRate.Value),
+            section.Groups.ToDictionary(g => g.Key, g => g.TruePositiveRate.Value),
+            section.Groups.ToDictionary(g => g.Key, g => g.FalsePositiveRate.Value),
+            section.Find("demographic_parity_difference")?.Value,
+            section.Find("equalized_odds_difference")?.Value);
+    }
+}

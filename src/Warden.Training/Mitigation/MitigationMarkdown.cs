@@ -1,0 +1,70 @@
+using System.Globalization;
+using System.Text;
+
+namespace Warden.Training.Mitigation;
+
+/// <summary>Renders a <see cref="MitigationReport"/> as a Markdown table.</summary>
+public static class MitigationMarkdown
+{
+    /// <summary>The header row of <see cref="Rows"/> for the groups of <paramref name="report"/>.</summary>
+    public static string Header(MitigationReport report)
+    {
+        ArgumentNullException.ThrowIfNull(report);
+        var groups = report.Before.SelectionRate.Keys.Order(StringComparer.Ordinal).ToList();
+        var header = "| model | accuracy | AUC | " + string.Concat(groups.Select(g => $"selection rate {g} | ")) + "DP difference | EO difference |";
+        return header + "\n|" + string.Concat(Enumerable.Repeat("---|", 5 + groups.Count)) + "\n";
+    }
+
+    /// <summary>Table rows: before, after and (for a randomised result) the served deterministic rule; hold-out metrics, or the
+    /// out-of-fold ones when <paramref name="crossValidated"/> is true.</summary>
+    public static string Rows(MitigationReport report, bool crossValidated = false)
+    {
+        ArgumentNullException.ThrowIfNull(report);
+        var name = report.Mitigation + (report.Mitigation is "reweighing" or "resampling" or "none" ? "" : $" ({report.Constraint})");
+        var metrics = crossValidated
+            ? report.CrossValidated ?? throw new ArgumentException("The report has no cross-validated metrics.", nameof(report))
+            : report.Served is null ? [report.Before, report.After] : [report.Before, report.After, report.Served];
+        var text = new StringBuilder();
+        text.Append(Row("none (baseline)", metrics[0]));
+        text.Append(Row(name, metrics[1]));
+        if (metrics.Count > 2 && metrics[2] is { } served)
+        {
+            text.Append(Row(name + ", served deterministic rule", served));
+        }
+
+        return text.ToString();
+    }
+
+    /// <summary>The whole document: title, table and details.</summary>
+    public static string Render(MitigationReport report)
+    {
+        ArgumentNullException.ThrowIfNull(report);
+        var inv = CultureInfo.InvariantCulture;
+        var text = new StringBuilder();
+        text.Append(inv, $"# Mitigation: {report.Mitigation}\n\n");
+        text.Append(inv, $"Constraint {report.Constraint}, seed {report.Seed}; {report.TrainRows} training rows, metrics on {report.HoldoutRows} hold-out rows ");
+        text.Append("(positive class deny; sensitive attribute afam, not a model input).\n\n");
+        text.Append(Header(report)).Append(Rows(report)).Append('\n');
+        if (report.CrossValidated is not null)
+        {
+            text.Append(inv, $"Stratified {report.CrossValidationFolds}-fold cross-validation, out-of-fold predictions on all {report.TrainRows + report.HoldoutRows} rows:\n\n");
+            text.Append(Header(report)).Append(Rows(report, crossValidated: true)).Append('\n');
+        }
+
+        foreach (var (key, value) in report.Details)
+        {
+            text.Append(inv, $"* {key}: {value}\n");
+        }
+
+        return text.ToString();
+    }
+
+    private static string Row(string label, MitigationMetrics m)
+    {
+        var groups = m.SelectionRate.Keys.Order(StringComparer.Ordinal);
+        return $"| {label} | {F(m.Accuracy)} | {F(m.Auc)} | " + string.Concat(groups.Select(g => F(m.SelectionRate[g]) + " | "))
+            + $"{F(m.DemographicParityDifference)} | {F(m.EqualizedOddsDifference)} |\n";
+    }
+
+    private static string F(double? v) => v is { } x && !double.IsNaN(x) ? x.ToString("0.0000", CultureInfo.InvariantCulture) : "n/a";
+}

@@ -1,0 +1,265 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using Warden.Core.Fairness;
+
+namespace Warden.Training.Mitigation;
+
+/// <summary>
+/// Trains the credit-risk model with a bias mitigation on the HMDA data (label <c>deny</c>, sensitive attribute <c>afam</c>,
+/// which is never a model input), compares it with the unmitigated model on the stratified hold-out, and writes a model
+/// directory ready for <c>warden models deploy</c>: <c>model.onnx</c>, <c>card.json</c>, <c>background.csv</c>,
+/// <c>mitigation.json</c>, <c>mitigation.md</c> and, for <see cref="MitigationMethod.Threshold"/>, <c>group-thresholds.json</c>.
+/// </summary>
+public static class MitigationTrainer
+{
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
+    {
+        WriteIndented = true,
+        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+        NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals,
+    };
+
+    /// <summary>CLI / card name of a method.</summary>
+    public static string Name(MitigationMethod method) => method switch
+    {
+        MitigationMethod.None => "none",
+        MitigationMethod.Reweighing => "reweighing",
+        MitigationMethod.Resampling => "resampling",
+        MitigationMethod.ExponentiatedGradient => "exponentiated-gradient",
+        MitigationMethod.Adversarial => "adversarial",
+        MitigationMethod.Threshold => "threshold",
+        _ => throw new ArgumentOutOfRangeException(nameof(method)),
+    };
+
+    /// <summary>CLI name of a constraint.</summary>
+    public static string Name(FairnessConstraint constraint) =>
+        constraint == FairnessConstraint.DemographicParity ? "demographic-parity" : "equalized-odds";
+
+    /// <summary>Loads <paramref name="dataPath"/>, trains with <paramref name="method"/> and writes the model directory;
+    /// with <paramref name="crossValidationFolds"/> ≥ 2 the report also carries out-of-fold metrics over all rows.</summary>
+    public static MitigationResult TrainAndExport(string dataPath, string outDir, MitigationMethod method, FairnessConstraint constraint,
+        int seed = 42, ExponentiatedGradientOptions? reduction = null, AdversarialOptions? adversarial = null, int crossValidationFolds = 0)
+    {
+        var rows = HmdaDataset.Load(dataPath);
+        var run = Run(rows, method, constraint, seed, reduction, adversarial, crossValidationFolds);
+
+        Directory.CreateDirectory(outDir);
+        var dataSha256 = Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(dataPath)));
+        var inv = CultureInfo.InvariantCulture;
+        var name = Name(method);
+        var modelPath = Path.Combine(outDir, "model.onnx");
+        run.Fitted.ExportOnnx()
+            .SetMetadata("warden.name", CreditRiskTrainer.ModelName)
+            .SetMetadata("warden.score_output", CreditRiskTrainer.ScoreOutput)
+            .SetMetadata("warden.label_output", CreditRiskTrainer.LabelOutput)
+            .SetMetadata("warden.training_seed", seed.ToString(inv))
+            .SetMetadata("warden.training_data_sha256", dataSha256)
+            .SetMetadata("warden.mitigation", name)
+            .Save(modelPath);
+
+        // The card of the demo model (same split, learner and data facts), then the mitigation's own facts.
+        var reference = CreditRiskTrainer.Train(rows, seed);
+        var card = CreditRiskCard.Create(reference, reference.Evaluate(), Path.GetFileName(dataPath), dataSha256);
+        MitigationCard.Apply(card, run.Report, method);
+        var cardPath = Path.Combine(outDir, "card.json");
+        File.WriteAllText(cardPath, JsonSerializer.Serialize(card, Json) + "\n");
+        var backgroundPath = Path.Combine(outDir, "background.csv");
+        File.WriteAllText(backgroundPath, CreditRiskTrainer.BackgroundCsv(run.Train, seed));
+
+        string? thresholdsPath = null;
+        if (run.Fitted.Thresholds is { } thresholds)
+        {
+            thresholdsPath = Path.Combine(outDir, GroupThresholdsDocument.FileName);
+            File.WriteAllText(thresholdsPath,
+                new GroupThresholdsDocument(HmdaDataset.SensitiveAttribute, CreditRiskTrainer.ScoreOutput, thresholds).ToJson() + "\n");
+        }
+
+        var reportPath = Path.Combine(outDir, "mitigation.json");
+        File.WriteAllText(reportPath, JsonSerializer.Serialize(run.Report, Json) + "\n");
+        var markdownPath = Path.Combine(outDir, "mitigation.md");
+        File.WriteAllText(markdownPath, MitigationMarkdown.Render(run.Report));
+        return new MitigationResult(modelPath, cardPath, backgroundPath, reportPath, markdownPath, thresholdsPath, run.Report);
+    }
+
+    /// <summary>Trains baseline and mitigated model on the stratified split of <paramref name="rows"/> and evaluates both on the hold-out.</summary>
+    internal static MitigationRun Run(IReadOnlyList<HmdaApplication> rows, MitigationMethod method, FairnessConstraint constraint, int seed,
+        ExponentiatedGradientOptions? reductionOptions = null, AdversarialOptions? adversarialOptions = null, int crossValidationFolds = 0)
+    {
+        var (train, holdout) = StratifiedSplit.Split(rows, r => r.Deny, CreditRiskTrainer.HoldoutFraction, seed);
+        var fitted = Fit(train, method, constraint, seed, reductionOptions, adversarialOptions);
+        var (before, after, served) = Score([fitted], [holdout]);
+        IReadOnlyList<MitigationMetrics>? crossValidated = null;
+        if (crossValidationFolds >= 2)
+        {
+            var folds = StratifiedFolds(rows, crossValidationFolds, seed);
+            var models = folds.Select(f => Fit(rows.Where((_, i) => !f.Contains(i)).ToList(), method, constraint, seed, reductionOptions, adversarialOptions)).ToList();
+            var (cvBefore, cvAfter, cvServed) = Score(models, folds.Select(f => (IReadOnlyList<HmdaApplication>)f.Order().Select(i => rows[i]).ToList()).ToList());
+            crossValidated = cvServed is null ? [cvBefore, cvAfter] : [cvBefore, cvAfter, cvServed];
+        }
+
+        var report = new MitigationReport
+        {
+            Mitigation = Name(method),
+            Constraint = Name(constraint),
+            Seed = seed,
+            TrainRows = train.Count,
+            HoldoutRows = holdout.Count,
+            Before = before,
+            After = after,
+            Served = served,
+            CrossValidationFolds = crossValidated is null ? 0 : crossValidationFolds,
+            CrossValidated = crossValidated,
+            Details = fitted.Details,
+        };
+        return new MitigationRun(train, holdout, fitted, report);
+    }
+
+    /// <summary>Fits the unmitigated and the mitigated classifier on <paramref name="train"/>.</summary>
+    internal static FittedMitigation Fit(IReadOnlyList<HmdaApplication> train, MitigationMethod method, FairnessConstraint constraint, int seed,
+        ExponentiatedGradientOptions? reductionOptions = null, AdversarialOptions? adversarialOptions = null)
+    {
+        var inv = CultureInfo.InvariantCulture;
+        var scaler = FeatureScaler.Fit(train);
+        var x = scaler.Transform(train);
+        var y = train.Select(r => r.Deny).ToArray();
+        var y01 = y.Select(v => v ? (byte)1 : (byte)0).ToArray();
+        var afam = train.Select(Group).ToArray();
+        var learner = new WeightedLogisticLearner(seed);
+        var baseline = learner.Fit(x, y);
+        var details = new Dictionary<string, string>(StringComparer.Ordinal);
+        LinearClassifier? single = null;
+        GroupThresholds? thresholds = null;
+        ExponentiatedGradientResult? reduction = null;
+        switch (method)
+        {
+            case MitigationMethod.None:
+                single = baseline;
+                break;
+            case MitigationMethod.Reweighing:
+            {
+                var fit = Reweighing.Fit(FairnessDataset.Create(y01, y01, [new(HmdaDataset.SensitiveAttribute, afam)]));
+                foreach (var f in fit.Factors)
+                {
+                    details[$"weight {f.Group}, deny={(f.Label == 1 ? "yes" : "no")}"] = f.Factor?.ToString("0.0000", inv) ?? "n/a";
+                }
+
+                single = learner.Fit(x, y, fit.Weights);
+                break;
+            }
+
+            case MitigationMethod.Resampling:
+            {
+                var indices = GroupBalancedResampler.Resample(
+                    FairnessDataset.Create(y01, y01, [new(HmdaDataset.SensitiveAttribute, afam)]), BalanceMode.GroupAndLabel, unchecked((ulong)seed));
+                details["resampled rows"] = indices.Length.ToString(inv);
+                details["distinct rows drawn"] = indices.Distinct().Count().ToString(inv);
+                single = learner.Fit(indices.Select(i => x[i]).ToArray(), indices.Select(i => y[i]).ToArray());
+                break;
+            }
+
+            case MitigationMethod.Adversarial:
+            {
+                var options = (adversarialOptions ?? new AdversarialOptions()) with { Seed = adversarialOptions?.Seed ?? seed };
+                var a = train.Select(r => r.Afam == 1f ? (byte)1 : (byte)0).ToArray();
+                var (predictor, adversary) = AdversarialDebiasing.Fit(x, y01, a, constraint, options);
+                single = predictor;
+                details["steps"] = options.Steps.ToString(inv);
+                details["learning rate"] = options.LearningRate.ToString("R", inv);
+                details["alpha"] = options.Alpha.ToString("R", inv);
+                details["adversary weights (u…, c)"] = string.Join(", ", adversary.Select(v => v.ToString("0.0000", inv)));
+                break;
+            }
+
+            case MitigationMethod.ExponentiatedGradient:
+            {
+                var options = reductionOptions ?? new ExponentiatedGradientOptions();
+                var codes = afam.Select(v => v == "yes" ? 1 : 0).ToArray();
+                reduction = new ExponentiatedGradient(x, y01, codes, constraint, options.Epsilon, (xs, labels, weights) => learner.Fit(xs, labels, weights))
+                    .Fit(options.MaxIterations, options.Eta0);
+                details["epsilon"] = options.Epsilon.ToString("R", inv);
+                details["iterations"] = reduction.Iterations.ToString(inv);
+                details["best iteration"] = reduction.BestIteration.ToString(inv);
+                details["duality gap"] = reduction.Gap.ToString("0.000000", inv);
+                details["classifiers"] = reduction.Classifiers.Count.ToString(inv);
+                details["mixture weights"] = string.Join(", ", reduction.Weights.Select(w => w.ToString("0.0000", inv)));
+                break;
+            }
+
+            case MitigationMethod.Threshold:
+            {
+                var scores = x.Select(r => baseline.Probability(r)).ToArray();
+                thresholds = ThresholdOptimizer.Fit(
+                    FairnessDataset.FromScores(y01, scores, 0.5, [new(HmdaDataset.SensitiveAttribute, afam)]), constraint).Thresholds;
+                foreach (var (group, rule) in thresholds.Rules)
+                {
+                    details["rule " + group] = string.Create(inv,
+                        $"threshold0 {rule.Threshold0:0.0000}, threshold1 {rule.Threshold1:0.0000}, p0 {rule.P0:0.0000}, pIgnore {rule.PIgnore:0.0000}, constant {rule.PredictionConstant:0.0000}");
+                }
+
+                break;
+            }
+
+            default:
+                throw new ArgumentOutOfRangeException(nameof(method));
+        }
+
+        return new FittedMitigation(scaler, baseline, single, thresholds, reduction, details);
+    }
+
+    /// <summary>Metrics of the baseline, the mitigated classifier and (for a reduction) the served rule, each model scored on its own rows.</summary>
+    private static (MitigationMetrics Before, MitigationMetrics After, MitigationMetrics? Served) Score(
+        IReadOnlyList<FittedMitigation> models, IReadOnlyList<IReadOnlyList<HmdaApplication>> rows)
+    {
+        var labels = rows.SelectMany(r => r.Select(a => a.Deny)).ToArray();
+        var groups = rows.SelectMany(r => r.Select(Group)).ToArray();
+        var baselineP = new List<double>();
+        var baselineScore = new List<double>();
+        var p = new List<double>();
+        var score = new List<double>();
+        for (var m = 0; m < models.Count; m++)
+        {
+            var model = models[m];
+            foreach (var row in rows[m])
+            {
+                var x = model.Scaler.Transform(row);
+                baselineP.Add(model.Baseline.Decide(x) ? 1 : 0);
+                baselineScore.Add(model.Baseline.Probability(x));
+                var (pi, si) = model.Predict(x, Group(row));
+                p.Add(pi);
+                score.Add(si);
+            }
+        }
+
+        var before = MitigationEvaluator.Evaluate(labels, groups, baselineP, baselineScore);
+        var after = MitigationEvaluator.Evaluate(labels, groups, p, score);
+        var served = models[0].Reduction is null ? null : MitigationEvaluator.Evaluate(labels, groups, p.Select(v => v > 0.5 ? 1.0 : 0.0).ToArray(), score);
+        return (before, after, served);
+    }
+
+    /// <summary>Row indices of <paramref name="k"/> folds, stratified by deny: each class shuffled with the seed and dealt round-robin.</summary>
+    internal static IReadOnlyList<HashSet<int>> StratifiedFolds(IReadOnlyList<HmdaApplication> rows, int k, int seed)
+    {
+        var folds = Enumerable.Range(0, k).Select(_ => new HashSet<int>()).ToArray();
+        var shuffle = new SeededShuffle(seed);
+        foreach (var deny in new[] { false, true })
+        {
+            var indices = Enumerable.Range(0, rows.Count).Where(i => rows[i].Deny == deny).ToArray();
+            shuffle.Shuffle(indices);
+            for (var j = 0; j < indices.Length; j++)
+            {
+                folds[j % k].Add(indices[j]);
+            }
+        }
+
+        return folds;
+    }
+
+    private static MitigationMetrics Evaluate(bool[] labels, string[] groups, float[][] x, LinearClassifier model) =>
+        MitigationEvaluator.Evaluate(labels, groups, x.Select(r => model.Decide(r) ? 1.0 : 0.0).ToArray(), x.Select(r => model.Probability(r)).ToArray());
+
+    internal static string Group(HmdaApplication row) => row.Afam == 1f ? "yes" : "no";
+
+    internal static string Key(string group) => HmdaDataset.SensitiveAttribute + "=" + group;
+}

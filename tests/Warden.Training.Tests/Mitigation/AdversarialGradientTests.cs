@@ -1,0 +1,71 @@
+using Warden.Core.Fairness;
+using Warden.Training.Mitigation;
+
+namespace Warden.Training.Tests.Mitigation;
+
+public class AdversarialGradientTests
+{
+    [Theory]
+    [InlineData(FairnessConstraint.DemographicParity)]
+    [InlineData(FairnessConstraint.EqualizedOdds)]
+    public void Hand_written_gradients_match_central_finite_differences(FairnessConstraint constraint)
+    {
+        var random = new Random(7);
+        var x = Enumerable.Range(0, 40).Select(_ => Enumerable.Range(0, 12).Select(_ => (float)random.NextDouble()).ToArray()).ToList();
+        var y = Enumerable.Range(0, 40).Select(_ => (byte)random.Next(2)).ToArray();
+        var a = Enumerable.Range(0, 40).Select(_ => (byte)random.Next(2)).ToArray();
+        var g = new AdversarialGradients(x, y, a, constraint, 0.01);
+        var theta = Enumerable.Range(0, 13).Select(_ => random.NextDouble() - 0.5).ToArray();
+        var phi = Enumerable.Range(0, g.AdversaryInputs + 1).Select(_ => random.NextDouble() - 0.5).ToArray();
+
+        var (_, _, gp, ga, gphi) = g.Evaluate(theta, phi);
+
+        const double h = 1e-6;
+        for (var j = 0; j < theta.Length; j++)
+        {
+            var plus = (double[])theta.Clone();
+            var minus = (double[])theta.Clone();
+            plus[j] += h;
+            minus[j] -= h;
+            var (pp, pa, _, _, _) = g.Evaluate(plus, phi);
+            var (mp, ma, _, _, _) = g.Evaluate(minus, phi);
+            Assert.Equal((pp - mp) / (2 * h), gp[j], 7);
+            Assert.Equal((pa - ma) / (2 * h), ga[j], 7);
+        }
+
+        for (var k = 0; k < phi.Length; k++)
+        {
+            var plus = (double[])phi.Clone();
+            var minus = (double[])phi.Clone();
+            plus[k] += h;
+            minus[k] -= h;
+            var (_, pa, _, _, _) = g.Evaluate(theta, plus);
+            var (_, ma, _, _, _) = g.Evaluate(theta, minus);
+            Assert.Equal((pa - ma) / (2 * h), gphi[k], 7);
+        }
+    }
+
+    /// <summary>∇L_P = (1, 0), ∇L_A = (1, 1), α = 2: projection (1·1 + 0·1)/2 = ½ → step (1, 0) − ½(1, 1) − 2(1, 1) = (−1.5, −2.5).</summary>
+    [Fact]
+    public void Predictor_step_removes_the_projection_on_the_adversary_gradient_and_pushes_against_it()
+    {
+        Assert.Equal([-1.5, -2.5], AdversarialDebiasing.PredictorStep([1, 0], [1, 1], 2));
+    }
+
+    [Fact]
+    public void Same_seed_gives_the_same_predictor()
+    {
+        var rows = HmdaDataset.Load(Warden.Tests.RepoFiles.Path("samples/data/hmda.csv")).Take(300).ToList();
+        var scaler = FeatureScaler.Fit(rows);
+        var x = scaler.Transform(rows);
+        var y = rows.Select(r => r.Deny ? (byte)1 : (byte)0).ToArray();
+        var a = rows.Select(r => (byte)r.Afam).ToArray();
+        var options = new AdversarialOptions { Steps = 200, Seed = 3 };
+
+        var first = AdversarialDebiasing.Fit(x, y, a, FairnessConstraint.EqualizedOdds, options).Predictor;
+        var second = AdversarialDebiasing.Fit(x, y, a, FairnessConstraint.EqualizedOdds, options).Predictor;
+
+        Assert.Equal(first.Weights, second.Weights);
+        Assert.Equal(first.Bias, second.Bias);
+    }
+}

@@ -1,0 +1,34 @@
+using Warden.Training.Mitigation;
+
+namespace Warden.Training.Tests.Mitigation;
+
+public class MitigationEvaluatorTests
+{
+    /// <summary>
+    /// Positives scored 0.9 and 0.3, negatives 0.9 and 0.1. Pairs (pos, neg): (0.9, 0.9) tie ½, (0.9, 0.1) 1, (0.3, 0.9) 0, (0.3, 0.1) 1
+    /// → AUC = 2.5 / 4 = 0.625.
+    /// </summary>
+    [Fact]
+    public void Auc_counts_ties_as_one_half()
+    {
+        Assert.Equal(0.625, RocAuc.Compute([true, false, true, false], [0.9, 0.9, 0.3, 0.1]), 12);
+    }
+
+    /// <summary>
+    /// Group yes: rows (y=1, p=0.5), (y=0, p=0) → expected selection 0.25, accuracy (0.5 + 1)/2 = 0.75, TPR 0.5, FPR 0.
+    /// Group no: rows (y=1, p=1), (y=0, p=1) → selection 1, accuracy 0.5, TPR 1, FPR 1.
+    /// Overall accuracy (0.5 + 1 + 1 + 0)/4 = 0.625; DP difference 1 − 0.25 = 0.75; EO difference max(|1 − 0.5|, |1 − 0|) = 1.
+    /// </summary>
+    [Fact]
+    public void Randomised_predictions_are_scored_by_their_exact_expectation()
+    {
+        var m = MitigationEvaluator.Evaluate([true, false, true, false], ["yes", "yes", "no", "no"], [0.5, 0, 1, 1], [0.5, 0, 1, 1]);
+
+        Assert.Equal(0.625, m.Accuracy, 12);
+        Assert.Equal(0.25, m.SelectionRate["afam=yes"]!.Value, 12);
+        Assert.Equal(1.0, m.SelectionRate["afam=no"]!.Value, 12);
+        Assert.Equal(0.5, m.TruePositiveRate["afam=yes"]!.Value, 12);
+        Assert.Equal(0.75, m.DemographicParityDifference!.Value, 12);
+        Assert.Equal(1.0, m.EqualizedOddsDifference!.Value, 12);
+    }
+}

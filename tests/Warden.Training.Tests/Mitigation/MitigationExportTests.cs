@@ -1,0 +1,99 @@
+using System.Text.Json;
+using Microsoft.ML.OnnxRuntime;
+using Microsoft.ML.OnnxRuntime.Tensors;
+using Warden.Contracts.Registry;
+using Warden.Core.Fairness;
+using Warden.Training.Mitigation;
+
+namespace Warden.Training.Tests.Mitigation;
+
+public class MitigationExportTests(HmdaMitigation hmda) : IClassFixture<HmdaMitigation>
+{
+    [Theory]
+    [InlineData(MitigationMethod.Adversarial)]
+    [InlineData(MitigationMethod.Reweighing)]
+    public void Onnx_export_of_a_linear_predictor_matches_the_csharp_predictor_on_every_row(MitigationMethod method)
+    {
+        var fitted = MitigationTrainer.Fit(hmda.Rows, method, FairnessConstraint.EqualizedOdds, 42,
+            adversarialOptions: new AdversarialOptions { Steps = 300 });
+        var (labels, probabilities) = OnnxScorer.Score(fitted.ExportOnnx().ToBytes(), hmda.Rows);
+
+        for (var i = 0; i < hmda.Rows.Count; i++)
+        {
+            var expected = fitted.ServedProbability(hmda.Rows[i]);
+            Assert.True(Math.Abs(expected - probabilities[i]) <= 1e-5, $"row {i}: C# {expected}, ONNX {probabilities[i]}");
+            Assert.Equal(expected > 0.5, labels[i]);
+        }
+
+        Assert.Contains(true, labels);
+        Assert.Contains(false, labels);
+    }
+
+    [Fact]
+    public void Onnx_export_of_the_reduction_mixture_matches_the_csharp_mixture_on_every_row()
+    {
+        var fitted = MitigationTrainer.Fit(hmda.Rows, MitigationMethod.ExponentiatedGradient, FairnessConstraint.DemographicParity, 42,
+            new ExponentiatedGradientOptions { MaxIterations = 8 });
+        Assert.True(fitted.Reduction!.Weights.Count(w => w > 0) >= 2, "the mixture should have two or more members");
+
+        var (labels, probabilities) = OnnxScorer.Score(fitted.ExportOnnx().ToBytes(), hmda.Rows);
+
+        for (var i = 0; i < hmda.Rows.Count; i++)
+        {
+            var expected = fitted.ServedProbability(hmda.Rows[i]);
+            Assert.True(Math.Abs(expected - probabilities[i]) <= 1e-6, $"row {i}: C# {expected}, ONNX {probabilities[i]}");
+            Assert.Equal(expected > 0.5, labels[i]);
+        }
+    }
+
+    [Fact]
+    public void Unweighted_baseline_scores_like_the_ml_net_demo_pipeline()
+    {
+        var demo = CreditRiskTrainer.Train(hmda.Rows, 42);
+        var expected = demo.Predict(hmda.Rows);
+        var fitted = MitigationTrainer.Fit(demo.Train, MitigationMethod.None, FairnessConstraint.DemographicParity, 42);
+
+        for (var i = 0; i < hmda.Rows.Count; i++)
+        {
+            Assert.True(Math.Abs(expected[i].Probability - fitted.ServedProbability(hmda.Rows[i])) <= 1e-4, $"row {i}");
+        }
+    }
+
+    [Fact]
+    public void Threshold_mitigation_writes_a_deployable_directory_with_group_thresholds()
+    {
+        var dir = Path.Combine(Path.GetTempPath(), "warden-mitigation-" + Guid.NewGuid().ToString("N"));
+        try
+        {
+            var result = MitigationTrainer.TrainAndExport(Warden.Tests.RepoFiles.Path("samples/data/hmda.csv"), dir,
+                MitigationMethod.Threshold, FairnessConstraint.EqualizedOdds, 42);
+
+            using (var session = new InferenceSession(result.ModelPath))
+            {
+                Assert.Equal(HmdaDataset.FeatureNames, session.InputNames);
+                Assert.All(session.InputMetadata.Values, m => Assert.Equal(TensorElementType.Float, m.ElementDataType));
+                Assert.All(session.InputMetadata.Values, m => Assert.Equal([-1, 1], m.Dimensions));
+                Assert.Equal(["label", "probability"], session.OutputNames);
+                Assert.Equal(TensorElementType.Bool, session.OutputMetadata["label"].ElementDataType);
+                Assert.Equal("threshold", session.ModelMetadata.CustomMetadataMap["warden.mitigation"]);
+            }
+
+            var card = JsonSerializer.Deserialize<ModelCard>(File.ReadAllText(result.CardPath), JsonSerializerOptions.Web)!;
+            Assert.Equal("threshold (equalized-odds)", card.Mitigation);
+            Assert.Equal(["afam"], card.SensitiveAttributes);
+            Assert.Equal(Math.Round(result.Report.After.EqualizedOddsDifference!.Value, 6), card.Metrics["equalized_odds_difference"]);
+
+            var document = GroupThresholdsDocument.FromJson(File.ReadAllText(result.ThresholdsPath!));
+            Assert.Equal("afam", document.SensitiveAttribute);
+            Assert.Equal(FairnessConstraint.EqualizedOdds, document.Thresholds.Constraint);
+            Assert.Equal(["afam=no", "afam=yes"], document.Thresholds.Rules.Keys.Order());
+            Assert.Equal("afam=yes", document.Thresholds.KeyFor(new Dictionary<string, string> { ["afam"] = "yes" }));
+            Assert.True(File.Exists(result.BackgroundPath));
+            Assert.Contains("| threshold (equalized-odds) |", File.ReadAllText(result.MarkdownPath));
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+}
