@@ -32,6 +32,14 @@ public sealed class SqliteDatabase
         CREATE TABLE IF NOT EXISTS model_settings (
             model TEXT NOT NULL, kind TEXT NOT NULL, version INTEGER NOT NULL, json TEXT NOT NULL,
             actor TEXT NOT NULL, time INTEGER NOT NULL, PRIMARY KEY (model, kind, version));
+        CREATE TABLE IF NOT EXISTS fairness_audits (
+            id INTEGER PRIMARY KEY AUTOINCREMENT, model TEXT NOT NULL, version TEXT NULL, time INTEGER NOT NULL,
+            actor TEXT NOT NULL, trigger TEXT NOT NULL, rows INTEGER NOT NULL, passed INTEGER NULL,
+            failures TEXT NOT NULL, report TEXT NOT NULL);
+        CREATE INDEX IF NOT EXISTS ix_fairness_audits_model ON fairness_audits (model, version, id);
+        CREATE TABLE IF NOT EXISTS reference_profiles (
+            model TEXT NOT NULL, version TEXT NOT NULL, profile TEXT NOT NULL, scores TEXT NULL,
+            actor TEXT NOT NULL, time INTEGER NOT NULL, PRIMARY KEY (model, version));
         """;
 
     private readonly string _connectionString;

@@ -1,0 +1,25 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Warden.Core.Monitoring;
+using Warden.Core.Registry;
+using Warden.Core.Storage;
+using Warden.Core.Storage.Sqlite;
+
+namespace Warden.Server.Hosting;
+
+/// <summary>Registers monitoring: fairness audits of live traffic, the promotion gates and the monitoring scheduler.</summary>
+public static class MonitoringServiceCollectionExtensions
+{
+    /// <summary>Adds fairness audits, drift over traffic, group thresholds, shadow/canary rollout and their settings kinds.</summary>
+    public static IServiceCollection AddWardenMonitoring(this IServiceCollection services)
+    {
+        services.AddOptions<MonitoringOptions>().BindConfiguration("Warden:Monitoring").ValidateDataAnnotations().ValidateOnStart();
+        services.TryAddSingleton<IFairnessAuditStore, SqliteFairnessAuditStore>();
+        services.TryAddSingleton<FairnessAuditService>();
+        services.AddWardenSettingsKind<FairnessPolicySettings>(FairnessPolicySettings.Kind, d => d.Validate());
+        services.AddSingleton<IPromotionGate, FairnessPromotionGate>();
+        services.AddSingleton<IScheduledMonitor, ScheduledFairnessAudits>();
+        services.TryAddSingleton<MonitoringScheduler>();
+        services.AddHostedService(sp => sp.GetRequiredService<MonitoringScheduler>());
+        return services;
+    }
+}
