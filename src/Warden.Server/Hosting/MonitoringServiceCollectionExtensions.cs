@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Warden.Core.Inference;
 using Warden.Core.Monitoring;
 using Warden.Core.Registry;
 using Warden.Core.Storage;
@@ -18,6 +19,8 @@ public static class MonitoringServiceCollectionExtensions
         services.AddWardenSettingsKind<FairnessPolicySettings>(FairnessPolicySettings.Kind, d => d.Validate());
         services.AddSingleton<IPromotionGate, FairnessPromotionGate>();
         services.AddSingleton<IScheduledMonitor, ScheduledFairnessAudits>();
+        services.AddWardenSettingsKind<GroupThresholdSettings>(GroupThresholdSettings.Kind, d => d.Validate());
+        services.AddSingleton<InferenceInterceptor, GroupThresholdInterceptor>();
         services.TryAddSingleton<MonitoringScheduler>();
         services.AddHostedService(sp => sp.GetRequiredService<MonitoringScheduler>());
         return services;
