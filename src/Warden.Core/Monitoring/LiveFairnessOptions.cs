@@ -19,8 +19,5 @@ public sealed record LiveFairnessOptions
     public string? PositiveLabel { get; init; }
 
     /// <summary>True when <paramref name="label"/> is the positive class.</summary>
-    public bool IsPositive(string label) =>
-        PositiveLabel is { } positive
-            ? string.Equals(label.Trim(), positive, StringComparison.OrdinalIgnoreCase)
-            : label.Trim().ToLowerInvariant() is "1" or "1.0" or "true" or "yes";
+    public bool IsPositive(string label) => LabelValues.IsPositive(label, PositiveLabel);
 }

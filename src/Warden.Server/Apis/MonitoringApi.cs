@@ -4,6 +4,7 @@ using Warden.Core;
 using Warden.Core.Access;
 using Warden.Core.Fairness;
 using Warden.Core.Monitoring;
+using Warden.Server.Auth;
 using Warden.Server.Http;
 
 namespace Warden.Server.Apis;
@@ -45,8 +46,55 @@ public static class MonitoringApi
                 _ => throw WardenException.BadRequest($"format '{format}' is unknown; use json, md or html"),
             };
         }).RequireAuthorization(p => p.RequireRole(WardenRoles.Admin, WardenRoles.Auditor, WardenRoles.Deployer));
+        var versions = app.MapGroup("/api/models/{model}/versions/{version}/reference").WithTags("drift");
+        versions.MapPut("", async (string model, string version, string? label, string? positive, HttpContext context, ReferenceProfiles references) =>
+        {
+            var key = RequireModel(context, model);
+            // The CSV parser reads synchronously, which the server forbids on the request stream.
+            using var body = new StreamReader(context.Request.Body);
+            using var reader = new StringReader(await body.ReadToEndAsync(context.RequestAborted));
+            var snapshot = await references.BuildAsync(model, version, reader, label, positive, "upload", key.Id, context.RequestAborted);
+            return Results.Ok(ReferenceSummary(snapshot));
+        }).RequireAuthorization(WardenPolicies.Deploy).Accepts<string>("text/csv");
+        versions.MapGet("", async (string model, string version, HttpContext context, ReferenceProfiles references) =>
+        {
+            RequireModel(context, model);
+            var snapshot = await references.GetAsync(model, version, context.RequestAborted)
+                ?? throw WardenException.NotFound($"version {version} of '{model}' has no reference profile");
+            return Results.Ok(new { summary = ReferenceSummary(snapshot), profile = JsonDocument.Parse(snapshot.Profile.ToJson()).RootElement });
+        }).RequireAuthorization(WardenPolicies.Read);
+
+        app.MapGet("/api/models/{model}/drift", async (string model, string? since, string? version, int? window, string? format, HttpContext context, LiveDriftService drift, TimeProvider time) =>
+        {
+            RequireModel(context, model);
+            if (window is < 1)
+            {
+                throw WardenException.BadRequest("window must be a positive number of rows");
+            }
+
+            var report = await drift.AnalyzeAsync(model, version, TimeWindow.Since(since ?? "24h", time.GetUtcNow()), window, context.RequestAborted);
+            return format switch
+            {
+                null or "json" => Results.Text(report.ToJson(), "application/json"),
+                "md" => Results.Text(report.ToMarkdown(), "text/markdown"),
+                "html" => Results.Text(report.ToHtml(), "text/html"),
+                _ => throw WardenException.BadRequest($"format '{format}' is unknown; use json, md or html"),
+            };
+        }).WithTags("drift").RequireAuthorization(p => p.RequireRole(WardenRoles.Admin, WardenRoles.Auditor, WardenRoles.Deployer));
         return app;
     }
+
+    private static object ReferenceSummary(ReferenceSnapshot s) => new
+    {
+        model = s.Model,
+        version = s.Version,
+        source = s.Source,
+        actor = s.Actor,
+        time = s.Time,
+        rows = s.Profile.RowCount,
+        features = s.Profile.Features.Select(f => f.Name).ToList(),
+        labelled = s.Labels is not null,
+    };
 
     internal static ApiKeyRecord RequireModel(HttpContext context, string model)
     {

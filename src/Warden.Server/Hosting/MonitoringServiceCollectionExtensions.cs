@@ -1,4 +1,6 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using Warden.Core;
 using Warden.Core.Inference;
 using Warden.Core.Monitoring;
 using Warden.Core.Registry;
@@ -13,12 +15,27 @@ public static class MonitoringServiceCollectionExtensions
     /// <summary>Adds fairness audits, drift over traffic, group thresholds, shadow/canary rollout and their settings kinds.</summary>
     public static IServiceCollection AddWardenMonitoring(this IServiceCollection services)
     {
-        services.AddOptions<MonitoringOptions>().BindConfiguration("Warden:Monitoring").ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<MonitoringOptions>().BindConfiguration("Warden:Monitoring").ValidateDataAnnotations().ValidateOnStart()
+            .PostConfigure<IOptions<WardenOptions>>((monitoring, warden) =>
+            {
+                // A version deployed from a model repository finds its background.csv there (the demo models ship beside the executable).
+                if (!string.IsNullOrWhiteSpace(warden.Value.ModelRepository))
+                {
+                    monitoring.RepositoryPaths.Add(warden.Value.ModelRepository);
+                }
+
+                monitoring.RepositoryPaths.Add(WardenBootstrapper.DemoModelsPath);
+            });
         services.TryAddSingleton<IFairnessAuditStore, SqliteFairnessAuditStore>();
         services.TryAddSingleton<FairnessAuditService>();
         services.AddWardenSettingsKind<FairnessPolicySettings>(FairnessPolicySettings.Kind, d => d.Validate());
         services.AddSingleton<IPromotionGate, FairnessPromotionGate>();
         services.AddSingleton<IScheduledMonitor, ScheduledFairnessAudits>();
+        services.TryAddSingleton<IReferenceProfileStore, SqliteReferenceProfileStore>();
+        services.TryAddSingleton<ReferenceProfiles>();
+        services.TryAddSingleton<LiveDriftService>();
+        services.AddWardenSettingsKind<DriftRulesSettings>(DriftRulesSettings.Kind, d => d.Validate());
+        services.AddSingleton<IScheduledMonitor, ScheduledDriftRules>();
         services.AddWardenSettingsKind<GroupThresholdSettings>(GroupThresholdSettings.Kind, d => d.Validate());
         services.AddSingleton<InferenceInterceptor, GroupThresholdInterceptor>();
         services.TryAddSingleton<MonitoringScheduler>();

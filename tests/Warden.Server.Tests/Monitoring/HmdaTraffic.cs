@@ -54,6 +54,24 @@ public static class HmdaTraffic
         return served;
     }
 
+    /// <summary>Waits until the prediction log holds at least <paramref name="count"/> predictions of credit-risk.</summary>
+    public static async Task WaitLoggedAsync(HttpClient client, int count, Action? tick = null)
+    {
+        for (var attempt = 0; attempt < 200; attempt++)
+        {
+            var page = await client.GetFromJsonAsync<JsonElement>("/api/predictions?model=credit-risk&limit=1000");
+            if (page.GetProperty("items").GetArrayLength() >= count)
+            {
+                return;
+            }
+
+            tick?.Invoke();
+            await Task.Delay(25);
+        }
+
+        Assert.Fail("predictions did not reach the log");
+    }
+
     /// <summary>Posts the true outcomes, retrying until every prediction is in the log (the log is written in the background).</summary>
     public static async Task LabelAsync(HttpClient client, IReadOnlyList<Served> served, Action? tick = null)
     {
