@@ -4,6 +4,8 @@ using Warden.Core;
 using Warden.Core.Access;
 using Warden.Core.Fairness;
 using Warden.Core.Monitoring;
+using Warden.Core.Registry;
+using Warden.Core.Settings;
 using Warden.Server.Auth;
 using Warden.Server.Http;
 
@@ -81,6 +83,16 @@ public static class MonitoringApi
                 _ => throw WardenException.BadRequest($"format '{format}' is unknown; use json, md or html"),
             };
         }).WithTags("drift").RequireAuthorization(p => p.RequireRole(WardenRoles.Admin, WardenRoles.Auditor, WardenRoles.Deployer));
+        app.MapGet("/api/models/{model}/rollout/report", async (string model, string? since, string? version, HttpContext context, ModelRegistry registry, ModelSettings settings, RolloutComparison comparison, TimeProvider time) =>
+        {
+            RequireModel(context, model);
+            var registered = registry.Models.TryGetValue(model, out var r) ? r : throw WardenException.NotFound($"model '{model}' is not found");
+            var champion = registered.ProductionVersion ?? throw WardenException.BadRequest($"model '{model}' has no production version");
+            var challenger = version ?? settings.Get<RolloutSettings>(model, RolloutSettings.Kind)?.Candidate
+                ?? throw WardenException.BadRequest($"model '{model}' has no shadow or canary in its rollout settings; name a version");
+            var record = registered.FindVersion(challenger) ?? throw WardenException.NotFound($"version '{challenger}' of model '{model}' is not found");
+            return await comparison.CompareAsync(model, champion, challenger, ModelRegistry.ReadCard(record), TimeWindow.Since(since, time.GetUtcNow()), context.RequestAborted);
+        }).WithTags("rollout").RequireAuthorization(p => p.RequireRole(WardenRoles.Admin, WardenRoles.Auditor, WardenRoles.Deployer));
         return app;
     }
 

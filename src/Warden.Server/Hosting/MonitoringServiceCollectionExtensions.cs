@@ -36,6 +36,15 @@ public static class MonitoringServiceCollectionExtensions
         services.TryAddSingleton<LiveDriftService>();
         services.AddWardenSettingsKind<DriftRulesSettings>(DriftRulesSettings.Kind, d => d.Validate());
         services.AddSingleton<IScheduledMonitor, ScheduledDriftRules>();
+        services.TryAddSingleton<RolloutState>();
+        services.TryAddSingleton<RolloutComparison>();
+        services.TryAddSingleton<CanaryGuard>();
+        services.AddWardenSettingsKind<RolloutSettings>(RolloutSettings.Kind, d => d.Validate());
+        services.AddSingleton<InferenceInterceptor, RolloutInterceptor>();
+        services.AddSingleton<IScheduledMonitor>(sp => sp.GetRequiredService<CanaryGuard>());
+        services.AddSingleton<IPromotionGate, ChallengerPromotionGate>();
+        services.TryAddSingleton<ShadowRunner>();
+        services.AddHostedService(sp => sp.GetRequiredService<ShadowRunner>());
         services.AddWardenSettingsKind<GroupThresholdSettings>(GroupThresholdSettings.Kind, d => d.Validate());
         services.AddSingleton<InferenceInterceptor, GroupThresholdInterceptor>();
         services.TryAddSingleton<MonitoringScheduler>();
