@@ -63,7 +63,8 @@ public static class MonitoringApi
             RequireModel(context, model);
             var snapshot = await references.GetAsync(model, version, context.RequestAborted)
                 ?? throw WardenException.NotFound($"version {version} of '{model}' has no reference profile");
-            return Results.Ok(new { summary = ReferenceSummary(snapshot), profile = JsonDocument.Parse(snapshot.Profile.ToJson()).RootElement });
+            using var profile = JsonDocument.Parse(snapshot.Profile.ToJson());
+            return Results.Ok(new { summary = ReferenceSummary(snapshot), profile = profile.RootElement.Clone() });
         }).RequireAuthorization(WardenPolicies.Read);
 
         app.MapGet("/api/models/{model}/drift", async (string model, string? since, string? version, int? window, string? format, HttpContext context, LiveDriftService drift, TimeProvider time) =>
