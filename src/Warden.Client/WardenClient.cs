@@ -3,6 +3,7 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Warden.Contracts.Admin;
+using Warden.Contracts.Monitoring;
 using Warden.Contracts.Registry;
 using Warden.Contracts.V2;
 
@@ -134,6 +135,36 @@ public sealed class WardenClient
     public Task<Page<PredictionRecordInfo>> ListPredictionsAsync(string? model = null, long after = 0, int limit = 100, CancellationToken cancellationToken = default) =>
         GetAsync<Page<PredictionRecordInfo>>(
             $"api/predictions?after={after}&limit={limit}" + (model is null ? "" : "&model=" + Uri.EscapeDataString(model)), cancellationToken);
+
+    /// <summary>Runs and stores a fairness audit of the model's labelled live traffic.</summary>
+    public Task<FairnessAuditInfo> RunFairnessReportAsync(string model, FairnessAuditRequest request, CancellationToken cancellationToken = default) =>
+        SendAsync<FairnessAuditInfo>(HttpMethod.Post, $"api/models/{Uri.EscapeDataString(model)}/fairness/reports", JsonContent.Create(request, options: Json), cancellationToken);
+
+    /// <summary>Stored fairness audits of a model, newest first (without the reports).</summary>
+    public Task<List<FairnessAuditInfo>> ListFairnessReportsAsync(string model, CancellationToken cancellationToken = default) =>
+        GetAsync<List<FairnessAuditInfo>>($"api/models/{Uri.EscapeDataString(model)}/fairness/reports", cancellationToken);
+
+    /// <summary>One stored fairness audit with its report.</summary>
+    public Task<FairnessAuditInfo> GetFairnessReportAsync(string model, long id, CancellationToken cancellationToken = default) =>
+        GetAsync<FairnessAuditInfo>($"api/models/{Uri.EscapeDataString(model)}/fairness/reports/{id}", cancellationToken);
+
+    /// <summary>One stored fairness report rendered as <c>md</c> or <c>html</c>.</summary>
+    public Task<string> GetFairnessReportTextAsync(string model, long id, string format, CancellationToken cancellationToken = default) =>
+        GetTextAsync($"api/models/{Uri.EscapeDataString(model)}/fairness/reports/{id}?format={Uri.EscapeDataString(format)}", cancellationToken);
+
+    /// <summary>
+    /// Drift of the model's logged traffic against its reference profile, as <c>json</c>, <c>md</c> or <c>html</c> text.
+    /// </summary>
+    public Task<string> GetDriftReportTextAsync(string model, string? since, string? version = null, string format = "json", CancellationToken cancellationToken = default) =>
+        GetTextAsync($"api/models/{Uri.EscapeDataString(model)}/drift?format={Uri.EscapeDataString(format)}"
+            + (since is null ? "" : "&since=" + Uri.EscapeDataString(since)) + (version is null ? "" : "&version=" + Uri.EscapeDataString(version)), cancellationToken);
+
+    private async Task<string> GetTextAsync(string path, CancellationToken cancellationToken)
+    {
+        using var response = await _http.GetAsync(new Uri(path, UriKind.Relative), cancellationToken).ConfigureAwait(false);
+        await EnsureSuccessAsync(response, cancellationToken).ConfigureAwait(false);
+        return await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
+    }
 
     private static string ModelPath(string model, string? version) =>
         $"v2/models/{Uri.EscapeDataString(model)}" + (version is null ? "" : $"/versions/{Uri.EscapeDataString(version)}");

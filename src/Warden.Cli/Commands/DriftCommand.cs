@@ -5,21 +5,28 @@ using Warden.Core.Drift;
 
 namespace Warden.Cli.Commands;
 
-/// <summary><c>warden drift report|profile</c>: thin wrapper over <see cref="DriftAnalyzer"/> and <see cref="ReferenceProfile"/>.</summary>
+/// <summary>
+/// <c>warden drift report|profile</c>: thin wrapper over <see cref="DriftAnalyzer"/> and <see cref="ReferenceProfile"/>;
+/// with <c>--model</c> the server analyses the model's logged traffic against the version's reference.
+/// </summary>
 internal static class DriftCommand
 {
-    public static Command Create()
+    public static Command Create(CliContext? context = null)
     {
+        context ??= new CliContext();
         var drift = new Command("drift", "Data and prediction drift of a current data set against a reference");
-        drift.Subcommands.Add(CreateReport());
+        drift.Subcommands.Add(CreateReport(context));
         drift.Subcommands.Add(CreateProfile());
         return drift;
     }
 
-    private static Command CreateReport()
+    private static Command CreateReport(CliContext context)
     {
-        var reference = new Option<FileInfo>("--reference") { Description = "Reference CSV, or a profile JSON written by 'warden drift profile'", Required = true };
-        var current = new Option<FileInfo>("--current") { Description = "Current CSV", Required = true };
+        var model = new Option<string?>("--model") { Description = "Analyse this deployed model's logged traffic on the server (instead of --reference/--current)" };
+        var since = new Option<string>("--since") { Description = "With --model: window start, a duration (24h, 7d) or an ISO time", DefaultValueFactory = _ => "24h" };
+        var version = new Option<string?>("--model-version") { Description = "With --model: the version to analyse (production by default)" };
+        var reference = new Option<FileInfo?>("--reference") { Description = "Reference CSV, or a profile JSON written by 'warden drift profile'" };
+        var current = new Option<FileInfo?>("--current") { Description = "Current CSV" };
         var features = new Option<string?>("--features") { Description = "Comma-separated features to test (default: all profiled columns)" };
         var psi = new Option<bool>("--psi") { Description = "Also compute PSI per feature" };
         var psiQuantiles = new Option<bool>("--psi-quantiles") { Description = "PSI on 10 reference-quantile bins instead of Evidently's Sturges bins" };
@@ -31,12 +38,37 @@ internal static class DriftCommand
 
         var command = new Command("report", "Test every feature of --current against --reference (Evidently's default tests)")
         {
-            reference, current, features, psi, psiQuantiles, prediction, share, format, output,
+            model, since, version, reference, current, features, psi, psiQuantiles, prediction, share, format, output,
         };
-        command.SetAction(parse =>
+        command.SetAction(async (parse, ct) =>
         {
+            if (parse.GetValue(model) is { } name)
+            {
+                var fmt = parse.GetValue(format)!;
+                var text = await context.Client(parse).GetDriftReportTextAsync(name, parse.GetValue(since), parse.GetValue(version), fmt == "table" ? "json" : fmt, ct);
+                if (fmt == "table" && parse.GetValue(output) is null)
+                {
+                    WriteTable(DriftReport.FromJson(text));
+                }
+                else if (parse.GetValue(output) is { } file)
+                {
+                    await File.WriteAllTextAsync(file.FullName, text, ct);
+                }
+                else
+                {
+                    Console.Out.Write(text);
+                }
+
+                return 0;
+            }
+
             try
             {
+                if (parse.GetValue(reference) is null || parse.GetValue(current) is null)
+                {
+                    throw new ArgumentException("give --reference and --current, or --model to analyse live traffic on the server");
+                }
+
                 var refFile = parse.GetValue(reference)!;
                 var profile = refFile.Extension.Equals(".json", StringComparison.OrdinalIgnoreCase)
                     ? ReferenceProfile.FromJson(File.ReadAllText(refFile.FullName))

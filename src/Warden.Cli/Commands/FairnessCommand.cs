@@ -1,23 +1,31 @@
 using System.CommandLine;
 using System.Globalization;
 using Spectre.Console;
+using Warden.Contracts.Monitoring;
 using Warden.Core.Fairness;
 
 namespace Warden.Cli.Commands;
 
-/// <summary><c>warden fairness report</c>: group metrics, disparities and bootstrap intervals of a labelled, predicted CSV.</summary>
+/// <summary>
+/// <c>warden fairness report</c>: group metrics, disparities and bootstrap intervals of a labelled, predicted CSV, or, with
+/// <c>--model</c>, of a deployed model's labelled live traffic (the server runs and stores the audit).
+/// </summary>
 internal static class FairnessCommand
 {
-    public static Command Create()
+    public static Command Create(CliContext? context = null)
     {
-        var data = new Option<FileInfo>("--data") { Description = "CSV file with labels, predictions or scores, and sensitive columns", Required = true };
-        var label = new Option<string>("--label") { Description = "True label column", Required = true };
+        context ??= new CliContext();
+        var model = new Option<string?>("--model") { Description = "Audit this deployed model's labelled live traffic on the server (instead of --data)" };
+        var since = new Option<string?>("--since") { Description = "With --model: window start, a duration (7d, 24h) or an ISO time" };
+        var version = new Option<string?>("--model-version") { Description = "With --model: only predictions of this version" };
+        var data = new Option<FileInfo?>("--data") { Description = "CSV file with labels, predictions or scores, and sensitive columns" };
+        var label = new Option<string?>("--label") { Description = "True label column (with --data)" };
         var prediction = new Option<string?>("--prediction") { Description = "Predicted label column (same values as the label)" };
         var score = new Option<string?>("--score") { Description = "Score column; prediction = score >= threshold" };
         var threshold = new Option<double>("--threshold") { Description = "Threshold for --score", DefaultValueFactory = _ => 0.5 };
-        var sensitive = new Option<string>("--sensitive") { Description = "Comma-separated sensitive columns, e.g. colour,sex", Required = true };
+        var sensitive = new Option<string?>("--sensitive") { Description = "Comma-separated sensitive columns, e.g. colour,sex (with --model: default the card's)" };
         var privileged = new Option<string?>("--privileged") { Description = "Privileged values, e.g. colour=White,sex=Male (enables AIF360 metrics)" };
-        var positive = new Option<string>("--positive") { Description = "Label value of the positive (favourable) outcome", Required = true };
+        var positive = new Option<string?>("--positive") { Description = "Label value of the positive (favourable) outcome" };
         var weight = new Option<string?>("--weight") { Description = "Optional sample-weight column" };
         var format = new Option<string>("--format") { Description = "table | json | md | html", DefaultValueFactory = _ => "table" };
         format.AcceptOnlyFromAmong("table", "json", "md", "html");
@@ -30,12 +38,33 @@ internal static class FairnessCommand
 
         var report = new Command("report", "Per-group metrics, Fairlearn/AIF360 disparities and bootstrap intervals")
         {
-            data, label, prediction, score, threshold, sensitive, privileged, positive, weight, format, output, minGroup, bootstrap, seed, bins, policy,
+            model, since, version, data, label, prediction, score, threshold, sensitive, privileged, positive, weight, format, output, minGroup, bootstrap, seed, bins, policy,
         };
-        report.SetAction(parse =>
+        report.SetAction(async (parse, ct) =>
         {
+            if (parse.GetValue(model) is { } name)
+            {
+                var request = new FairnessAuditRequest
+                {
+                    Since = parse.GetValue(since),
+                    Version = parse.GetValue(version),
+                    SensitiveFeatures = parse.GetValue(sensitive) is { } list ? SplitList(list) : null,
+                    Privileged = ParsePairs(parse.GetValue(privileged)) is { Count: > 0 } given ? given : null,
+                    Threshold = parse.GetResult(threshold) is { Implicit: false } ? parse.GetValue(threshold) : null,
+                    PositiveLabel = parse.GetValue(positive),
+                    Bootstrap = parse.GetValue(bootstrap),
+                    MinGroupSize = parse.GetValue(minGroup),
+                };
+                return await RemoteAsync(context, parse, name, request, parse.GetValue(format)!, parse.GetValue(output), ct);
+            }
+
             try
             {
+                if (parse.GetValue(data) is null || parse.GetValue(label) is null || parse.GetValue(sensitive) is null || parse.GetValue(positive) is null)
+                {
+                    throw new ArgumentException("give --data, --label, --sensitive and --positive for a CSV, or --model to audit live traffic on the server");
+                }
+
                 var csv = new FairnessCsvOptions
                 {
                     Label = parse.GetValue(label)!,
@@ -87,6 +116,28 @@ internal static class FairnessCommand
             }
         });
         return new Command("fairness", "Fairness analysis of model predictions") { report };
+    }
+
+    private static async Task<int> RemoteAsync(
+        CliContext context, ParseResult parse, string model, FairnessAuditRequest request, string format, FileInfo? output, CancellationToken cancellationToken)
+    {
+        var client = context.Client(parse);
+        var info = await client.RunFairnessReportAsync(model, request, cancellationToken);
+        var text = format switch
+        {
+            "json" => info.Report?.GetRawText(),
+            "md" or "html" => await client.GetFairnessReportTextAsync(model, info.Id, format, cancellationToken),
+            _ => null,
+        };
+        Emit(text, output, () => WriteTable(FairnessReportJson.Deserialize(info.Report!.Value.GetRawText())));
+        Console.Error.WriteLine($"fairness report {info.Id} of {model}: {info.Rows} labelled predictions"
+            + (info.Passed is null ? "" : info.Passed.Value ? ", policy passed" : ", policy FAILED"));
+        foreach (var failure in info.Failures)
+        {
+            Console.Error.WriteLine("FAIL " + failure);
+        }
+
+        return info.Passed == false ? 2 : 0;
     }
 
     /// <summary>The exception message without the " (Parameter 'x')" suffix, which means nothing to a CLI user.</summary>

@@ -8,4 +8,7 @@ public sealed class StageChangeRequest
 
     /// <summary>Reason recorded in the audit chain (required to override a failing gate, when gates exist).</summary>
     public string? Reason { get; set; }
+
+    /// <summary>Admin override of failing promotion gates; needs <see cref="Reason"/>, recorded in the audit chain.</summary>
+    public bool Force { get; set; }
 }

@@ -23,11 +23,15 @@ public sealed partial class ModelRegistry : IDisposable
     private readonly OnnxOptions _onnx;
     private readonly TimeProvider _time;
     private readonly ILogger<ModelRegistry> _logger;
+    private readonly IPromotionGate[] _gates;
     private readonly SemaphoreSlim _writeGate = new(1, 1);
     private volatile IReadOnlyDictionary<string, RegisteredModel> _snapshot = new Dictionary<string, RegisteredModel>();
 
-    public ModelRegistry(IModelStore store, ModelBlobStore blobs, AuditLog audit, IOptions<OnnxOptions> onnx, TimeProvider time, ILogger<ModelRegistry> logger)
+    public ModelRegistry(
+        IModelStore store, ModelBlobStore blobs, AuditLog audit, IOptions<OnnxOptions> onnx, TimeProvider time, ILogger<ModelRegistry> logger,
+        IEnumerable<IPromotionGate>? gates = null)
     {
+        _gates = gates?.ToArray() ?? [];
         _store = store;
         _blobs = blobs;
         _audit = audit;
@@ -169,12 +173,22 @@ public sealed partial class ModelRegistry : IDisposable
         }
     }
 
-    /// <summary>Moves a version to <paramref name="stage"/>. Promoting to production archives the previous production version.</summary>
-    public async Task<ModelVersionRecord> SetStageAsync(string model, string version, string stage, string actor, string? reason = null, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Moves a version to <paramref name="stage"/>. Promoting to production archives the previous production version and
+    /// first asks every <see cref="IPromotionGate"/>: a refusal is 409 listing the failures, unless <paramref name="force"/>
+    /// is set with a written <paramref name="reason"/>, in which case the override and the failures go to the audit chain.
+    /// </summary>
+    public async Task<ModelVersionRecord> SetStageAsync(
+        string model, string version, string stage, string actor, string? reason = null, CancellationToken cancellationToken = default, bool force = false)
     {
         if (!ModelStages.IsValid(stage))
         {
             throw WardenException.BadRequest($"unknown stage '{stage}'; stages are staging, production, archived");
+        }
+
+        if (stage == ModelStages.Production && _gates.Length > 0)
+        {
+            await CheckGatesAsync(model, version, actor, reason, force, cancellationToken).ConfigureAwait(false);
         }
 
         await _writeGate.WaitAsync(cancellationToken).ConfigureAwait(false);
@@ -209,6 +223,47 @@ public sealed partial class ModelRegistry : IDisposable
         {
             _writeGate.Release();
         }
+    }
+
+    private async Task CheckGatesAsync(string model, string version, string actor, string? reason, bool force, CancellationToken cancellationToken)
+    {
+        var registered = Find(model);
+        var candidate = registered.FindVersion(version) ?? throw WardenException.NotFound($"version '{version}' of model '{model}' is not found");
+        if (registered.ProductionVersion == version)
+        {
+            return;
+        }
+
+        var champion = registered.ProductionVersion is { } current ? registered.FindVersion(current) : null;
+        var failed = new List<PromotionCheck>();
+        foreach (var gate in _gates)
+        {
+            var check = await gate.CheckAsync(candidate, champion, cancellationToken).ConfigureAwait(false);
+            if (!check.Passed)
+            {
+                failed.Add(check);
+            }
+        }
+
+        if (failed.Count == 0)
+        {
+            return;
+        }
+
+        var failures = failed.SelectMany(c => c.Failures.Select(f => $"{c.Gate}: {f}")).ToList();
+        if (!force)
+        {
+            throw WardenException.Conflict(
+                $"promotion of '{model}' version {version} to production is refused: {string.Join("; ", failures)}. "
+                + "An admin may override with force=true and a written reason.");
+        }
+
+        if (string.IsNullOrWhiteSpace(reason))
+        {
+            throw WardenException.BadRequest("overriding a failed promotion gate needs a written reason");
+        }
+
+        await _audit.AppendAsync(actor, "model.promote.override", $"{model}:{version}", new { reason, failures }, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Puts the previous production version back in production and archives the current one.</summary>

@@ -55,6 +55,10 @@ public sealed class ModelSettings
         where T : class =>
         _latest.TryGetValue((model, kind), out var entry) ? entry.Document as T : null;
 
+    /// <summary>Models that have a document of <paramref name="kind"/>.</summary>
+    public IReadOnlyList<string> ModelsWith(string kind) =>
+        _latest.Keys.Where(k => k.Kind == kind).Select(k => k.Model).Order(StringComparer.Ordinal).ToList();
+
     /// <summary>The latest version record, or null.</summary>
     public SettingsVersion? GetVersion(string model, string kind) =>
         _latest.TryGetValue((model, kind), out var entry) ? entry.Version : null;

@@ -36,7 +36,13 @@ public static class ModelsApi
         models.MapPost("/{model}/versions/{version}/promote", async (string model, string version, HttpContext context, ModelRegistry registry) =>
         {
             var body = await ReadOptionalJsonAsync<StageChangeRequest>(context) ?? new StageChangeRequest();
-            var record = await registry.SetStageAsync(model, version, body.Stage ?? ModelStages.Production, context.RequireApiKey().Id, body.Reason, context.RequestAborted);
+            var key = context.RequireApiKey();
+            if (body.Force && key.Role != Warden.Core.Access.WardenRoles.Admin)
+            {
+                throw new WardenException(StatusCodes.Status403Forbidden, "only an admin may override promotion gates (force)");
+            }
+
+            var record = await registry.SetStageAsync(model, version, body.Stage ?? ModelStages.Production, key.Id, body.Reason, context.RequestAborted, body.Force);
             return record.ToInfo();
         }).RequireAuthorization(WardenPolicies.Deploy);
         models.MapPost("/{model}/rollback", async (string model, HttpContext context, ModelRegistry registry) =>

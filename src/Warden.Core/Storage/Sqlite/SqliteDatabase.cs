@@ -37,6 +37,14 @@ public sealed class SqliteDatabase
             requests INTEGER NOT NULL, errors INTEGER NOT NULL, violations INTEGER NOT NULL,
             PRIMARY KEY (bucket, key_id, model, purpose));
         CREATE INDEX IF NOT EXISTS ix_usage_counts_key ON usage_counts (key_id, bucket);
+        CREATE TABLE IF NOT EXISTS fairness_audits (
+            id INTEGER PRIMARY KEY AUTOINCREMENT, model TEXT NOT NULL, version TEXT NULL, time INTEGER NOT NULL,
+            actor TEXT NOT NULL, trigger TEXT NOT NULL, rows INTEGER NOT NULL, passed INTEGER NULL,
+            failures TEXT NOT NULL, report TEXT NOT NULL);
+        CREATE INDEX IF NOT EXISTS ix_fairness_audits_model ON fairness_audits (model, version, id);
+        CREATE TABLE IF NOT EXISTS reference_profiles (
+            model TEXT NOT NULL, version TEXT NOT NULL, profile TEXT NOT NULL, scores TEXT NULL,
+            actor TEXT NOT NULL, time INTEGER NOT NULL, PRIMARY KEY (model, version));
         """;
 
     // Columns added after the first release; databases created earlier get them on open.

@@ -1,0 +1,182 @@
+using Warden.Core.Audit;
+using Warden.Core.Drift;
+using Warden.Core.Events;
+using Warden.Core.Predictions;
+using Warden.Core.Registry;
+using Warden.Core.Settings;
+using Warden.Core.Storage;
+
+namespace Warden.Core.Monitoring;
+
+/// <summary>
+/// Drift of live traffic: the inputs and score output of a version's logged single-row predictions are tested against the
+/// version's <see cref="ReferenceSnapshot"/> with <see cref="DriftAnalyzer"/> (PSI included, the score as prediction
+/// drift). When the reference is labelled, CBPE estimates quality per window and realised quality is computed where
+/// ground truth has arrived. Scheduled evaluation of <c>drift-rules</c> raises <c>drift.alert</c>.
+/// </summary>
+public sealed class LiveDriftService
+{
+    /// <summary>Event type of a drift alert.</summary>
+    public const string AlertEvent = "drift.alert";
+
+    private const int PageSize = 5000;
+    private const int MaxRows = 100_000;
+    private readonly IPredictionStore _predictions;
+    private readonly IFeedbackStore _feedback;
+    private readonly ReferenceProfiles _references;
+    private readonly ModelRegistry _registry;
+    private readonly ModelSettings _settings;
+    private readonly EventPublisher _events;
+    private readonly AuditLog _audit;
+    private readonly TimeProvider _time;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, DateTimeOffset> _lastRun = new(StringComparer.Ordinal);
+
+    public LiveDriftService(
+        IPredictionStore predictions, IFeedbackStore feedback, ReferenceProfiles references, ModelRegistry registry, ModelSettings settings,
+        EventPublisher events, AuditLog audit, TimeProvider time)
+    {
+        _predictions = predictions;
+        _feedback = feedback;
+        _references = references;
+        _registry = registry;
+        _settings = settings;
+        _events = events;
+        _audit = audit;
+        _time = time;
+    }
+
+    /// <summary>Analyses traffic since <paramref name="since"/>; throws 404/400 when there is no reference or no traffic.</summary>
+    /// <param name="model">Model name.</param>
+    /// <param name="version">Version; the production version when null.</param>
+    /// <param name="since">Window start; all history when null.</param>
+    /// <param name="window">Rows per quality window (all rows in one when null).</param>
+    /// <param name="cancellationToken">Cancellation.</param>
+    public async Task<DriftReport> AnalyzeAsync(string model, string? version, DateTimeOffset? since, int? window, CancellationToken cancellationToken = default)
+    {
+        var rules = _settings.Get<DriftRulesSettings>(model, DriftRulesSettings.Kind);
+        version ??= rules?.Version ?? ProductionOf(model);
+        var reference = await _references.GetAsync(model, version, cancellationToken).ConfigureAwait(false)
+            ?? throw WardenException.NotFound(
+                $"version {version} of '{model}' has no reference profile; upload one with PUT /api/models/{model}/versions/{version}/reference (CSV)");
+        var scoreOutput = ModelRegistry.ReadCard(_registry.Models[model].FindVersion(version)!).ScoreOutput;
+        var rows = await ReadAsync(model, version, since, cancellationToken).ConfigureAwait(false);
+        if (rows.Count == 0)
+        {
+            throw WardenException.BadRequest($"no logged single-row predictions of '{model}' version {version} in the window");
+        }
+
+        var current = new ColumnSet();
+        var hasScore = scoreOutput is not null && reference.Profile.Find(scoreOutput) is not null;
+        foreach (var feature in reference.Profile.Features)
+        {
+            current.Add(feature.Name, rows.Select(r => feature.Name == scoreOutput && hasScore ? r.Outputs.Number(feature.Name) : r.Inputs.Number(feature.Name)).ToArray());
+        }
+
+        var options = new DriftOptions
+        {
+            ComputePsi = true,
+            PredictionColumn = hasScore ? scoreOutput : null,
+            DriftShare = rules?.DriftShare ?? 0.5,
+        };
+        var report = new DriftAnalyzer(_time).Analyze(reference.Profile, current, options);
+        if (hasScore && reference.Scores is { Length: > 0 } refScores && reference.Labels is { } refLabels)
+        {
+            var estimator = ConfidenceBasedPerformanceEstimator.Fit(refScores, refLabels);
+            var labelled = (await _feedback.QueryLabeledAsync(model, since, MaxRows, cancellationToken).ConfigureAwait(false))
+                .Where(l => l.Prediction.Version == version)
+                .ToDictionary(l => l.Prediction.Id, l => l.Label, StringComparer.Ordinal);
+            var scores = rows.Select(r => r.Outputs.Number(scoreOutput!)).ToArray();
+            var labels = rows.Select(r => labelled.TryGetValue(r.Id, out var l) ? LabelValues.IsPositive(l, rules?.PositiveLabel) : (bool?)null).ToArray();
+            report = report with { Performance = PerformanceMonitor.Evaluate(estimator, scores, labels, Math.Max(1, window ?? rows.Count)) };
+        }
+
+        var alertRules = rules?.ToRules() ?? DriftAlertRule.Defaults;
+        return report with { Alerts = DriftAlertRule.EvaluateAll(report, alertRules) };
+    }
+
+    /// <summary>Evaluates every model's <c>drift-rules</c> whose interval has passed; returns the reports that raised alerts.</summary>
+    public async Task<IReadOnlyList<(string Model, DriftReport Report)>> RunDueAsync(CancellationToken cancellationToken = default)
+    {
+        var alerted = new List<(string, DriftReport)>();
+        foreach (var registered in _registry.Models.Values)
+        {
+            var rules = _settings.Get<DriftRulesSettings>(registered.Name, DriftRulesSettings.Kind);
+            var version = rules?.Version ?? registered.ProductionVersion;
+            if (rules is null || version is null)
+            {
+                continue;
+            }
+
+            var now = _time.GetUtcNow();
+            if (_lastRun.TryGetValue(registered.Name, out var last) && now - last < TimeWindow.Parse(rules.Interval, "interval"))
+            {
+                continue;
+            }
+
+            _lastRun[registered.Name] = now;
+            var since = now - TimeWindow.Parse(rules.Window, "window");
+            var count = (await ReadAsync(registered.Name, version, since, cancellationToken).ConfigureAwait(false)).Count;
+            if (count < rules.MinRows || await _references.GetAsync(registered.Name, version, cancellationToken).ConfigureAwait(false) is null)
+            {
+                continue;
+            }
+
+            var report = await AnalyzeAsync(registered.Name, version, since, null, cancellationToken).ConfigureAwait(false);
+            if (report.Alerts.Count == 0)
+            {
+                continue;
+            }
+
+            var details = new
+            {
+                model = registered.Name,
+                version,
+                window = rules.Window,
+                rows = report.CurrentRows,
+                driftShare = report.DriftShare,
+                alerts = report.Alerts.Select(a => new { kind = a.Rule.Kind.ToString(), feature = a.Rule.Feature, threshold = a.Rule.Threshold, value = a.Value, message = a.Message }).ToList(),
+            };
+            await _audit.AppendAsync("system", AlertEvent, $"{registered.Name}:{version}", details, cancellationToken).ConfigureAwait(false);
+            _events.Publish(AlertEvent, details);
+            alerted.Add((registered.Name, report));
+        }
+
+        return alerted;
+    }
+
+    private string ProductionOf(string model) =>
+        !_registry.Models.TryGetValue(model, out var registered) ? throw WardenException.NotFound($"model '{model}' is not found")
+        : registered.ProductionVersion ?? throw WardenException.BadRequest($"model '{model}' has no production version; name a version");
+
+    private async Task<List<(string Id, LoggedRow Inputs, LoggedRow Outputs)>> ReadAsync(string model, string version, DateTimeOffset? since, CancellationToken cancellationToken)
+    {
+        var rows = new List<(string, LoggedRow, LoggedRow)>();
+        long after = 0;
+        while (rows.Count < MaxRows)
+        {
+            var page = await _predictions.QueryAsync(new PredictionQuery(model, since, after, PageSize), cancellationToken).ConfigureAwait(false);
+            foreach (var p in page)
+            {
+                if (p.Version != version || p.Purpose == RolloutSettings.ShadowPurpose)
+                {
+                    continue;
+                }
+
+                var inputs = LoggedRow.Parse(p.InputsJson);
+                if (inputs.Rows == 1)
+                {
+                    rows.Add((p.Id, inputs, LoggedRow.Parse(p.OutputsJson)));
+                }
+            }
+
+            if (page.Count < PageSize)
+            {
+                break;
+            }
+
+            after = page[^1].Sequence;
+        }
+
+        return rows;
+    }
+}
