@@ -55,6 +55,10 @@ public sealed class WardenClient
     public Task<InferenceResponse> InferAsync(string model, InferenceRequest request, string? version = null, CancellationToken cancellationToken = default) =>
         SendAsync<InferenceResponse>(HttpMethod.Post, ModelPath(model, version) + "/infer", JsonContent.Create(request, options: Json), cancellationToken);
 
+    /// <summary>Per-feature Shapley attributions of one row (<c>POST /v2/models/{m}/explain</c>).</summary>
+    public Task<Warden.Contracts.Context.ExplanationResponse> ExplainAsync(string model, InferenceRequest request, string? version = null, CancellationToken cancellationToken = default) =>
+        SendAsync<Warden.Contracts.Context.ExplanationResponse>(HttpMethod.Post, ModelPath(model, version) + "/explain", JsonContent.Create(request, options: Json), cancellationToken);
+
     /// <summary>All models visible to the key.</summary>
     public Task<List<ModelSummary>> ListModelsAsync(CancellationToken cancellationToken = default) =>
         GetAsync<List<ModelSummary>>("api/models", cancellationToken);

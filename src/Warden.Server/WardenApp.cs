@@ -44,6 +44,7 @@ public static class WardenApp
         app.MapAuditApi();
         app.MapFeedbackApi();
         app.MapSettingsApi();
+        app.MapContextApi();
         app.MapOpenApi("/openapi/{documentName}.json");
         app.MapPrometheusScrapingEndpoint("/metrics").RequireAuthorization(Auth.WardenPolicies.Audit);
         return app;

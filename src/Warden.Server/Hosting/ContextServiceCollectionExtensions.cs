@@ -1,0 +1,18 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using Warden.Core;
+using Warden.Core.Explanations;
+
+namespace Warden.Server.Hosting;
+
+/// <summary>Registers context understanding: explanations, human review, pipelines and model cards.</summary>
+public static class ContextServiceCollectionExtensions
+{
+    /// <summary>Adds the background store, the explanation service, the review queue and its interceptor, and pipelines.</summary>
+    public static IServiceCollection AddWardenContext(this IServiceCollection services)
+    {
+        services.TryAddSingleton(sp => new BackgroundStore(Path.GetFullPath(sp.GetRequiredService<IOptions<WardenOptions>>().Value.DataDir)));
+        services.TryAddSingleton<ExplanationService>();
+        return services;
+    }
+}
