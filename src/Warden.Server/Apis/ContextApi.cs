@@ -6,6 +6,7 @@ public static class ContextApi
     public static IEndpointRouteBuilder MapContextApi(this IEndpointRouteBuilder app)
     {
         app.MapExplainApi();
+        app.MapReviewsApi();
         return app;
     }
 }

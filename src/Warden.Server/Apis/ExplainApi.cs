@@ -23,37 +23,6 @@ public static class ExplainApi
         return app;
     }
 
-    /// <summary>Maps a Core explanation to the wire type.</summary>
-    public static ExplanationResponse ToResponse(ModelExplanation result)
-    {
-        var e = result.Explanation;
-        return new ExplanationResponse
-        {
-            Model = result.Model,
-            Version = result.Version,
-            Output = result.ScoreOutput,
-            Method = e.Method == ShapleyMethod.Exact ? "exact" : "permutation_sampling",
-            Parameters = new Dictionary<string, long>
-            {
-                ["features"] = e.FeatureCount,
-                ["background_rows"] = e.BackgroundRows,
-                ["permutations"] = e.Permutations,
-                ["model_evaluations"] = e.ModelEvaluations,
-            },
-            Seed = e.Seed,
-            BaseValue = e.BaseValue,
-            Value = e.Output,
-            Attributions = e.Attributions.Select(a => new AttributionInfo { Feature = a.Feature, Value = a.Value, Phi = a.Phi, StandardError = a.StandardError }).ToList(),
-            Additivity = new AdditivityInfo
-            {
-                Reconstructed = e.Additivity.Reconstructed,
-                AbsoluteError = e.Additivity.AbsoluteError,
-                Tolerance = e.Additivity.Tolerance,
-                Passed = e.Additivity.Passed,
-            },
-        };
-    }
-
     private static async Task<IResult> ExplainAsync(HttpContext context, string model, string? version)
     {
         var services = context.RequestServices;
@@ -69,7 +38,7 @@ public static class ExplainApi
             using var request = InferenceRequestReader.Read(buffer.AsMemory(0, length));
             var result = await services.GetRequiredService<ExplanationService>().ExplainAsync(
                 model, version, signature => InputBinder.Bind(model, signature, request.Inputs), context.RequestAborted);
-            return Results.Ok(ToResponse(result));
+            return Results.Ok(ExplanationContract.ToResponse(result));
         }
         finally
         {

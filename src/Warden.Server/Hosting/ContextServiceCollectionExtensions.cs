@@ -2,6 +2,8 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Warden.Core;
 using Warden.Core.Explanations;
+using Warden.Core.Inference;
+using Warden.Core.Review;
 
 namespace Warden.Server.Hosting;
 
@@ -13,6 +15,11 @@ public static class ContextServiceCollectionExtensions
     {
         services.TryAddSingleton(sp => new BackgroundStore(Path.GetFullPath(sp.GetRequiredService<IOptions<WardenOptions>>().Value.DataDir)));
         services.TryAddSingleton<ExplanationService>();
+        services.TryAddSingleton<ReviewStore>();
+        services.TryAddSingleton<ReviewQueue>();
+        services.AddWardenSettingsKind<ReviewPolicy>(ReviewPolicy.Kind, policy => policy.Validate());
+        services.AddSingleton<InferenceInterceptor, ReviewInterceptor>();
+        services.AddHostedService<ReviewWorker>();
         return services;
     }
 }
