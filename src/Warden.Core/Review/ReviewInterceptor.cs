@@ -38,7 +38,9 @@ public sealed class ReviewInterceptor : InferenceInterceptor
 
     public override void OnOutputs(InferenceContext context)
     {
-        var policy = _settings.Get<ReviewPolicy>(context.Model, ReviewPolicy.Kind);
+        var requested = context.Items.TryGetValue(ReviewRequest.ItemKey, out var raised) ? raised as ReviewRequest : null;
+        var policy = _settings.Get<ReviewPolicy>(context.Model, ReviewPolicy.Kind)
+            ?? (requested is null ? null : new ReviewPolicy { Mode = requested.Mode, ReviewersRequired = requested.ReviewersRequired });
         if (policy is null || context.Inputs is null || context.Outputs is null || context.Record is null)
         {
             return;
@@ -46,11 +48,11 @@ public sealed class ReviewInterceptor : InferenceInterceptor
 
         var rows = context.Inputs.Length == 0 || context.Inputs[0].Shape.Length == 0 ? 1 : (int)Math.Max(1, context.Inputs[0].Shape[0]);
         var card = ModelRegistry.ReadCard(context.Record);
-        var scoreName = policy.ScoreOutput ?? (string.IsNullOrEmpty(card.ScoreOutput) ? ExplanationService.DefaultScoreOutput : card.ScoreOutput);
+        var scoreName = policy.ScoreOutput ?? (context.Items.ContainsKey(Pipelines.PipelineInterceptor.ScoreKey) ? Pipelines.PipelineInterceptor.ScoreOutput : null) ?? (string.IsNullOrEmpty(card.ScoreOutput) ? ExplanationService.DefaultScoreOutput : card.ScoreOutput);
         var score = context.Outputs.FirstOrDefault(o => o.Name == scoreName);
         var background = policy.OutOfRange || policy.MaxZScore is not null ? _backgrounds.Get(context.Model, context.Record.Version) : null;
-        var reasons = new List<string>();
-        var firstRow = -1;
+        var reasons = new List<string>(requested?.Reasons ?? []);
+        var firstRow = reasons.Count > 0 ? 0 : -1;
         double? firstScore = null;
         for (var r = 0; r < rows; r++)
         {

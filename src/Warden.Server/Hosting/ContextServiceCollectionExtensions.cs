@@ -3,6 +3,9 @@ using Microsoft.Extensions.Options;
 using Warden.Core;
 using Warden.Core.Explanations;
 using Warden.Core.Inference;
+using Warden.Core.Pipelines;
+using Warden.Core.Registry;
+using Warden.Core.Settings;
 using Warden.Core.Review;
 
 namespace Warden.Server.Hosting;
@@ -20,6 +23,13 @@ public static class ContextServiceCollectionExtensions
         services.AddWardenSettingsKind<ReviewPolicy>(ReviewPolicy.Kind, policy => policy.Validate());
         services.AddSingleton<InferenceInterceptor, ReviewInterceptor>();
         services.AddHostedService<ReviewWorker>();
+        services.AddSingleton(sp => new SettingsKind(PipelineDocument.Kind, typeof(PipelineDocument), document =>
+        {
+            var registry = sp.GetRequiredService<ModelRegistry>();
+            return PipelineValidator.Validate((PipelineDocument)document, (model, version) =>
+                registry.Models.TryGetValue(model, out var registered) && (version ?? registered.ProductionVersion) is { } label && registered.Loaded.ContainsKey(label));
+        }));
+        services.AddSingleton<InferenceInterceptor, PipelineInterceptor>();
         return services;
     }
 }
