@@ -149,10 +149,10 @@ public static class PipelineRunner
 
     private static void SetScore(Dictionary<string, object?> variables, ref double? current, double value)
     {
+        // A binary score p: probabilities [1 − p, p], so confidence = max(p, 1 − p) and margin = |2p − 1|.
         current = value;
-        var (confidence, margin) = ReviewTriggers.ConfidenceAndMargin(ReviewTriggers.Probabilities([value]));
         variables["score"] = value;
-        variables["confidence"] = confidence;
-        variables["margin"] = margin;
+        variables["confidence"] = Math.Max(value, 1 - value);
+        variables["margin"] = Math.Abs((2 * value) - 1);
     }
 }

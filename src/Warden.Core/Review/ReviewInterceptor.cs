@@ -57,6 +57,11 @@ public sealed class ReviewInterceptor : InferenceInterceptor
         for (var r = 0; r < rows; r++)
         {
             var rowReasons = Evaluate(policy, context, r, rows, score, background, out var rowScore);
+            if (requested is not null && r == 0)
+            {
+                firstScore = rowScore;
+            }
+
             if (rowReasons.Count > 0)
             {
                 reasons.AddRange(rows == 1 ? rowReasons : rowReasons.Select(reason => $"row {r}: {reason}"));
