@@ -10,7 +10,7 @@ namespace Warden.Server.Tests.Context;
 /// <summary>The walk-through of docs/context.md, run for real; the transcript is written to the temp folder for the doc.</summary>
 public sealed class WorkedExampleTests : IDisposable
 {
-    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
+    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
     private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 3, 2, 10, 0, 0, TimeSpan.Zero));
     private readonly WardenFactory _factory;
     private readonly StringBuilder _transcript = new();
