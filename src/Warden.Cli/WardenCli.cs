@@ -48,6 +48,8 @@ internal static class WardenCli
         PackCommand.Create(context),
         EdgeCommand.Create(context),
         MitigateCommand.Create(),
+        ExplainCommand.Create(context),
+        ReviewCommand.Create(context),
     ];
 
     private static int ExitCodeFor(WardenApiException ex) => (int)ex.StatusCode switch

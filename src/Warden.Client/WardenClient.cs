@@ -56,6 +56,29 @@ public sealed class WardenClient
     public Task<InferenceResponse> InferAsync(string model, InferenceRequest request, string? version = null, CancellationToken cancellationToken = default) =>
         SendAsync<InferenceResponse>(HttpMethod.Post, ModelPath(model, version) + "/infer", JsonContent.Create(request, options: Json), cancellationToken);
 
+    /// <summary>Per-feature Shapley attributions of one row (<c>POST /v2/models/{m}/explain</c>).</summary>
+    public Task<Warden.Contracts.Context.ExplanationResponse> ExplainAsync(string model, InferenceRequest request, string? version = null, CancellationToken cancellationToken = default) =>
+        SendAsync<Warden.Contracts.Context.ExplanationResponse>(HttpMethod.Post, ModelPath(model, version) + "/explain", JsonContent.Create(request, options: Json), cancellationToken);
+
+    /// <summary>Review items, optionally of one model and status; <paramref name="mine"/> keeps those assigned to or claimed by this key.</summary>
+    public Task<List<Warden.Contracts.Context.ReviewItemInfo>> ListReviewsAsync(string? model = null, string? status = null, bool mine = false, CancellationToken cancellationToken = default) =>
+        GetAsync<List<Warden.Contracts.Context.ReviewItemInfo>>(
+            "api/reviews?limit=1000" + (model is null ? "" : "&model=" + Uri.EscapeDataString(model)) + (status is null ? "" : "&status=" + Uri.EscapeDataString(status)) + (mine ? "&mine=true" : ""),
+            cancellationToken);
+
+    /// <summary>One review item.</summary>
+    public Task<Warden.Contracts.Context.ReviewItemInfo> GetReviewAsync(string id, CancellationToken cancellationToken = default) =>
+        GetAsync<Warden.Contracts.Context.ReviewItemInfo>($"api/reviews/{Uri.EscapeDataString(id)}", cancellationToken);
+
+    /// <summary>Claims a review item (locks it for this key for the policy's claim minutes).</summary>
+    public Task<Warden.Contracts.Context.ReviewItemInfo> ClaimReviewAsync(string id, CancellationToken cancellationToken = default) =>
+        SendAsync<Warden.Contracts.Context.ReviewItemInfo>(HttpMethod.Post, $"api/reviews/{Uri.EscapeDataString(id)}/claim", new StringContent(""), cancellationToken);
+
+    /// <summary>Decides a review item.</summary>
+    public Task<Warden.Contracts.Context.ReviewItemInfo> DecideReviewAsync(string id, string label, string? note = null, CancellationToken cancellationToken = default) =>
+        SendAsync<Warden.Contracts.Context.ReviewItemInfo>(HttpMethod.Post, $"api/reviews/{Uri.EscapeDataString(id)}/decide",
+            JsonContent.Create(new Warden.Contracts.Context.ReviewDecisionRequest { Label = label, Note = note }, options: Json), cancellationToken);
+
     /// <summary>All models visible to the key.</summary>
     public Task<List<ModelSummary>> ListModelsAsync(CancellationToken cancellationToken = default) =>
         GetAsync<List<ModelSummary>>("api/models", cancellationToken);

@@ -47,6 +47,7 @@ public static class WardenApp
         app.MapEdgeApi();
         app.UseWardenPolicies();
         app.MapMonitoringApi();
+        app.MapContextApi();
         app.MapOpenApi("/openapi/{documentName}.json");
         app.MapPrometheusScrapingEndpoint("/metrics").RequireAuthorization(Auth.WardenPolicies.Audit);
         return app;

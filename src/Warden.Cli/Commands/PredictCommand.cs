@@ -197,7 +197,7 @@ internal static class PredictCommand
         return string.Join(";", values);
     }
 
-    private static InferenceRequest BuildRequest(JsonElement json, ModelMetadata metadata, string? purpose)
+    internal static InferenceRequest BuildRequest(JsonElement json, ModelMetadata metadata, string? purpose)
     {
         InferenceRequest request;
         if (json.ValueKind == JsonValueKind.Object && json.TryGetProperty("inputs", out _))
@@ -234,7 +234,7 @@ internal static class PredictCommand
         return request;
     }
 
-    private static JsonElement ReadJson(string text)
+    internal static JsonElement ReadJson(string text)
     {
         var content = text.StartsWith('@') ? File.ReadAllText(text[1..]) : text;
         try

@@ -63,7 +63,7 @@ public sealed class EdgeFleetService : IDisposable
     {
         if (_trusted.KeyIds.Count == 0)
         {
-            throw new WardenException(503, "no trusted bundle signing keys are configured (Warden:Edge:TrustedKeyFiles)");
+            throw new WardenException(409, "no trusted bundle signing keys are configured (Warden:Edge:TrustedKeyFiles)");
         }
 
         VerifiedBundle verified;

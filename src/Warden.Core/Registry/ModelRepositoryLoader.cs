@@ -8,9 +8,9 @@ namespace Warden.Core.Registry;
 /// Loads a Triton-style model repository (<c>&lt;root&gt;/&lt;model&gt;/&lt;version&gt;/model.onnx</c> with an optional
 /// <c>card.json</c>) into the registry. Versions already registered with the same bytes are skipped; a version whose bytes
 /// differ from the registered ones is refused, because versions are immutable. A model without a production version gets
-/// its highest version promoted.
+/// its highest version promoted. A <c>background.csv</c> beside the model is stored as the version's background sample.
 /// </summary>
-public sealed partial class ModelRepositoryLoader(ModelRegistry registry, ILogger<ModelRepositoryLoader> logger)
+public sealed partial class ModelRepositoryLoader(ModelRegistry registry, Explanations.BackgroundStore backgrounds, ILogger<ModelRepositoryLoader> logger)
 {
     private static readonly JsonSerializerOptions CardJson = new(JsonSerializerDefaults.Web);
 
@@ -41,6 +41,11 @@ public sealed partial class ModelRepositoryLoader(ModelRegistry registry, ILogge
                     {
                         LogImmutable(model, label);
                     }
+                    else if (File.Exists(Path.Combine(dir, "background.csv")))
+                    {
+                        // Versions registered before backgrounds were kept get theirs now; an existing sample is never replaced.
+                        await backgrounds.PutAsync(model, label, await File.ReadAllTextAsync(Path.Combine(dir, "background.csv"), cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
+                    }
 
                     continue;
                 }
@@ -49,7 +54,14 @@ public sealed partial class ModelRepositoryLoader(ModelRegistry registry, ILogge
                 var card = File.Exists(cardPath)
                     ? JsonSerializer.Deserialize<ModelCard>(await File.ReadAllTextAsync(cardPath, cancellationToken).ConfigureAwait(false), CardJson) ?? new ModelCard()
                     : new ModelCard { Name = model };
+                var backgroundPath = Path.Combine(dir, "background.csv");
+                var background = File.Exists(backgroundPath) ? await File.ReadAllTextAsync(backgroundPath, cancellationToken).ConfigureAwait(false) : null;
                 await registry.DeployAsync(model, bytes, card, "system", label, ModelStages.Staging, cancellationToken).ConfigureAwait(false);
+                if (background is not null)
+                {
+                    await backgrounds.PutAsync(model, label, background, cancellationToken).ConfigureAwait(false);
+                }
+
                 deployed++;
             }
 

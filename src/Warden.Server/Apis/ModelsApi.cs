@@ -54,7 +54,7 @@ public static class ModelsApi
         return app;
     }
 
-    private static async Task<IResult> DeployAsync(string model, HttpContext context, ModelRegistry registry)
+    private static async Task<IResult> DeployAsync(string model, HttpContext context, ModelRegistry registry, Core.Explanations.BackgroundStore backgrounds)
     {
         if (!context.Request.HasFormContentType)
         {
@@ -91,9 +91,22 @@ public static class ModelsApi
             throw WardenException.BadRequest("the 'card' part is not a valid model card: " + ex.Message);
         }
 
+        // Optional background sample for explanations and out-of-distribution checks, validated before the version exists.
+        var backgroundText = form.Files.GetFile("background") is { } backgroundFile
+            ? await new StreamReader(backgroundFile.OpenReadStream()).ReadToEndAsync(context.RequestAborted)
+            : NullIfEmpty(form["background"].FirstOrDefault());
+        if (backgroundText is not null)
+        {
+            Core.Explanations.BackgroundSample.Parse(backgroundText);
+        }
+
         var record = await registry.DeployAsync(
             model, onnx, card, context.RequireApiKey().Id, NullIfEmpty(form["version"].FirstOrDefault()),
             NullIfEmpty(form["stage"].FirstOrDefault()) ?? ModelStages.Staging, context.RequestAborted);
+        if (backgroundText is not null)
+        {
+            await backgrounds.PutAsync(model, record.Version, backgroundText, context.RequestAborted);
+        }
         return Results.Created($"/api/models/{model}/versions/{record.Version}", record.ToInfo());
     }
 

@@ -43,6 +43,7 @@ public static class WardenServiceCollectionExtensions
         services.TryAddSingleton<InferenceService>();
         services.TryAddSingleton<EventPublisher>();
         services.TryAddSingleton<ModelSettings>();
+        services.AddWardenContext();
         services.AddOptions<WebhookOptions>().BindConfiguration("Warden:Webhooks");
         services.AddHttpClient<WebhookDispatcher>();
         services.AddSingleton<IHostedService>(sp => sp.GetRequiredService<WebhookDispatcher>());

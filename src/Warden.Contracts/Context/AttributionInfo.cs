@@ -1,0 +1,17 @@
+namespace Warden.Contracts.Context;
+
+/// <summary>The Shapley value of one feature.</summary>
+public sealed class AttributionInfo
+{
+    /// <summary>Feature (input) name.</summary>
+    public string Feature { get; set; } = "";
+
+    /// <summary>The feature's value in the explained row.</summary>
+    public double Value { get; set; }
+
+    /// <summary>Its share of output − base value.</summary>
+    public double Phi { get; set; }
+
+    /// <summary>Standard error of φ from sampling; 0 when exact.</summary>
+    public double StandardError { get; set; }
+}

@@ -1,0 +1,54 @@
+using Warden.Core.Inference;
+using Warden.Core.Registry;
+using Warden.Core.Tensors;
+
+namespace Warden.Core.Explanations;
+
+/// <summary>
+/// Explains predictions of registered model versions with <see cref="ShapleyExplainer"/> over the version's ONNX session
+/// and its stored background sample: exact up to <see cref="ShapleyOptions.ExactFeatureLimit"/> features, permutation
+/// sampling above. Explanations are CPU-heavy (2^M × background rows model evaluations), so at most two run at once.
+/// </summary>
+public sealed class ExplanationService
+{
+    /// <summary>Score output used when the card names none.</summary>
+    public const string DefaultScoreOutput = "probability";
+
+    private readonly ModelRegistry _registry;
+    private readonly BackgroundStore _backgrounds;
+    private readonly SemaphoreSlim _gate = new(2, 2);
+
+    public ExplanationService(ModelRegistry registry, BackgroundStore backgrounds)
+    {
+        _registry = registry;
+        _backgrounds = backgrounds;
+    }
+
+    /// <summary>Options used for every explanation.</summary>
+    public ShapleyOptions Options { get; init; } = new() { AdditivityTolerance = 1e-6 };
+
+    /// <summary>
+    /// Explains one row. <paramref name="bind"/> turns the version's signature into bound inputs (one row).
+    /// Throws 404 for unknown models, 400 when the version has no background sample or cannot be explained.
+    /// </summary>
+    public async Task<ModelExplanation> ExplainAsync(string model, string? version, Func<ModelSignature, NamedTensor[]> bind, CancellationToken cancellationToken = default)
+    {
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            using var lease = _registry.Acquire(model, version);
+            var label = lease.Record.Version;
+            var background = _backgrounds.Get(model, label)
+                ?? throw WardenException.BadRequest($"version '{label}' of model '{model}' has no background sample; deploy it with a 'background' CSV part");
+            var card = ModelRegistry.ReadCard(lease.Record);
+            var scorer = new ModelScorer(lease.Model, string.IsNullOrEmpty(card.ScoreOutput) ? DefaultScoreOutput : card.ScoreOutput);
+            var row = scorer.Row(bind(lease.Model.Signature));
+            var explainer = new ShapleyExplainer(scorer.Score, scorer.Features, background.Rows(scorer.Features), Options);
+            return new ModelExplanation(model, label, scorer.ScoreOutput, explainer.Explain(row));
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+}

@@ -1,0 +1,129 @@
+using Warden.Core.Pipelines.Expressions;
+
+namespace Warden.Core.Review;
+
+/// <summary>
+/// The <c>review-policy</c> settings document of a model: which predictions a human reviews (any trigger fires), whether
+/// the caller waits for the human (<c>hold</c>: 202 and a review id) or gets the model's answer marked as under review
+/// (<c>advise</c>), and how many reviewers must agree.
+/// </summary>
+public sealed class ReviewPolicy
+{
+    /// <summary>Settings kind name.</summary>
+    public const string Kind = "review-policy";
+
+    /// <summary><c>hold</c> or <c>advise</c> (default).</summary>
+    public string Mode { get; set; } = ReviewModes.Advise;
+
+    /// <summary>Review when the top-class probability is below τ (e.g. 0.7).</summary>
+    public double? MinConfidence { get; set; }
+
+    /// <summary>Review when the difference between the two most likely classes is below δ.</summary>
+    public double? MinMargin { get; set; }
+
+    /// <summary>Review when this rule expression is true; it reads the inputs, <c>score</c>, <c>confidence</c>, <c>margin</c> and <c>sensitive.*</c>.</summary>
+    public string? Rule { get; set; }
+
+    /// <summary>Review inputs outside the background sample's range (min/max per feature).</summary>
+    public bool OutOfRange { get; set; }
+
+    /// <summary>Review inputs whose |z-score| against the background sample exceeds this.</summary>
+    public double? MaxZScore { get; set; }
+
+    /// <summary>Fraction (0–1) of the remaining predictions sampled for audit review.</summary>
+    public double AuditRate { get; set; }
+
+    /// <summary>Seed of the audit sample; the same seed and request id always give the same decision.</summary>
+    public long AuditSeed { get; set; } = 1;
+
+    /// <summary>k: reviewers who must agree on a label before it is final.</summary>
+    public int ReviewersRequired { get; set; } = 1;
+
+    /// <summary>n: most reviewers asked before an item without k agreeing votes escalates (default 2k − 1).</summary>
+    public int? MaxReviewers { get; set; }
+
+    /// <summary>Minutes until an undecided item escalates.</summary>
+    public double DeadlineMinutes { get; set; } = 60;
+
+    /// <summary>Minutes a claim locks an item for its reviewer.</summary>
+    public double ClaimMinutes { get; set; } = 15;
+
+    /// <summary>Labels a reviewer may give (any when empty).</summary>
+    public List<string> Labels { get; set; } = [];
+
+    /// <summary><c>least-loaded</c> (default) or <c>round-robin</c>.</summary>
+    public string Assignment { get; set; } = "least-loaded";
+
+    /// <summary>Output read as the score; the card's score output (else <c>probability</c>) when null.</summary>
+    public string? ScoreOutput { get; set; }
+
+    /// <summary>n resolved.</summary>
+    public int EffectiveMaxReviewers => MaxReviewers ?? ((2 * ReviewersRequired) - 1);
+
+    /// <summary>Every problem in the document.</summary>
+    public IReadOnlyList<string> Validate()
+    {
+        var problems = new List<string>();
+        if (Mode is not (ReviewModes.Hold or ReviewModes.Advise))
+        {
+            problems.Add($"mode: '{Mode}' is not 'hold' or 'advise'");
+        }
+
+        if (MinConfidence is < 0 or > 1)
+        {
+            problems.Add("minConfidence: must be between 0 and 1");
+        }
+
+        if (MinMargin is < 0 or > 1)
+        {
+            problems.Add("minMargin: must be between 0 and 1");
+        }
+
+        if (MaxZScore is <= 0)
+        {
+            problems.Add("maxZScore: must be positive");
+        }
+
+        if (AuditRate is < 0 or > 1 || double.IsNaN(AuditRate))
+        {
+            problems.Add("auditRate: must be between 0 and 1");
+        }
+
+        if (ReviewersRequired is < 1 or > 20)
+        {
+            problems.Add("reviewersRequired: must be between 1 and 20");
+        }
+
+        if (MaxReviewers is { } n && (n < ReviewersRequired || n > 50))
+        {
+            problems.Add("maxReviewers: must be at least reviewersRequired and at most 50");
+        }
+
+        if (!(DeadlineMinutes > 0))
+        {
+            problems.Add("deadlineMinutes: must be positive");
+        }
+
+        if (!(ClaimMinutes > 0))
+        {
+            problems.Add("claimMinutes: must be positive");
+        }
+
+        if (Assignment is not ("least-loaded" or "round-robin"))
+        {
+            problems.Add($"assignment: '{Assignment}' is not 'least-loaded' or 'round-robin'");
+        }
+
+        if (Rule is not null)
+        {
+            problems.AddRange(RuleSchema.Validate(Rule).Select(e => "rule: " + e.Message));
+        }
+
+        if (MinConfidence is null && MinMargin is null && Rule is null && !OutOfRange && MaxZScore is null && AuditRate == 0)
+        {
+            problems.Add("no trigger: set minConfidence, minMargin, rule, outOfRange, maxZScore or auditRate");
+        }
+
+        return problems;
+    }
+}

@@ -1,0 +1,133 @@
+using System.Globalization;
+using System.Net;
+using System.Text.Json;
+using Microsoft.ML.OnnxRuntime;
+using Warden.Server.Tests.Infrastructure;
+
+namespace Warden.Server.Tests.Context;
+
+public sealed class ExplainTests : IClassFixture<WardenFactory>
+{
+    private readonly WardenFactory _factory;
+
+    public ExplainTests(WardenFactory factory) => _factory = factory;
+
+    [Fact]
+    public async Task Explanation_of_the_demo_model_is_exact_additive_and_sorted_by_magnitude()
+    {
+        using var client = _factory.Admin();
+        using var response = await client.PostAsync("/v2/models/credit-risk/explain", V2Requests.Json(V2Requests.CreditRisk()));
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var json = await response.ReadJsonAsync();
+        Assert.Equal("exact", json.GetProperty("method").GetString());
+        Assert.Equal("probability", json.GetProperty("output").GetString());
+        Assert.Equal(100, json.GetProperty("parameters").GetProperty("background_rows").GetInt32());
+        Assert.Equal(1 + (4096 * 100), json.GetProperty("parameters").GetProperty("model_evaluations").GetInt64());
+        var attributions = json.GetProperty("attributions").EnumerateArray().ToList();
+        Assert.Equal(12, attributions.Count);
+        var magnitudes = attributions.Select(a => Math.Abs(a.GetProperty("phi").GetDouble())).ToList();
+        Assert.Equal(magnitudes.OrderByDescending(m => m).ToList(), magnitudes);
+        var sum = json.GetProperty("baseValue").GetDouble() + attributions.Sum(a => a.GetProperty("phi").GetDouble());
+        Assert.Equal(json.GetProperty("value").GetDouble(), sum, 1e-9);
+        Assert.True(json.GetProperty("additivity").GetProperty("passed").GetBoolean());
+    }
+
+    [Fact]
+    public async Task Exact_attributions_equal_a_brute_force_shapley_computation_on_the_onnx_model()
+    {
+        using var client = _factory.Admin();
+        double[] row = [0.45, 0.3, 1.1, 3, 2, 1, 5.1, 1, 0, 1, 1, 0];
+        using var response = await client.PostAsync("/v2/models/credit-risk/versions/1/explain", V2Requests.Json(V2Requests.CreditRisk(row)));
+        var json = await response.ReadJsonAsync();
+        var served = json.GetProperty("attributions").EnumerateArray()
+            .ToDictionary(a => a.GetProperty("feature").GetString()!, a => a.GetProperty("phi").GetDouble());
+
+        var expected = BruteForce(row);
+        for (var i = 0; i < V2Requests.CreditRiskInputs.Length; i++)
+        {
+            Assert.Equal(expected[i], served[V2Requests.CreditRiskInputs[i]], 1e-9);
+        }
+    }
+
+    [Fact]
+    public async Task Explaining_more_than_one_row_is_refused()
+    {
+        using var client = _factory.Admin();
+        var request = V2Requests.CreditRisk();
+        foreach (var input in request["inputs"]!.AsArray())
+        {
+            input!["shape"] = new System.Text.Json.Nodes.JsonArray(2, 1);
+            input["data"] = new System.Text.Json.Nodes.JsonArray(1, 1);
+        }
+
+        using var response = await client.PostAsync("/v2/models/credit-risk/explain", V2Requests.Json(request));
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("exactly one row", await response.ErrorAsync(), StringComparison.Ordinal);
+    }
+
+    // φ_i = Σ_{S ⊆ F∖{i}} |S|!(M−|S|−1)!/M! [v(S ∪ {i}) − v(S)] with factorials, v(S) = mean over background rows of
+    // f(x_S, b_rest), each v(S) from its own session run: independent of the server's batching and weight formula.
+    private static double[] BruteForce(double[] x)
+    {
+        var background = File.ReadAllLines(Warden.Tests.RepoFiles.Path("samples/models/credit-risk/1/background.csv"))
+            .Skip(1).Where(l => l.Length > 0)
+            .Select(l => l.Split(',').Select(c => double.Parse(c, CultureInfo.InvariantCulture)).ToArray()).ToArray();
+        using var session = new InferenceSession(Warden.Tests.RepoFiles.Path("samples/models/credit-risk/1/model.onnx"));
+        const int m = 12;
+        var n = background.Length;
+        var v = new double[1 << m];
+        for (var s = 0; s < v.Length; s++)
+        {
+            var inputs = new Dictionary<string, OrtValue>();
+            try
+            {
+                for (var j = 0; j < m; j++)
+                {
+                    var column = new float[n];
+                    for (var r = 0; r < n; r++)
+                    {
+                        column[r] = (float)((s & (1 << j)) != 0 ? x[j] : background[r][j]);
+                    }
+
+                    inputs[V2Requests.CreditRiskInputs[j]] = OrtValue.CreateTensorValueFromMemory(column, [n, 1]);
+                }
+
+                using var runOptions = new RunOptions();
+                using var results = session.Run(runOptions, inputs, ["probability"]);
+                var probabilities = results[0].GetTensorDataAsSpan<float>();
+                double total = 0;
+                foreach (var p in probabilities)
+                {
+                    total += p;
+                }
+
+                v[s] = total / n;
+            }
+            finally
+            {
+                foreach (var value in inputs.Values)
+                {
+                    value.Dispose();
+                }
+            }
+        }
+
+        static double Factorial(int k) => k <= 1 ? 1 : k * Factorial(k - 1);
+        var phi = new double[m];
+        for (var i = 0; i < m; i++)
+        {
+            for (var s = 0; s < v.Length; s++)
+            {
+                if ((s & (1 << i)) != 0)
+                {
+                    continue;
+                }
+
+                var size = System.Numerics.BitOperations.PopCount((uint)s);
+                phi[i] += Factorial(size) * Factorial(m - size - 1) / Factorial(m) * (v[s | (1 << i)] - v[s]);
+            }
+        }
+
+        return phi;
+    }
+}

@@ -1,0 +1,125 @@
+using System.Text.Json;
+using Warden.Server.Tests.Infrastructure;
+using static Warden.Server.Tests.Context.ReviewFixture;
+
+namespace Warden.Server.Tests.Context;
+
+public sealed class PipelineTests : IDisposable
+{
+    private static readonly double[] HighLtv = [0.3, 0.25, 1.3, 2, 2, 0, 3.1, 0, 0, 0, 1, 1];
+    private readonly WardenFactory _factory = new();
+
+    public void Dispose() => _factory.Dispose();
+
+    [Fact]
+    public async Task A_rule_decides_before_the_model_and_the_answer_says_so()
+    {
+        using var admin = _factory.Admin();
+        await PutPolicyAsync(admin, "credit-risk", new
+        {
+            steps = new object[]
+            {
+                new { name = "high-ltv", type = "rule", condition = "lvrat > 1.2", action = "decide", label = "refer" },
+                new { name = "risk", type = "model", model = "credit-risk" },
+                new { name = "cut", type = "threshold", threshold = 0.5 },
+            },
+            positiveLabel = "deny",
+            negativeLabel = "approve",
+        }, "pipeline");
+
+        var (status, referred) = await InferAsync(admin, HighLtv);
+        Assert.Equal(200, status);
+        Assert.Equal("refer", Decision(referred));
+        Assert.Equal("rule:high-ltv", Parameter(referred, "decided_by"));
+        Assert.Equal("[\"high-ltv\"]", Parameter(referred, "rules_fired"));
+
+        var (_, scored) = await InferAsync(admin);
+        Assert.Equal("model:credit-risk", Parameter(scored, "decided_by"));
+        Assert.Equal("[]", Parameter(scored, "rules_fired"));
+        var score = scored.GetProperty("outputs").EnumerateArray().Single(o => o.GetProperty("name").GetString() == "score").GetProperty("data")[0].GetDouble();
+        Assert.Equal(score >= 0.5 ? "deny" : "approve", Decision(scored));
+    }
+
+    [Fact]
+    public async Task Per_group_thresholds_use_the_sensitive_attribute()
+    {
+        using var admin = _factory.Admin();
+        await PutPolicyAsync(admin, "credit-risk", new
+        {
+            steps = new object[]
+            {
+                new { name = "risk", type = "model", model = "credit-risk" },
+                new { name = "cut", type = "threshold", threshold = 0.0, groups = new Dictionary<string, Dictionary<string, double>> { ["afam"] = new() { ["yes"] = 1.0 } } },
+            },
+        }, "pipeline");
+        using var plain = await admin.InferAsync(V2Requests.CreditRisk());
+        Assert.Equal("true", Decision(await plain.ReadJsonAsync()));
+        var parameters = new System.Text.Json.Nodes.JsonObject { ["sensitive.afam"] = "yes" };
+        using var grouped = await admin.InferAsync(V2Requests.CreditRisk(parameters: parameters));
+        Assert.Equal("false", Decision(await grouped.ReadJsonAsync()));
+    }
+
+    [Fact]
+    public async Task Low_confidence_fallback_decides_with_its_label()
+    {
+        using var admin = _factory.Admin();
+        await PutPolicyAsync(admin, "credit-risk", new
+        {
+            steps = new object[]
+            {
+                new { name = "risk", type = "model", model = "credit-risk" },
+                new { name = "unsure", type = "fallback", when = "low-confidence", minConfidence = 0.9999, label = "refer" },
+            },
+        }, "pipeline");
+        var (_, body) = await InferAsync(admin);
+        Assert.Equal("refer", Decision(body));
+        Assert.Equal("fallback:unsure", Parameter(body, "decided_by"));
+    }
+
+    [Fact]
+    public async Task Invalid_pipelines_are_refused_naming_step_and_field()
+    {
+        using var admin = _factory.Admin();
+        var document = JsonSerializer.Serialize(new
+        {
+            steps = new object[]
+            {
+                new { name = "early", type = "rule", condition = "score > 0.5", action = "decide", label = "x" },
+                new { name = "risk", type = "model", model = "no-such-model" },
+                new { name = "cut", type = "threshold" },
+                new { name = "bad", type = "magic" },
+            },
+        });
+        using var response = await admin.PutAsync("/api/models/credit-risk/settings/pipeline", V2Requests.Raw(document));
+        Assert.Equal(System.Net.HttpStatusCode.BadRequest, response.StatusCode);
+        var error = await response.ErrorAsync();
+        Assert.Contains("steps[0] 'early'.condition: 'score' is not known before a model or ensemble step", error, StringComparison.Ordinal);
+        Assert.Contains("steps[1] 'risk'.model: model 'no-such-model' (production) is not registered", error, StringComparison.Ordinal);
+        Assert.Contains("steps[2] 'cut'.threshold: is required", error, StringComparison.Ordinal);
+        Assert.Contains("steps[3] 'bad'.type: 'magic' is not", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task An_ensemble_of_the_same_model_twice_averages_to_its_score()
+    {
+        using var admin = _factory.Admin();
+        await PutPolicyAsync(admin, "credit-risk", new
+        {
+            steps = new object[]
+            {
+                new { name = "both", type = "ensemble", members = new object[] { new { model = "credit-risk", weight = 1 }, new { model = "credit-risk", version = "1", weight = 3 } } },
+            },
+        }, "pipeline");
+        using var plainFactory = new WardenFactory();
+        using var plainClient = plainFactory.Admin();
+        var (_, plain) = await InferAsync(plainClient);
+        var probability = plain.GetProperty("outputs").EnumerateArray().Single(o => o.GetProperty("name").GetString() == "probability").GetProperty("data")[0].GetDouble();
+        var (_, body) = await InferAsync(admin);
+        Assert.Equal("ensemble:both", Parameter(body, "decided_by"));
+        var score = body.GetProperty("outputs").EnumerateArray().Single(o => o.GetProperty("name").GetString() == "score").GetProperty("data")[0].GetDouble();
+        Assert.Equal(probability, score, 6);
+    }
+
+    private static string Decision(JsonElement body) =>
+        body.GetProperty("outputs").EnumerateArray().Single(o => o.GetProperty("name").GetString() == "decision").GetProperty("data")[0].GetString()!;
+}
