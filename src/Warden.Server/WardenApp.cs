@@ -46,6 +46,7 @@ public static class WardenApp
         app.MapSettingsApi();
         app.MapEdgeApi();
         app.UseWardenPolicies();
+        app.UseWardenAbuse();
         app.MapOpenApi("/openapi/{documentName}.json");
         app.MapPrometheusScrapingEndpoint("/metrics").RequireAuthorization(Auth.WardenPolicies.Audit);
         return app;

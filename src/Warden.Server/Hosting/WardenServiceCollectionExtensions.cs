@@ -65,6 +65,7 @@ public static class WardenServiceCollectionExtensions
             .AddView("warden.inference.model.duration", new ExplicitBucketHistogramConfiguration { Boundaries = [0.0001, 0.00025, 0.0005, 0.001, 0.002, 0.005, 0.01, 0.05, 0.1, 0.5, 1] })
             .AddPrometheusExporter());
         services.AddWardenPolicies();
+        services.AddWardenAbuse();
         services.AddOpenApi();
         services.AddOptions<KestrelServerOptions>().Configure<IOptions<WardenOptions>>((kestrel, warden) =>
             kestrel.Limits.MaxRequestBodySize = warden.Value.MaxRequestBodyBytes + 1024);
