@@ -38,46 +38,59 @@ public sealed class ExtractionWiringTests
             Assert.Equal(HttpStatusCode.OK, (await factory.Authorized(benign).InferAsync(V2Requests.CreditRisk(row))).StatusCode);
         }
 
-        var probing = await CreateAsync(factory, new { name = "prober", role = "consumer", models = new[] { "credit-risk" } });
-        var sent = 0;
-        foreach (var probe in Probes(seed: 3, lower, upper).Take(200))
+        // Core measured 19 of 20 seeded Jacobian probers flagged at query 51; four probing keys here, at least three must be caught.
+        var probers = new List<(string Secret, int Sent)>();
+        for (var seed = 0; seed < 4; seed++)
         {
-            var response = await factory.Authorized(probing).InferAsync(V2Requests.CreditRisk(probe));
-            if (response.StatusCode == HttpStatusCode.Unauthorized)
+            var secret = await CreateAsync(factory, new { name = $"prober-{seed}", role = "consumer", models = new[] { "credit-risk" } });
+            var sent = 0;
+            foreach (var probe in Probes(seed, lower, upper).Take(120))
             {
-                break;
+                var response = await factory.Authorized(secret).InferAsync(V2Requests.CreditRisk(probe));
+                if (response.StatusCode == HttpStatusCode.Unauthorized)
+                {
+                    break;
+                }
+
+                Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+                sent++;
             }
 
-            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-            sent++;
+            probers.Add((secret, sent));
         }
 
-        var alerts = await WaitForAsync(factory, page => page.GetProperty("items").GetArrayLength() > 0);
+        var alerts = await WaitForAsync(factory, page => page.GetProperty("processed").GetInt64() >= benignRows.Length + probers.Sum(p => p.Sent));
         var items = alerts.GetProperty("items").EnumerateArray().ToArray();
-        var alert = Assert.Single(items);
-        Assert.Equal("credit-risk", alert.GetProperty("model").GetString());
-        Assert.Equal("Extraction", alert.GetProperty("kind").GetString());
-        Assert.True(alert.GetProperty("statistic").GetDouble() < 0.80);
-        Assert.True(alert.GetProperty("suspended").GetBoolean());
-        Assert.InRange(alert.GetProperty("queryCount").GetInt64(), 51, 80);
-        Assert.True(sent >= 51, $"suspended after {sent} requests, before the test could run");
-
-        // The benign key's 150 rows were processed before the probes and raised nothing.
-        Assert.True(alerts.GetProperty("processed").GetInt64() >= benignRows.Length);
-        var probingId = alert.GetProperty("keyId").GetString();
-        Assert.DoesNotContain(items, a => a.GetProperty("keyId").GetString() != probingId);
-
-        HttpStatusCode next = HttpStatusCode.OK;
-        for (var attempt = 0; attempt < 100 && next != HttpStatusCode.Unauthorized; attempt++)
+        Assert.True(items.Length >= 3, $"{alerts}");
+        foreach (var alert in items)
         {
-            next = (await factory.Authorized(probing).InferAsync(V2Requests.CreditRisk())).StatusCode;
-            if (next != HttpStatusCode.Unauthorized)
-            {
-                await Task.Delay(50);
-            }
+            Assert.Equal("credit-risk", alert.GetProperty("model").GetString());
+            Assert.Equal("Extraction", alert.GetProperty("kind").GetString());
+            Assert.True(alert.GetProperty("statistic").GetDouble() < 0.80);
+            Assert.True(alert.GetProperty("suspended").GetBoolean());
+            Assert.InRange(alert.GetProperty("queryCount").GetInt64(), 51, 80);
         }
 
-        Assert.Equal(HttpStatusCode.Unauthorized, next);
+        // One alert per probing key; the benign key's 150 real rows raised none.
+        Assert.Equal(items.Length, items.Select(a => a.GetProperty("keyId").GetString()).Distinct().Count());
+        var probingId = items[0].GetProperty("keyId").GetString();
+        var suspended = 0;
+        foreach (var (secret, _) in probers)
+        {
+            HttpStatusCode next = HttpStatusCode.OK;
+            for (var attempt = 0; attempt < 20 && next != HttpStatusCode.Unauthorized; attempt++)
+            {
+                next = (await factory.Authorized(secret).InferAsync(V2Requests.CreditRisk())).StatusCode;
+                if (next != HttpStatusCode.Unauthorized)
+                {
+                    await Task.Delay(50);
+                }
+            }
+
+            suspended += next == HttpStatusCode.Unauthorized ? 1 : 0;
+        }
+
+        Assert.Equal(items.Length, suspended);
         Assert.Equal(HttpStatusCode.OK, (await factory.Authorized(benign).InferAsync(V2Requests.CreditRisk())).StatusCode);
 
         var audit = await (await factory.Admin().GetAsync("/api/audit?limit=1000")).ReadJsonAsync();
