@@ -47,6 +47,7 @@ internal static class WardenCli
         KeygenCommand.Create(context),
         PackCommand.Create(context),
         EdgeCommand.Create(context),
+        UsageCommand.Create(context),
     ];
 
     private static int ExitCodeFor(WardenApiException ex) => (int)ex.StatusCode switch
