@@ -50,6 +50,7 @@ internal static class WardenCli
         MitigateCommand.Create(),
         ExplainCommand.Create(context),
         ReviewCommand.Create(context),
+        UsageCommand.Create(context),
     ];
 
     private static int ExitCodeFor(WardenApiException ex) => (int)ex.StatusCode switch

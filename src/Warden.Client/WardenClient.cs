@@ -189,6 +189,14 @@ public sealed class WardenClient
         return await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>Usage counts (<c>GET /api/usage</c>): <c>totals</c> and hourly <c>buckets</c> per key, model and purpose.</summary>
+    public Task<JsonElement> GetUsageAsync(string? key = null, string? model = null, string since = "24h", CancellationToken cancellationToken = default) =>
+        GetAsync<JsonElement>(
+            "api/usage?since=" + Uri.EscapeDataString(since)
+            + (key is null ? "" : "&key=" + Uri.EscapeDataString(key))
+            + (model is null ? "" : "&model=" + Uri.EscapeDataString(model)),
+            cancellationToken);
+
     private static string ModelPath(string model, string? version) =>
         $"v2/models/{Uri.EscapeDataString(model)}" + (version is null ? "" : $"/versions/{Uri.EscapeDataString(version)}");
 

@@ -48,6 +48,7 @@ public static class WardenApp
         app.UseWardenPolicies();
         app.MapMonitoringApi();
         app.MapContextApi();
+        app.UseWardenAbuse();
         app.MapOpenApi("/openapi/{documentName}.json");
         app.MapPrometheusScrapingEndpoint("/metrics").RequireAuthorization(Auth.WardenPolicies.Audit);
         return app;
