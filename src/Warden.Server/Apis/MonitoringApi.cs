@@ -57,7 +57,7 @@ public static class MonitoringApi
             using var reader = new StringReader(await body.ReadToEndAsync(context.RequestAborted));
             var snapshot = await references.BuildAsync(model, version, reader, label, positive, "upload", key.Id, context.RequestAborted);
             return Results.Ok(ReferenceSummary(snapshot));
-        }).RequireAuthorization(WardenPolicies.Deploy).Accepts<string>("text/csv");
+        }).RequireAuthorization(WardenPolicies.Deploy);
         versions.MapGet("", async (string model, string version, HttpContext context, ReferenceProfiles references) =>
         {
             RequireModel(context, model);
