@@ -54,9 +54,14 @@ internal static class EdgeCommand
             });
             await agent.StartAsync(background: true, ct);
             context.Console.WriteLine($"edge agent {agent.DeviceId} serving on {agent.Address} (channel {parse.GetValue(channel)}); Ctrl+C to stop");
+            // The agent's web host takes over SIGTERM for its own graceful stop, so the command listens for the signals
+            // itself; otherwise `kill` would stop the listener and leave the process waiting forever.
+            using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
+            using var sigterm = System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGTERM, c => { c.Cancel = true; stop.Cancel(); });
+            using var sigint = System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGINT, c => { c.Cancel = true; stop.Cancel(); });
             try
             {
-                await Task.Delay(Timeout.Infinite, ct);
+                await Task.Delay(Timeout.Infinite, stop.Token);
             }
             catch (OperationCanceledException)
             {
