@@ -1,3 +1,4 @@
+using Warden.Core.Drift;
 namespace Warden.Training.Adaptation;
 
 /// <summary>
@@ -63,38 +64,6 @@ public sealed record BinaryQuality(double Auc, double Accuracy, double LogLoss, 
             }
         }
 
-        return new BinaryQuality(MannWhitneyAuc(labels, probabilities), correct / n, logLoss / n, brier / n, ece, n, positives);
-    }
-
-    /// <summary>Mann–Whitney AUC from mid-ranks: (Σ ranks of positives − n₊(n₊+1)/2) / (n₊·n₋).</summary>
-    public static double MannWhitneyAuc(IReadOnlyList<bool> labels, IReadOnlyList<double> scores)
-    {
-        var order = Enumerable.Range(0, scores.Count).OrderBy(i => scores[i]).ToArray();
-        double rankSum = 0;
-        long positives = 0;
-        var start = 0;
-        while (start < order.Length)
-        {
-            var end = start;
-            while (end + 1 < order.Length && scores[order[end + 1]] == scores[order[start]])
-            {
-                end++;
-            }
-
-            var midRank = (start + end) / 2.0 + 1;
-            for (var k = start; k <= end; k++)
-            {
-                if (labels[order[k]])
-                {
-                    rankSum += midRank;
-                    positives++;
-                }
-            }
-
-            start = end + 1;
-        }
-
-        var negatives = order.Length - positives;
-        return (rankSum - positives * (positives + 1) / 2.0) / (positives * (double)negatives);
+        return new BinaryQuality(ClassificationMetrics.RocAuc(probabilities.ToArray(), labels.ToArray()), correct / n, logLoss / n, brier / n, ece, n, positives);
     }
 }

@@ -1,3 +1,4 @@
+using Warden.Core.Drift;
 using Microsoft.ML;
 
 namespace Warden.Training.Adaptation;
@@ -63,6 +64,6 @@ public sealed record DomainClassifier(
         }
 
         return new DomainClassifier(
-            BinaryQuality.MannWhitneyAuc(isTarget, probability), folds, probability[..source.Count], probability[source.Count..]);
+            ClassificationMetrics.RocAuc(probability, isTarget), folds, probability[..source.Count], probability[source.Count..]);
     }
 }

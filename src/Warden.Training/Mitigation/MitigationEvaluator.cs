@@ -1,3 +1,4 @@
+using Warden.Core.Drift;
 using Warden.Core.Fairness;
 
 namespace Warden.Training.Mitigation;
@@ -42,7 +43,7 @@ internal static class MitigationEvaluator
         var section = report.Section(HmdaDataset.SensitiveAttribute)!;
         return new MitigationMetrics(
             report.Overall.Accuracy.Value ?? double.NaN,
-            RocAuc.Compute(labels, score),
+            ClassificationMetrics.RocAuc(score.ToArray(), labels.ToArray()),
             section.Groups.ToDictionary(g => g.Key, g => g.SelectionRate.Value),
             section.Groups.ToDictionary(g => g.Key, g => g.TruePositiveRate.Value),
             section.Groups.ToDictionary(g => g.Key, g => g.FalsePositiveRate.Value),

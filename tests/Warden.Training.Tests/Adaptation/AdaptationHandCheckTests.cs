@@ -1,3 +1,4 @@
+using Warden.Core.Drift;
 using Warden.Training.Adaptation;
 
 namespace Warden.Training.Tests.Adaptation;
@@ -140,6 +141,6 @@ public class AdaptationHandCheckTests
     public void Auc_counts_tied_scores_as_half()
     {
         // Positive 0.5 vs negatives 0.5 (tie, ½) and 0.2 (win) → 1.5/2.
-        Assert.Equal(0.75, BinaryQuality.MannWhitneyAuc([true, false, false], [0.5, 0.5, 0.2]), 12);
+        Assert.Equal(0.75, ClassificationMetrics.RocAuc([0.5, 0.5, 0.2], [true, false, false]), 12);
     }
 }

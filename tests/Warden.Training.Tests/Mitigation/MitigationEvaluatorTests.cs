@@ -1,3 +1,4 @@
+using Warden.Core.Drift;
 using Warden.Training.Mitigation;
 
 namespace Warden.Training.Tests.Mitigation;
@@ -11,7 +12,7 @@ public class MitigationEvaluatorTests
     [Fact]
     public void Auc_counts_ties_as_one_half()
     {
-        Assert.Equal(0.625, RocAuc.Compute([true, false, true, false], [0.9, 0.9, 0.3, 0.1]), 12);
+        Assert.Equal(0.625, ClassificationMetrics.RocAuc([0.9, 0.9, 0.3, 0.1], [true, false, true, false]), 12);
     }
 
     /// <summary>
