@@ -104,20 +104,9 @@ internal static class PackCommand
         return colon < 0 ? (text, null) : (text[..colon], text[(colon + 1)..] is { Length: > 0 } v ? v : null);
     }
 
-    internal static TimeSpan ParseDuration(string text)
-    {
-        if (text.Length >= 2 && long.TryParse(text[..^1], NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n > 0)
-        {
-            switch (text[^1])
-            {
-                case 'd': return TimeSpan.FromDays(n);
-                case 'h': return TimeSpan.FromHours(n);
-                case 'm': return TimeSpan.FromMinutes(n);
-            }
-        }
-
-        throw new CliException($"--expires '{text}' is not a duration like 30d, 12h or 90m");
-    }
+    internal static TimeSpan ParseDuration(string text) => Core.Monitoring.TimeWindow.TryParse(text, out var span)
+        ? span
+        : throw new CliException($"--expires '{text}' is not a duration like 30d, 12h or 90m");
 
     private static QuantizationOptions? QuantizationFor(string text) => text switch
     {

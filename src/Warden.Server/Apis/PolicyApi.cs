@@ -1,5 +1,5 @@
-using System.Globalization;
 using Warden.Core;
+using Warden.Core.Monitoring;
 using Warden.Core.Usage;
 using Warden.Server.Auth;
 
@@ -23,7 +23,13 @@ public static class PolicyApi
 
         app.MapGet("/api/usage", async (string? key, string? model, string? since, UsageMeter meter, TimeProvider time, CancellationToken ct) =>
         {
-            var from = time.GetUtcNow() - ParseSince(since ?? "24h");
+            var span = TimeWindow.Parse(since ?? "24h", "since");
+            if (span > MaxRange)
+            {
+                throw WardenException.BadRequest("'since' must be at most 400 days");
+            }
+
+            var from = time.GetUtcNow() - span;
             var rows = await meter.QueryAsync(string.IsNullOrEmpty(key) ? null : key, string.IsNullOrEmpty(model) ? null : model, from, ct);
             return new
             {
@@ -33,28 +39,5 @@ public static class PolicyApi
             };
         }).WithTags("usage").RequireAuthorization(WardenPolicies.Audit);
         return app;
-    }
-
-    /// <summary>Parses <c>90m</c>, <c>24h</c>, <c>7d</c> (or a TimeSpan such as <c>1.00:00:00</c>).</summary>
-    internal static TimeSpan ParseSince(string text)
-    {
-        text = text.Trim();
-        TimeSpan span;
-        if (text.Length >= 2 && long.TryParse(text.AsSpan(0, text.Length - 1), NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n <= 100_000)
-        {
-            span = text[^1] switch
-            {
-                'm' => TimeSpan.FromMinutes(n),
-                'h' => TimeSpan.FromHours(n),
-                'd' => TimeSpan.FromDays(n),
-                _ => throw WardenException.BadRequest("'since' must look like 90m, 24h or 7d"),
-            };
-        }
-        else if (!TimeSpan.TryParse(text, CultureInfo.InvariantCulture, out span))
-        {
-            throw WardenException.BadRequest("'since' must look like 90m, 24h or 7d");
-        }
-
-        return span <= TimeSpan.Zero || span > MaxRange ? throw WardenException.BadRequest("'since' must be between 1 minute and 400 days") : span;
     }
 }
