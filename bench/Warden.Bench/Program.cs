@@ -4,6 +4,7 @@ using Warden.Bench.Serving;
 
 // `ceiling --urls URL` runs the bare ASP.NET Core comparison endpoint for the load benchmark;
 // `edge-resnet18 [images]` runs the edge quantisation measurement;
+// `drift-log [rows] [repeats]` measures drift over a SQLite prediction log end to end;
 // anything else goes to BenchmarkDotNet (e.g. `--filter *InferencePath*`).
 if (args.Length > 0 && args[0] == "ceiling")
 {
@@ -14,6 +15,12 @@ if (args.Length > 0 && args[0] == "ceiling")
 if (args.Length > 0 && args[0] == "edge-resnet18")
 {
     return ResNet18Quantization.Run(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 500);
+}
+
+if (args.Length > 0 && args[0] == "drift-log")
+{
+    var rows = args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 1_000_000;
+    return await Warden.Bench.Drift.LoggedDriftRun.RunAsync(rows, args.Length > 2 ? int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 5);
 }
 
 BenchmarkSwitcher.FromAssembly(typeof(CeilingServer).Assembly).Run(args);

@@ -19,8 +19,7 @@ public sealed class LiveDriftService
     /// <summary>Event type of a drift alert.</summary>
     public const string AlertEvent = "drift.alert";
 
-    private const int PageSize = 5000;
-    private const int MaxRows = 100_000;
+    private const int MaxRows = 1_000_000;
     private readonly IPredictionStore _predictions;
     private readonly IFeedbackStore _feedback;
     private readonly ReferenceProfiles _references;
@@ -59,19 +58,16 @@ public sealed class LiveDriftService
             ?? throw WardenException.NotFound(
                 $"version {version} of '{model}' has no reference profile; upload one with PUT /api/models/{model}/versions/{version}/reference (CSV)");
         var scoreOutput = ModelRegistry.ReadCard(_registry.Models[model].FindVersion(version)!).ScoreOutput;
-        var rows = await ReadAsync(model, version, since, cancellationToken).ConfigureAwait(false);
-        if (rows.Count == 0)
+        var hasScore = scoreOutput is not null && reference.Profile.Find(scoreOutput) is not null;
+        var logged = await LoggedColumns.ReadAsync(
+            _predictions, model, version, [.. reference.Profile.Features.Select(f => f.Name)], hasScore ? scoreOutput : null, since, MaxRows, cancellationToken)
+            .ConfigureAwait(false);
+        if (logged.Count == 0)
         {
             throw WardenException.BadRequest($"no logged single-row predictions of '{model}' version {version} in the window");
         }
 
-        var current = new ColumnSet();
-        var hasScore = scoreOutput is not null && reference.Profile.Find(scoreOutput) is not null;
-        foreach (var feature in reference.Profile.Features)
-        {
-            current.Add(feature.Name, rows.Select(r => feature.Name == scoreOutput && hasScore ? r.Outputs.Number(feature.Name) : r.Inputs.Number(feature.Name)).ToArray());
-        }
-
+        var current = logged.Columns;
         var options = new DriftOptions
         {
             ComputePsi = true,
@@ -85,9 +81,8 @@ public sealed class LiveDriftService
             var labelled = (await _feedback.QueryLabeledAsync(model, since, MaxRows, cancellationToken).ConfigureAwait(false))
                 .Where(l => l.Prediction.Version == version)
                 .ToDictionary(l => l.Prediction.Id, l => l.Label, StringComparer.Ordinal);
-            var scores = rows.Select(r => r.Outputs.Number(scoreOutput!)).ToArray();
-            var labels = rows.Select(r => labelled.TryGetValue(r.Id, out var l) ? LabelValues.IsPositive(l, rules?.PositiveLabel) : (bool?)null).ToArray();
-            report = report with { Performance = PerformanceMonitor.Evaluate(estimator, scores, labels, Math.Max(1, window ?? rows.Count)) };
+            var labels = logged.Ids.Select(id => labelled.TryGetValue(id, out var l) ? LabelValues.IsPositive(l, rules?.PositiveLabel) : (bool?)null).ToArray();
+            report = report with { Performance = PerformanceMonitor.Evaluate(estimator, logged.Scores!, labels, Math.Max(1, window ?? logged.Count)) };
         }
 
         var alertRules = rules?.ToRules() ?? DriftAlertRule.Defaults;
@@ -115,8 +110,14 @@ public sealed class LiveDriftService
 
             _lastRun[registered.Name] = now;
             var since = now - TimeWindow.Parse(rules.Window, "window");
-            var count = (await ReadAsync(registered.Name, version, since, cancellationToken).ConfigureAwait(false)).Count;
-            if (count < rules.MinRows || await _references.GetAsync(registered.Name, version, cancellationToken).ConfigureAwait(false) is null)
+            if (await _references.GetAsync(registered.Name, version, cancellationToken).ConfigureAwait(false) is null)
+            {
+                continue;
+            }
+
+            // Counting needs no columns: read at most MinRows ids before paying for the full analysis.
+            var window = await LoggedColumns.ReadAsync(_predictions, registered.Name, version, [], null, since, Math.Max(1, rules.MinRows), cancellationToken).ConfigureAwait(false);
+            if (window.Count < rules.MinRows)
             {
                 continue;
             }
@@ -147,36 +148,4 @@ public sealed class LiveDriftService
     private string ProductionOf(string model) =>
         !_registry.Models.TryGetValue(model, out var registered) ? throw WardenException.NotFound($"model '{model}' is not found")
         : registered.ProductionVersion ?? throw WardenException.BadRequest($"model '{model}' has no production version; name a version");
-
-    private async Task<List<(string Id, LoggedRow Inputs, LoggedRow Outputs)>> ReadAsync(string model, string version, DateTimeOffset? since, CancellationToken cancellationToken)
-    {
-        var rows = new List<(string, LoggedRow, LoggedRow)>();
-        long after = 0;
-        while (rows.Count < MaxRows)
-        {
-            var page = await _predictions.QueryAsync(new PredictionQuery(model, since, after, PageSize), cancellationToken).ConfigureAwait(false);
-            foreach (var p in page)
-            {
-                if (p.Version != version || p.Purpose == RolloutSettings.ShadowPurpose)
-                {
-                    continue;
-                }
-
-                var inputs = LoggedRow.Parse(p.InputsJson);
-                if (inputs.Rows == 1)
-                {
-                    rows.Add((p.Id, inputs, LoggedRow.Parse(p.OutputsJson)));
-                }
-            }
-
-            if (page.Count < PageSize)
-            {
-                break;
-            }
-
-            after = page[^1].Sequence;
-        }
-
-        return rows;
-    }
 }

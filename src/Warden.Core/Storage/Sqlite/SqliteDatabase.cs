@@ -26,6 +26,7 @@ public sealed class SqliteDatabase
             inputs TEXT NOT NULL, outputs TEXT NOT NULL, sensitive TEXT NULL, latency_ms REAL NOT NULL);
         CREATE INDEX IF NOT EXISTS ix_predictions_model_time ON predictions (model, time);
         CREATE INDEX IF NOT EXISTS ix_predictions_id ON predictions (id);
+        CREATE INDEX IF NOT EXISTS ix_predictions_model_seq ON predictions (model, seq);
         CREATE TABLE IF NOT EXISTS feedback (
             model TEXT NOT NULL, prediction_id TEXT NOT NULL, label TEXT NOT NULL, source TEXT NOT NULL,
             actor TEXT NOT NULL, time INTEGER NOT NULL, PRIMARY KEY (model, prediction_id));

@@ -1,0 +1,253 @@
+using System.Buffers;
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using Warden.Core.Drift;
+using Warden.Core.Predictions;
+using Warden.Core.Storage;
+
+namespace Warden.Core.Monitoring;
+
+/// <summary>
+/// Single-row predictions of one model version read from the prediction log straight into numeric columns, for drift and
+/// performance monitoring over large windows. Each stored tensor array is scanned once with <see cref="Utf8JsonReader"/>
+/// keeping element 0 of the wanted tensors (booleans as 1/0, numeric strings parsed, NaN when absent), so a million logged
+/// rows need no per-row document or dictionary. Shadow traffic and batched requests are skipped, as labels attach to one row.
+/// </summary>
+public sealed class LoggedColumns
+{
+    private const int PageSize = 10_000;
+
+    private LoggedColumns(ColumnSet columns, string[] ids, double[]? scores)
+    {
+        Columns = columns;
+        Ids = ids;
+        Scores = scores;
+    }
+
+    /// <summary>The input columns, named as requested.</summary>
+    public ColumnSet Columns { get; }
+
+    /// <summary>Prediction ids, row-aligned with the columns.</summary>
+    public IReadOnlyList<string> Ids { get; }
+
+    /// <summary>The score output per row when one was requested.</summary>
+    public double[]? Scores { get; }
+
+    /// <summary>Rows read.</summary>
+    public int Count => Ids.Count;
+
+    /// <summary>Reads the window in log order.</summary>
+    /// <param name="store">The prediction log.</param>
+    /// <param name="model">Model name.</param>
+    /// <param name="version">Only predictions answered by this version.</param>
+    /// <param name="inputs">Input tensors to collect; a name that is also <paramref name="scoreOutput"/> is read from the outputs.</param>
+    /// <param name="scoreOutput">Output tensor to collect as <see cref="Scores"/>; none when null.</param>
+    /// <param name="since">Window start; all history when null.</param>
+    /// <param name="maxRows">Most rows kept (the oldest in the window first).</param>
+    /// <param name="cancellationToken">Cancellation.</param>
+    public static async Task<LoggedColumns> ReadAsync(
+        IPredictionStore store, string model, string version, IReadOnlyList<string> inputs, string? scoreOutput, DateTimeOffset? since, int maxRows,
+        CancellationToken cancellationToken = default)
+    {
+        var inputNames = new TensorNames(inputs.Where(n => n != scoreOutput).ToArray());
+        var outputNames = new TensorNames(scoreOutput is null ? [] : [scoreOutput]);
+        var inputColumns = inputNames.Names.Select(_ => new List<double>()).ToArray();
+        var scores = new List<double>();
+        var ids = new List<string>();
+        var inputRow = new double[inputNames.Names.Length];
+        var outputRow = new double[1];
+        var buffer = new ArrayBufferWriter<byte>(4096);
+        long after = 0;
+        while (ids.Count < maxRows)
+        {
+            var page = await store.QueryAsync(new PredictionQuery(model, since, after, PageSize), cancellationToken).ConfigureAwait(false);
+            foreach (var p in page)
+            {
+                if (ids.Count >= maxRows)
+                {
+                    break;
+                }
+
+                if (p.Version != version || p.Purpose == RolloutSettings.ShadowPurpose || ReadFirst(p.InputsJson, inputNames, inputRow, buffer) != 1)
+                {
+                    continue;
+                }
+
+                ids.Add(p.Id);
+                for (int i = 0; i < inputRow.Length; i++)
+                {
+                    inputColumns[i].Add(inputRow[i]);
+                }
+
+                if (scoreOutput is not null)
+                {
+                    ReadFirst(p.OutputsJson, outputNames, outputRow, buffer);
+                    scores.Add(outputRow[0]);
+                }
+            }
+
+            if (page.Count < PageSize)
+            {
+                break;
+            }
+
+            after = page[^1].Sequence;
+        }
+
+        var columns = new ColumnSet();
+        foreach (var name in inputs)
+        {
+            columns.Add(name, name == scoreOutput ? [.. scores] : [.. inputColumns[Array.IndexOf(inputNames.Names, name)]]);
+        }
+
+        return new LoggedColumns(columns, [.. ids], scoreOutput is null ? null : [.. scores]);
+    }
+
+    /// <summary>
+    /// Fills <paramref name="row"/> with element 0 of each wanted tensor (NaN when absent) and returns the batch size (first
+    /// dimension of the first tensor's shape; 1 when unknown); 0 when the text is not a tensor array.
+    /// </summary>
+    private static int ReadFirst(string json, TensorNames names, double[] row, ArrayBufferWriter<byte> buffer)
+    {
+        Array.Fill(row, double.NaN);
+        buffer.ResetWrittenCount();
+        var written = Encoding.UTF8.GetBytes(json, buffer.GetSpan(Encoding.UTF8.GetMaxByteCount(json.Length)));
+        buffer.Advance(written);
+        var reader = new Utf8JsonReader(buffer.WrittenSpan);
+        try
+        {
+            return Scan(ref reader, names, row);
+        }
+        catch (Exception ex) when (ex is JsonException or FormatException or InvalidOperationException)
+        {
+            return 0;
+        }
+    }
+
+    private static int Scan(ref Utf8JsonReader reader, TensorNames names, double[] row)
+    {
+        if (!reader.Read() || reader.TokenType != JsonTokenType.StartArray)
+        {
+            return 0;
+        }
+
+        int batch = 1;
+        bool first = true;
+        int hint = 0;
+        while (reader.Read() && reader.TokenType == JsonTokenType.StartObject)
+        {
+            int index = -1;
+            double value = double.NaN;
+            bool hasValue = false;
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            {
+                if (reader.ValueTextEquals("name"u8))
+                {
+                    reader.Read();
+                    index = reader.TokenType == JsonTokenType.String ? names.Find(ref reader, hint) : -1;
+                    reader.Skip();
+                }
+                else if (reader.ValueTextEquals("shape"u8))
+                {
+                    reader.Read();
+                    var (hasBatch, rows) = ArrayHead(ref reader);
+                    if (first && hasBatch && rows >= 0 && rows <= int.MaxValue)
+                    {
+                        batch = (int)rows;
+                    }
+                }
+                else if (reader.ValueTextEquals("data"u8))
+                {
+                    reader.Read();
+                    (hasValue, value) = ArrayHead(ref reader);
+                }
+                else
+                {
+                    reader.Read();
+                    reader.Skip();
+                }
+            }
+
+            first = false;
+            if (index >= 0 && hasValue)
+            {
+                row[index] = value;
+                hint = index + 1;
+            }
+        }
+
+        return batch;
+    }
+
+    /// <summary>Element 0 of the array the reader is on (as <see cref="Number"/>), leaving the reader on the array's end.</summary>
+    private static (bool Has, double Value) ArrayHead(ref Utf8JsonReader reader)
+    {
+        if (reader.TokenType != JsonTokenType.StartArray)
+        {
+            reader.Skip();
+            return (false, double.NaN);
+        }
+
+        var depth = reader.CurrentDepth;
+        if (!reader.Read() || reader.TokenType == JsonTokenType.EndArray)
+        {
+            return (false, double.NaN);
+        }
+
+        var value = double.NaN;
+        if (reader.TokenType is JsonTokenType.StartArray or JsonTokenType.StartObject)
+        {
+            reader.Skip();
+        }
+        else
+        {
+            value = Number(ref reader);
+        }
+
+        while (reader.Read() && !(reader.TokenType == JsonTokenType.EndArray && reader.CurrentDepth == depth))
+        {
+            if (reader.TokenType is JsonTokenType.StartArray or JsonTokenType.StartObject)
+            {
+                reader.Skip();
+            }
+        }
+
+        return (true, value);
+    }
+
+    private static double Number(ref Utf8JsonReader reader) => reader.TokenType switch
+    {
+        JsonTokenType.Number => reader.GetDouble(),
+        JsonTokenType.True => 1,
+        JsonTokenType.False => 0,
+        JsonTokenType.String when double.TryParse(reader.GetString(), NumberStyles.Float, CultureInfo.InvariantCulture, out var parsed) => parsed,
+        _ => double.NaN,
+    };
+
+    /// <summary>Wanted tensor names as UTF-8 with a position hint, since logged tensors keep the signature's order.</summary>
+    private sealed class TensorNames(string[] names)
+    {
+        private readonly byte[][] _utf8 = names.Select(Encoding.UTF8.GetBytes).ToArray();
+
+        public string[] Names { get; } = names;
+
+        public int Find(ref Utf8JsonReader reader, int hint)
+        {
+            if (hint < _utf8.Length && reader.ValueTextEquals(_utf8[hint]))
+            {
+                return hint;
+            }
+
+            for (int i = 0; i < _utf8.Length; i++)
+            {
+                if (i != hint && reader.ValueTextEquals(_utf8[i]))
+                {
+                    return i;
+                }
+            }
+
+            return -1;
+        }
+    }
+}
