@@ -18,6 +18,8 @@ public static class ContextServiceCollectionExtensions
     {
         services.TryAddSingleton(sp => new BackgroundStore(Path.GetFullPath(sp.GetRequiredService<IOptions<WardenOptions>>().Value.DataDir)));
         services.TryAddSingleton<ExplanationService>();
+        services.TryAddSingleton<ExplanationJobQueue>();
+        services.AddSingleton<IHostedService>(sp => sp.GetRequiredService<ExplanationJobQueue>());
         services.TryAddSingleton<ReviewStore>();
         services.TryAddSingleton<ReviewQueue>();
         services.AddWardenSettingsKind<ReviewPolicy>(ReviewPolicy.Kind, policy => policy.Validate());

@@ -1,6 +1,8 @@
 using System.Globalization;
 using System.Net;
+using System.Net.Http.Json;
 using System.Text.Json;
+using Warden.Contracts.Admin;
 using Microsoft.ML.OnnxRuntime;
 using Warden.Server.Tests.Infrastructure;
 
@@ -47,6 +49,83 @@ public sealed class ExplainTests : IClassFixture<WardenFactory>
         {
             Assert.Equal(expected[i], served[V2Requests.CreditRiskInputs[i]], 1e-9);
         }
+    }
+
+    [Fact]
+    public async Task Async_explanation_is_queued_and_its_result_equals_the_synchronous_one()
+    {
+        using var client = _factory.Admin();
+        double[] row = [0.3, 0.25, 0.9, 2, 2, 0, 4.0, 0, 0, 0, 1, 1];
+        using var sync = await client.PostAsync("/v2/models/credit-risk/explain", V2Requests.Json(V2Requests.CreditRisk(row)));
+        var expected = await sync.ReadJsonAsync();
+
+        using var accepted = await client.PostAsync("/v2/models/credit-risk/explain?async=true", V2Requests.Json(V2Requests.CreditRisk(row)));
+        Assert.Equal(HttpStatusCode.Accepted, accepted.StatusCode);
+        var job = await accepted.ReadJsonAsync();
+        var id = job.GetProperty("id").GetString()!;
+        Assert.Equal($"/api/explanations/{id}", accepted.Headers.Location!.OriginalString);
+
+        var done = await PollAsync(client, id);
+        Assert.Equal("succeeded", done.GetProperty("status").GetString());
+        var result = done.GetProperty("result");
+        Assert.Equal(expected.GetProperty("value").GetDouble(), result.GetProperty("value").GetDouble());
+        var expectedPhi = expected.GetProperty("attributions").EnumerateArray().Select(a => a.GetProperty("phi").GetDouble()).ToList();
+        Assert.Equal(expectedPhi, result.GetProperty("attributions").EnumerateArray().Select(a => a.GetProperty("phi").GetDouble()).ToList());
+    }
+
+    [Fact]
+    public async Task Async_explanation_failures_are_reported_on_the_job_and_bad_requests_are_refused_at_once()
+    {
+        using var client = _factory.Admin();
+        using var malformed = await client.PostAsync("/v2/models/credit-risk/explain?async=true", V2Requests.Raw("{\"inputs\": ["));
+        Assert.Equal(HttpStatusCode.BadRequest, malformed.StatusCode);
+        using var unknown = await client.PostAsync("/v2/models/no-such-model/explain?async=true", V2Requests.Json(V2Requests.CreditRisk()));
+        Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
+        using var badFlag = await client.PostAsync("/v2/models/credit-risk/explain?async=maybe", V2Requests.Json(V2Requests.CreditRisk()));
+        Assert.Equal(HttpStatusCode.BadRequest, badFlag.StatusCode);
+
+        // Parses, but binds to the wrong shape: only the worker finds out, and says so on the job.
+        var request = V2Requests.CreditRisk();
+        request["inputs"]!.AsArray().RemoveAt(0);
+        using var accepted = await client.PostAsync("/v2/models/credit-risk/explain?async=true", V2Requests.Json(request));
+        Assert.Equal(HttpStatusCode.Accepted, accepted.StatusCode);
+        var done = await PollAsync(client, (await accepted.ReadJsonAsync()).GetProperty("id").GetString()!);
+        Assert.Equal("failed", done.GetProperty("status").GetString());
+        Assert.Equal(400, done.GetProperty("errorStatus").GetInt32());
+        Assert.Contains("pirat", done.GetProperty("error").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Another_key_cannot_read_an_explanation_job()
+    {
+        using var admin = _factory.Admin();
+        using var accepted = await admin.PostAsync("/v2/models/credit-risk/explain?async=true", V2Requests.Json(V2Requests.CreditRisk()));
+        var id = (await accepted.ReadJsonAsync()).GetProperty("id").GetString()!;
+        var created = await (await admin.PostAsJsonAsync("/api/keys", new { name = "stranger", role = "consumer", models = new[] { "credit-risk" } }))
+            .Content.ReadFromJsonAsync<CreatedKey>(TestContext.Current.CancellationToken);
+        using var stranger = _factory.Authorized(created!.Secret);
+        using var response = await stranger.GetAsync($"/api/explanations/{id}");
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        using var missing = await admin.GetAsync("/api/explanations/nope");
+        Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
+    }
+
+    private static async Task<JsonElement> PollAsync(HttpClient client, string id)
+    {
+        for (var attempt = 0; attempt < 600; attempt++)
+        {
+            using var response = await client.GetAsync($"/api/explanations/{id}");
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            var json = await response.ReadJsonAsync();
+            if (json.GetProperty("status").GetString() is "succeeded" or "failed")
+            {
+                return json;
+            }
+
+            await Task.Delay(50);
+        }
+
+        throw new TimeoutException($"explanation job {id} did not finish");
     }
 
     [Fact]

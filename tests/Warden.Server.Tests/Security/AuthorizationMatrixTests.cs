@@ -58,6 +58,7 @@ public sealed class AuthorizationMatrixTests(SecurityFixture fixture) : IClassFi
             ("POST", "/edge/devices") or ("POST", "/edge/telemetry") => Is("admin", "deployer", "consumer") ? 400 : Forbidden,
             ("POST", "/v2/models/{model}/explain") or ("POST", "/v2/models/{model}/versions/{version}/explain") =>
                 Is("admin", "deployer", "consumer") ? Scoped(400) : Forbidden,
+            ("GET", "/api/explanations/{id}") => Is("admin", "deployer", "consumer") ? 404 : Forbidden,
             ("GET", "/openapi/{documentName}.json") => 200,
             _ => -1,
         };
