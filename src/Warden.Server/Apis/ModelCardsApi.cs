@@ -1,6 +1,7 @@
 using Warden.Core;
 using Warden.Core.Registry;
 using Warden.Server.Auth;
+using Warden.Server.Http;
 
 namespace Warden.Server.Apis;
 

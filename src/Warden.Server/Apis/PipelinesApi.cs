@@ -9,27 +9,27 @@ using Warden.Server.Http;
 namespace Warden.Server.Apis;
 
 /// <summary>
-/// Pipelines as deployments: <c>POST /api/pipelines/{name}/versions</c> (YAML or JSON body) adds an immutable version,
-/// served at <c>/v2/models/{name}/infer</c> and staged, promoted and rolled back through <c>/api/models/{name}/…</c>.
+/// Pipelines as deployments: <c>POST /api/pipelines/{model}/versions</c> (YAML or JSON body) adds an immutable version,
+/// served at <c>/v2/models/{model}/infer</c> and staged, promoted and rolled back through <c>/api/models/{model}/…</c>.
 /// </summary>
 public static class PipelinesApi
 {
     public static IEndpointRouteBuilder MapPipelinesApi(this IEndpointRouteBuilder app)
     {
         var pipelines = app.MapGroup("/api/pipelines").WithTags("pipelines");
-        pipelines.MapPost("/{name}/versions", DeployAsync)
+        pipelines.MapPost("/{model}/versions", DeployAsync)
             .RequireAuthorization(WardenPolicies.Deploy)
             .Accepts<PipelineDocument>("application/json", "application/yaml")
             .Produces<ModelVersionInfo>(StatusCodes.Status201Created);
-        pipelines.MapGet("/{name}/versions/{version}/document", async (string name, string version, HttpContext context, ModelRegistry registry, ModelBlobStore blobs) =>
+        pipelines.MapGet("/{model}/versions/{version}/document", async (string model, string version, HttpContext context, ModelRegistry registry, ModelBlobStore blobs) =>
         {
-            var record = Find(context, registry, name).FindVersion(version) ?? throw WardenException.NotFound($"version '{version}' of pipeline '{name}' is not found");
+            var record = Find(context, registry, model).FindVersion(version) ?? throw WardenException.NotFound($"version '{version}' of pipeline '{model}' is not found");
             return Results.Bytes(await blobs.GetAsync(record.Sha256, context.RequestAborted), "application/json");
         }).RequireAuthorization(WardenPolicies.Read).Produces<PipelineDocument>();
         return app;
     }
 
-    private static async Task<IResult> DeployAsync(string name, string? version, string? stage, HttpContext context, ModelRegistry registry)
+    private static async Task<IResult> DeployAsync(string model, string? version, string? stage, HttpContext context, ModelRegistry registry)
     {
         var options = context.RequestServices.GetRequiredService<IOptions<WardenOptions>>().Value;
         var (buffer, length) = await RequestBody.ReadAsync(context.Request, options.MaxRequestBodyBytes);
@@ -45,9 +45,9 @@ public static class PipelinesApi
 
         var document = PipelineDocumentReader.Parse(text);
         var record = await registry.DeployPipelineAsync(
-            name, document, null, context.RequireApiKey().Id, string.IsNullOrWhiteSpace(version) ? null : version,
+            model, document, null, context.RequireApiKey().Id, string.IsNullOrWhiteSpace(version) ? null : version,
             string.IsNullOrWhiteSpace(stage) ? ModelStages.Staging : stage, context.RequestAborted);
-        return Results.Created($"/api/models/{name}/versions/{record.Version}", record.ToInfo());
+        return Results.Created($"/api/models/{model}/versions/{record.Version}", record.ToInfo());
     }
 
     private static RegisteredModel Find(HttpContext context, ModelRegistry registry, string name) =>

@@ -58,6 +58,9 @@ public sealed class AuthorizationMatrixTests(SecurityFixture fixture) : IClassFi
             ("POST", "/edge/devices") or ("POST", "/edge/telemetry") => Is("admin", "deployer", "consumer") ? 400 : Forbidden,
             ("POST", "/v2/models/{model}/explain") or ("POST", "/v2/models/{model}/versions/{version}/explain") =>
                 Is("admin", "deployer", "consumer") ? Scoped(400) : Forbidden,
+            ("POST", "/api/pipelines/{model}/versions") => Is("admin", "deployer") ? 400 : Forbidden,
+            ("GET", "/api/pipelines/{model}/versions/{version}/document") => 404,
+            ("GET", "/api/models/{model}/versions/{version}/card.md") or ("GET", "/api/models/{model}/versions/{version}/card.html") => Scoped(200),
             ("GET", "/openapi/{documentName}.json") => 200,
             _ => -1,
         };
