@@ -130,7 +130,7 @@ internal static class CreditRiskCard
                 Max = values.Max(),
             };
         }).ToList();
-        var groups = rows.GroupBy(r => r.Afam == 1 ? "yes" : "no").OrderBy(g => g.Key, StringComparer.Ordinal).Select(g => new GroupShareInfo
+        var groups = rows.GroupBy(r => r.Afam >= 0.5f ? "yes" : "no").OrderBy(g => g.Key, StringComparer.Ordinal).Select(g => new GroupShareInfo
         {
             Attribute = HmdaDataset.SensitiveAttribute,
             Value = g.Key,
