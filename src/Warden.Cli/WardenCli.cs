@@ -50,6 +50,7 @@ internal static class WardenCli
         MitigateCommand.Create(),
         ExplainCommand.Create(context),
         ReviewCommand.Create(context),
+        PipelinesCommand.Create(context),
         UsageCommand.Create(context),
     ];
 

@@ -182,6 +182,16 @@ public sealed class WardenClient
         GetTextAsync($"api/models/{Uri.EscapeDataString(model)}/drift?format={Uri.EscapeDataString(format)}"
             + (since is null ? "" : "&since=" + Uri.EscapeDataString(since)) + (version is null ? "" : "&version=" + Uri.EscapeDataString(version)), cancellationToken);
 
+    /// <summary>A version's model card rendered as <c>md</c> (Markdown) or <c>html</c>.</summary>
+    public Task<string> GetModelCardTextAsync(string model, string version, string format, CancellationToken cancellationToken = default) =>
+        GetTextAsync($"api/models/{Uri.EscapeDataString(model)}/versions/{Uri.EscapeDataString(version)}/card.{Uri.EscapeDataString(format)}", cancellationToken);
+
+    /// <summary>Deploys a pipeline document (YAML or JSON text) as a new version of <paramref name="name"/>.</summary>
+    public Task<ModelVersionInfo> DeployPipelineAsync(string name, string document, string? version = null, string? stage = null, CancellationToken cancellationToken = default) =>
+        SendAsync<ModelVersionInfo>(HttpMethod.Post,
+            $"api/pipelines/{Uri.EscapeDataString(name)}/versions?" + (version is null ? "" : "version=" + Uri.EscapeDataString(version) + "&") + (stage is null ? "" : "stage=" + Uri.EscapeDataString(stage)),
+            new StringContent(document, System.Text.Encoding.UTF8, document.TrimStart().StartsWith('{') ? "application/json" : "application/yaml"), cancellationToken);
+
     private async Task<string> GetTextAsync(string path, CancellationToken cancellationToken)
     {
         using var response = await _http.GetAsync(new Uri(path, UriKind.Relative), cancellationToken).ConfigureAwait(false);

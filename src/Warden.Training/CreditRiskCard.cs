@@ -58,6 +58,12 @@ internal static class CreditRiskCard
                     $"hold-out rows: {metrics.Rows.ToString(inv)} ({metrics.Positives.ToString(inv)} denied). " +
                     "Min-max normalisation fitted on the training rows only.",
             },
+            DataProfile = Profile(model.Train),
+            References =
+            [
+                "Munnell, Tootell, Browne & McEneaney (1996), Mortgage Lending in Boston: Interpreting HMDA Data, American Economic Review 86(1): 25-53.",
+                "Kleiber & Zeileis (2008), Applied Econometrics with R (package AER, data set HMDA).",
+            ],
             Features = HmdaDataset.FeatureNames
                 .Select(n => new FeatureInfo { Name = n, Description = FeatureDescriptions[n], Redaction = "keep" })
                 .ToList(),
@@ -105,6 +111,39 @@ internal static class CreditRiskCard
             Mitigation = "none",
             ScoreOutput = CreditRiskTrainer.ScoreOutput,
             LabelOutput = CreditRiskTrainer.LabelOutput,
+        };
+    }
+
+    /// <summary>Per-input mean, sample standard deviation, min and max, and the afam groups' shares and denial rates.</summary>
+    internal static DataProfileInfo Profile(IReadOnlyList<HmdaApplication> rows)
+    {
+        var columns = HmdaDataset.FeatureNames.Select((name, i) =>
+        {
+            var values = rows.Select(r => (double)r.Features()[i]).ToArray();
+            return new ColumnProfileInfo
+            {
+                Name = name,
+                Count = values.Length,
+                Mean = Math.Round(values.Mean(), 6),
+                StdDev = Math.Round(values.StandardDeviation(), 6),
+                Min = values.Min(),
+                Max = values.Max(),
+            };
+        }).ToList();
+        var groups = rows.GroupBy(r => r.Afam >= 0.5f ? "yes" : "no").OrderBy(g => g.Key, StringComparer.Ordinal).Select(g => new GroupShareInfo
+        {
+            Attribute = HmdaDataset.SensitiveAttribute,
+            Value = g.Key,
+            Count = g.Count(),
+            Share = Math.Round(g.Count() / (double)rows.Count, 6),
+            BaseRate = Math.Round(g.Count(r => r.Deny) / (double)g.Count(), 6),
+        }).ToList();
+        return new DataProfileInfo
+        {
+            Rows = rows.Count,
+            BaseRate = Math.Round(rows.Count(r => r.Deny) / (double)rows.Count, 6),
+            Columns = columns,
+            Groups = groups,
         };
     }
 

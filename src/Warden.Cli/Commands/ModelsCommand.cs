@@ -6,7 +6,7 @@ using Warden.Contracts.Registry;
 
 namespace Warden.Cli.Commands;
 
-/// <summary><c>warden models list|show|deploy|promote|rollback</c>.</summary>
+/// <summary><c>warden models list|show|deploy|promote|rollback|card</c>.</summary>
 internal static class ModelsCommand
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { WriteIndented = true };
@@ -85,11 +85,44 @@ internal static class ModelsCommand
             return 0;
         });
 
+        var cardModel = new Argument<string>("model") { Description = "Model (or pipeline) name" };
+        var cardVersion = new Option<string?>("--version") { Description = "Version (production, else the newest, by default)" };
+        var cardFormat = new Option<string>("--format") { Description = "md, html or json", DefaultValueFactory = _ => "md" };
+        var cardOut = new Option<FileInfo?>("--out") { Description = "Write to this file instead of standard output" };
+        var cardCommand = new Command("card", "Render a version's model card (Model Card Toolkit sections, latest fairness audit, data profile)")
+        {
+            cardModel, cardVersion, cardFormat, cardOut,
+        };
+        cardCommand.SetAction(async (parse, ct) =>
+        {
+            var format = parse.GetValue(cardFormat);
+            if (format is not ("md" or "html" or "json"))
+            {
+                throw new CliException($"unknown format '{format}'; use md, html or json");
+            }
+
+            var client = context.Client(parse);
+            var name = parse.GetValue(cardModel)!;
+            var label = parse.GetValue(cardVersion);
+            if (label is null)
+            {
+                var summary = await client.GetModelAsync(name, ct);
+                label = summary.ProductionVersion ?? summary.Versions.LastOrDefault()?.Version ?? throw new CliException($"model '{name}' has no versions");
+            }
+
+            var text = format == "json"
+                ? JsonSerializer.Serialize((await client.GetVersionAsync(name, label, ct)).Card, Json)
+                : await client.GetModelCardTextAsync(name, label, format, ct);
+            FairnessCommand.Emit(text, parse.GetValue(cardOut), () => { });
+            return 0;
+        });
+
         command.Subcommands.Add(list);
         command.Subcommands.Add(show);
         command.Subcommands.Add(deploy);
         command.Subcommands.Add(promote);
         command.Subcommands.Add(rollback);
+        command.Subcommands.Add(cardCommand);
         return command;
     }
 

@@ -12,13 +12,16 @@ public sealed class ModelVersionInfo
     /// <summary>Version label (a positive integer as text).</summary>
     public string Version { get; set; } = "";
 
+    /// <summary><c>model</c> (an ONNX file) or <c>pipeline</c> (a pipeline document calling registered models).</summary>
+    public string Kind { get; set; } = "model";
+
     /// <summary><c>staging</c>, <c>production</c> or <c>archived</c>.</summary>
     public string Stage { get; set; } = "";
 
-    /// <summary>SHA-256 of the ONNX file, lower-case hex.</summary>
+    /// <summary>SHA-256 of the artifact (ONNX file, or canonical pipeline JSON), lower-case hex.</summary>
     public string Sha256 { get; set; } = "";
 
-    /// <summary>Size of the ONNX file in bytes.</summary>
+    /// <summary>Size of the artifact in bytes.</summary>
     public long SizeBytes { get; set; }
 
     /// <summary>Key id of whoever deployed it.</summary>

@@ -27,6 +27,15 @@ public sealed class ModelCard
     /// <summary>Where the training data came from and how it was prepared.</summary>
     public TrainingDataInfo? TrainingData { get; set; }
 
+    /// <summary>Profile of the training data (per-input statistics, group representation), written at train time.</summary>
+    public DataProfileInfo? DataProfile { get; set; }
+
+    /// <summary>Licence of the model, if stated.</summary>
+    public string? License { get; set; }
+
+    /// <summary>References (papers, data-set pages, repositories).</summary>
+    public List<string> References { get; set; } = [];
+
     /// <summary>Names of the model inputs, in order, with a short meaning each.</summary>
     public List<FeatureInfo> Features { get; set; } = [];
 

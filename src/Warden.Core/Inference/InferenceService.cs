@@ -2,6 +2,7 @@ using System.Text.Json;
 using Warden.Core.Predictions;
 using Warden.Core.Registry;
 using Warden.Core.Telemetry;
+using Warden.Core.Tensors;
 
 namespace Warden.Core.Inference;
 
@@ -49,20 +50,26 @@ public sealed class InferenceService
                 interceptor.OnRequest(context);
             }
 
-            using var lease = _registry.Acquire(call.Model, context.Version);
+            // A name holding pipeline versions runs the pipeline in place of a session; it needs no lease of its own, and the
+            // member models it calls are leased per call, so only the inputs present are bound (a rule may decide alone).
+            var pipeline = _registry.FindPipeline(call.Model, context.Version);
+            using var lease = pipeline is null ? _registry.Acquire(call.Model, context.Version) : default;
             var model = lease.Model;
-            context.Record = lease.Record;
-            context.Signature = model.Signature;
-            context.Inputs = InputBinder.Bind(call.Model, model.Signature, call.Request.Inputs);
+            context.Record = pipeline?.Record ?? lease.Record;
+            var signature = pipeline?.Signature ?? model.Signature;
+            context.Signature = signature;
+            context.Inputs = pipeline is null
+                ? InputBinder.Bind(call.Model, signature, call.Request.Inputs)
+                : InputBinder.BindPresent(call.Model, signature, call.Request.Inputs);
             var requested = call.Request.RequestedOutputs;
             if (requested is not null)
             {
                 foreach (var name in requested)
                 {
-                    if (model.Signature.FindOutput(name) is null)
+                    if (signature.FindOutput(name) is null)
                     {
                         throw WardenException.BadRequest(
-                            $"unknown output '{name}'; model '{call.Model}' produces: {string.Join(", ", model.Signature.Outputs.Select(o => o.Name))}");
+                            $"unknown output '{name}'; model '{call.Model}' produces: {string.Join(", ", signature.Outputs.Select(o => o.Name))}");
                     }
                 }
             }
@@ -77,9 +84,10 @@ public sealed class InferenceService
                 throw new WardenException(503, "the prediction log is full; retry shortly");
             }
 
+            var version = context.Record.Version;
             var runStarted = _time.GetTimestamp();
-            context.Outputs = model.Run(context.Inputs, requested);
-            _metrics.RecordInference(call.Model, model.Version, _time.GetElapsedTime(runStarted).TotalSeconds);
+            context.Outputs = pipeline is null ? model.Run(context.Inputs, requested) : Select(pipeline.Decide(context, _registry), requested);
+            _metrics.RecordInference(call.Model, version, _time.GetElapsedTime(runStarted).TotalSeconds);
             foreach (var interceptor in _interceptors)
             {
                 interceptor.OnOutputs(context);
@@ -89,7 +97,7 @@ public sealed class InferenceService
             if (_log.Options.Enabled)
             {
                 var record = new PredictionRecord(
-                    id, _time.GetUtcNow(), call.Model, model.Version, call.Caller.Id, context.Purpose,
+                    id, _time.GetUtcNow(), call.Model, version, call.Caller.Id, context.Purpose,
                     context.Inputs, context.Outputs, context.Sensitive, latency);
                 if (!_log.TryEnqueue(record))
                 {
@@ -102,7 +110,7 @@ public sealed class InferenceService
                 interceptor.OnCompleted(context);
             }
 
-            return new InferenceResult(call.Model, model.Version, id, context.Outputs, latency, context);
+            return new InferenceResult(call.Model, version, id, context.Outputs, latency, context);
         }
         catch (Exception ex)
         {
@@ -118,6 +126,9 @@ public sealed class InferenceService
             context.DisposeResources();
         }
     }
+
+    private static NamedTensor[] Select(NamedTensor[] outputs, IReadOnlyList<string>? requested) =>
+        requested is null ? outputs : outputs.Where(o => requested.Contains(o.Name)).ToArray();
 
     private static Dictionary<string, string>? ReadSensitive(RawInferenceRequest request)
     {

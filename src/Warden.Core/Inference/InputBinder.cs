@@ -44,6 +44,33 @@ public static class InputBinder
         return bound;
     }
 
+    /// <summary>
+    /// Binds the inputs the request carries and tolerates missing ones (a pipeline whose rule decides needs no model input);
+    /// unknown, repeated or malformed inputs are refused as by <see cref="Bind"/>. The result follows the signature's order.
+    /// </summary>
+    public static NamedTensor[] BindPresent(string model, ModelSignature signature, IReadOnlyList<RawInput> inputs)
+    {
+        var bound = new NamedTensor?[signature.Inputs.Count];
+        foreach (var raw in inputs)
+        {
+            var position = IndexOf(signature, raw.Name);
+            if (position < 0)
+            {
+                throw WardenException.BadRequest(
+                    $"unknown input '{raw.Name}'; '{model}' expects: {string.Join(", ", signature.Inputs.Select(i => i.Name))}");
+            }
+
+            if (bound[position] is not null)
+            {
+                throw WardenException.BadRequest($"input '{raw.Name}' appears more than once");
+            }
+
+            bound[position] = BindOne(signature.Inputs[position], raw);
+        }
+
+        return bound.OfType<NamedTensor>().ToArray();
+    }
+
     private static int IndexOf(ModelSignature signature, string name)
     {
         for (var i = 0; i < signature.Inputs.Count; i++)

@@ -1,11 +1,7 @@
 using System.Runtime.CompilerServices;
-using Warden.Core.Explanations;
 using Warden.Core.Inference;
-using Warden.Core.Pipelines.Expressions;
 using Warden.Core.Registry;
-using Warden.Core.Review;
 using Warden.Core.Settings;
-using Warden.Core.Tensors;
 
 namespace Warden.Core.Pipelines;
 
@@ -42,59 +38,14 @@ public sealed class PipelineInterceptor : InferenceInterceptor
     public override void OnOutputs(InferenceContext context)
     {
         var document = _settings.Get<PipelineDocument>(context.Model, PipelineDocument.Kind);
-        if (document is null || context.Inputs is null || context.Outputs is null || context.Record is null)
+        if (document is null || context.Inputs is null || context.Outputs is null || context.Record is null || context.Record.Kind == ModelKinds.Pipeline)
         {
             return;
         }
 
-        if (context.Inputs.Any(i => i.Data.Length != 1))
-        {
-            throw WardenException.BadRequest($"model '{context.Model}' is served through a pipeline, which decides one row per request; send one value per input");
-        }
-
         var pipeline = _compiled.GetValue(document, CompiledPipeline.Compile);
-        var variables = new Dictionary<string, object?>(context.Inputs.Length + 8, StringComparer.Ordinal);
-        foreach (var input in context.Inputs)
-        {
-            if (input.Datatype is not (TensorDatatype.Bytes or TensorDatatype.Bool))
-            {
-                variables[input.Name] = input.GetDouble(0);
-            }
-        }
-
-        if (context.Sensitive is not null)
-        {
-            foreach (var (name, value) in context.Sensitive)
-            {
-                variables["sensitive." + name] = value;
-            }
-        }
-
-        PipelineResult result;
-        try
-        {
-            result = PipelineRunner.Run(pipeline, variables, (model, version) => Score(context, model, version));
-        }
-        catch (ExpressionException ex)
-        {
-            throw WardenException.BadRequest("a pipeline condition could not be evaluated on this request: " + ex.Error.Message);
-        }
-
-        var outputs = new List<NamedTensor> { new(DecisionOutput, TensorDatatype.Bytes, [1, 1], new[] { result.Label }) };
-        if (result.Score is { } score)
-        {
-            outputs.Add(new NamedTensor(ScoreOutput, TensorDatatype.Fp32, [1, 1], new[] { (float)score }));
-            context.Items[ScoreKey] = score;
-        }
-
-        context.Outputs = [.. outputs];
-        context.ResponseParameters["decided_by"] = result.DecidedBy;
-        context.ResponseParameters["rules_fired"] = result.RulesFired;
-        context.ResponseParameters["pipeline_version"] = _settings.GetVersion(context.Model, PipelineDocument.Kind)?.Version;
-        if (result.ReviewReasons.Count > 0)
-        {
-            context.Items[ReviewRequest.ItemKey] = new ReviewRequest(result.ReviewReasons, result.ReviewMode, result.ReviewersRequired);
-        }
+        var result = PipelineEvaluation.Run(context, pipeline, (model, version) => Score(context, model, version));
+        context.Outputs = PipelineEvaluation.Apply(context, result, _settings.GetVersion(context.Model, PipelineDocument.Kind)?.Version);
     }
 
     private double Score(InferenceContext context, string model, string? version)
@@ -102,27 +53,9 @@ public sealed class PipelineInterceptor : InferenceInterceptor
         if (model == context.Model && (version is null ? context.Version is null : version == context.Record!.Version))
         {
             // The served model already answered this request: reuse its outputs rather than run it twice.
-            return ReadScore(context.Outputs!, ScoreName(context.Record!));
+            return PipelineEvaluation.ReadScore(context.Outputs!, PipelineEvaluation.ScoreName(context.Record!));
         }
 
-        using var lease = _registry.Acquire(model, version);
-        var inputs = lease.Model.Signature.Inputs.Select(spec =>
-            context.Inputs!.FirstOrDefault(t => t.Name == spec.Name && t.Datatype == spec.Datatype)
-            ?? throw new WardenException(503, $"pipeline model '{model}' needs input '{spec.Name}' ({spec.Datatype.ToWire()}), which the request does not carry")).ToArray();
-        var name = ScoreName(lease.Record);
-        return ReadScore(lease.Model.Run(inputs, [name]), name);
-    }
-
-    private static string ScoreName(ModelVersionRecord record)
-    {
-        var card = ModelRegistry.ReadCard(record);
-        return string.IsNullOrEmpty(card.ScoreOutput) ? ExplanationService.DefaultScoreOutput : card.ScoreOutput;
-    }
-
-    private static double ReadScore(NamedTensor[] outputs, string name)
-    {
-        var output = outputs.FirstOrDefault(o => o.Name == name)
-            ?? throw new WardenException(503, $"the pipeline needs output '{name}', which the model did not produce");
-        return output.GetDouble(output.Data.Length - 1);
+        return PipelineEvaluation.ScoreMember(_registry, context.Inputs!, model, version, 503);
     }
 }

@@ -5,6 +5,7 @@ using Microsoft.Extensions.Options;
 using Warden.Contracts.Registry;
 using Warden.Core.Audit;
 using Warden.Core.Inference;
+using Warden.Core.Pipelines;
 using Warden.Core.Storage;
 
 namespace Warden.Core.Registry;
@@ -77,6 +78,11 @@ public sealed partial class ModelRegistry : IDisposable
             var label = version ?? registered.ProductionVersion
                 ?? throw WardenException.NotFound($"model '{model}' has no production version; name a version explicitly");
             var record = registered.FindVersion(label) ?? throw WardenException.NotFound($"version '{label}' of model '{model}' is not found");
+            if (record.Kind == ModelKinds.Pipeline)
+            {
+                throw WardenException.BadRequest($"'{model}' is a pipeline, not a model; only inference runs pipelines");
+            }
+
             if (!registered.Loaded.TryGetValue(label, out var loaded))
             {
                 throw new WardenException(400, $"version '{label}' of model '{model}' is {record.Stage} and not loaded; promote it to staging to serve it");
@@ -93,6 +99,56 @@ public sealed partial class ModelRegistry : IDisposable
         throw new WardenException(503, $"model '{model}' is being reloaded; retry");
     }
 
+    /// <summary>
+    /// The loaded pipeline version a request names (<paramref name="version"/>, else production), or null when the name
+    /// holds models or the version is unknown or not loaded (then <see cref="Acquire"/> gives the precise error).
+    /// </summary>
+    public PipelineDeployment? FindPipeline(string model, string? version)
+    {
+        if (!_snapshot.TryGetValue(model, out var registered) || registered.Pipelines is not { Count: > 0 } pipelines)
+        {
+            return null;
+        }
+
+        var label = version ?? registered.ProductionVersion;
+        return label is not null && pipelines.TryGetValue(label, out var deployment) ? deployment : null;
+    }
+
+    /// <summary>
+    /// Deploys a new immutable pipeline version under <paramref name="name"/>: validated with <see cref="PipelineValidator"/>
+    /// (every member model must be registered and servable now), stored as its canonical JSON (SHA-256 addressed like an
+    /// ONNX file) with the union of its members' inputs as its signature, then staged, promoted and rolled back like a model.
+    /// </summary>
+    public async Task<ModelVersionRecord> DeployPipelineAsync(
+        string name, PipelineDocument document, ModelCard? card, string actor, string? version = null, string stage = ModelStages.Staging, CancellationToken cancellationToken = default)
+    {
+        CheckDeployArguments(name, stage);
+        var snapshot = _snapshot;
+        var problems = PipelineValidator.Validate(document, (model, pinned) =>
+            snapshot.TryGetValue(model, out var registered) && (pinned ?? registered.ProductionVersion) is { } label && registered.Loaded.ContainsKey(label));
+        if (problems.Count > 0)
+        {
+            throw WardenException.BadRequest("the pipeline is invalid: " + string.Join("; ", problems));
+        }
+
+        CompiledPipeline.Compile(document);
+        var signature = PipelineDeployment.Union(document, (model, pinned) =>
+        {
+            var registered = snapshot[model];
+            return registered.Loaded[pinned ?? registered.ProductionVersion!].Signature;
+        });
+        card ??= new ModelCard();
+        if (string.IsNullOrEmpty(card.Description))
+        {
+            card.Description = "Pipeline of " + string.Join(", ", PipelineDeployment.Members(document).Select(m => m.Model + (m.Version is null ? "" : ":" + m.Version)).Distinct());
+        }
+
+        card.ScoreOutput ??= PipelineDeployment.ScoreOutput;
+        card.LabelOutput ??= PipelineDeployment.DecisionOutput;
+        return await AddVersionAsync(
+            name, ModelKinds.Pipeline, PipelineDocumentReader.Canonical(document), VersionSignature.From(signature).ToJson(), card, actor, version, stage, cancellationToken).ConfigureAwait(false);
+    }
+
     /// <summary>Deploys a new immutable version.</summary>
     /// <param name="model">Model name (lower-case letters, digits, '.', '_' and '-').</param>
     /// <param name="onnx">The ONNX file.</param>
@@ -104,16 +160,7 @@ public sealed partial class ModelRegistry : IDisposable
     public async Task<ModelVersionRecord> DeployAsync(
         string model, byte[] onnx, ModelCard card, string actor, string? version = null, string stage = ModelStages.Staging, CancellationToken cancellationToken = default)
     {
-        if (!ModelName().IsMatch(model))
-        {
-            throw WardenException.BadRequest($"model name '{model}' is invalid: use 1-63 lower-case letters, digits, '.', '_' or '-', starting with a letter or digit");
-        }
-
-        if (stage is not (ModelStages.Staging or ModelStages.Production))
-        {
-            throw WardenException.BadRequest($"a new version can start in staging or production, not '{stage}'");
-        }
-
+        CheckDeployArguments(model, stage);
         if (onnx.Length == 0)
         {
             throw WardenException.BadRequest("the model file is empty");
@@ -129,10 +176,42 @@ public sealed partial class ModelRegistry : IDisposable
             throw WardenException.BadRequest($"the file is not a servable ONNX model: {ex.Message}");
         }
 
+        try
+        {
+            return await AddVersionAsync(
+                model, ModelKinds.Model, onnx, VersionSignature.From(loaded.Signature).ToJson(), card, actor, version, stage, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            loaded.Retire();
+        }
+    }
+
+    private static void CheckDeployArguments(string model, string stage)
+    {
+        if (!ModelName().IsMatch(model))
+        {
+            throw WardenException.BadRequest($"model name '{model}' is invalid: use 1-63 lower-case letters, digits, '.', '_' or '-', starting with a letter or digit");
+        }
+
+        if (stage is not (ModelStages.Staging or ModelStages.Production))
+        {
+            throw WardenException.BadRequest($"a new version can start in staging or production, not '{stage}'");
+        }
+    }
+
+    private async Task<ModelVersionRecord> AddVersionAsync(
+        string model, string kind, byte[] artifact, string signatureJson, ModelCard card, string actor, string? version, string stage, CancellationToken cancellationToken)
+    {
         await _writeGate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
             var existing = _snapshot.TryGetValue(model, out var registered) ? registered.Versions : [];
+            if (existing.Count > 0 && existing[0].Kind != kind)
+            {
+                throw WardenException.Conflict($"'{model}' holds {existing[0].Kind} versions; a name holds versions of one kind, so deploy the {kind} under another name");
+            }
+
             if (version is not null)
             {
                 if (!long.TryParse(version, out var number) || number <= 0 || number.ToString(System.Globalization.CultureInfo.InvariantCulture) != version)
@@ -147,14 +226,12 @@ public sealed partial class ModelRegistry : IDisposable
             }
 
             var label = version ?? ((existing.Count == 0 ? 0 : existing.Max(v => long.Parse(v.Version, System.Globalization.CultureInfo.InvariantCulture))) + 1).ToString(System.Globalization.CultureInfo.InvariantCulture);
-            var sha = await _blobs.PutAsync(onnx, cancellationToken).ConfigureAwait(false);
+            var sha = await _blobs.PutAsync(artifact, cancellationToken).ConfigureAwait(false);
             card.Name = string.IsNullOrEmpty(card.Name) ? model : card.Name;
             var record = new ModelVersionRecord(
-                model, label, sha, onnx.Length, ModelStages.Staging, actor, _time.GetUtcNow(),
-                VersionSignature.From(loaded.Signature).ToJson(), JsonSerializer.Serialize(card, CardJson));
+                model, label, sha, artifact.Length, ModelStages.Staging, actor, _time.GetUtcNow(), signatureJson, JsonSerializer.Serialize(card, CardJson), kind);
             await _store.AddVersionAsync(record, cancellationToken).ConfigureAwait(false);
-            await _audit.AppendAsync(actor, "model.deploy", $"{model}:{label}", new { sha256 = sha, size = onnx.Length, stage }, cancellationToken).ConfigureAwait(false);
-            loaded.Retire();
+            await _audit.AppendAsync(actor, kind + ".deploy", $"{model}:{label}", new { sha256 = sha, size = artifact.Length, stage }, cancellationToken).ConfigureAwait(false);
             if (stage == ModelStages.Production)
             {
                 await SetProductionAsync(model, label, actor, "deploy", null, cancellationToken).ConfigureAwait(false);
@@ -333,8 +410,31 @@ public sealed partial class ModelRegistry : IDisposable
         foreach (var group in records.GroupBy(r => r.Model, StringComparer.Ordinal))
         {
             var loaded = new Dictionary<string, LoadedModel>(StringComparer.Ordinal);
+            Dictionary<string, PipelineDeployment>? pipelines = null;
             foreach (var record in group.Where(r => r.Stage != ModelStages.Archived))
             {
+                if (record.Kind == ModelKinds.Pipeline)
+                {
+                    pipelines ??= new Dictionary<string, PipelineDeployment>(StringComparer.Ordinal);
+                    if (old.TryGetValue(group.Key, out var before) && before.Pipelines?.GetValueOrDefault(record.Version) is { } compiled)
+                    {
+                        // Versions are immutable, so the compiled pipeline can be reused; the record carries the new stage.
+                        pipelines[record.Version] = compiled.WithRecord(record);
+                        continue;
+                    }
+
+                    try
+                    {
+                        pipelines[record.Version] = PipelineDeployment.Load(record, await _blobs.GetAsync(record.Sha256, cancellationToken).ConfigureAwait(false));
+                    }
+                    catch (Exception ex) when (ex is IOException or InvalidDataException or System.Text.Json.JsonException or WardenException)
+                    {
+                        LogLoadFailed(ex, record.Model, record.Version);
+                    }
+
+                    continue;
+                }
+
                 if (old.TryGetValue(group.Key, out var previous) && previous.Loaded.TryGetValue(record.Version, out var existing) && !existing.IsDisposed)
                 {
                     loaded[record.Version] = existing;
@@ -354,7 +454,7 @@ public sealed partial class ModelRegistry : IDisposable
             }
 
             var production = group.FirstOrDefault(r => r.Stage == ModelStages.Production)?.Version;
-            next[group.Key] = new RegisteredModel(group.Key, group.ToList(), production, loaded);
+            next[group.Key] = new RegisteredModel(group.Key, group.ToList(), production, loaded, pipelines);
         }
 
         _snapshot = next;

@@ -1,6 +1,9 @@
 namespace Warden.Core.Registry;
 
-/// <summary>A stored model version. <see cref="Sha256"/> addresses the immutable ONNX bytes in the blob store.</summary>
+/// <summary>
+/// A stored version. <see cref="Sha256"/> addresses the immutable artifact in the blob store: the ONNX bytes for a model,
+/// the canonical JSON document for a pipeline (<see cref="Kind"/>).
+/// </summary>
 public sealed record ModelVersionRecord(
     string Model,
     string Version,
@@ -10,4 +13,5 @@ public sealed record ModelVersionRecord(
     string DeployedBy,
     DateTimeOffset DeployedAt,
     string SignatureJson,
-    string CardJson);
+    string CardJson,
+    string Kind = ModelKinds.Model);

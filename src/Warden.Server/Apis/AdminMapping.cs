@@ -17,6 +17,7 @@ internal static class AdminMapping
         {
             Model = record.Model,
             Version = record.Version,
+            Kind = record.Kind,
             Stage = record.Stage,
             Sha256 = record.Sha256,
             SizeBytes = record.SizeBytes,

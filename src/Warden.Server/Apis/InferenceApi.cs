@@ -118,7 +118,7 @@ public static class InferenceApi
         {
             Name = model,
             Versions = registered.Versions.Where(v => v.Stage != ModelStages.Archived).Select(v => v.Version).ToList(),
-            Platform = "onnxruntime_onnx",
+            Platform = record.Kind == ModelKinds.Pipeline ? "warden_pipeline" : "onnxruntime_onnx",
             Inputs = signature.Inputs,
             Outputs = signature.Outputs,
             Parameters = new Dictionary<string, string>
@@ -126,6 +126,7 @@ public static class InferenceApi
                 ["version"] = record.Version,
                 ["stage"] = record.Stage,
                 ["sha256"] = record.Sha256,
+                ["kind"] = record.Kind,
             },
         });
     }
@@ -134,7 +135,7 @@ public static class InferenceApi
     {
         var registered = Visible(context, registry, model);
         var record = Pick(registered, version);
-        return registered.Loaded.ContainsKey(record.Version)
+        return registered.IsServable(record.Version)
             ? Results.Ok(new { name = model, version = record.Version, ready = true })
             : Results.Json(new ErrorResponse { Error = $"version '{record.Version}' of model '{model}' is {record.Stage} and not loaded" }, statusCode: 400);
     }

@@ -28,6 +28,11 @@ public static class ModelsApi
         {
             // The weights themselves are the deployers' to export (e.g. to pack an edge bundle), not every reader's.
             var record = Find(context, registry, model).FindVersion(version) ?? throw WardenException.NotFound($"version '{version}' of model '{model}' is not found");
+            if (record.Kind != ModelKinds.Model)
+            {
+                throw WardenException.BadRequest($"'{model}' is a {record.Kind}; fetch its document from /api/pipelines/{model}/versions/{version}/document");
+            }
+
             return Results.File(await blobs.GetAsync(record.Sha256, context.RequestAborted), "application/octet-stream", $"{model}-{version}.onnx");
         }).RequireAuthorization(WardenPolicies.Deploy).Produces<byte[]>(StatusCodes.Status200OK, "application/octet-stream");
         models.MapPost("/{model}/versions", DeployAsync)

@@ -32,6 +32,7 @@ public static class ContextServiceCollectionExtensions
                 registry.Models.TryGetValue(model, out var registered) && (version ?? registered.ProductionVersion) is { } label && registered.Loaded.ContainsKey(label));
         }));
         services.AddSingleton<InferenceInterceptor, PipelineInterceptor>();
+        services.TryAddSingleton<ModelCardSources>();
         return services;
     }
 }

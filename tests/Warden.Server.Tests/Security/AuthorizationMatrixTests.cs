@@ -59,6 +59,9 @@ public sealed class AuthorizationMatrixTests(SecurityFixture fixture) : IClassFi
             ("POST", "/v2/models/{model}/explain") or ("POST", "/v2/models/{model}/versions/{version}/explain") =>
                 Is("admin", "deployer", "consumer") ? Scoped(400) : Forbidden,
             ("GET", "/api/explanations/{id}") => Is("admin", "deployer", "consumer") ? 404 : Forbidden,
+            ("POST", "/api/pipelines/{model}/versions") => Is("admin", "deployer") ? 400 : Forbidden,
+            ("GET", "/api/pipelines/{model}/versions/{version}/document") => 404,
+            ("GET", "/api/models/{model}/versions/{version}/card.md") or ("GET", "/api/models/{model}/versions/{version}/card.html") => Scoped(200),
             ("GET", "/openapi/{documentName}.json") => 200,
             _ => -1,
         };

@@ -54,6 +54,7 @@ public sealed class SqliteDatabase
         ("api_keys", "purposes", "TEXT NULL"),
         ("api_keys", "default_purpose", "TEXT NULL"),
         ("api_keys", "limits", "TEXT NULL"),
+        ("model_versions", "kind", "TEXT NOT NULL DEFAULT 'model'"),
     ];
 
     private readonly string _connectionString;

@@ -10,14 +10,14 @@ public sealed class SqliteModelStore(SqliteDatabase database) : IModelStore
     {
         await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var command = Command(connection,
-            "SELECT model, version, sha256, size_bytes, stage, deployed_by, deployed_at, signature, card FROM model_versions ORDER BY model, version_num");
+            "SELECT model, version, sha256, size_bytes, stage, deployed_by, deployed_at, signature, card, kind FROM model_versions ORDER BY model, version_num");
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         var result = new List<ModelVersionRecord>();
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
             result.Add(new ModelVersionRecord(
                 reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetInt64(3), reader.GetString(4),
-                reader.GetString(5), FromMs(reader.GetInt64(6)), reader.GetString(7), reader.GetString(8)));
+                reader.GetString(5), FromMs(reader.GetInt64(6)), reader.GetString(7), reader.GetString(8), reader.GetString(9)));
         }
 
         return result;
@@ -28,12 +28,12 @@ public sealed class SqliteModelStore(SqliteDatabase database) : IModelStore
         await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var command = Command(connection,
             """
-            INSERT INTO model_versions (model, version, version_num, sha256, size_bytes, stage, deployed_by, deployed_at, signature, card)
-            VALUES ($model, $version, $num, $sha, $size, $stage, $by, $at, $signature, $card)
+            INSERT INTO model_versions (model, version, version_num, sha256, size_bytes, stage, deployed_by, deployed_at, signature, card, kind)
+            VALUES ($model, $version, $num, $sha, $size, $stage, $by, $at, $signature, $card, $kind)
             """,
             ("$model", record.Model), ("$version", record.Version), ("$num", long.TryParse(record.Version, out var n) ? n : 0),
             ("$sha", record.Sha256), ("$size", record.SizeBytes), ("$stage", record.Stage), ("$by", record.DeployedBy),
-            ("$at", ToMs(record.DeployedAt)), ("$signature", record.SignatureJson), ("$card", record.CardJson));
+            ("$at", ToMs(record.DeployedAt)), ("$signature", record.SignatureJson), ("$card", record.CardJson), ("$kind", record.Kind));
         await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 

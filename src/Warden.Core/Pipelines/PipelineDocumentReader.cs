@@ -1,0 +1,108 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Text.Json.Serialization;
+using YamlDotNet.Core;
+using YamlDotNet.RepresentationModel;
+
+namespace Warden.Core.Pipelines;
+
+/// <summary>
+/// Reads a pipeline document written in YAML or JSON and writes its canonical form: the JSON serialisation of the typed
+/// document, so the same pipeline written either way has the same bytes and hence the same SHA-256 in the registry.
+/// </summary>
+public static class PipelineDocumentReader
+{
+    private static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.Web)
+    {
+        // YAML scalars carry no type; numbers arrive as text and are read as numbers where the document expects one.
+        NumberHandling = JsonNumberHandling.AllowReadingFromString,
+        UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
+    };
+
+    private static readonly JsonSerializerOptions CanonicalOptions = new(JsonSerializerDefaults.Web)
+    {
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+    };
+
+    /// <summary>
+    /// Parses <paramref name="text"/>: JSON when it starts with <c>{</c>, YAML otherwise (YAML 1.2 is a superset of JSON,
+    /// but JSON is read by System.Text.Json for exact numbers and error positions). Malformed text is a 400.
+    /// </summary>
+    public static PipelineDocument Parse(string text)
+    {
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            throw WardenException.BadRequest("the pipeline document is empty");
+        }
+
+        JsonNode? node;
+        if (text.TrimStart().StartsWith('{'))
+        {
+            try
+            {
+                node = JsonNode.Parse(text);
+            }
+            catch (JsonException ex)
+            {
+                throw WardenException.BadRequest("the pipeline document is not valid JSON: " + ex.Message);
+            }
+        }
+        else
+        {
+            node = ReadYaml(text);
+        }
+
+        if (node is not JsonObject)
+        {
+            throw WardenException.BadRequest("the pipeline document must be a mapping with a 'steps' list");
+        }
+
+        try
+        {
+            return node.Deserialize<PipelineDocument>(Options) ?? throw WardenException.BadRequest("the pipeline document is empty");
+        }
+        catch (JsonException ex)
+        {
+            throw WardenException.BadRequest($"the pipeline document does not match the pipeline schema at {ex.Path}: {ex.Message}");
+        }
+    }
+
+    /// <summary>The canonical JSON bytes of <paramref name="document"/> (UTF-8, camelCase, nulls omitted).</summary>
+    public static byte[] Canonical(PipelineDocument document) => JsonSerializer.SerializeToUtf8Bytes(document, CanonicalOptions);
+
+    /// <summary>Reads canonical bytes written by <see cref="Canonical"/>.</summary>
+    public static PipelineDocument FromCanonical(byte[] bytes) =>
+        JsonSerializer.Deserialize<PipelineDocument>(bytes, Options) ?? throw new InvalidDataException("the stored pipeline document is empty");
+
+    private static JsonNode? ReadYaml(string text)
+    {
+        var stream = new YamlStream();
+        try
+        {
+            using var reader = new StringReader(text);
+            stream.Load(reader);
+        }
+        catch (YamlException ex)
+        {
+            throw WardenException.BadRequest($"the pipeline document is not valid YAML (line {ex.Start.Line}, column {ex.Start.Column}): {ex.Message}");
+        }
+
+        if (stream.Documents.Count != 1)
+        {
+            throw WardenException.BadRequest("the pipeline document must hold exactly one YAML document");
+        }
+
+        return ToJson(stream.Documents[0].RootNode);
+    }
+
+    private static JsonNode? ToJson(YamlNode node) => node switch
+    {
+        YamlMappingNode mapping => new JsonObject(mapping.Children.Select(pair => KeyValuePair.Create(
+            pair.Key is YamlScalarNode key ? key.Value ?? "" : throw WardenException.BadRequest("pipeline document keys must be plain text"),
+            ToJson(pair.Value)))),
+        YamlSequenceNode sequence => new JsonArray(sequence.Children.Select(ToJson).ToArray()),
+        YamlScalarNode { Style: ScalarStyle.Plain, Value: null or "" or "~" or "null" } => null,
+        YamlScalarNode scalar => JsonValue.Create(scalar.Value ?? ""),
+        _ => throw WardenException.BadRequest($"unsupported YAML node at line {node.Start.Line}"),
+    };
+}
