@@ -53,6 +53,7 @@ public sealed class SqliteDatabase
         ("api_keys", "purposes", "TEXT NULL"),
         ("api_keys", "default_purpose", "TEXT NULL"),
         ("api_keys", "limits", "TEXT NULL"),
+        ("predictions", "payload_key", "INTEGER NULL"),
     ];
 
     private readonly string _connectionString;
@@ -87,6 +88,9 @@ public sealed class SqliteDatabase
                 Execute(connection, $"ALTER TABLE {table} ADD COLUMN {column} {definition};");
             }
         }
+
+        // After the added columns: rotation and the startup key check look rows up by payload key.
+        Execute(connection, "CREATE INDEX IF NOT EXISTS ix_predictions_payload_key ON predictions (payload_key);");
     }
 
     /// <summary>Database file path.</summary>
@@ -99,6 +103,17 @@ public sealed class SqliteDatabase
         await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
         Execute(connection, "PRAGMA busy_timeout=30000; PRAGMA synchronous=NORMAL;");
         return connection;
+    }
+
+    /// <summary>Adds <paramref name="column"/> to <paramref name="table"/> when an older database lacks it (for tables created outside <see cref="SqliteDatabase"/>).</summary>
+    public void EnsureColumn(string table, string column, string definition)
+    {
+        using var connection = new SqliteConnection(_connectionString);
+        connection.Open();
+        if (!HasColumn(connection, table, column))
+        {
+            Execute(connection, $"ALTER TABLE {table} ADD COLUMN {column} {definition};");
+        }
     }
 
     private static bool HasColumn(SqliteConnection connection, string table, string column)
