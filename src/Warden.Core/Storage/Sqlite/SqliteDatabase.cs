@@ -42,6 +42,10 @@ public sealed class SqliteDatabase
             actor TEXT NOT NULL, trigger TEXT NOT NULL, rows INTEGER NOT NULL, passed INTEGER NULL,
             failures TEXT NOT NULL, report TEXT NOT NULL);
         CREATE INDEX IF NOT EXISTS ix_fairness_audits_model ON fairness_audits (model, version, id);
+        CREATE TABLE IF NOT EXISTS abuse_alerts (
+            id INTEGER PRIMARY KEY AUTOINCREMENT, time INTEGER NOT NULL, model TEXT NOT NULL, key_id TEXT NOT NULL, kind TEXT NOT NULL,
+            statistic REAL NOT NULL, threshold REAL NOT NULL, query_count INTEGER NOT NULL, detail TEXT NOT NULL, suspended INTEGER NOT NULL);
+        CREATE INDEX IF NOT EXISTS ix_abuse_alerts_time ON abuse_alerts (time);
         CREATE TABLE IF NOT EXISTS reference_profiles (
             model TEXT NOT NULL, version TEXT NOT NULL, profile TEXT NOT NULL, scores TEXT NULL,
             actor TEXT NOT NULL, time INTEGER NOT NULL, PRIMARY KEY (model, version));
