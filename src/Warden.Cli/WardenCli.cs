@@ -51,6 +51,7 @@ internal static class WardenCli
         ExplainCommand.Create(context),
         ReviewCommand.Create(context),
         UsageCommand.Create(context),
+        PrivacyCommand.Create(context),
     ];
 
     private static int ExitCodeFor(WardenApiException ex) => (int)ex.StatusCode switch
