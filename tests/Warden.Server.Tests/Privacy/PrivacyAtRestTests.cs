@@ -161,6 +161,16 @@ public sealed class PrivacyAtRestTests
     }
 
     [Fact]
+    public async Task A_card_with_an_unknown_redaction_action_is_refused_at_deploy()
+    {
+        using var factory = new WardenFactory();
+        var card = """{"name":"echo","features":[{"name":"in_fp64","redaction":"hsah"}]}""";
+        var response = await factory.Admin().PostAsync("/api/models/echo/versions", Deploy.Form(TestModels.EchoAllTypes(), card, stage: "production"));
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("Unknown redaction action 'hsah' for 'in_fp64'", await response.ErrorAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Pii_redaction_can_be_turned_off()
     {
         using var factory = new WardenFactory();
