@@ -52,6 +52,7 @@ internal static class WardenCli
         ReviewCommand.Create(context),
         PipelinesCommand.Create(context),
         UsageCommand.Create(context),
+        PrivacyCommand.Create(context),
     ];
 
     private static int ExitCodeFor(WardenApiException ex) => (int)ex.StatusCode switch

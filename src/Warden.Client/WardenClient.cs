@@ -207,6 +207,14 @@ public sealed class WardenClient
             + (model is null ? "" : "&model=" + Uri.EscapeDataString(model)),
             cancellationToken);
 
+    /// <summary>Payload keys and rows per key (<c>GET /api/privacy/keys</c>, auditor or admin).</summary>
+    public Task<JsonElement> GetPrivacyKeysAsync(CancellationToken cancellationToken = default) =>
+        GetAsync<JsonElement>("api/privacy/keys", cancellationToken);
+
+    /// <summary>Re-encrypts stored payloads under the active key (<c>POST /api/privacy/reencrypt</c>, admin).</summary>
+    public Task<JsonElement> ReencryptPayloadsAsync(CancellationToken cancellationToken = default) =>
+        SendAsync<JsonElement>(HttpMethod.Post, "api/privacy/reencrypt", new StringContent(""), cancellationToken);
+
     private static string ModelPath(string model, string? version) =>
         $"v2/models/{Uri.EscapeDataString(model)}" + (version is null ? "" : $"/versions/{Uri.EscapeDataString(version)}");
 

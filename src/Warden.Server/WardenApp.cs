@@ -49,6 +49,7 @@ public static class WardenApp
         app.MapMonitoringApi();
         app.MapContextApi();
         app.UseWardenAbuse();
+        app.UseWardenPrivacy();
         app.MapOpenApi("/openapi/{documentName}.json");
         app.MapPrometheusScrapingEndpoint("/metrics").RequireAuthorization(Auth.WardenPolicies.Audit);
         return app;

@@ -5,18 +5,22 @@ using Warden.Core.Access;
 using Warden.Core.Audit;
 using Warden.Core.Events;
 using Warden.Core.Settings;
+using Warden.Core.Storage;
 
 namespace Warden.Core.Abuse;
 
 /// <summary>
-/// Feeds queued <see cref="AbuseObservation"/>s to one <see cref="ExtractionDetector"/> per model (state per key inside it),
-/// off the request path. On the first alert of a key × model it appends <c>abuse.alert</c> to the audit chain, publishes
-/// <c>abuse.extraction</c>, keeps the alert in a bounded in-memory list and, when the model's <see cref="AbusePolicy"/>
-/// says so, revokes the key (never the bootstrap admin key).
+/// Feeds queued <see cref="AbuseObservation"/>s to the detectors a model's <see cref="AbusePolicy"/> turns on, off the request
+/// path: <see cref="ExtractionDetector"/> (PRADA), <see cref="VolumeAnomalyDetector"/> and <see cref="FeatureSweepDetector"/>,
+/// with state per key inside each. On an alert (extraction: the first per key × model; volume: at most one per key and
+/// bucket; sweep: one per sweep) it stores the alert (<see cref="IAbuseAlertStore"/>), appends <c>abuse.alert</c> to the
+/// audit chain, publishes <c>abuse.extraction</c>, <c>abuse.volume</c> or <c>abuse.sweep</c>, and, when the policy says so,
+/// revokes the key (never the bootstrap admin key).
 /// </summary>
-public sealed class AbuseMonitor(ModelSettings settings, AuditLog audit, EventPublisher events, ApiKeyService keys, TimeProvider time) : BackgroundService
+public sealed class AbuseMonitor(
+    ModelSettings settings, AuditLog audit, EventPublisher events, ApiKeyService keys, TimeProvider time, IAbuseAlertStore store) : BackgroundService
 {
-    /// <summary>Most alerts kept in memory; the oldest are dropped first.</summary>
+    /// <summary>Most alerts kept in memory; the oldest are dropped first (the store keeps all).</summary>
     public const int MaxAlerts = 1000;
 
     /// <summary>Name of the configured bootstrap admin key, which is never suspended.</summary>
@@ -40,8 +44,16 @@ public sealed class AbuseMonitor(ModelSettings settings, AuditLog audit, EventPu
     /// <summary>Rows fed to a detector so far.</summary>
     public long Processed => Interlocked.Read(ref _processed);
 
-    /// <summary>Recent alerts, oldest first.</summary>
+    /// <summary>Alerts raised since start, oldest first (bounded; <see cref="IAbuseAlertStore"/> has the full history).</summary>
     public IReadOnlyList<ModelAbuseAlert> Alerts => _alerts.ToArray();
+
+    /// <summary>The webhook event type of an alert kind.</summary>
+    public static string EventType(AbuseAlertKind kind) => kind switch
+    {
+        AbuseAlertKind.VolumeSpike => "abuse.volume",
+        AbuseAlertKind.FeatureSweep => "abuse.sweep",
+        _ => "abuse.extraction",
+    };
 
     /// <summary>Queues one row; never blocks.</summary>
     public void Enqueue(AbuseObservation observation)
@@ -90,13 +102,16 @@ public sealed class AbuseMonitor(ModelSettings settings, AuditLog audit, EventPu
             _models[observation.Model] = state;
         }
 
-        var alert = state.Observe(observation.KeyId, observation.Features);
+        var raised = state.Observe(observation);
         Interlocked.Increment(ref _processed);
-        if (alert is null || !state.Alerted.Add(observation.KeyId))
+        foreach (var alert in raised)
         {
-            return;
+            await RaiseAsync(observation, policy, state, alert).ConfigureAwait(false);
         }
+    }
 
+    private async Task RaiseAsync(AbuseObservation observation, AbusePolicy policy, ModelState state, AbuseAlert alert)
+    {
         var suspend = policy.SuspendOnAlert && observation.KeyName != BootstrapKeyName;
         var recorded = new ModelAbuseAlert(observation.Model, alert, suspend);
         _alerts.Enqueue(recorded);
@@ -104,9 +119,10 @@ public sealed class AbuseMonitor(ModelSettings settings, AuditLog audit, EventPu
         {
         }
 
+        await store.AppendAsync(recorded, CancellationToken.None).ConfigureAwait(false);
         var details = new { model = observation.Model, kind = alert.Kind.ToString(), alert.Statistic, alert.Threshold, alert.QueryCount, alert.DetectedAt, alert.Detail, suspended = suspend };
         await audit.AppendAsync("system", "abuse.alert", observation.KeyId, details, CancellationToken.None).ConfigureAwait(false);
-        events.Publish("abuse." + alert.Kind.ToString().ToLowerInvariant(), new { keyId = observation.KeyId, details.model, details.kind, details.Statistic, details.Threshold, details.QueryCount, details.DetectedAt, details.Detail, suspended = suspend });
+        events.Publish(EventType(alert.Kind), new { keyId = observation.KeyId, details.model, details.kind, details.Statistic, details.Threshold, details.QueryCount, details.DetectedAt, details.Detail, suspended = suspend });
         if (suspend)
         {
             await keys.RevokeAsync("system", observation.KeyId, CancellationToken.None).ConfigureAwait(false);
@@ -114,10 +130,14 @@ public sealed class AbuseMonitor(ModelSettings settings, AuditLog audit, EventPu
         }
     }
 
-    /// <summary>One model's detector and, without configured bounds, its running per-feature minimum and maximum.</summary>
+    /// <summary>
+    /// One model's detectors and, for extraction without configured bounds, its running per-feature minimum and maximum.
+    /// </summary>
     private sealed class ModelState
     {
-        private readonly ExtractionDetector _detector;
+        private readonly ExtractionDetector? _extraction;
+        private readonly VolumeAnomalyDetector? _volume;
+        private readonly FeatureSweepDetector? _sweep;
         private readonly double[]? _min;
         private readonly double[]? _max;
 
@@ -126,38 +146,85 @@ public sealed class AbuseMonitor(ModelSettings settings, AuditLog audit, EventPu
             Policy = policy;
             Width = width;
             var bounded = policy.Lower is { } lower && policy.Upper is { } upper && lower.Count == width && upper.Count == width;
-            if (!bounded)
+            if (policy.Extraction)
             {
-                _min = Enumerable.Repeat(double.PositiveInfinity, width).ToArray();
-                _max = Enumerable.Repeat(double.NegativeInfinity, width).ToArray();
+                if (!bounded)
+                {
+                    _min = Enumerable.Repeat(double.PositiveInfinity, width).ToArray();
+                    _max = Enumerable.Repeat(double.NegativeInfinity, width).ToArray();
+                }
+
+                _extraction = new ExtractionDetector(
+                    new ExtractionDetectorOptions
+                    {
+                        Scales = bounded ? policy.Lower!.Zip(policy.Upper!, (lo, hi) => hi - lo).ToArray() : Enumerable.Repeat(1.0, width).ToArray(),
+                        Lower = bounded ? policy.Lower : null,
+                        Upper = bounded ? policy.Upper : null,
+                        Delta = policy.Delta,
+                        MinimumDistances = policy.MinimumDistances,
+                        MaxDistances = Math.Max(1000, policy.MinimumDistances),
+                        OutlierSigma = policy.OutlierSigma,
+                        TestEvery = policy.TestEvery,
+                    },
+                    time);
             }
 
-            _detector = new ExtractionDetector(
-                new ExtractionDetectorOptions
-                {
-                    Scales = bounded ? policy.Lower!.Zip(policy.Upper!, (lo, hi) => hi - lo).ToArray() : Enumerable.Repeat(1.0, width).ToArray(),
-                    Lower = bounded ? policy.Lower : null,
-                    Upper = bounded ? policy.Upper : null,
-                    Delta = policy.Delta,
-                    MinimumDistances = policy.MinimumDistances,
-                    MaxDistances = Math.Max(1000, policy.MinimumDistances),
-                    OutlierSigma = policy.OutlierSigma,
-                    TestEvery = policy.TestEvery,
-                },
-                time);
+            if (policy.Volume is { } volume)
+            {
+                _volume = new VolumeAnomalyDetector(volume.ToOptions(), time);
+            }
+
+            if (policy.Sweep is { } sweep && width > 0)
+            {
+                var scales = sweep.Scales is { } given && given.Count == width ? given.ToArray()
+                    : bounded ? policy.Lower!.Zip(policy.Upper!, (lo, hi) => hi - lo).ToArray()
+                    : Enumerable.Repeat(1.0, width).ToArray();
+                _sweep = new FeatureSweepDetector(
+                    new FeatureSweepDetectorOptions { Scales = scales, Tolerance = sweep.Tolerance, MaxStep = sweep.MaxStep, MinimumRun = sweep.MinimumRun },
+                    time);
+            }
         }
 
         public AbusePolicy Policy { get; }
 
         public int Width { get; }
 
-        public HashSet<string> Alerted { get; } = new(StringComparer.Ordinal);
+        private HashSet<string> ExtractionAlerted { get; } = new(StringComparer.Ordinal);
 
-        public AbuseAlert? Observe(string keyId, double[] features)
+        public List<AbuseAlert> Observe(AbuseObservation observation)
+        {
+            var alerts = new List<AbuseAlert>(0);
+            if (_volume?.Observe(observation.KeyId, observation.At) is { } spike)
+            {
+                alerts.Add(spike);
+            }
+
+            if (_sweep?.Observe(observation.KeyId, observation.Features) is { } sweep)
+            {
+                alerts.Add(sweep);
+            }
+
+            if (_extraction is not null && ObserveExtraction(observation.KeyId, observation.Features) is { } extraction && ExtractionAlerted.Add(observation.KeyId))
+            {
+                alerts.Add(extraction);
+            }
+
+            return alerts;
+        }
+
+        public void Forget(string keyId)
+        {
+            _extraction?.Forget(keyId);
+            _volume?.Forget(keyId);
+            _sweep?.Forget(keyId);
+            ExtractionAlerted.Remove(keyId);
+        }
+
+        private AbuseAlert? ObserveExtraction(string keyId, double[] features)
         {
             if (_min is null || _max is null)
             {
-                return _detector.Observe(keyId, features);
+                return _extraction!.Observe(keyId, features);
             }
 
             // Without configured bounds, features are scaled by the range seen so far on this model, so units weigh alike.
@@ -170,13 +237,7 @@ public sealed class AbuseMonitor(ModelSettings settings, AuditLog audit, EventPu
                 z[j] = range > 0 ? (features[j] - _min[j]) / range : 0;
             }
 
-            return _detector.Observe(keyId, z);
-        }
-
-        public void Forget(string keyId)
-        {
-            _detector.Forget(keyId);
-            Alerted.Remove(keyId);
+            return _extraction!.Observe(keyId, z);
         }
     }
 }

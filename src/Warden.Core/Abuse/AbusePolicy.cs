@@ -3,7 +3,8 @@ namespace Warden.Core.Abuse;
 /// <summary>
 /// The <c>abuse-policy</c> settings document of a model. Its presence (with <see cref="Enabled"/>) turns model-extraction
 /// detection on for the model: every answered request's numeric inputs are fed, off the request path, to a per key × model
-/// <see cref="ExtractionDetector"/> (PRADA, Juuti et al. 2019).
+/// <see cref="ExtractionDetector"/> (PRADA, Juuti et al. 2019). The optional <see cref="Volume"/> and <see cref="Sweep"/>
+/// sections add volume-anomaly and one-feature-sweep detection on the same rows.
 /// </summary>
 public sealed class AbusePolicy
 {
@@ -37,7 +38,16 @@ public sealed class AbusePolicy
     /// <summary>See <see cref="ExtractionDetectorOptions.TestEvery"/>.</summary>
     public int TestEvery { get; set; } = 1;
 
-    /// <summary>Revoke the key on its first alert (never the bootstrap admin key).</summary>
+    /// <summary>Run PRADA extraction detection (default true; set false to use only volume and/or sweep detection).</summary>
+    public bool Extraction { get; set; } = true;
+
+    /// <summary>Volume-anomaly detection; null = off.</summary>
+    public VolumeDetectionPolicy? Volume { get; set; }
+
+    /// <summary>Feature-sweep detection; null = off.</summary>
+    public SweepDetectionPolicy? Sweep { get; set; }
+
+    /// <summary>Revoke the key on its first alert of any enabled detector (never the bootstrap admin key).</summary>
     public bool SuspendOnAlert { get; set; }
 
     /// <summary>Problems with the document; empty when valid.</summary>
@@ -78,6 +88,20 @@ public sealed class AbusePolicy
         if (!(OutlierSigma > 0) || TestEvery < 1)
         {
             problems.Add("outlierSigma and testEvery must be positive");
+        }
+
+        if (Volume is not null)
+        {
+            problems.AddRange(Volume.Validate());
+        }
+
+        if (Sweep is not null)
+        {
+            problems.AddRange(Sweep.Validate());
+            if (Sweep.Scales is { Count: > 0 } scales && Features is { Count: > 0 } && scales.Count != Features.Count)
+            {
+                problems.Add("sweep.scales needs one value per listed feature");
+            }
         }
 
         return problems;

@@ -37,10 +37,15 @@ public sealed class VolumeAnomalyDetector
     public int TrackedKeys => _keys.Count;
 
     /// <summary>Records one request of <paramref name="keyId"/> now; returns a <see cref="AbuseAlertKind.VolumeSpike"/> alert or null.</summary>
-    public AbuseAlert? Observe(string keyId)
+    public AbuseAlert? Observe(string keyId) => Observe(keyId, _time.GetUtcNow());
+
+    /// <summary>
+    /// Records one request of <paramref name="keyId"/> made at <paramref name="now"/> (for callers that observe queued
+    /// requests after the fact); times must not go backwards per key, an older time counts in the current bucket.
+    /// </summary>
+    public AbuseAlert? Observe(string keyId, DateTimeOffset now)
     {
         ArgumentNullException.ThrowIfNull(keyId);
-        var now = _time.GetUtcNow();
         long bucket = now.ToUnixTimeMilliseconds() / (long)_options.BucketWidth.TotalMilliseconds;
         var state = _keys.GetOrAdd(keyId, static (_, b) => new VolumeKeyState { Bucket = b }, bucket);
 

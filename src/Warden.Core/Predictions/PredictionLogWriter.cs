@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Warden.Core.Privacy;
 using Warden.Core.Storage;
 
 namespace Warden.Core.Predictions;
@@ -7,9 +8,11 @@ namespace Warden.Core.Predictions;
 /// <summary>
 /// Drains the <see cref="PredictionLog"/> into the store in batches: a batch closes when it is full or when the flush
 /// interval has passed since its first record. A failed write is retried (with back-off) rather than dropped; meanwhile the
-/// queue fills and inference answers 503. On shutdown it writes everything still queued.
+/// queue fills and inference answers 503. On shutdown it writes everything still queued. Each record passes through the
+/// <see cref="PredictionRedactor"/> (card redaction, PII) before it is serialised, so only the stored copy changes.
 /// </summary>
-public sealed partial class PredictionLogWriter(PredictionLog log, IPredictionStore store, TimeProvider time, ILogger<PredictionLogWriter> logger)
+public sealed partial class PredictionLogWriter(
+    PredictionLog log, IPredictionStore store, TimeProvider time, ILogger<PredictionLogWriter> logger, PredictionRedactor? redactor = null)
     : BackgroundService
 {
     private long _written;
@@ -38,7 +41,7 @@ public sealed partial class PredictionLogWriter(PredictionLog log, IPredictionSt
                 {
                     if (reader.TryRead(out var record))
                     {
-                        batch.Add(PredictionSerializer.ToStored(record));
+                        batch.Add(PredictionSerializer.ToStored(redactor is null ? record : redactor.Apply(record)));
                         continue;
                     }
 

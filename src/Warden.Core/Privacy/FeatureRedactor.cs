@@ -73,6 +73,13 @@ public sealed class FeatureRedactor : IDisposable
         return HashPrefix + Convert.ToHexStringLower(mac[.._hashBytes]);
     }
 
+    /// <summary>The stored form of one element of <paramref name="feature"/> under the Hash action (canonical form as in the remarks).</summary>
+    public string HashValue(string feature, object value)
+    {
+        ArgumentNullException.ThrowIfNull(value);
+        return Hash(feature, Canonical(value));
+    }
+
     /// <summary>Zeroes the HMAC key.</summary>
     public void Dispose() => CryptographicOperations.ZeroMemory(_key);
 

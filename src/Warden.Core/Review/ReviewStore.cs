@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Microsoft.Data.Sqlite;
+using Warden.Core.Privacy;
 using Warden.Core.Storage.Sqlite;
 using static Warden.Core.Storage.Sqlite.SqliteValues;
 
@@ -7,7 +8,8 @@ namespace Warden.Core.Review;
 
 /// <summary>
 /// Review items and votes in the embedded SQLite database (tables created on first use). One implementation only, so no
-/// interface: the queue's semantics (locks, consensus) live in <see cref="ReviewQueue"/>, not here.
+/// interface: the queue's semantics (locks, consensus) live in <see cref="ReviewQueue"/>, not here. Inputs, outputs and
+/// explanations go through the <see cref="PayloadCipher"/> like the prediction log (key id in <c>payload_key</c>).
 /// </summary>
 public sealed class ReviewStore
 {
@@ -17,37 +19,50 @@ public sealed class ReviewStore
             mode TEXT NOT NULL, status TEXT NOT NULL, reasons TEXT NOT NULL, inputs TEXT NOT NULL, outputs TEXT NOT NULL,
             score REAL NULL, explanation TEXT NULL, assigned_to TEXT NULL, claimed_by TEXT NULL, claim_expires INTEGER NULL,
             created_at INTEGER NOT NULL, deadline INTEGER NOT NULL, label TEXT NULL, decided_at INTEGER NULL,
-            reviewers_required INTEGER NOT NULL, max_reviewers INTEGER NOT NULL, claim_minutes REAL NOT NULL, labels TEXT NOT NULL);
+            reviewers_required INTEGER NOT NULL, max_reviewers INTEGER NOT NULL, claim_minutes REAL NOT NULL, labels TEXT NOT NULL,
+            payload_key INTEGER NULL);
         CREATE INDEX IF NOT EXISTS ix_review_items_status ON review_items (status, deadline);
         CREATE TABLE IF NOT EXISTS review_votes (
             item_id TEXT NOT NULL, reviewer TEXT NOT NULL, label TEXT NOT NULL, note TEXT NULL, time INTEGER NOT NULL,
             PRIMARY KEY (item_id, reviewer));
         """;
 
-    private const string Columns = "id, model, version, prediction_id, requester, mode, status, reasons, inputs, outputs, score, explanation, assigned_to, claimed_by, claim_expires, created_at, deadline, label, decided_at, reviewers_required, max_reviewers, claim_minutes, labels";
+    private const string Columns = "id, model, version, prediction_id, requester, mode, status, reasons, inputs, outputs, score, explanation, assigned_to, claimed_by, claim_expires, created_at, deadline, label, decided_at, reviewers_required, max_reviewers, claim_minutes, labels, payload_key";
 
     private readonly SqliteDatabase _database;
+    private readonly PayloadCipher _cipher;
 
-    public ReviewStore(SqliteDatabase database)
+    public ReviewStore(SqliteDatabase database, PayloadCipher? cipher = null)
     {
         _database = database;
-        using var connection = Open();
-        using var command = Command(connection, Schema);
-        command.ExecuteNonQuery();
+        _cipher = cipher ?? PayloadCipher.None;
+        using (var connection = Open())
+        using (var command = Command(connection, Schema))
+        {
+            command.ExecuteNonQuery();
+        }
+
+        database.EnsureColumn("review_items", "payload_key", "INTEGER NULL");
     }
+
+    /// <summary>The associated-data context of a stored review item column.</summary>
+    public static string Context(string itemId, string column) => "review:" + itemId + ":" + column;
 
     /// <summary>Inserts or replaces an item (synchronous: called on the inference path, where SQLite is synchronous anyway).</summary>
     public void Save(ReviewItem item)
     {
+        var (inputs, keyId) = _cipher.Seal(item.InputsJson, Context(item.Id, "inputs"));
         using var connection = Open();
         using var command = Command(connection,
-            $"INSERT OR REPLACE INTO review_items ({Columns}) VALUES ($id, $model, $version, $pid, $requester, $mode, $status, $reasons, $inputs, $outputs, $score, $explanation, $assigned, $claimed, $claimExpires, $created, $deadline, $label, $decided, $k, $n, $claimMinutes, $labels)",
+            $"INSERT OR REPLACE INTO review_items ({Columns}) VALUES ($id, $model, $version, $pid, $requester, $mode, $status, $reasons, $inputs, $outputs, $score, $explanation, $assigned, $claimed, $claimExpires, $created, $deadline, $label, $decided, $k, $n, $claimMinutes, $labels, $payloadKey)",
             ("$id", item.Id), ("$model", item.Model), ("$version", item.Version), ("$pid", item.PredictionId), ("$requester", item.RequesterKey),
-            ("$mode", item.Mode), ("$status", item.Status), ("$reasons", JsonSerializer.Serialize(item.Reasons)), ("$inputs", item.InputsJson),
-            ("$outputs", item.OutputsJson), ("$score", item.Score is { } s ? s : DBNull.Value), ("$explanation", Nullable(item.ExplanationJson)),
+            ("$mode", item.Mode), ("$status", item.Status), ("$reasons", JsonSerializer.Serialize(item.Reasons)), ("$inputs", inputs),
+            ("$outputs", _cipher.Seal(item.OutputsJson, Context(item.Id, "outputs")).Stored), ("$score", item.Score is { } s ? s : DBNull.Value),
+            ("$explanation", Nullable(_cipher.SealNullable(item.ExplanationJson, Context(item.Id, "explanation")))),
             ("$assigned", Nullable(item.AssignedTo)), ("$claimed", Nullable(item.ClaimedBy)), ("$claimExpires", Nullable(item.ClaimExpires)),
             ("$created", ToMs(item.CreatedAt)), ("$deadline", ToMs(item.Deadline)), ("$label", Nullable(item.Label)), ("$decided", Nullable(item.DecidedAt)),
-            ("$k", item.ReviewersRequired), ("$n", item.MaxReviewers), ("$claimMinutes", item.ClaimMinutes), ("$labels", JsonSerializer.Serialize(item.Labels)));
+            ("$k", item.ReviewersRequired), ("$n", item.MaxReviewers), ("$claimMinutes", item.ClaimMinutes), ("$labels", JsonSerializer.Serialize(item.Labels)),
+            ("$payloadKey", keyId is { } k ? k : DBNull.Value));
         command.ExecuteNonQuery();
     }
 
@@ -132,9 +147,11 @@ public sealed class ReviewStore
         var items = new List<ReviewItem>();
         while (reader.Read())
         {
+            var id = reader.GetString(0);
+            int? keyId = reader.IsDBNull(23) ? null : reader.GetInt32(23);
             items.Add(new ReviewItem
             {
-                Id = reader.GetString(0),
+                Id = id,
                 Model = reader.GetString(1),
                 Version = reader.GetString(2),
                 PredictionId = reader.GetString(3),
@@ -142,10 +159,10 @@ public sealed class ReviewStore
                 Mode = reader.GetString(5),
                 Status = reader.GetString(6),
                 Reasons = JsonSerializer.Deserialize<List<string>>(reader.GetString(7)) ?? [],
-                InputsJson = reader.GetString(8),
-                OutputsJson = reader.GetString(9),
+                InputsJson = _cipher.Open(reader.GetString(8), keyId, Context(id, "inputs")),
+                OutputsJson = _cipher.Open(reader.GetString(9), keyId, Context(id, "outputs")),
                 Score = reader.IsDBNull(10) ? null : reader.GetDouble(10),
-                ExplanationJson = ReadNullableString(reader, 11),
+                ExplanationJson = _cipher.OpenNullable(ReadNullableString(reader, 11), keyId, Context(id, "explanation")),
                 AssignedTo = ReadNullableString(reader, 12),
                 ClaimedBy = ReadNullableString(reader, 13),
                 ClaimExpires = ReadNullableTime(reader, 14),

@@ -96,6 +96,15 @@ public static class ModelsApi
             throw WardenException.BadRequest("the 'card' part is not a valid model card: " + ex.Message);
         }
 
+        try
+        {
+            Core.Privacy.RedactionPolicy.FromFeatures(card.Features, Core.Privacy.RedactionAction.Keep);
+        }
+        catch (FormatException ex)
+        {
+            throw WardenException.BadRequest("the card's feature redaction is invalid: " + ex.Message);
+        }
+
         // Optional background sample for explanations and out-of-distribution checks, validated before the version exists.
         var backgroundText = form.Files.GetFile("background") is { } backgroundFile
             ? await new StreamReader(backgroundFile.OpenReadStream()).ReadToEndAsync(context.RequestAborted)

@@ -68,6 +68,7 @@ public static class WardenServiceCollectionExtensions
         services.AddWardenPolicies();
         services.AddWardenMonitoring();
         services.AddWardenAbuse();
+        services.AddWardenPrivacy();
         services.AddOpenApi();
         services.AddOptions<KestrelServerOptions>().Configure<IOptions<WardenOptions>>((kestrel, warden) =>
             kestrel.Limits.MaxRequestBodySize = warden.Value.MaxRequestBodyBytes + 1024);

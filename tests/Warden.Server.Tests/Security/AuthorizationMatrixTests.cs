@@ -37,6 +37,8 @@ public sealed class AuthorizationMatrixTests(SecurityFixture fixture) : IClassFi
             ("GET", "/api/models/{model}/settings/{kind}") => Scoped(404),
             ("PUT", "/api/models/{model}/settings/{kind}") => Is("admin", "deployer") ? 200 : Forbidden,
             ("GET", "/api/abuse/alerts") => Is("admin", "auditor") ? 200 : Forbidden,
+            ("GET", "/api/privacy/keys") => Is("admin", "auditor") ? 200 : Forbidden,
+            ("POST", "/api/privacy/reencrypt") => Is("admin") ? 409 : Forbidden,
             ("GET", "/api/models/{model}/drift") => Is("admin", "auditor", "deployer") ? (own ? 400 : 404) : Forbidden,
             ("GET", "/api/models/{model}/fairness/reports") => Is("admin", "auditor", "deployer") ? 200 : Forbidden,
             ("POST", "/api/models/{model}/fairness/reports") => Is("admin", "auditor", "deployer") ? 400 : Forbidden,

@@ -43,6 +43,10 @@ public sealed class SqliteDatabase
             actor TEXT NOT NULL, trigger TEXT NOT NULL, rows INTEGER NOT NULL, passed INTEGER NULL,
             failures TEXT NOT NULL, report TEXT NOT NULL);
         CREATE INDEX IF NOT EXISTS ix_fairness_audits_model ON fairness_audits (model, version, id);
+        CREATE TABLE IF NOT EXISTS abuse_alerts (
+            id INTEGER PRIMARY KEY AUTOINCREMENT, time INTEGER NOT NULL, model TEXT NOT NULL, key_id TEXT NOT NULL, kind TEXT NOT NULL,
+            statistic REAL NOT NULL, threshold REAL NOT NULL, query_count INTEGER NOT NULL, detail TEXT NOT NULL, suspended INTEGER NOT NULL);
+        CREATE INDEX IF NOT EXISTS ix_abuse_alerts_time ON abuse_alerts (time);
         CREATE TABLE IF NOT EXISTS reference_profiles (
             model TEXT NOT NULL, version TEXT NOT NULL, profile TEXT NOT NULL, scores TEXT NULL,
             actor TEXT NOT NULL, time INTEGER NOT NULL, PRIMARY KEY (model, version));
@@ -55,6 +59,7 @@ public sealed class SqliteDatabase
         ("api_keys", "default_purpose", "TEXT NULL"),
         ("api_keys", "limits", "TEXT NULL"),
         ("model_versions", "kind", "TEXT NOT NULL DEFAULT 'model'"),
+        ("predictions", "payload_key", "INTEGER NULL"),
     ];
 
     private readonly string _connectionString;
@@ -89,6 +94,9 @@ public sealed class SqliteDatabase
                 Execute(connection, $"ALTER TABLE {table} ADD COLUMN {column} {definition};");
             }
         }
+
+        // After the added columns: rotation and the startup key check look rows up by payload key.
+        Execute(connection, "CREATE INDEX IF NOT EXISTS ix_predictions_payload_key ON predictions (payload_key);");
     }
 
     /// <summary>Database file path.</summary>
@@ -101,6 +109,17 @@ public sealed class SqliteDatabase
         await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
         Execute(connection, "PRAGMA busy_timeout=30000; PRAGMA synchronous=NORMAL;");
         return connection;
+    }
+
+    /// <summary>Adds <paramref name="column"/> to <paramref name="table"/> when an older database lacks it (for tables created outside <see cref="SqliteDatabase"/>).</summary>
+    public void EnsureColumn(string table, string column, string definition)
+    {
+        using var connection = new SqliteConnection(_connectionString);
+        connection.Open();
+        if (!HasColumn(connection, table, column))
+        {
+            Execute(connection, $"ALTER TABLE {table} ADD COLUMN {column} {definition};");
+        }
     }
 
     private static bool HasColumn(SqliteConnection connection, string table, string column)

@@ -2,13 +2,16 @@ using System.Text;
 using Microsoft.Data.Sqlite;
 using Warden.Core.Feedback;
 using Warden.Core.Predictions;
+using Warden.Core.Privacy;
 using static Warden.Core.Storage.Sqlite.SqliteValues;
 
 namespace Warden.Core.Storage.Sqlite;
 
 /// <summary>SQLite implementation of <see cref="IFeedbackStore"/>.</summary>
-public sealed class SqliteFeedbackStore(SqliteDatabase database) : IFeedbackStore
+public sealed class SqliteFeedbackStore(SqliteDatabase database, PayloadCipher? cipher = null) : IFeedbackStore
 {
+    private readonly PayloadCipher _cipher = cipher ?? PayloadCipher.None;
+
     public async Task UpsertAsync(IReadOnlyList<FeedbackRecord> records, CancellationToken cancellationToken = default)
     {
         await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
@@ -59,7 +62,7 @@ public sealed class SqliteFeedbackStore(SqliteDatabase database) : IFeedbackStor
         await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var command = Command(connection,
             """
-            SELECT p.seq, p.id, p.time, p.model, p.version, p.key_id, p.purpose, p.inputs, p.outputs, p.sensitive, p.latency_ms, f.label, f.source
+            SELECT p.seq, p.id, p.time, p.model, p.version, p.key_id, p.purpose, p.inputs, p.outputs, p.sensitive, p.latency_ms, p.payload_key, f.label, f.source
             FROM predictions p JOIN feedback f ON f.model = p.model AND f.prediction_id = p.id
             WHERE p.model = $model AND p.time >= $since ORDER BY p.seq LIMIT $limit
             """,
@@ -68,10 +71,8 @@ public sealed class SqliteFeedbackStore(SqliteDatabase database) : IFeedbackStor
         var result = new List<LabeledPrediction>();
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
-            var prediction = new StoredPrediction(
-                reader.GetInt64(0), reader.GetString(1), FromMs(reader.GetInt64(2)), reader.GetString(3), reader.GetString(4),
-                reader.GetString(5), ReadNullableString(reader, 6), reader.GetString(7), reader.GetString(8), ReadNullableString(reader, 9), reader.GetDouble(10));
-            result.Add(new LabeledPrediction(prediction, reader.GetString(11), reader.GetString(12)));
+            var prediction = SqlitePredictionStore.Read(reader, _cipher);
+            result.Add(new LabeledPrediction(prediction, reader.GetString(12), reader.GetString(13)));
         }
 
         return result;

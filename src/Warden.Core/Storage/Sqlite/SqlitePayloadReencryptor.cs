@@ -1,0 +1,149 @@
+using System.Globalization;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Options;
+using Warden.Core.Audit;
+using Warden.Core.Privacy;
+using Warden.Core.Review;
+using static Warden.Core.Storage.Sqlite.SqliteValues;
+
+namespace Warden.Core.Storage.Sqlite;
+
+/// <summary>
+/// Key rotation for stored payloads: counts rows per payload key and re-writes every row that is not under the active
+/// key (older keys, or plaintext written before encryption was turned on) in batches of
+/// <see cref="PrivacyOptions.ReencryptBatchSize"/>, one transaction each, while the server keeps serving. Each run is
+/// recorded in the audit chain (<c>privacy.reencrypt</c>).
+/// </summary>
+public sealed class SqlitePayloadReencryptor(SqliteDatabase database, PayloadCipher cipher, AuditLog audit, IOptions<PrivacyOptions> options)
+{
+    private static readonly PayloadTable[] Tables =
+    [
+        new("predictions", "seq", "id", ["inputs", "outputs", "sensitive"], SqlitePredictionStore.Context),
+        new("review_items", "rowid", "id", ["inputs", "outputs", "explanation"], ReviewStore.Context),
+    ];
+
+    private readonly SemaphoreSlim _gate = new(1, 1);
+
+    /// <summary>Rows per table and payload key (null = stored in clear).</summary>
+    public async Task<IReadOnlyList<PayloadKeyCount>> CountByKeyAsync(CancellationToken cancellationToken = default)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        var counts = new List<PayloadKeyCount>();
+        foreach (var table in Tables)
+        {
+            if (!await ExistsAsync(connection, table.Name, cancellationToken).ConfigureAwait(false))
+            {
+                continue;
+            }
+
+            await using var command = Command(connection, $"SELECT payload_key, COUNT(*) FROM {table.Name} GROUP BY payload_key ORDER BY payload_key");
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                counts.Add(new PayloadKeyCount(table.Name, reader.IsDBNull(0) ? null : reader.GetInt32(0), reader.GetInt64(1)));
+            }
+        }
+
+        return counts;
+    }
+
+    /// <summary>Re-encrypts every row not under the active key; one run at a time.</summary>
+    /// <exception cref="WardenException">409 when encryption is not configured; 503 when a row's key is missing from the ring.</exception>
+    public async Task<ReencryptionResult> ReencryptAsync(string actor, CancellationToken cancellationToken = default)
+    {
+        if (cipher.ActiveKeyId is not { } active)
+        {
+            throw WardenException.Conflict("payload encryption is not configured (Warden:Privacy:Encryption); there is nothing to re-encrypt to");
+        }
+
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var batchSize = Math.Max(1, options.Value.ReencryptBatchSize);
+            var done = new long[Tables.Length];
+            var batches = 0;
+            for (var t = 0; t < Tables.Length; t++)
+            {
+                while (true)
+                {
+                    var written = await ReencryptBatchAsync(Tables[t], active, batchSize, cancellationToken).ConfigureAwait(false);
+                    if (written == 0)
+                    {
+                        break;
+                    }
+
+                    done[t] += written;
+                    batches++;
+                }
+            }
+
+            var remaining = (await CountByKeyAsync(cancellationToken).ConfigureAwait(false)).Where(c => c.KeyId != active).ToList();
+            var result = new ReencryptionResult(active, done[0], done[1], batches, remaining);
+            await audit.AppendAsync(actor, "privacy.reencrypt", "payloads",
+                new { activeKeyId = active, predictions = done[0], reviewItems = done[1], batches, remaining = remaining.Sum(r => r.Rows) },
+                CancellationToken.None).ConfigureAwait(false);
+            return result;
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    private static async Task<bool> ExistsAsync(SqliteConnection connection, string table, CancellationToken cancellationToken)
+    {
+        await using var command = Command(connection, "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = $name", ("$name", table));
+        return Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), CultureInfo.InvariantCulture) > 0;
+    }
+
+    private async Task<int> ReencryptBatchAsync(PayloadTable table, int active, int batchSize, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        if (!await ExistsAsync(connection, table.Name, cancellationToken).ConfigureAwait(false))
+        {
+            return 0;
+        }
+
+        await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        var rows = new List<(object Key, string Id, int? KeyId, string?[] Values)>();
+        await using (var select = Command(connection,
+            $"SELECT {table.Key}, {table.Id}, payload_key, {string.Join(", ", table.Columns)} FROM {table.Name} WHERE payload_key IS NULL OR payload_key <> $active ORDER BY {table.Key} LIMIT $limit",
+            ("$active", active), ("$limit", batchSize)))
+        {
+            select.Transaction = transaction;
+            await using var reader = await select.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                var values = new string?[table.Columns.Length];
+                for (var c = 0; c < values.Length; c++)
+                {
+                    values[c] = ReadNullableString(reader, 3 + c);
+                }
+
+                rows.Add((reader.GetValue(0), reader.GetString(1), reader.IsDBNull(2) ? null : reader.GetInt32(2), values));
+            }
+        }
+
+        var assignments = string.Join(", ", table.Columns.Select((c, i) => $"{c} = $v{i}"));
+        var written = 0;
+        foreach (var (key, id, keyId, values) in rows)
+        {
+            var parameters = new List<(string, object?)> { ("$key", key), ("$active", active) };
+            for (var c = 0; c < values.Length; c++)
+            {
+                var context = table.Context(id, table.Columns[c]);
+                parameters.Add(("$v" + c, Nullable(cipher.SealNullable(cipher.OpenNullable(values[c], keyId, context), context))));
+            }
+
+            // payload_key = $active last so the row never claims a key its columns are not under.
+            await using var update = Command(connection, $"UPDATE {table.Name} SET {assignments}, payload_key = $active WHERE {table.Key} = $key", parameters.ToArray());
+            update.Transaction = transaction;
+            written += await update.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        return written;
+    }
+
+    private sealed record PayloadTable(string Name, string Key, string Id, string[] Columns, Func<string, string, string> Context);
+}

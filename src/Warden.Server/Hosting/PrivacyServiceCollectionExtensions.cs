@@ -1,0 +1,23 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Warden.Core.Privacy;
+using Warden.Core.Storage.Sqlite;
+
+namespace Warden.Server.Hosting;
+
+/// <summary>Registers privacy at rest: card redaction and PII scrubbing of stored inputs, payload encryption, key rotation.</summary>
+public static class PrivacyServiceCollectionExtensions
+{
+    /// <summary>
+    /// Binds <c>Warden:Privacy</c>; adds the <see cref="PayloadCipher"/> (identity while no key is configured), the
+    /// <see cref="PredictionRedactor"/>, the re-encryption job and the startup check that every stored key id is configured.
+    /// </summary>
+    public static IServiceCollection AddWardenPrivacy(this IServiceCollection services)
+    {
+        services.AddOptions<PrivacyOptions>().BindConfiguration(PrivacyOptions.Section);
+        services.TryAddSingleton<PayloadCipher>();
+        services.TryAddSingleton<PredictionRedactor>();
+        services.TryAddSingleton<SqlitePayloadReencryptor>();
+        services.AddHostedService<PayloadKeyCheck>();
+        return services;
+    }
+}
