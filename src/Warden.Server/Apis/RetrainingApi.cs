@@ -1,6 +1,7 @@
 using Warden.Contracts.Monitoring;
 using Warden.Core;
 using Warden.Core.Access;
+using Warden.Core.Registry;
 using Warden.Core.Retraining;
 using Warden.Server.Auth;
 using Warden.Server.Http;
@@ -21,12 +22,12 @@ public static class RetrainingApi
         }).WithTags("retraining").RequireAuthorization(WardenPolicies.Deploy).Produces<RetrainJob>(StatusCodes.Status202Accepted);
 
         var jobs = app.MapGroup("/api/retraining/jobs").WithTags("retraining");
-        jobs.MapGet("", async (string? model, int? limit, HttpContext context, RetrainingService retraining) =>
+        jobs.MapGet("", async (string? model, int? limit, HttpContext context, RetrainingService retraining, ModelRegistry registry) =>
         {
             var key = context.RequireApiKey();
-            if (model is not null)
+            if (model is not null && (!registry.Models.ContainsKey(model) || !key.CanUseModel(model)))
             {
-                MonitoringApi.RequireModel(context, model);
+                throw WardenException.NotFound($"model '{model}' is not found");
             }
 
             var list = await retraining.ListAsync(model, 1000, context.RequestAborted);
