@@ -51,6 +51,7 @@ internal static class WardenCli
         ExplainCommand.Create(context),
         ReviewCommand.Create(context),
         UsageCommand.Create(context),
+        RetrainCommand.Create(context),
     ];
 
     private static int ExitCodeFor(WardenApiException ex) => (int)ex.StatusCode switch
