@@ -58,7 +58,7 @@ public sealed class RetrainWorker(RetrainingService service, RetrainJobRunner ru
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
-            // Shutting down; a job cut short stays running and is marked failed on the next start.
+            // Shutting down: the running job saw the token and ended cancelled; a process killed outright leaves it running for RecoverAsync.
         }
     }
 }

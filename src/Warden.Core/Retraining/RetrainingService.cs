@@ -56,8 +56,19 @@ public sealed class RetrainingService : IDriftAlertListener
     }
 
     /// <summary>Queues an automatic job unless the model has no policy, or the debounce holds it back; returns the job or null.</summary>
-    public Task<RetrainJob?> TryStartAutomaticAsync(string model, string trigger, CancellationToken cancellationToken = default) =>
-        EnqueueAsync(model, trigger, "system", null, automatic: true, cancellationToken);
+    public async Task<RetrainJob?> TryStartAutomaticAsync(string model, string trigger, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            return await EnqueueAsync(model, trigger, "system", null, automatic: true, cancellationToken).ConfigureAwait(false);
+        }
+        catch (WardenException ex)
+        {
+            // A trigger has no caller to answer: the refusal (e.g. training data moved away) goes to the audit chain instead.
+            await _audit.AppendAsync("system", "retrain.refused", model, new { trigger, reason = ex.Message }, cancellationToken).ConfigureAwait(false);
+            return null;
+        }
+    }
 
     /// <summary>Starts a job for a drift alert when the model's policy asks for it.</summary>
     public async Task OnDriftAlertAsync(string model, DriftReport report, CancellationToken cancellationToken)

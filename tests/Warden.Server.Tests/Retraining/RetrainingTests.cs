@@ -192,6 +192,20 @@ public sealed class RetrainingTests : IDisposable
     }
 
     [Fact]
+    public async Task A_trigger_whose_training_data_is_gone_queues_nothing_and_audits_the_refusal()
+    {
+        var admin = _factory.Admin();
+        await PutPolicyAsync(admin, """{"trainingData":"moved-away.csv","newLabels":1}""");
+        var served = await HmdaTraffic.SendAsync(admin, HmdaTraffic.Load(0, 1), "gone");
+        await HmdaTraffic.LabelAsync(admin, served);
+        await _factory.Services.GetRequiredService<MonitoringScheduler>().TickAsync(TestContext.Current.CancellationToken);
+        Assert.Empty(await JobsAsync(admin));
+        var audit = (await admin.GetFromJsonAsync<Page<AuditEntryInfo>>("/api/audit?limit=1000"))!.Items;
+        var refused = Assert.Single(audit, e => e.Action == "retrain.refused");
+        Assert.Contains("moved-away.csv", refused.Details.GetProperty("reason").GetString());
+    }
+
+    [Fact]
     public async Task A_job_left_running_by_a_stopped_server_is_marked_failed_on_start()
     {
         var admin = _factory.Admin();
