@@ -53,6 +53,7 @@ internal static class WardenCli
         PipelinesCommand.Create(context),
         UsageCommand.Create(context),
         PrivacyCommand.Create(context),
+        RetrainCommand.Create(context),
     ];
 
     private static int ExitCodeFor(WardenApiException ex) => (int)ex.StatusCode switch

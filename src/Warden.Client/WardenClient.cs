@@ -215,6 +215,23 @@ public sealed class WardenClient
     public Task<JsonElement> ReencryptPayloadsAsync(CancellationToken cancellationToken = default) =>
         SendAsync<JsonElement>(HttpMethod.Post, "api/privacy/reencrypt", new StringContent(""), cancellationToken);
 
+    /// <summary>Queues a retraining job (<c>POST /api/models/{model}/retrain</c>); the job as JSON.</summary>
+    public Task<JsonElement> StartRetrainAsync(string model, string? trainingData, CancellationToken cancellationToken = default) =>
+        SendAsync<JsonElement>(HttpMethod.Post, $"api/models/{Uri.EscapeDataString(model)}/retrain",
+            JsonContent.Create(new Warden.Contracts.Monitoring.RetrainRequest { TrainingData = trainingData }, options: Json), cancellationToken);
+
+    /// <summary>Retraining jobs, newest first (<c>GET /api/retraining/jobs</c>).</summary>
+    public Task<JsonElement> ListRetrainJobsAsync(string? model, CancellationToken cancellationToken = default) =>
+        GetAsync<JsonElement>("api/retraining/jobs" + (model is null ? "" : "?model=" + Uri.EscapeDataString(model)), cancellationToken);
+
+    /// <summary>One retraining job with its log lines (<c>GET /api/retraining/jobs/{id}</c>).</summary>
+    public Task<JsonElement> GetRetrainJobAsync(long id, CancellationToken cancellationToken = default) =>
+        GetAsync<JsonElement>($"api/retraining/jobs/{id}", cancellationToken);
+
+    /// <summary>Cancels a queued or running job (<c>POST /api/retraining/jobs/{id}/cancel</c>).</summary>
+    public Task<JsonElement> CancelRetrainJobAsync(long id, CancellationToken cancellationToken = default) =>
+        SendAsync<JsonElement>(HttpMethod.Post, $"api/retraining/jobs/{id}/cancel", new StringContent(""), cancellationToken);
+
     private static string ModelPath(string model, string? version) =>
         $"v2/models/{Uri.EscapeDataString(model)}" + (version is null ? "" : $"/versions/{Uri.EscapeDataString(version)}");
 

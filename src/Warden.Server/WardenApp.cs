@@ -47,6 +47,7 @@ public static class WardenApp
         app.MapEdgeApi();
         app.UseWardenPolicies();
         app.MapMonitoringApi();
+        app.MapRetrainingApi();
         app.MapContextApi();
         app.UseWardenAbuse();
         app.UseWardenPrivacy();

@@ -67,6 +67,7 @@ public static class WardenServiceCollectionExtensions
             .AddPrometheusExporter());
         services.AddWardenPolicies();
         services.AddWardenMonitoring();
+        services.AddWardenRetraining();
         services.AddWardenAbuse();
         services.AddWardenPrivacy();
         services.AddOpenApi();

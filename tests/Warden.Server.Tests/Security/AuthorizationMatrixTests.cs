@@ -44,6 +44,10 @@ public sealed class AuthorizationMatrixTests(SecurityFixture fixture) : IClassFi
             ("POST", "/api/models/{model}/fairness/reports") => Is("admin", "auditor", "deployer") ? 400 : Forbidden,
             ("GET", "/api/models/{model}/fairness/reports/{id:long}") => 404,
             ("GET", "/api/models/{model}/rollout/report") => Is("admin", "auditor", "deployer") ? 400 : Forbidden,
+            ("POST", "/api/models/{model}/retrain") => Is("admin", "deployer") ? 400 : Forbidden,
+            ("GET", "/api/retraining/jobs") => Is("admin", "auditor", "deployer") ? 200 : Forbidden,
+            // The matrix fills {id} with a non-number, which no route matches: 404 before authorization, as for fairness reports.
+            ("GET", "/api/retraining/jobs/{id:long}") or ("POST", "/api/retraining/jobs/{id:long}/cancel") => 404,
             ("GET", "/api/models/{model}/versions/{version}/onnx") => Is("admin", "deployer") ? 200 : Forbidden,
             ("GET", "/api/models/{model}/versions/{version}/reference") => own ? 200 : 404,
             ("PUT", "/api/models/{model}/versions/{version}/reference") => Is("admin", "deployer") ? 400 : Forbidden,

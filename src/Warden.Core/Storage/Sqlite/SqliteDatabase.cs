@@ -50,6 +50,14 @@ public sealed class SqliteDatabase
         CREATE TABLE IF NOT EXISTS reference_profiles (
             model TEXT NOT NULL, version TEXT NOT NULL, profile TEXT NOT NULL, scores TEXT NULL,
             actor TEXT NOT NULL, time INTEGER NOT NULL, PRIMARY KEY (model, version));
+        CREATE TABLE IF NOT EXISTS retrain_jobs (
+            id INTEGER PRIMARY KEY AUTOINCREMENT, model TEXT NOT NULL, base_version TEXT NULL, trigger TEXT NOT NULL, actor TEXT NOT NULL,
+            status TEXT NOT NULL, progress REAL NOT NULL, phase TEXT NOT NULL, created INTEGER NOT NULL, started INTEGER NULL,
+            finished INTEGER NULL, result_version TEXT NULL, error TEXT NULL, training_data TEXT NOT NULL, feedback_rows INTEGER NOT NULL);
+        CREATE INDEX IF NOT EXISTS ix_retrain_jobs_model ON retrain_jobs (model, id);
+        CREATE TABLE IF NOT EXISTS retrain_logs (
+            seq INTEGER PRIMARY KEY AUTOINCREMENT, job_id INTEGER NOT NULL, time INTEGER NOT NULL, message TEXT NOT NULL);
+        CREATE INDEX IF NOT EXISTS ix_retrain_logs_job ON retrain_logs (job_id, seq);
         """;
 
     // Columns added after the first release; databases created earlier get them on open.

@@ -1,0 +1,8 @@
+namespace Warden.Contracts.Monitoring;
+
+/// <summary>Body of <c>POST /api/models/{model}/retrain</c> (optional).</summary>
+public sealed class RetrainRequest
+{
+    /// <summary>Labelled training CSV (under an allowed data root); the <c>retrain-policy</c>'s when null.</summary>
+    public string? TrainingData { get; set; }
+}

@@ -1,0 +1,155 @@
+using System.Globalization;
+using System.Text;
+using Microsoft.ML;
+using Warden.Core.Monitoring;
+using Warden.Core.Retraining;
+
+namespace Warden.Training.Retraining;
+
+/// <summary>
+/// Retrains the credit-risk model (any model whose inputs are the HMDA features of <see cref="HmdaDataset"/>) with
+/// <see cref="CreditRiskTrainer"/>'s pipeline — min-max normalisation and ML.NET L-BFGS logistic regression, exported to
+/// ONNX — on the training CSV plus labelled feedback rows. A stratified 20 % of the combined rows is held out for the card's
+/// metrics and the fairness report. The pipeline is refitted from scratch rather than warm-started: with feedback rows the
+/// normaliser's range may move, and <see cref="Transfer.WarmStartFineTuner"/> needs the base's fitted ML.NET pipeline,
+/// which the registry does not keep (it stores ONNX only). Cancellation is checked between phases and on every row
+/// ML.NET reads while fitting.
+/// </summary>
+public sealed class CreditRiskRetrainer : ModelRetrainer
+{
+    private static readonly HashSet<string> Features = [.. HmdaDataset.FeatureNames];
+
+    public override string? Unsupported(string model, IReadOnlyList<string> inputNames)
+    {
+        ArgumentNullException.ThrowIfNull(inputNames);
+        return inputNames.Count == Features.Count && inputNames.All(Features.Contains)
+            ? null
+            : $"model '{model}' cannot be retrained: the built-in retrainer trains credit-risk models whose inputs are {string.Join(", ", HmdaDataset.FeatureNames)}";
+    }
+
+    public override Task<RetrainOutput> TrainAsync(RetrainInput input, IProgress<RetrainProgress> progress, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        ArgumentNullException.ThrowIfNull(progress);
+        return Task.Run(() => Train(input, progress, cancellationToken), cancellationToken);
+    }
+
+    private static RetrainOutput Train(RetrainInput input, IProgress<RetrainProgress> progress, CancellationToken cancellationToken)
+    {
+        var inv = CultureInfo.InvariantCulture;
+        progress.Report(new RetrainProgress(0, "loading training data"));
+        var data = HmdaDataset.Load(input.TrainingDataPath).ToList();
+        var loaded = data.Count;
+        if (input.MaxRows is { } max && max < data.Count)
+        {
+            var indices = Enumerable.Range(0, data.Count).ToArray();
+            new SeededShuffle(input.Seed).Shuffle(indices);
+            data = indices.Take(max).Order().Select(i => data[i]).ToList();
+        }
+
+        input.Log($"loaded {loaded} rows from {Path.GetFileName(input.TrainingDataPath)}" + (data.Count < loaded ? $", using a seeded sample of {data.Count}" : ""));
+        var unknownAfam = new HashSet<HmdaApplication>(ReferenceEqualityComparer.Instance);
+        var feedback = 0;
+        foreach (var row in input.Feedback)
+        {
+            var features = HmdaDataset.FeatureNames.Select(n => row.Inputs.TryGetValue(n, out var v) ? v : double.NaN).ToArray();
+            if (features.Any(v => !double.IsFinite(v)))
+            {
+                continue;
+            }
+
+            var afam = row.Sensitive.TryGetValue(HmdaDataset.SensitiveAttribute, out var text) ? LabelValues.ToNumber(text) : double.NaN;
+            var application = FromFeatures(features, row.Positive, double.IsFinite(afam) ? (float)afam : 0f);
+            if (!double.IsFinite(afam))
+            {
+                unknownAfam.Add(application);
+            }
+
+            data.Add(application);
+            feedback++;
+        }
+
+        input.Log($"added {feedback} labelled feedback row(s) ({input.Feedback.Count - feedback} skipped for missing inputs); {data.Count} rows in all");
+        if (data.Count(r => r.Deny) < 5 || data.Count(r => !r.Deny) < 5)
+        {
+            throw new InvalidDataException("the training data needs at least five rows of each class");
+        }
+
+        cancellationToken.ThrowIfCancellationRequested();
+        progress.Report(new RetrainProgress(0.2, "training"));
+        var (train, holdout) = StratifiedSplit.Split(data, r => r.Deny, CreditRiskTrainer.HoldoutFraction, input.Seed);
+        var context = new MLContext(input.Seed);
+        ITransformer transformer;
+        try
+        {
+            // ML.NET's trainers take no token; the training rows are read through a cursor on every L-BFGS pass, so a check
+            // per row stops a fit within one pass of the request.
+            transformer = CreditRiskTrainer.Pipeline(context).Fit(context.Data.LoadFromEnumerable(Checked(train, cancellationToken)));
+        }
+        catch (Exception) when (cancellationToken.IsCancellationRequested)
+        {
+            // ML.NET wraps the cursor's exception in its own types; the token is what matters.
+            throw new OperationCanceledException(cancellationToken);
+        }
+
+        cancellationToken.ThrowIfCancellationRequested();
+        var model = new CreditRiskModel(context, transformer, train, holdout, input.Seed);
+        progress.Report(new RetrainProgress(0.6, "evaluating"));
+        var metrics = model.Evaluate();
+        input.Log(string.Create(inv, $"trained on {train.Count} rows; held-out AUC {metrics.Auc:0.0000}, accuracy {metrics.Accuracy:0.0000} on {metrics.Rows} rows"));
+        cancellationToken.ThrowIfCancellationRequested();
+        progress.Report(new RetrainProgress(0.75, "exporting ONNX"));
+        var dataSha = CreditRiskOnnxExport.Sha256Of(input.TrainingDataPath);
+        var onnx = CreditRiskOnnxExport.WithMetadata(model.ExportOnnx(), input.Model, input.Seed, dataSha).ToBytes();
+        var card = CreditRiskCard.Create(model, metrics, Path.GetFileName(input.TrainingDataPath), dataSha);
+        card.Name = input.Model;
+        card.TrainingData!.Source =
+            $"Retrained from {Path.GetFileName(input.TrainingDataPath)} (sha256 {dataSha}, {data.Count - feedback} rows used) plus {feedback} labelled feedback row(s) " +
+            $"joined with their logged inputs; parent version {input.BaseVersion ?? "none"}. " + card.TrainingData.Source;
+        card.Parameters["parent_version"] = input.BaseVersion ?? "none";
+        card.Parameters["feedback_rows"] = feedback.ToString(inv);
+        card.Parameters["training_rows_from_file"] = (data.Count - feedback).ToString(inv);
+        if (input.BaseCard is { } parent)
+        {
+            card.Owner = parent.Owner;
+        }
+
+        progress.Report(new RetrainProgress(0.9, "scoring held-out rows"));
+        var scores = model.Predict(holdout).Select(p => (double)p.Probability).ToArray();
+        var afamValues = holdout.Select(r => unknownAfam.Contains(r) ? null : r.Afam == 1f ? "yes" : "no").ToArray();
+        var output = new RetrainOutput(
+            onnx, card, ReferenceCsv(train), HmdaDataset.LabelName,
+            new RetrainHoldout(holdout.Select(r => r.Deny).ToArray(), scores, new Dictionary<string, string?[]> { [HmdaDataset.SensitiveAttribute] = afamValues }));
+        progress.Report(new RetrainProgress(1, "trained"));
+        return output;
+    }
+
+    private static IEnumerable<HmdaApplication> Checked(IReadOnlyList<HmdaApplication> rows, CancellationToken cancellationToken)
+    {
+        foreach (var row in rows)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            yield return row;
+        }
+    }
+
+    private static HmdaApplication FromFeatures(double[] f, bool deny, float afam) => new()
+    {
+        Pirat = (float)f[0], Hirat = (float)f[1], Lvrat = (float)f[2], Chist = (float)f[3], Mhist = (float)f[4], Phist = (float)f[5],
+        Unemp = (float)f[6], Selfemp = (float)f[7], Insurance = (float)f[8], Condomin = (float)f[9], Single = (float)f[10], Hschool = (float)f[11],
+        Afam = afam, Deny = deny,
+    };
+
+    /// <summary>Training rows, every input plus the label as 1/0, for the new version's reference profile.</summary>
+    private static string ReferenceCsv(IReadOnlyList<HmdaApplication> rows)
+    {
+        var csv = new StringBuilder();
+        csv.Append(string.Join(",", HmdaDataset.FeatureNames)).Append(',').Append(HmdaDataset.LabelName).Append('\n');
+        foreach (var row in rows)
+        {
+            csv.Append(string.Join(",", row.Features().Select(v => v.ToString("R", CultureInfo.InvariantCulture)))).Append(',').Append(row.Deny ? '1' : '0').Append('\n');
+        }
+
+        return csv.ToString();
+    }
+}
