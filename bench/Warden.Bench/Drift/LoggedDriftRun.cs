@@ -1,16 +1,17 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Text;
 using Warden.Core.Drift;
 using Warden.Core.Monitoring;
 using Warden.Core.Predictions;
 using Warden.Core.Storage.Sqlite;
+using Warden.Core.Tensors;
 
 namespace Warden.Bench.Drift;
 
 /// <summary>
 /// Drift over logged predictions end to end: N single-row predictions of a 20-input model are written to a SQLite prediction
-/// log, then read back page by page, parsed into columns and analysed against a 5,000-row reference sample.
+/// log (JSON payloads plus the monitoring feature vector, as the log writer stores them), then read back page by page into
+/// columns by <see cref="LoggedColumns"/> (the live drift service's reader) and analysed against a 5,000-row reference sample.
 /// </summary>
 public static class LoggedDriftRun
 {
@@ -60,16 +61,17 @@ public static class LoggedDriftRun
             var list = new List<StoredPrediction>(batch);
             for (int i = done; i < Math.Min(rows, done + batch); i++)
             {
-                var json = new StringBuilder("[");
+                var inputs = new NamedTensor[features];
                 for (int f = 0; f < features; f++)
                 {
                     var value = (float)(Math.Sqrt(-2 * Math.Log(1 - random.NextDouble())) * Math.Cos(2 * Math.PI * random.NextDouble()) + (f % 2 == 1 ? 0.3 : 0));
-                    json.Append(CultureInfo.InvariantCulture, $"{(f == 0 ? "" : ",")}{{\"name\":\"f{f}\",\"datatype\":\"FP32\",\"shape\":[1,1],\"data\":[{value}]}}");
+                    inputs[f] = new NamedTensor($"f{f}", TensorDatatype.Fp32, [1, 1], new[] { value });
                 }
 
-                json.Append(']');
-                list.Add(new StoredPrediction(0, $"p{i}", start.AddMilliseconds(i), "bench", "1", "k", null, json.ToString(),
-                    "[{\"name\":\"probability\",\"datatype\":\"FP32\",\"shape\":[1,1],\"data\":[0.5]}]", null, 1.0));
+                // Written the way the prediction log writer writes: JSON payloads plus the monitoring feature vector.
+                list.Add(PredictionSerializer.ToStored(new PredictionRecord(
+                    $"p{i}", start.AddMilliseconds(i), "bench", "1", "k", null, inputs,
+                    [new NamedTensor("probability", TensorDatatype.Fp32, [1, 1], new[] { 0.5f })], null, 1.0)));
             }
 
             await store.WriteBatchAsync(list);

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Buffers.Binary;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
@@ -12,7 +13,8 @@ namespace Warden.Core.Monitoring;
 /// Single-row predictions of one model version read from the prediction log straight into numeric columns, for drift and
 /// performance monitoring over large windows. Each stored tensor array is scanned once with <see cref="Utf8JsonReader"/>
 /// keeping element 0 of the wanted tensors (booleans as 1/0, numeric strings parsed, NaN when absent), so a million logged
-/// rows need no per-row document or dictionary. Shadow traffic and batched requests are skipped, as labels attach to one row.
+/// rows need no per-row document or dictionary. Rows logged with a <see cref="FeatureVector"/> are read from it instead
+/// and their JSON payloads are not fetched at all. Shadow traffic and batched requests are skipped, as labels attach to one row.
 /// </summary>
 public sealed class LoggedColumns
 {
@@ -58,10 +60,15 @@ public sealed class LoggedColumns
         var inputRow = new double[inputNames.Names.Length];
         var outputRow = new double[1];
         var buffer = new ArrayBufferWriter<byte>(4096);
-        long after = 0;
-        while (ids.Count < maxRows)
+        // The next page is fetched on another thread while this one is decoded: reading and decoding cost about the same,
+        // and the machine has more than one core.
+        Task<IReadOnlyList<MonitoredPrediction>> Fetch(long after) =>
+            Task.Run(() => store.QueryMonitoredAsync(new PredictionQuery(model, since, after, PageSize), cancellationToken), cancellationToken);
+        var pending = Fetch(0);
+        while (pending is not null && ids.Count < maxRows)
         {
-            var page = await store.QueryAsync(new PredictionQuery(model, since, after, PageSize), cancellationToken).ConfigureAwait(false);
+            var page = await pending.ConfigureAwait(false);
+            pending = page.Count < PageSize ? null : Fetch(page[^1].Sequence);
             foreach (var p in page)
             {
                 if (ids.Count >= maxRows)
@@ -69,7 +76,26 @@ public sealed class LoggedColumns
                     break;
                 }
 
-                if (p.Version != version || p.Purpose == RolloutSettings.ShadowPurpose || ReadFirst(p.InputsJson, inputNames, inputRow, buffer) != 1)
+                if (p.Version != version || p.Purpose == RolloutSettings.ShadowPurpose)
+                {
+                    continue;
+                }
+
+                int batch;
+                if (p.Vector is { } vector)
+                {
+                    batch = ReadVector(vector.Span, inputNames, inputRow, outputNames, outputRow);
+                }
+                else
+                {
+                    batch = ReadFirst(p.InputsJson ?? "", inputNames, inputRow, buffer);
+                    if (batch == 1 && scoreOutput is not null)
+                    {
+                        ReadFirst(p.OutputsJson ?? "", outputNames, outputRow, buffer);
+                    }
+                }
+
+                if (batch != 1)
                 {
                     continue;
                 }
@@ -82,17 +108,16 @@ public sealed class LoggedColumns
 
                 if (scoreOutput is not null)
                 {
-                    ReadFirst(p.OutputsJson, outputNames, outputRow, buffer);
                     scores.Add(outputRow[0]);
                 }
             }
 
-            if (page.Count < PageSize)
-            {
-                break;
-            }
+        }
 
-            after = page[^1].Sequence;
+        if (pending is not null)
+        {
+            // Stopped at maxRows with a page still in flight: let it finish so no query outlives the call.
+            await pending.ConfigureAwait(false);
         }
 
         var columns = new ColumnSet();
@@ -102,6 +127,52 @@ public sealed class LoggedColumns
         }
 
         return new LoggedColumns(columns, [.. ids], scoreOutput is null ? null : [.. scores]);
+    }
+
+    /// <summary>Reads a <see cref="FeatureVector"/> into both rows; returns its batch size, 0 when it is malformed.</summary>
+    private static int ReadVector(ReadOnlySpan<byte> vector, TensorNames inputNames, double[] inputRow, TensorNames outputNames, double[] outputRow)
+    {
+        Array.Fill(inputRow, double.NaN);
+        Array.Fill(outputRow, double.NaN);
+        if (vector.Length < 7 || vector[0] != FeatureVector.Version)
+        {
+            return 0;
+        }
+
+        var batch = BinaryPrimitives.ReadInt32LittleEndian(vector[1..]);
+        var at = 5;
+        return ReadSection(vector, ref at, inputNames, inputRow) && ReadSection(vector, ref at, outputNames, outputRow) ? batch : 0;
+    }
+
+    private static bool ReadSection(ReadOnlySpan<byte> vector, ref int at, TensorNames names, double[] row)
+    {
+        if (at >= vector.Length)
+        {
+            return false;
+        }
+
+        int count = vector[at++];
+        var hint = 0;
+        for (int e = 0; e < count; e++)
+        {
+            if (at >= vector.Length || at + 1 + vector[at] + 8 > vector.Length)
+            {
+                return false;
+            }
+
+            var name = vector.Slice(at + 1, vector[at]);
+            at += 1 + name.Length;
+            var index = names.Find(name, hint);
+            if (index >= 0)
+            {
+                row[index] = BinaryPrimitives.ReadDoubleLittleEndian(vector[at..]);
+                hint = index + 1;
+            }
+
+            at += 8;
+        }
+
+        return true;
     }
 
     /// <summary>
@@ -242,6 +313,24 @@ public sealed class LoggedColumns
             for (int i = 0; i < _utf8.Length; i++)
             {
                 if (i != hint && reader.ValueTextEquals(_utf8[i]))
+                {
+                    return i;
+                }
+            }
+
+            return -1;
+        }
+
+        public int Find(ReadOnlySpan<byte> name, int hint)
+        {
+            if (hint < _utf8.Length && name.SequenceEqual(_utf8[hint]))
+            {
+                return hint;
+            }
+
+            for (int i = 0; i < _utf8.Length; i++)
+            {
+                if (i != hint && name.SequenceEqual(_utf8[i]))
                 {
                     return i;
                 }

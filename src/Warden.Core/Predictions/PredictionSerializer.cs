@@ -13,7 +13,10 @@ public static class PredictionSerializer
         0, record.Id, record.Time, record.Model, record.Version, record.KeyId, record.Purpose,
         Tensors(record.Inputs), Tensors(record.Outputs),
         record.Sensitive is { Count: > 0 } ? JsonSerializer.Serialize(record.Sensitive) : null,
-        record.LatencyMs);
+        record.LatencyMs)
+    {
+        Features = FeatureVector.Encode(record.Inputs, record.Outputs),
+    };
 
     /// <summary>JSON array of tensors.</summary>
     public static string Tensors(IReadOnlyList<NamedTensor> tensors)

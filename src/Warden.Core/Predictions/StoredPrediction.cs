@@ -12,4 +12,8 @@ public sealed record StoredPrediction(
     string InputsJson,
     string OutputsJson,
     string? SensitiveJson,
-    double LatencyMs);
+    double LatencyMs)
+{
+    /// <summary>The base64 <see cref="FeatureVector"/> written beside the payloads (null when read back or not representable).</summary>
+    public string? Features { get; init; }
+}

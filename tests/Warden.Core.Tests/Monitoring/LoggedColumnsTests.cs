@@ -1,17 +1,23 @@
 using Warden.Core.Monitoring;
 using Warden.Core.Predictions;
 using Warden.Core.Storage.Sqlite;
+using Warden.Core.Tensors;
 
 namespace Warden.Core.Tests.Monitoring;
 
 public sealed class LoggedColumnsTests : IDisposable
 {
     private readonly DirectoryInfo _directory = Directory.CreateTempSubdirectory("warden-logged-columns");
+    private readonly SqliteDatabase _database;
     private readonly SqlitePredictionStore _store;
     private readonly DateTimeOffset _start = new(2026, 11, 1, 0, 0, 0, TimeSpan.Zero);
     private int _next;
 
-    public LoggedColumnsTests() => _store = new SqlitePredictionStore(new SqliteDatabase(Path.Combine(_directory.FullName, "w.db")));
+    public LoggedColumnsTests()
+    {
+        _database = new SqliteDatabase(Path.Combine(_directory.FullName, "w.db"));
+        _store = new SqlitePredictionStore(_database);
+    }
 
     public void Dispose()
     {
@@ -80,6 +86,85 @@ public sealed class LoggedColumnsTests : IDisposable
         Assert.Equal([10.0, 11, 12, 13, 14], columns.Columns.Find("a")!.Numbers!);
         Assert.Equal([0.10, 0.11, 0.12, 0.13, 0.14], columns.Scores!);
         Assert.Equal(columns.Scores, columns.Columns.Find("p")!.Numbers!);
+    }
+
+    [Fact]
+    public async Task Feature_vectors_give_the_same_columns_as_the_json_payloads()
+    {
+        var random = new Random(5);
+        var records = new List<PredictionRecord>();
+        for (int i = 0; i < 200; i++)
+        {
+            var rows = i % 17 == 0 ? 2 : 1;
+            records.Add(new PredictionRecord(
+                $"v{i}", _start.AddSeconds(i), "m", "1", "k", i % 23 == 0 ? RolloutSettings.ShadowPurpose : null,
+                [
+                    new NamedTensor("x", TensorDatatype.Fp64, [rows, 1], Enumerable.Range(0, rows).Select(_ => random.NextDouble() * 100).ToArray()),
+                    new NamedTensor("n", TensorDatatype.Int64, [rows, 1], Enumerable.Range(0, rows).Select(_ => (long)random.Next(-5, 5)).ToArray()),
+                    new NamedTensor("flag", TensorDatatype.Bool, [rows, 1], Enumerable.Range(0, rows).Select(_ => random.Next(2) == 1).ToArray()),
+                    new NamedTensor("note", TensorDatatype.Bytes, [rows, 1], Enumerable.Range(0, rows).Select(_ => random.Next(3) == 0 ? "text" : "2.5").ToArray()),
+                ],
+                [new NamedTensor("p", TensorDatatype.Fp64, [rows, 1], Enumerable.Range(0, rows).Select(_ => random.NextDouble()).ToArray())],
+                null, 1.0));
+        }
+
+        var stored = records.Select(PredictionSerializer.ToStored).ToList();
+        Assert.All(stored, p => Assert.NotNull(p.Features));
+        await _store.WriteBatchAsync(stored);
+        using var plain = new LoggedColumnsTests();
+        await plain._store.WriteBatchAsync(stored.Select(p => p with { Features = null }).ToList());
+
+        string[] wanted = ["flag", "x", "missing", "note", "n", "p"];
+        var fromVectors = await LoggedColumns.ReadAsync(_store, "m", "1", wanted, "p", null, 1000, TestContext.Current.CancellationToken);
+        var fromJson = await LoggedColumns.ReadAsync(plain._store, "m", "1", wanted, "p", null, 1000, TestContext.Current.CancellationToken);
+
+        Assert.Equal(fromJson.Ids, fromVectors.Ids);
+        Assert.True(fromVectors.Count > 150);
+        foreach (var name in wanted)
+        {
+            Assert.Equal(fromJson.Columns.Find(name)!.Numbers!, fromVectors.Columns.Find(name)!.Numbers!);
+        }
+
+        Assert.All(fromVectors.Columns.Find("missing")!.Numbers!, v => Assert.True(double.IsNaN(v)));
+    }
+
+    [Fact]
+    public async Task Rows_logged_before_feature_vectors_existed_are_read_from_their_json_and_pages_continue_into_vectors()
+    {
+        for (int i = 0; i < 5; i++)
+        {
+            var record = new PredictionRecord($"r{i}", _start.AddMinutes(i), "m", "1", "k", null,
+                [new NamedTensor("a", TensorDatatype.Fp64, [1, 1], new[] { (double)i })], [], null, 1.0);
+            await _store.WriteBatchAsync([PredictionSerializer.ToStored(record)]);
+        }
+
+        // An upgraded database: its first two predictions have no monitoring row.
+        await using (var connection = await _database.OpenAsync(TestContext.Current.CancellationToken))
+        {
+            await using var command = connection.CreateCommand();
+            command.CommandText = "DELETE FROM prediction_features WHERE seq <= 2";
+            await command.ExecuteNonQueryAsync(TestContext.Current.CancellationToken);
+        }
+
+        var first = await _store.QueryMonitoredAsync(new PredictionQuery("m", null, 0, 3), TestContext.Current.CancellationToken);
+        Assert.Equal(["r0", "r1", "r2"], first.Select(p => p.Id));
+        Assert.Equal([null, null, "vector"], first.Select(p => p.Vector is null ? null : "vector"));
+        Assert.NotNull(first[0].InputsJson);
+        var second = await _store.QueryMonitoredAsync(new PredictionQuery("m", null, first[^1].Sequence, 3), TestContext.Current.CancellationToken);
+        Assert.Equal(["r3", "r4"], second.Select(p => p.Id));
+
+        var columns = await LoggedColumns.ReadAsync(_store, "m", "1", ["a"], null, null, 100, TestContext.Current.CancellationToken);
+        Assert.Equal([0.0, 1, 2, 3, 4], columns.Columns.Find("a")!.Numbers!);
+    }
+
+    [Fact]
+    public void Feature_vector_is_left_out_when_a_name_is_too_long_for_its_length_byte()
+    {
+        NamedTensor Tensor(string name) => new(name, TensorDatatype.Fp32, [1, 1], new[] { 1f });
+        Assert.NotNull(FeatureVector.Encode([Tensor(new string('a', 255))], []));
+        Assert.Null(FeatureVector.Encode([Tensor(new string('a', 256))], []));
+        Assert.NotNull(FeatureVector.Encode(Enumerable.Range(0, 255).Select(i => Tensor($"feature_{i}")).ToList(), []));
+        Assert.Null(FeatureVector.Encode(Enumerable.Range(0, 256).Select(i => Tensor($"f{i}")).ToList(), []));
     }
 
     private Task WriteAsync(string inputs, string outputs, string version = "1", string? purpose = null)

@@ -151,6 +151,9 @@ public sealed class PredictionLogTests
         public Task<IReadOnlyList<StoredPrediction>> QueryAsync(PredictionQuery query, CancellationToken cancellationToken = default) =>
             Task.FromResult<IReadOnlyList<StoredPrediction>>([]);
 
+        public Task<IReadOnlyList<MonitoredPrediction>> QueryMonitoredAsync(PredictionQuery query, CancellationToken cancellationToken = default) =>
+            Task.FromResult<IReadOnlyList<MonitoredPrediction>>([]);
+
         public Task<long> CountAsync(string? model = null, CancellationToken cancellationToken = default) => Task.FromResult((long)Written);
     }
 }
