@@ -303,23 +303,8 @@ public sealed class LoggedColumns
 
         public string[] Names { get; } = names;
 
-        public int Find(ref Utf8JsonReader reader, int hint)
-        {
-            if (hint < _utf8.Length && reader.ValueTextEquals(_utf8[hint]))
-            {
-                return hint;
-            }
-
-            for (int i = 0; i < _utf8.Length; i++)
-            {
-                if (i != hint && reader.ValueTextEquals(_utf8[i]))
-                {
-                    return i;
-                }
-            }
-
-            return -1;
-        }
+        public int Find(ref Utf8JsonReader reader, int hint) =>
+            reader.ValueIsEscaped ? Find(Encoding.UTF8.GetBytes(reader.GetString()!), hint) : Find(reader.ValueSpan, hint);
 
         public int Find(ReadOnlySpan<byte> name, int hint)
         {
