@@ -7,6 +7,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using Warden.Contracts.Admin;
 using Warden.Contracts.Monitoring;
+using Warden.Core.Fairness;
 using Warden.Core.Monitoring;
 using Warden.Server.Tests.Infrastructure;
 using Warden.Server.Tests.Monitoring;
@@ -94,8 +95,11 @@ public sealed class ContinuousLearningExampleTests : IDisposable
         var realised = performance.GetProperty("realisedAccuracy").GetDouble();
         var windowAucs = performance.GetProperty("windows").EnumerateArray().Where(w => w.TryGetProperty("rocAuc", out _))
             .Select(w => F(w.GetProperty("rocAuc").GetDouble(), "0.000")).ToList();
+        var drifted = drift.GetProperty("features").EnumerateArray().Where(f => f.GetProperty("drifted").GetBoolean())
+            .Select(f => $"{f.GetProperty("name").GetString()}: {f.GetProperty("test").GetString()} {F(f.GetProperty("score").GetDouble(), "0.###")}, PSI {F(f.GetProperty("psi").GetDouble(), "0.##")}");
+        Assert.True(pirat.GetProperty("drifted").GetBoolean());
         Say($"GET /api/models/credit-risk/drift?since=1h&window=200 → {drift.GetProperty("driftedCount").GetInt32()} of {drift.GetProperty("featureCount").GetInt32()} features drifted "
-            + $"(pirat: {pirat.GetProperty("test").GetString()} score {F(pirat.GetProperty("score").GetDouble(), "0.###")}); "
+            + $"({string.Join("; ", drifted)}); "
             + $"performance of version 1: reference accuracy {F(performance.GetProperty("referenceAccuracy").GetDouble())}, AUC {F(performance.GetProperty("referenceRocAuc").GetDouble())}; "
             + $"CBPE estimate {F(performance.GetProperty("estimatedAccuracy").GetDouble())}; realised accuracy {F(realised)}, realised AUC per window [{string.Join(", ", windowAucs)}]");
         Assert.True(realised < performance.GetProperty("referenceAccuracy").GetDouble() - 0.05, "version 1 must lose more than 5 accuracy points on the shifted traffic");
@@ -128,7 +132,12 @@ public sealed class ContinuousLearningExampleTests : IDisposable
             + $"feedback_holdout_auc {parameters.GetProperty("feedback_holdout_auc").GetString()}, feedback_holdout_accuracy {parameters.GetProperty("feedback_holdout_accuracy").GetString()}");
         Assert.Equal("4", parameters.GetProperty("feedback_weight").GetString());
         var fairness = (await admin.GetFromJsonAsync<List<JsonElement>>("/api/models/credit-risk/fairness/reports"))!.Single(r => r.GetProperty("version").GetString() == version);
-        Say($"fairness report {fairness.GetProperty("id").GetInt64()} (trigger {fairness.GetProperty("trigger").GetString()}, {fairness.GetProperty("rows").GetInt32()} held-out rows): passed {fairness.GetProperty("passed")}");
+        var detail = await admin.GetFromJsonAsync<JsonElement>($"/api/models/credit-risk/fairness/reports/{fairness.GetProperty("id").GetInt64()}");
+        var afam = FairnessReportJson.Deserialize(detail.GetProperty("report").GetRawText()).Section("afam")!;
+        Say($"fairness report {fairness.GetProperty("id").GetInt64()} (trigger {fairness.GetProperty("trigger").GetString()}, {fairness.GetProperty("rows").GetInt32()} held-out rows): "
+            + $"equalized_odds_difference on afam {F(afam.Find("equalized_odds_difference")!.Value!.Value, "0.000")} (max 0.31); "
+            + string.Join("; ", afam.Groups.Select(g => $"{g.Key}: {g.Count} rows, TPR {F(g.TruePositiveRate.Value ?? double.NaN, "0.000")}, FPR {F(g.FalsePositiveRate.Value ?? double.NaN, "0.000")}"))
+            + $"; passed {fairness.GetProperty("passed")}");
         var rollout = await admin.GetFromJsonAsync<JsonElement>("/api/models/credit-risk/settings/rollout");
         Assert.Equal(version, rollout.GetProperty("document").GetProperty("shadow").GetString());
         Say($"rollout settings now: {rollout.GetProperty("document").GetRawText()}");
