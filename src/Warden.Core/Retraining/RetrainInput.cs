@@ -10,7 +10,8 @@ namespace Warden.Core.Retraining;
 /// <param name="Feedback">Labelled feedback rows joined with their logged inputs.</param>
 /// <param name="Seed">Seed of the split and the trainer.</param>
 /// <param name="MaxRows">Use at most this many rows of the training CSV (a seeded sample), or all when null.</param>
+/// <param name="FeedbackWeight">Example weight of each feedback row (file rows weigh 1); 1 trains unweighted.</param>
 /// <param name="Log">Writes a line to the job's log.</param>
 public sealed record RetrainInput(
     string Model, string? BaseVersion, ModelCard? BaseCard, string TrainingDataPath, IReadOnlyList<FeedbackRow> Feedback, int Seed, int? MaxRows,
-    Action<string> Log);
+    double FeedbackWeight, Action<string> Log);

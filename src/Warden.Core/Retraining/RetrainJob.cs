@@ -16,7 +16,8 @@ namespace Warden.Core.Retraining;
 /// <param name="Error">Why it failed or was cancelled.</param>
 /// <param name="TrainingData">Path of the training CSV.</param>
 /// <param name="FeedbackRows">Labelled feedback rows added to the training data.</param>
+/// <param name="FeedbackWeight">Feedback weight asked for by a manual request; null takes the <c>retrain-policy</c>'s (default 1).</param>
 public sealed record RetrainJob(
     long Id, string Model, string? BaseVersion, string Trigger, string Actor, string Status, double Progress, string Phase,
     DateTimeOffset Created, DateTimeOffset? Started, DateTimeOffset? Finished, string? ResultVersion, string? Error,
-    string TrainingData, int FeedbackRows);
+    string TrainingData, int FeedbackRows, double? FeedbackWeight = null);

@@ -81,11 +81,12 @@ public sealed class RetrainJobRunner
             Report(new RetrainProgress(0.02, "reading feedback"));
             var rows = await FeedbackAsync(job, policy?.MaxFeedbackRows ?? 50_000, cancellationToken).ConfigureAwait(false);
             current = current with { FeedbackRows = rows.Count };
+            var weight = job.FeedbackWeight ?? policy?.FeedbackWeight ?? 1;
             Log($"trigger {job.Trigger}; base version {job.BaseVersion ?? "none"}; training data {job.TrainingData}; {rows.Count} labelled feedback row(s)");
             var baseRecord = job.BaseVersion is null ? null : _registry.Models[job.Model].FindVersion(job.BaseVersion);
             var input = new RetrainInput(
                 job.Model, job.BaseVersion, baseRecord is null ? null : ModelRegistry.ReadCard(baseRecord), job.TrainingData, rows, policy?.Seed ?? 42,
-                policy?.MaxTrainingRows, Log);
+                policy?.MaxTrainingRows, weight, Log);
             var output = await Task.Run(() => _retrainer.TrainAsync(input, new SyncProgress(p => Report(p with { Fraction = 0.05 + (0.8 * p.Fraction) })), cancellationToken), cancellationToken)
                 .ConfigureAwait(false);
             cancellationToken.ThrowIfCancellationRequested();

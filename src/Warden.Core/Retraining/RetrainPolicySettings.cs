@@ -38,6 +38,13 @@ public sealed class RetrainPolicySettings
     /// <summary>Seed of the split and trainer.</summary>
     public int Seed { get; set; } = 42;
 
+    /// <summary>
+    /// Example weight of every labelled feedback row in training (the file rows weigh 1). Recent labelled rows describe the
+    /// regime the model now serves; weighting them lets the fit follow that regime while the file rows keep it anchored.
+    /// 1 (the default) trains unweighted.
+    /// </summary>
+    public double FeedbackWeight { get; set; } = 1;
+
     /// <summary>Put the new staging version in shadow (<c>rollout</c> settings) when the job succeeds.</summary>
     public bool Shadow { get; set; }
 
@@ -78,6 +85,15 @@ public sealed class RetrainPolicySettings
             problems.Add("maxFeedbackRows must not be negative");
         }
 
+        if (FeedbackWeightProblem(FeedbackWeight) is { } weight)
+        {
+            problems.Add(weight);
+        }
+
         return problems;
     }
+
+    /// <summary>Why <paramref name="weight"/> is not a usable feedback weight (finite, 1 to 1000), or null when it is.</summary>
+    public static string? FeedbackWeightProblem(double weight) =>
+        double.IsFinite(weight) && weight is >= 1 and <= 1000 ? null : $"feedbackWeight must be a finite number from 1 to 1000 (got {weight.ToString(System.Globalization.CultureInfo.InvariantCulture)})";
 }

@@ -48,10 +48,18 @@ public sealed class RetrainingService : IDriftAlertListener
     /// <summary>Ids of jobs waiting for the worker.</summary>
     internal ChannelReader<long> Queue => _queue.Reader;
 
-    /// <summary>Queues a manual job; 404 for an unknown model, 400 without usable training data, 409 while one is active or the queue is full.</summary>
-    public async Task<RetrainJob> StartAsync(string model, string? trainingData, string actor, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Queues a manual job; 404 for an unknown model, 400 without usable training data or with a feedback weight outside 1 to 1000,
+    /// 409 while one is active or the queue is full.
+    /// </summary>
+    public async Task<RetrainJob> StartAsync(string model, string? trainingData, string actor, CancellationToken cancellationToken = default, double? feedbackWeight = null)
     {
-        var job = await EnqueueAsync(model, ManualTrigger, actor, trainingData, automatic: false, cancellationToken).ConfigureAwait(false);
+        if (feedbackWeight is { } weight && RetrainPolicySettings.FeedbackWeightProblem(weight) is { } problem)
+        {
+            throw WardenException.BadRequest(problem);
+        }
+
+        var job = await EnqueueAsync(model, ManualTrigger, actor, trainingData, automatic: false, cancellationToken, feedbackWeight).ConfigureAwait(false);
         return job!;
     }
 
@@ -131,7 +139,8 @@ public sealed class RetrainingService : IDriftAlertListener
     /// <summary>Puts a stored queued job back on the queue (after a restart).</summary>
     internal bool Requeue(long id) => _queue.Writer.TryWrite(id);
 
-    private async Task<RetrainJob?> EnqueueAsync(string model, string trigger, string actor, string? trainingData, bool automatic, CancellationToken cancellationToken)
+    private async Task<RetrainJob?> EnqueueAsync(
+        string model, string trigger, string actor, string? trainingData, bool automatic, CancellationToken cancellationToken, double? feedbackWeight = null)
     {
         if (!_registry.Models.TryGetValue(model, out var registered))
         {
@@ -175,7 +184,7 @@ public sealed class RetrainingService : IDriftAlertListener
             }
 
             var job = await _store.AddAsync(
-                new RetrainJob(0, model, baseVersion, trigger, actor, RetrainJobStatus.Queued, 0, "queued", now, null, null, null, null, path, 0),
+                new RetrainJob(0, model, baseVersion, trigger, actor, RetrainJobStatus.Queued, 0, "queued", now, null, null, null, null, path, 0, feedbackWeight),
                 cancellationToken).ConfigureAwait(false);
             if (!_queue.Writer.TryWrite(job.Id))
             {
@@ -184,7 +193,7 @@ public sealed class RetrainingService : IDriftAlertListener
                 return automatic ? null : throw WardenException.Conflict("the retraining queue is full; try again later");
             }
 
-            await _audit.AppendAsync(actor, "retrain.queue", $"{model}:job/{job.Id}", new { trigger, baseVersion, trainingData = path }, cancellationToken).ConfigureAwait(false);
+            await _audit.AppendAsync(actor, "retrain.queue", $"{model}:job/{job.Id}", new { trigger, baseVersion, trainingData = path, feedbackWeight }, cancellationToken).ConfigureAwait(false);
             return job;
         }
         finally

@@ -17,7 +17,7 @@ public static class RetrainingApi
         {
             var key = MonitoringApi.RequireModel(context, model);
             var body = await ModelsApi.ReadOptionalJsonAsync<RetrainRequest>(context) ?? new RetrainRequest();
-            var job = await retraining.StartAsync(model, body.TrainingData, key.Id, context.RequestAborted);
+            var job = await retraining.StartAsync(model, body.TrainingData, key.Id, context.RequestAborted, body.FeedbackWeight);
             return Results.Accepted($"/api/retraining/jobs/{job.Id}", job);
         }).WithTags("retraining").RequireAuthorization(WardenPolicies.Deploy).Produces<RetrainJob>(StatusCodes.Status202Accepted);
 

@@ -49,6 +49,7 @@ public sealed class CreditRiskRetrainer : ModelRetrainer
 
         input.Log($"loaded {loaded} rows from {Path.GetFileName(input.TrainingDataPath)}" + (data.Count < loaded ? $", using a seeded sample of {data.Count}" : ""));
         var unknownAfam = new HashSet<HmdaApplication>(ReferenceEqualityComparer.Instance);
+        var fromFeedback = new HashSet<HmdaApplication>(ReferenceEqualityComparer.Instance);
         var feedback = 0;
         foreach (var row in input.Feedback)
         {
@@ -66,6 +67,7 @@ public sealed class CreditRiskRetrainer : ModelRetrainer
             }
 
             data.Add(application);
+            fromFeedback.Add(application);
             feedback++;
         }
 
@@ -79,12 +81,20 @@ public sealed class CreditRiskRetrainer : ModelRetrainer
         progress.Report(new RetrainProgress(0.2, "training"));
         var (train, holdout) = StratifiedSplit.Split(data, r => r.Deny, CreditRiskTrainer.HoldoutFraction, input.Seed);
         var context = new MLContext(input.Seed);
+        var weighted = input.FeedbackWeight != 1;
+        var trainFeedback = train.Count(fromFeedback.Contains);
+        input.Log(weighted
+            ? string.Create(inv, $"example weights: file rows 1, feedback rows {input.FeedbackWeight:0.###}; training weight {train.Count - trainFeedback} file + {trainFeedback * input.FeedbackWeight:0.###} feedback ({trainFeedback} rows)")
+            : "example weights: every row 1 (unweighted)");
         ITransformer transformer;
         try
         {
             // ML.NET's trainers take no token; the training rows are read through a cursor on every L-BFGS pass, so a check
-            // per row stops a fit within one pass of the request.
-            transformer = CreditRiskTrainer.Pipeline(context).Fit(context.Data.LoadFromEnumerable(Checked(train, cancellationToken)));
+            // per row stops a fit within one pass of the request. Weight 1 keeps the unweighted pipeline bit for bit.
+            transformer = weighted
+                ? WeightedPipeline(context).Fit(context.Data.LoadFromEnumerable(Checked(train, cancellationToken).Select(r =>
+                    WeightedApplication.From(r, fromFeedback.Contains(r) ? (float)input.FeedbackWeight : 1f))))
+                : CreditRiskTrainer.Pipeline(context).Fit(context.Data.LoadFromEnumerable(Checked(train, cancellationToken)));
         }
         catch (Exception) when (cancellationToken.IsCancellationRequested)
         {
@@ -97,6 +107,17 @@ public sealed class CreditRiskRetrainer : ModelRetrainer
         progress.Report(new RetrainProgress(0.6, "evaluating"));
         var metrics = model.Evaluate();
         input.Log(string.Create(inv, $"trained on {train.Count} rows; held-out AUC {metrics.Auc:0.0000}, accuracy {metrics.Accuracy:0.0000} on {metrics.Rows} rows"));
+        var feedbackHoldout = holdout.Where(fromFeedback.Contains).ToList();
+        var feedbackMetrics = FeedbackHoldoutMetrics(model, feedbackHoldout);
+        if (feedbackMetrics is { } fm)
+        {
+            input.Log(string.Create(inv, $"held-out feedback rows alone: AUC {fm.Auc:0.0000}, accuracy {fm.Accuracy:0.0000} on {feedbackHoldout.Count} rows"));
+        }
+        else if (feedbackHoldout.Count > 0)
+        {
+            input.Log($"held-out feedback rows alone: {feedbackHoldout.Count} rows, too few of one class for AUC");
+        }
+
         cancellationToken.ThrowIfCancellationRequested();
         progress.Report(new RetrainProgress(0.75, "exporting ONNX"));
         var dataSha = CreditRiskOnnxExport.Sha256Of(input.TrainingDataPath);
@@ -109,6 +130,14 @@ public sealed class CreditRiskRetrainer : ModelRetrainer
         card.Parameters["parent_version"] = input.BaseVersion ?? "none";
         card.Parameters["feedback_rows"] = feedback.ToString(inv);
         card.Parameters["training_rows_from_file"] = (data.Count - feedback).ToString(inv);
+        card.Parameters["feedback_weight"] = input.FeedbackWeight.ToString("R", inv);
+        card.Parameters["file_row_weight"] = "1";
+        if (feedbackMetrics is { } m)
+        {
+            card.Parameters["feedback_holdout_rows"] = feedbackHoldout.Count.ToString(inv);
+            card.Parameters["feedback_holdout_auc"] = m.Auc.ToString("0.0000", inv);
+            card.Parameters["feedback_holdout_accuracy"] = m.Accuracy.ToString("0.0000", inv);
+        }
         if (input.BaseCard is { } parent)
         {
             card.Owner = parent.Owner;
@@ -122,6 +151,29 @@ public sealed class CreditRiskRetrainer : ModelRetrainer
             new RetrainHoldout(holdout.Select(r => r.Deny).ToArray(), scores, new Dictionary<string, string?[]> { [HmdaDataset.SensitiveAttribute] = afamValues }));
         progress.Report(new RetrainProgress(1, "trained"));
         return output;
+    }
+
+    /// <summary><see cref="CreditRiskTrainer.Pipeline"/> with the example weight column given to L-BFGS.</summary>
+    internal static IEstimator<ITransformer> WeightedPipeline(MLContext context)
+    {
+        var options = CreditRiskTrainer.TrainerOptions();
+        options.ExampleWeightColumnName = WeightedApplication.WeightColumn;
+        return context.Transforms.Concatenate("Features", HmdaDataset.FeatureNames.ToArray())
+            .Append(context.Transforms.NormalizeMinMax("Features"))
+            .Append(context.BinaryClassification.Trainers.LbfgsLogisticRegression(options));
+    }
+
+    /// <summary>AUC and accuracy on the held-out feedback rows, or null when they lack one of the classes.</summary>
+    private static (double Auc, double Accuracy)? FeedbackHoldoutMetrics(CreditRiskModel model, IReadOnlyList<HmdaApplication> rows)
+    {
+        if (!rows.Any(r => r.Deny) || rows.All(r => r.Deny))
+        {
+            return null;
+        }
+
+        var scored = model.Transformer.Transform(model.Context.Data.LoadFromEnumerable(rows));
+        var m = model.Context.BinaryClassification.Evaluate(scored, labelColumnName: HmdaDataset.LabelName);
+        return (m.AreaUnderRocCurve, m.Accuracy);
     }
 
     private static IEnumerable<HmdaApplication> Checked(IReadOnlyList<HmdaApplication> rows, CancellationToken cancellationToken)

@@ -56,7 +56,7 @@ public sealed class RetrainingTests : IDisposable
         var served = await HmdaTraffic.SendAsync(admin, HmdaTraffic.Load(0, 40), "fb");
         await HmdaTraffic.LabelAsync(admin, served);
 
-        var start = await admin.PostAsJsonAsync("/api/models/credit-risk/retrain", new { trainingData = "hmda.csv" }, TestContext.Current.CancellationToken);
+        var start = await admin.PostAsJsonAsync("/api/models/credit-risk/retrain", new { trainingData = "hmda.csv", feedbackWeight = 3 }, TestContext.Current.CancellationToken);
         Assert.Equal(HttpStatusCode.Accepted, start.StatusCode);
         var id = (await start.ReadJsonAsync()).GetProperty("id").GetInt64();
         var ended = await WaitEndedAsync(admin, id);
@@ -68,12 +68,16 @@ public sealed class RetrainingTests : IDisposable
         var logs = ended.GetProperty("logs").EnumerateArray().Select(l => l.GetProperty("message").GetString()!).ToList();
         Assert.Contains(logs, l => l.StartsWith("added 40 labelled feedback row(s)", StringComparison.Ordinal));
         Assert.Contains(logs, l => l.StartsWith("registered version 2 in staging", StringComparison.Ordinal));
+        Assert.Equal(3, job.GetProperty("feedbackWeight").GetDouble());
+        Assert.Contains(logs, l => l.StartsWith("example weights: file rows 1, feedback rows 3; ", StringComparison.Ordinal));
+        Assert.Contains(logs, l => l.StartsWith("held-out feedback rows alone: ", StringComparison.Ordinal));
 
         var version = await admin.GetFromJsonAsync<JsonElement>("/api/models/credit-risk/versions/2");
         Assert.Equal("staging", version.GetProperty("stage").GetString());
         var card = version.GetProperty("card");
         Assert.Equal("1", card.GetProperty("parameters").GetProperty("parent_version").GetString());
         Assert.Equal("40", card.GetProperty("parameters").GetProperty("feedback_rows").GetString());
+        Assert.Equal("3", card.GetProperty("parameters").GetProperty("feedback_weight").GetString());
 
         // 2,380 file rows + 40 feedback rows; the stratified 20 % hold-out of each class: 2,420 rows, 291 denied (285 + 6 of the 40).
         var denied = 285 + served.Count(s => s.Applicant.Deny == "yes");
@@ -234,6 +238,10 @@ public sealed class RetrainingTests : IDisposable
     [InlineData("GET", "/api/retraining/jobs?model=nope", null, 404)]
     [InlineData("PUT", "/api/models/credit-risk/settings/retrain-policy", """{"trainingData":"hmda.csv","newLabels":0}""", 400)]
     [InlineData("PUT", "/api/models/credit-risk/settings/retrain-policy", """{"interval":"soon"}""", 400)]
+    [InlineData("PUT", "/api/models/credit-risk/settings/retrain-policy", """{"trainingData":"hmda.csv","feedbackWeight":0.5}""", 400)]
+    [InlineData("PUT", "/api/models/credit-risk/settings/retrain-policy", """{"trainingData":"hmda.csv","feedbackWeight":1001}""", 400)]
+    [InlineData("POST", "/api/models/credit-risk/retrain", """{"trainingData":"hmda.csv","feedbackWeight":0}""", 400)]
+    [InlineData("POST", "/api/models/credit-risk/retrain", """{"trainingData":"hmda.csv","feedbackWeight":1e6}""", 400)]
     public async Task Bad_requests_get_JSON_errors_not_500(string method, string path, string? body, int status)
     {
         var response = await _factory.Admin().SendAsync(new HttpRequestMessage(new HttpMethod(method), path) { Content = body is null ? null : V2Requests.Raw(body) });

@@ -9,7 +9,7 @@ public sealed class CreditRiskRetrainerTests
     private static readonly string Hmda = Warden.Tests.RepoFiles.Path("samples/data/hmda.csv");
 
     private static RetrainInput Input(IReadOnlyList<FeedbackRow> feedback, int? maxRows = null, List<string>? log = null) =>
-        new("credit-risk", "1", null, Hmda, feedback, 42, maxRows, line => log?.Add(line));
+        new("credit-risk", "1", null, Hmda, feedback, 42, maxRows, 1, line => log?.Add(line));
 
     private static FeedbackRow Row(string id, bool deny, string? afam)
     {

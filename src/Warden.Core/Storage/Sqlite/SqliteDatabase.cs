@@ -57,7 +57,7 @@ public sealed class SqliteDatabase
         CREATE TABLE IF NOT EXISTS retrain_jobs (
             id INTEGER PRIMARY KEY AUTOINCREMENT, model TEXT NOT NULL, base_version TEXT NULL, trigger TEXT NOT NULL, actor TEXT NOT NULL,
             status TEXT NOT NULL, progress REAL NOT NULL, phase TEXT NOT NULL, created INTEGER NOT NULL, started INTEGER NULL,
-            finished INTEGER NULL, result_version TEXT NULL, error TEXT NULL, training_data TEXT NOT NULL, feedback_rows INTEGER NOT NULL);
+            finished INTEGER NULL, result_version TEXT NULL, error TEXT NULL, training_data TEXT NOT NULL, feedback_rows INTEGER NOT NULL, feedback_weight REAL NULL);
         CREATE INDEX IF NOT EXISTS ix_retrain_jobs_model ON retrain_jobs (model, id);
         CREATE TABLE IF NOT EXISTS retrain_logs (
             seq INTEGER PRIMARY KEY AUTOINCREMENT, job_id INTEGER NOT NULL, time INTEGER NOT NULL, message TEXT NOT NULL);
@@ -72,6 +72,7 @@ public sealed class SqliteDatabase
         ("api_keys", "limits", "TEXT NULL"),
         ("model_versions", "kind", "TEXT NOT NULL DEFAULT 'model'"),
         ("predictions", "payload_key", "INTEGER NULL"),
+        ("retrain_jobs", "feedback_weight", "REAL NULL"),
     ];
 
     private readonly string _connectionString;

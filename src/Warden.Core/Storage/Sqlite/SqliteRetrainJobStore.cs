@@ -8,7 +8,7 @@ namespace Warden.Core.Storage.Sqlite;
 public sealed class SqliteRetrainJobStore(SqliteDatabase database) : IRetrainJobStore
 {
     private const string Columns =
-        "id, model, base_version, trigger, actor, status, progress, phase, created, started, finished, result_version, error, training_data, feedback_rows";
+        "id, model, base_version, trigger, actor, status, progress, phase, created, started, finished, result_version, error, training_data, feedback_rows, feedback_weight";
 
     public async Task<RetrainJob> AddAsync(RetrainJob job, CancellationToken cancellationToken = default)
     {
@@ -16,8 +16,8 @@ public sealed class SqliteRetrainJobStore(SqliteDatabase database) : IRetrainJob
         await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var command = Command(connection,
             """
-            INSERT INTO retrain_jobs (model, base_version, trigger, actor, status, progress, phase, created, started, finished, result_version, error, training_data, feedback_rows)
-            VALUES ($model, $base, $trigger, $actor, $status, $progress, $phase, $created, $started, $finished, $result, $error, $data, $feedback) RETURNING id
+            INSERT INTO retrain_jobs (model, base_version, trigger, actor, status, progress, phase, created, started, finished, result_version, error, training_data, feedback_rows, feedback_weight)
+            VALUES ($model, $base, $trigger, $actor, $status, $progress, $phase, $created, $started, $finished, $result, $error, $data, $feedback, $weight) RETURNING id
             """,
             Parameters(job));
         var id = (long)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
@@ -84,7 +84,7 @@ public sealed class SqliteRetrainJobStore(SqliteDatabase database) : IRetrainJob
         ("$model", job.Model), ("$base", Nullable(job.BaseVersion)), ("$trigger", job.Trigger), ("$actor", job.Actor), ("$status", job.Status),
         ("$progress", job.Progress), ("$phase", job.Phase), ("$created", ToMs(job.Created)), ("$started", Nullable(job.Started)),
         ("$finished", Nullable(job.Finished)), ("$result", Nullable(job.ResultVersion)), ("$error", Nullable(job.Error)),
-        ("$data", job.TrainingData), ("$feedback", job.FeedbackRows),
+        ("$data", job.TrainingData), ("$feedback", job.FeedbackRows), ("$weight", job.FeedbackWeight is { } w ? w : DBNull.Value),
     ];
 
     private async Task<IReadOnlyList<RetrainJob>> QueryAsync(string sql, CancellationToken cancellationToken, params (string, object?)[] parameters)
@@ -104,5 +104,5 @@ public sealed class SqliteRetrainJobStore(SqliteDatabase database) : IRetrainJob
     private static RetrainJob Read(SqliteDataReader r) => new(
         r.GetInt64(0), r.GetString(1), ReadNullableString(r, 2), r.GetString(3), r.GetString(4), r.GetString(5), r.GetDouble(6), r.GetString(7),
         FromMs(r.GetInt64(8)), ReadNullableTime(r, 9), ReadNullableTime(r, 10), ReadNullableString(r, 11), ReadNullableString(r, 12),
-        r.GetString(13), r.GetInt32(14));
+        r.GetString(13), r.GetInt32(14), r.IsDBNull(15) ? null : r.GetDouble(15));
 }
