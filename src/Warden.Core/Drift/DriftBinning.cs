@@ -8,6 +8,9 @@ namespace Warden.Core.Drift;
 /// values is cut into equal-width bins whose count is chosen by Sturges' rule, ⌈log₂ N + 1⌉, over the combined
 /// reference + current data (N = n + m, <c>numpy.histogram_bin_edges(bins="sturges")</c>); anything else is binned by its
 /// distinct values. Intervals are half-open [a, b) except the last, which is closed, as in <c>numpy.histogram</c>.
+/// Unlike Evidently's exact <c>value_counts</c>, values within a relative 1e-6 of each other count as one value: models
+/// take FP32, so one applicant's 3.1 arrives as 3.0999999046325684 from a request, 3.1 from a JSON log and
+/// 3.09999990463257 from a CSV written from floats, and exact matching would report those as a shift.
 /// </summary>
 public static class DriftBinning
 {
@@ -63,13 +66,13 @@ public static class DriftBinning
                 ? sortedReference[i]
                 : sortedCurrent[j];
             long rc = 0, cc = 0;
-            while (i < sortedReference.Length && sortedReference[i] == x)
+            while (i < sortedReference.Length && SameValue(sortedReference[i], x))
             {
                 i++;
                 rc++;
             }
 
-            while (j < sortedCurrent.Length && sortedCurrent[j] == x)
+            while (j < sortedCurrent.Length && SameValue(sortedCurrent[j], x))
             {
                 j++;
                 cc++;
@@ -143,6 +146,10 @@ public static class DriftBinning
         return counts;
     }
 
+    /// <summary>True when two values are equal to within FP32 precision (relative 1e-6).</summary>
+    public static bool SameValue(double a, double b) =>
+        a == b || Math.Abs(a - b) <= 1e-6 * Math.Max(Math.Abs(a), Math.Abs(b));
+
     /// <summary>Number of distinct values in an ascending-sorted sample.</summary>
     public static int DistinctCount(ReadOnlySpan<double> sorted)
     {
@@ -154,7 +161,7 @@ public static class DriftBinning
         int count = 1;
         for (int k = 1; k < sorted.Length; k++)
         {
-            if (sorted[k] != sorted[k - 1])
+            if (!SameValue(sorted[k], sorted[k - 1]))
             {
                 count++;
             }
@@ -171,12 +178,12 @@ public static class DriftBinning
         {
             double x = i < a.Length && (j >= b.Length || a[i] <= b[j]) ? a[i] : b[j];
             count++;
-            while (i < a.Length && a[i] == x)
+            while (i < a.Length && SameValue(a[i], x))
             {
                 i++;
             }
 
-            while (j < b.Length && b[j] == x)
+            while (j < b.Length && SameValue(b[j], x))
             {
                 j++;
             }

@@ -5,6 +5,28 @@ namespace Warden.Core.Tests.Drift;
 public class DriftStatisticsTests
 {
     [Fact]
+    public void Value_bins_treat_one_fp32_value_read_three_ways_as_one_value()
+    {
+        // 3.1 as a CSV written from a float, as the float itself widened, and as JSON's shortest decimal: one applicant's
+        // unemployment rate. Reference 5 × 3.1 and 5 × 1; current the same people: two bins, equal shares, PSI 0.
+        double[] reference = [1, 1, 1, 1, 1, 3.09999990463257, 3.09999990463257, 3.09999990463257, 3.09999990463257, 3.09999990463257];
+        double[] current = [1, 1, 1, 1, 1, (double)3.1f, (double)3.1f, 3.1, 3.1, 3.1];
+        Array.Sort(current);
+
+        var bins = DriftBinning.DistinctValues(reference, current);
+
+        Assert.Equal(2, bins.Labels.Count);
+        Assert.Equal([5L, 5L], bins.ReferenceCounts);
+        Assert.Equal([5L, 5L], bins.CurrentCounts);
+        Assert.Equal(0, PopulationStabilityIndex.Compute(bins.ReferenceShares(), bins.CurrentShares()), 12);
+        Assert.Equal(2, DriftBinning.DistinctUnionCount(reference, current));
+        Assert.Equal(2, DriftBinning.DistinctCount(current));
+
+        // Values a model can tell apart stay apart: 3.1 and 3.1001 differ by 3e-5 relative.
+        Assert.Equal(3, DriftBinning.DistinctValues([1, 3.1], [3.1001]).Labels.Count);
+    }
+
+    [Fact]
     public void Ks_statistic_consumes_ties_on_both_sides()
     {
         // a = {1,2,2,3}, b = {2,3,4,5}. ECDFs after each distinct value:
