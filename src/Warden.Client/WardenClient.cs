@@ -216,9 +216,14 @@ public sealed class WardenClient
         SendAsync<JsonElement>(HttpMethod.Post, "api/privacy/reencrypt", new StringContent(""), cancellationToken);
 
     /// <summary>Queues a retraining job (<c>POST /api/models/{model}/retrain</c>); the job as JSON.</summary>
-    public Task<JsonElement> StartRetrainAsync(string model, string? trainingData, CancellationToken cancellationToken = default) =>
+    /// <param name="model">Model to retrain.</param>
+    /// <param name="trainingData">Labelled CSV under an allowed data root; the retrain-policy's when null.</param>
+    /// <param name="feedbackWeight">Weight of each labelled feedback row against a file row (1 when null).</param>
+    /// <param name="cancellationToken">Cancellation.</param>
+    public Task<JsonElement> StartRetrainAsync(string model, string? trainingData, double? feedbackWeight = null, CancellationToken cancellationToken = default) =>
         SendAsync<JsonElement>(HttpMethod.Post, $"api/models/{Uri.EscapeDataString(model)}/retrain",
-            JsonContent.Create(new Warden.Contracts.Monitoring.RetrainRequest { TrainingData = trainingData }, options: Json), cancellationToken);
+            JsonContent.Create(new Warden.Contracts.Monitoring.RetrainRequest { TrainingData = trainingData, FeedbackWeight = feedbackWeight }, options: Json),
+            cancellationToken);
 
     /// <summary>Retraining jobs, newest first (<c>GET /api/retraining/jobs</c>).</summary>
     public Task<JsonElement> ListRetrainJobsAsync(string? model, CancellationToken cancellationToken = default) =>

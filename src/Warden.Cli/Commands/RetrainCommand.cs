@@ -25,12 +25,13 @@ internal static class RetrainCommand
     {
         var model = new Option<string>("--model") { Description = "Model to retrain", Required = true };
         var data = new Option<string?>("--training-data") { Description = "Labelled CSV under an allowed data root (default: the retrain-policy's)" };
+        var weight = new Option<double?>("--feedback-weight") { Description = "Weight of each labelled feedback row against a training-file row (1–1000; default 1)" };
         var wait = new Option<bool>("--wait") { Description = "Wait for the job to end and print its log" };
-        var command = new Command("start", "Queue a retraining job (deployer or admin key)") { model, data, wait };
+        var command = new Command("start", "Queue a retraining job (deployer or admin key)") { model, data, weight, wait };
         command.SetAction(async (parse, ct) =>
         {
             var client = context.Client(parse);
-            var job = await client.StartRetrainAsync(parse.GetValue(model)!, parse.GetValue(data), ct);
+            var job = await client.StartRetrainAsync(parse.GetValue(model)!, parse.GetValue(data), parse.GetValue(weight), ct);
             var id = job.GetProperty("id").GetInt64();
             context.Console.WriteLine($"job {id} queued");
             if (!parse.GetValue(wait))
