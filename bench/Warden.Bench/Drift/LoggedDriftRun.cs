@@ -26,11 +26,11 @@ public static class LoggedDriftRun
             var (profile, _) = DriftBenchmarks.Data(1000, features, seed: 11);
             var write = Stopwatch.StartNew();
             await WriteAsync(store, rows, features);
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
             Console.WriteLine($"wrote {rows:N0} predictions in {write.Elapsed.TotalSeconds:F1} s ({new FileInfo(database.Path).Length / 1e6:F0} MB)");
 
             for (int r = 0; r < repeats; r++)
             {
-
                 var cpu = Process.GetCurrentProcess().TotalProcessorTime;
                 var wall = Stopwatch.StartNew();
                 var columns = await LoggedColumns.ReadAsync(store, "bench", "1", [.. profile.Features.Select(f => f.Name)], null, null, int.MaxValue);

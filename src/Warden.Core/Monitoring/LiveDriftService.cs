@@ -60,7 +60,8 @@ public sealed class LiveDriftService
         var scoreOutput = ModelRegistry.ReadCard(_registry.Models[model].FindVersion(version)!).ScoreOutput;
         var hasScore = scoreOutput is not null && reference.Profile.Find(scoreOutput) is not null;
         var logged = await LoggedColumns.ReadAsync(
-            _predictions, model, version, [.. reference.Profile.Features.Select(f => f.Name)], hasScore ? scoreOutput : null, since, MaxRows, cancellationToken)
+            _predictions, model, version, [.. reference.Profile.Features.Select(f => f.Name)], hasScore ? scoreOutput : null, since, MaxRows,
+            includeIds: hasScore && reference.Scores is { Length: > 0 } && reference.Labels is not null, cancellationToken)
             .ConfigureAwait(false);
         if (logged.Count == 0)
         {
@@ -81,7 +82,7 @@ public sealed class LiveDriftService
             var labelled = (await _feedback.QueryLabeledAsync(model, since, MaxRows, cancellationToken).ConfigureAwait(false))
                 .Where(l => l.Prediction.Version == version)
                 .ToDictionary(l => l.Prediction.Id, l => l.Label, StringComparer.Ordinal);
-            var labels = logged.Ids.Select(id => labelled.TryGetValue(id, out var l) ? LabelValues.IsPositive(l, rules?.PositiveLabel) : (bool?)null).ToArray();
+            var labels = logged.Ids!.Select(id => labelled.TryGetValue(id, out var l) ? LabelValues.IsPositive(l, rules?.PositiveLabel) : (bool?)null).ToArray();
             report = report with { Performance = PerformanceMonitor.Evaluate(estimator, logged.Scores!, labels, Math.Max(1, window ?? logged.Count)) };
         }
 
@@ -116,7 +117,7 @@ public sealed class LiveDriftService
             }
 
             // Counting needs no columns: read at most MinRows ids before paying for the full analysis.
-            var window = await LoggedColumns.ReadAsync(_predictions, registered.Name, version, [], null, since, Math.Max(1, rules.MinRows), cancellationToken).ConfigureAwait(false);
+            var window = await LoggedColumns.ReadAsync(_predictions, registered.Name, version, [], null, since, Math.Max(1, rules.MinRows), cancellationToken: cancellationToken).ConfigureAwait(false);
             if (window.Count < rules.MinRows)
             {
                 continue;

@@ -18,11 +18,13 @@ namespace Warden.Core.Monitoring;
 /// </summary>
 public sealed class LoggedColumns
 {
-    private const int PageSize = 10_000;
+    /// <summary>Sequence numbers per slice read at once.</summary>
+    private const long SliceSpan = 20_000;
 
-    private LoggedColumns(ColumnSet columns, string[] ids, double[]? scores)
+    private LoggedColumns(ColumnSet columns, int count, string[]? ids, double[]? scores)
     {
         Columns = columns;
+        Count = count;
         Ids = ids;
         Scores = scores;
     }
@@ -30,14 +32,14 @@ public sealed class LoggedColumns
     /// <summary>The input columns, named as requested.</summary>
     public ColumnSet Columns { get; }
 
-    /// <summary>Prediction ids, row-aligned with the columns.</summary>
-    public IReadOnlyList<string> Ids { get; }
+    /// <summary>Prediction ids, row-aligned with the columns; null unless asked for.</summary>
+    public IReadOnlyList<string>? Ids { get; }
 
     /// <summary>The score output per row when one was requested.</summary>
     public double[]? Scores { get; }
 
     /// <summary>Rows read.</summary>
-    public int Count => Ids.Count;
+    public int Count { get; }
 
     /// <summary>Reads the window in log order.</summary>
     /// <param name="store">The prediction log.</param>
@@ -47,38 +49,51 @@ public sealed class LoggedColumns
     /// <param name="scoreOutput">Output tensor to collect as <see cref="Scores"/>; none when null.</param>
     /// <param name="since">Window start; all history when null.</param>
     /// <param name="maxRows">Most rows kept (the oldest in the window first).</param>
+    /// <param name="includeIds">Keep prediction ids (to join labels).</param>
     /// <param name="cancellationToken">Cancellation.</param>
     public static async Task<LoggedColumns> ReadAsync(
         IPredictionStore store, string model, string version, IReadOnlyList<string> inputs, string? scoreOutput, DateTimeOffset? since, int maxRows,
-        CancellationToken cancellationToken = default)
+        bool includeIds = false, CancellationToken cancellationToken = default)
     {
         var inputNames = new TensorNames(inputs.Where(n => n != scoreOutput).ToArray());
         var outputNames = new TensorNames(scoreOutput is null ? [] : [scoreOutput]);
         var inputColumns = inputNames.Names.Select(_ => new List<double>()).ToArray();
         var scores = new List<double>();
-        var ids = new List<string>();
+        var ids = includeIds ? new List<string>() : null;
+        var count = 0;
         var inputRow = new double[inputNames.Names.Length];
         var outputRow = new double[1];
         var buffer = new ArrayBufferWriter<byte>(4096);
-        // The next page is fetched on another thread while this one is decoded: reading and decoding cost about the same,
-        // and the machine has more than one core.
-        Task<IReadOnlyList<MonitoredPrediction>> Fetch(long after) =>
-            Task.Run(() => store.QueryMonitoredAsync(new PredictionQuery(model, since, after, PageSize), cancellationToken), cancellationToken);
-        var pending = Fetch(0);
-        while (pending is not null && ids.Count < maxRows)
+        var range = await store.SequenceRangeAsync(model, since, cancellationToken).ConfigureAwait(false);
+
+        // The log is read in slices of sequence numbers, two in flight on other threads while this one decodes: reading
+        // a row costs about as much as decoding it, and the machine has more than one core.
+        var pending = new Queue<Task<IReadOnlyList<MonitoredPrediction>>>();
+        var next = range is { } r ? r.First - 1 : 0;
+        var last = range?.Last ?? 0;
+        void FetchNext()
         {
-            var page = await pending.ConfigureAwait(false);
-            pending = page.Count < PageSize ? null : Fetch(page[^1].Sequence);
-            foreach (var p in page)
+            if (next >= last)
             {
-                if (ids.Count >= maxRows)
+                return;
+            }
+
+            var query = new MonitoredQuery(model, version, since, next, Math.Min(last, next + SliceSpan), includeIds);
+            next = query.Through;
+            pending.Enqueue(Task.Run(() => store.QueryMonitoredAsync(query, cancellationToken), cancellationToken));
+        }
+
+        FetchNext();
+        FetchNext();
+        while (pending.Count > 0 && count < maxRows)
+        {
+            var slice = await pending.Dequeue().ConfigureAwait(false);
+            FetchNext();
+            foreach (var p in slice)
+            {
+                if (count >= maxRows)
                 {
                     break;
-                }
-
-                if (p.Version != version || p.Purpose == RolloutSettings.ShadowPurpose)
-                {
-                    continue;
                 }
 
                 int batch;
@@ -100,7 +115,8 @@ public sealed class LoggedColumns
                     continue;
                 }
 
-                ids.Add(p.Id);
+                count++;
+                ids?.Add(p.Id!);
                 for (int i = 0; i < inputRow.Length; i++)
                 {
                     inputColumns[i].Add(inputRow[i]);
@@ -111,13 +127,12 @@ public sealed class LoggedColumns
                     scores.Add(outputRow[0]);
                 }
             }
-
         }
 
-        if (pending is not null)
+        // Stopped at maxRows with slices still in flight: let them finish so no query outlives the call.
+        while (pending.Count > 0)
         {
-            // Stopped at maxRows with a page still in flight: let it finish so no query outlives the call.
-            await pending.ConfigureAwait(false);
+            await pending.Dequeue().ConfigureAwait(false);
         }
 
         var columns = new ColumnSet();
@@ -126,7 +141,7 @@ public sealed class LoggedColumns
             columns.Add(name, name == scoreOutput ? [.. scores] : [.. inputColumns[Array.IndexOf(inputNames.Names, name)]]);
         }
 
-        return new LoggedColumns(columns, [.. ids], scoreOutput is null ? null : [.. scores]);
+        return new LoggedColumns(columns, count, ids?.ToArray(), scoreOutput is null ? null : [.. scores]);
     }
 
     /// <summary>Reads a <see cref="FeatureVector"/> into both rows; returns its batch size, 0 when it is malformed.</summary>

@@ -8,7 +8,7 @@ namespace Warden.Core.Predictions;
 /// <summary>
 /// The compact monitoring copy of a logged prediction: element 0 of every input and output tensor as a double, so drift and
 /// quality windows over a million predictions read a few hundred bytes per row instead of parsing the JSON payloads.
-/// Stored base64-encoded (and sealed like the payloads when encryption is on), after redaction, so it holds nothing the
+/// Stored as a BLOB (sealed like the payloads, as base64, when encryption is on), after redaction, so it holds nothing the
 /// stored payloads do not. Layout: version byte 1; batch rows (int32 LE, first dimension of the first input); then for the
 /// inputs and then the outputs a count byte followed by entries of (name length byte, UTF-8 name, float64 LE value).
 /// Values are those of <see cref="NamedTensor.GetDouble"/> (FP32 widened exactly, booleans 1/0); BYTES tensors appear
@@ -20,8 +20,8 @@ public static class FeatureVector
     /// <summary>Format version byte.</summary>
     public const byte Version = 1;
 
-    /// <summary>The base64 vector of a record's (already redacted) tensors; null when the layout cannot hold them.</summary>
-    public static string? Encode(IReadOnlyList<NamedTensor> inputs, IReadOnlyList<NamedTensor> outputs)
+    /// <summary>The vector of a record's (already redacted) tensors; null when the layout cannot hold them.</summary>
+    public static byte[]? Encode(IReadOnlyList<NamedTensor> inputs, IReadOnlyList<NamedTensor> outputs)
     {
         Span<byte> buffer = stackalloc byte[2048];
         var length = 0;
@@ -34,10 +34,10 @@ public static class FeatureVector
                 return null;
             }
 
-            return Convert.ToBase64String(heap, 0, length);
+            return heap[..length];
         }
 
-        return Convert.ToBase64String(buffer[..length]);
+        return buffer[..length].ToArray();
     }
 
     private static int Size(IReadOnlyList<NamedTensor> tensors) => tensors.Sum(t => Encoding.UTF8.GetByteCount(t.Name) + 9);

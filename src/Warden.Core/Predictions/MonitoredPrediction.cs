@@ -1,14 +1,12 @@
 namespace Warden.Core.Predictions;
 
 /// <summary>
-/// What monitoring reads of a logged prediction: its decoded <see cref="FeatureVector"/> bytes, or, for rows that have
-/// none, the JSON payloads.
+/// What monitoring reads of a logged prediction: its <see cref="FeatureVector"/> bytes, or, for rows that have none, the
+/// JSON payloads.
 /// </summary>
-public sealed record MonitoredPrediction(
-    long Sequence,
-    string Id,
-    string Version,
-    string? Purpose,
-    ReadOnlyMemory<byte>? Vector,
-    string? InputsJson,
-    string? OutputsJson);
+/// <param name="Sequence">Log sequence number.</param>
+/// <param name="Id">Prediction id; null unless asked for.</param>
+/// <param name="Vector">The feature vector, when the row has one.</param>
+/// <param name="InputsJson">Stored inputs, only when there is no vector.</param>
+/// <param name="OutputsJson">Stored outputs, only when there is no vector.</param>
+public sealed record MonitoredPrediction(long Sequence, string? Id, ReadOnlyMemory<byte>? Vector, string? InputsJson, string? OutputsJson);

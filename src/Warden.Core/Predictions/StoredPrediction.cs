@@ -14,6 +14,6 @@ public sealed record StoredPrediction(
     string? SensitiveJson,
     double LatencyMs)
 {
-    /// <summary>The base64 <see cref="FeatureVector"/> written beside the payloads (null when read back or not representable).</summary>
-    public string? Features { get; init; }
+    /// <summary>The <see cref="FeatureVector"/> written beside the payloads (null when read back or not representable).</summary>
+    public byte[]? Features { get; init; }
 }

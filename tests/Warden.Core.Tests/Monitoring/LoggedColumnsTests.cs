@@ -41,7 +41,7 @@ public sealed class LoggedColumnsTests : IDisposable
             await WriteAsync(payload, """[{"name":"p","datatype":"FP32","shape":[1,1],"data":[0.25]}]""");
         }
 
-        var columns = await LoggedColumns.ReadAsync(_store, "m", "1", ["a", "b"], null, null, 100, TestContext.Current.CancellationToken);
+        var columns = await LoggedColumns.ReadAsync(_store, "m", "1", ["a", "b"], null, null, 100, includeIds: true, TestContext.Current.CancellationToken);
 
         Assert.Equal(5, columns.Count);
         for (int i = 0; i < payloads.Length; i++)
@@ -66,7 +66,7 @@ public sealed class LoggedColumnsTests : IDisposable
         await WriteAsync("""{"name":"a"}""", "[]");
         await WriteAsync("""[{"name":"a","datatype":"FP32","shape":[1,1],"data":[3]}]""", "[]");
 
-        var columns = await LoggedColumns.ReadAsync(_store, "m", "1", ["a"], null, null, 100, TestContext.Current.CancellationToken);
+        var columns = await LoggedColumns.ReadAsync(_store, "m", "1", ["a"], null, null, 100, includeIds: true, TestContext.Current.CancellationToken);
 
         Assert.Equal([1.0, 3.0], columns.Columns.Find("a")!.Numbers!);
         Assert.Equal(["p0", "p6"], columns.Ids);
@@ -81,7 +81,7 @@ public sealed class LoggedColumnsTests : IDisposable
         }
 
         // Rows are one minute apart: since = start + 10 min keeps rows 10.., and maxRows keeps the oldest 5 of those.
-        var columns = await LoggedColumns.ReadAsync(_store, "m", "1", ["a", "p"], "p", _start.AddMinutes(10), 5, TestContext.Current.CancellationToken);
+        var columns = await LoggedColumns.ReadAsync(_store, "m", "1", ["a", "p"], "p", _start.AddMinutes(10), 5, includeIds: false, TestContext.Current.CancellationToken);
 
         Assert.Equal([10.0, 11, 12, 13, 14], columns.Columns.Find("a")!.Numbers!);
         Assert.Equal([0.10, 0.11, 0.12, 0.13, 0.14], columns.Scores!);
@@ -115,8 +115,8 @@ public sealed class LoggedColumnsTests : IDisposable
         await plain._store.WriteBatchAsync(stored.Select(p => p with { Features = null }).ToList());
 
         string[] wanted = ["flag", "x", "missing", "note", "n", "p"];
-        var fromVectors = await LoggedColumns.ReadAsync(_store, "m", "1", wanted, "p", null, 1000, TestContext.Current.CancellationToken);
-        var fromJson = await LoggedColumns.ReadAsync(plain._store, "m", "1", wanted, "p", null, 1000, TestContext.Current.CancellationToken);
+        var fromVectors = await LoggedColumns.ReadAsync(_store, "m", "1", wanted, "p", null, 1000, includeIds: true, TestContext.Current.CancellationToken);
+        var fromJson = await LoggedColumns.ReadAsync(plain._store, "m", "1", wanted, "p", null, 1000, includeIds: true, TestContext.Current.CancellationToken);
 
         Assert.Equal(fromJson.Ids, fromVectors.Ids);
         Assert.True(fromVectors.Count > 150);
@@ -146,14 +146,19 @@ public sealed class LoggedColumnsTests : IDisposable
             await command.ExecuteNonQueryAsync(TestContext.Current.CancellationToken);
         }
 
-        var first = await _store.QueryMonitoredAsync(new PredictionQuery("m", null, 0, 3), TestContext.Current.CancellationToken);
+        // A slice across the boundary: the legacy rows from JSON, then the vectors.
+        var first = await _store.QueryMonitoredAsync(new MonitoredQuery("m", "1", null, 0, 3, IncludeIds: true), TestContext.Current.CancellationToken);
         Assert.Equal(["r0", "r1", "r2"], first.Select(p => p.Id));
         Assert.Equal([null, null, "vector"], first.Select(p => p.Vector is null ? null : "vector"));
         Assert.NotNull(first[0].InputsJson);
-        var second = await _store.QueryMonitoredAsync(new PredictionQuery("m", null, first[^1].Sequence, 3), TestContext.Current.CancellationToken);
-        Assert.Equal(["r3", "r4"], second.Select(p => p.Id));
+        var second = await _store.QueryMonitoredAsync(new MonitoredQuery("m", "1", null, 3, 5, IncludeIds: false), TestContext.Current.CancellationToken);
+        Assert.Equal([4L, 5L], second.Select(p => p.Sequence));
+        Assert.All(second, p => Assert.Null(p.Id));
+        Assert.Equal((1L, 5L), await _store.SequenceRangeAsync("m", null, TestContext.Current.CancellationToken));
+        Assert.Equal((3L, 5L), await _store.SequenceRangeAsync("m", _start.AddMinutes(2), TestContext.Current.CancellationToken));
+        Assert.Null(await _store.SequenceRangeAsync("other", null, TestContext.Current.CancellationToken));
 
-        var columns = await LoggedColumns.ReadAsync(_store, "m", "1", ["a"], null, null, 100, TestContext.Current.CancellationToken);
+        var columns = await LoggedColumns.ReadAsync(_store, "m", "1", ["a"], null, null, 100, cancellationToken: TestContext.Current.CancellationToken);
         Assert.Equal([0.0, 1, 2, 3, 4], columns.Columns.Find("a")!.Numbers!);
     }
 

@@ -151,7 +151,10 @@ public sealed class PredictionLogTests
         public Task<IReadOnlyList<StoredPrediction>> QueryAsync(PredictionQuery query, CancellationToken cancellationToken = default) =>
             Task.FromResult<IReadOnlyList<StoredPrediction>>([]);
 
-        public Task<IReadOnlyList<MonitoredPrediction>> QueryMonitoredAsync(PredictionQuery query, CancellationToken cancellationToken = default) =>
+        public Task<(long First, long Last)?> SequenceRangeAsync(string model, DateTimeOffset? since, CancellationToken cancellationToken = default) =>
+            Task.FromResult<(long First, long Last)?>(null);
+
+        public Task<IReadOnlyList<MonitoredPrediction>> QueryMonitoredAsync(MonitoredQuery query, CancellationToken cancellationToken = default) =>
             Task.FromResult<IReadOnlyList<MonitoredPrediction>>([]);
 
         public Task<long> CountAsync(string? model = null, CancellationToken cancellationToken = default) => Task.FromResult((long)Written);

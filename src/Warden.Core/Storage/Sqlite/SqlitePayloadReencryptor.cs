@@ -119,7 +119,10 @@ public sealed class SqlitePayloadReencryptor(SqliteDatabase database, PayloadCip
                 var values = new string?[table.Columns.Length];
                 for (var c = 0; c < values.Length; c++)
                 {
-                    values[c] = ReadNullableString(reader, 3 + c);
+                    // A plaintext feature vector is a BLOB; it is sealed (and read back) as base64 text.
+                    values[c] = reader.IsDBNull(3 + c) ? null
+                        : reader.GetFieldType(3 + c) == typeof(byte[]) ? Convert.ToBase64String(reader.GetFieldValue<byte[]>(3 + c))
+                        : reader.GetString(3 + c);
                 }
 
                 rows.Add((reader.GetValue(0), reader.GetString(1), reader.IsDBNull(2) ? null : reader.GetInt32(2), values));

@@ -1,5 +1,3 @@
-using System.Buffers;
-using System.Buffers.Text;
 using System.Globalization;
 using System.Text;
 using Microsoft.Data.Sqlite;
@@ -67,7 +65,7 @@ public sealed class SqlitePredictionStore(SqliteDatabase database, PayloadCipher
         var sensitive = command.Parameters.Add("$sensitive", SqliteType.Text);
         var latency = command.Parameters.Add("$latency", SqliteType.Real);
         var payloadKey = command.Parameters.Add("$payloadKey", SqliteType.Integer);
-        var features = command.Parameters.Add("$features", SqliteType.Text);
+        var features = command.Parameters.Add("$features", SqliteType.Blob);
         foreach (var p in batch)
         {
             id.Value = p.Id;
@@ -81,7 +79,9 @@ public sealed class SqlitePredictionStore(SqliteDatabase database, PayloadCipher
             outputs.Value = _cipher.Seal(p.OutputsJson, Context(p.Id, "outputs")).Stored;
             sensitive.Value = Nullable(_cipher.SealNullable(p.SensitiveJson, Context(p.Id, "sensitive")));
             payloadKey.Value = keyId is { } k ? k : DBNull.Value;
-            features.Value = Nullable(_cipher.SealNullable(p.Features, Context(p.Id, "features")));
+            features.Value = p.Features is null ? DBNull.Value
+                : _cipher.Enabled ? _cipher.Seal(Convert.ToBase64String(p.Features), Context(p.Id, "features")).Stored
+                : p.Features;
             latency.Value = p.LatencyMs;
             await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
@@ -118,105 +118,91 @@ public sealed class SqlitePredictionStore(SqliteDatabase database, PayloadCipher
         return result;
     }
 
-    public async Task<IReadOnlyList<MonitoredPrediction>> QueryMonitoredAsync(PredictionQuery query, CancellationToken cancellationToken = default)
+    public async Task<(long First, long Last)?> SequenceRangeAsync(string model, DateTimeOffset? since, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = since is null
+            ? Command(connection, "SELECT MIN(seq), MAX(seq) FROM predictions WHERE model = $model", ("$model", model))
+            : Command(connection, "SELECT MIN(seq), MAX(seq) FROM predictions WHERE model = $model AND time >= $since", ("$model", model), ("$since", ToMs(since.Value)));
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        return await reader.ReadAsync(cancellationToken).ConfigureAwait(false) && !reader.IsDBNull(0) ? (reader.GetInt64(0), reader.GetInt64(1)) : null;
+    }
+
+    public async Task<IReadOnlyList<MonitoredPrediction>> QueryMonitoredAsync(MonitoredQuery query, CancellationToken cancellationToken = default)
     {
         // Monitoring reads the narrow prediction_features table (a few hundred bytes a row) so a million-row window does not
         // page through the payloads. Rows logged before that table existed have no entry there: they come first in the
         // log, and are read from their JSON payloads.
         await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
-        var result = new List<MonitoredPrediction>(Math.Min(query.Limit, 10_000));
-        var firstVector = await FirstVectorSeqAsync(connection, query.Model, cancellationToken).ConfigureAwait(false);
-        var after = query.After;
-        if (firstVector is null || after < firstVector.Value - 1)
+        var result = new List<MonitoredPrediction>();
+        await using (var first = Command(connection, "SELECT MIN(seq) FROM prediction_features WHERE model = $model", ("$model", query.Model)))
         {
-            var (sql, parameters) = Window(
-                "SELECT seq, id, version, purpose, payload_key, NULL, inputs, outputs FROM predictions", query, after, query.Limit, firstVector);
-            await ReadMonitoredAsync(connection, sql, parameters, result, cancellationToken).ConfigureAwait(false);
-            if (firstVector is null || result.Count == query.Limit)
+            var firstVector = await first.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is long seq ? seq : long.MaxValue;
+            if (query.After < firstVector - 1)
+            {
+                await ReadMonitoredAsync(connection, "SELECT seq, id, payload_key, NULL, inputs, outputs FROM predictions", "",
+                    query with { Through = Math.Min(query.Through, firstVector - 1) }, result, cancellationToken).ConfigureAwait(false);
+            }
+
+            if (query.Through < firstVector)
             {
                 return result;
             }
 
-            after = Math.Max(after, firstVector.Value - 1);
+            query = query with { After = Math.Max(query.After, firstVector - 1) };
         }
 
-        var (vectorSql, vectorParameters) = Window(
-            "SELECT f.seq, f.id, f.version, f.purpose, f.payload_key, f.features, " +
+        await ReadMonitoredAsync(connection,
+            "SELECT f.seq, f.id, f.payload_key, f.features, " +
             "CASE WHEN f.features IS NULL THEN (SELECT inputs FROM predictions p WHERE p.seq = f.seq) END, " +
             "CASE WHEN f.features IS NULL THEN (SELECT outputs FROM predictions p WHERE p.seq = f.seq) END FROM prediction_features f",
-            query, after, query.Limit - result.Count, null, "f.");
-        await ReadMonitoredAsync(connection, vectorSql, vectorParameters, result, cancellationToken).ConfigureAwait(false);
+            "f.", query, result, cancellationToken).ConfigureAwait(false);
         return result;
     }
 
-    /// <summary>The stored base64 vector decoded; read as UTF-8 bytes and decoded in place when it is not sealed.</summary>
-    private ReadOnlyMemory<byte>? ReadVector(SqliteDataReader reader, int ordinal, int? keyId, string id)
+    private async Task ReadMonitoredAsync(
+        SqliteConnection connection, string select, string prefix, MonitoredQuery query, List<MonitoredPrediction> result, CancellationToken cancellationToken)
     {
-        if (reader.IsDBNull(ordinal))
+        var sql = new StringBuilder(select).Append(CultureInfo.InvariantCulture,
+            $" WHERE {prefix}model = $model AND {prefix}version = $version AND {prefix}seq > $after AND {prefix}seq <= $through" +
+            $" AND ({prefix}purpose IS NULL OR {prefix}purpose <> $shadow)");
+        var parameters = new List<(string, object?)>
         {
-            return null;
-        }
-
-        if (keyId is not null)
-        {
-            return Convert.FromBase64String(_cipher.Open(reader.GetString(ordinal), keyId, Context(id, "features")));
-        }
-
-        var bytes = reader.GetFieldValue<byte[]>(ordinal);
-        return Base64.DecodeFromUtf8InPlace(bytes, out var written) == OperationStatus.Done ? bytes.AsMemory(0, written) : ReadOnlyMemory<byte>.Empty;
-    }
-
-    private static async Task<long?> FirstVectorSeqAsync(SqliteConnection connection, string? model, CancellationToken cancellationToken)
-    {
-        await using var command = model is null
-            ? Command(connection, "SELECT MIN(seq) FROM prediction_features")
-            : Command(connection, "SELECT MIN(seq) FROM prediction_features WHERE model = $model", ("$model", model));
-        return await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is long seq ? seq : null;
-    }
-
-    private static (string Sql, (string, object?)[] Parameters) Window(string select, PredictionQuery query, long after, int limit, long? before, string prefix = "")
-    {
-        var sql = new StringBuilder(select).Append(CultureInfo.InvariantCulture, $" WHERE {prefix}seq > $after");
-        var parameters = new List<(string, object?)> { ("$after", after), ("$limit", limit) };
-        if (before is not null)
-        {
-            sql.Append(CultureInfo.InvariantCulture, $" AND {prefix}seq < $before");
-            parameters.Add(("$before", before.Value));
-        }
-
-        if (query.Model is not null)
-        {
-            sql.Append(CultureInfo.InvariantCulture, $" AND {prefix}model = $model");
-            parameters.Add(("$model", query.Model));
-        }
-
+            ("$model", query.Model), ("$version", query.Version), ("$after", query.After), ("$through", query.Through),
+            ("$shadow", Monitoring.RolloutSettings.ShadowPurpose),
+        };
         if (query.Since is not null)
         {
             sql.Append(CultureInfo.InvariantCulture, $" AND {prefix}time >= $since");
             parameters.Add(("$since", ToMs(query.Since.Value)));
         }
 
-        sql.Append(CultureInfo.InvariantCulture, $" ORDER BY {prefix}seq LIMIT $limit");
-        return (sql.ToString(), parameters.ToArray());
-    }
-
-    private async Task ReadMonitoredAsync(
-        SqliteConnection connection, string sql, (string, object?)[] parameters, List<MonitoredPrediction> result, CancellationToken cancellationToken)
-    {
-        await using var command = Command(connection, sql, parameters);
+        sql.Append(CultureInfo.InvariantCulture, $" ORDER BY {prefix}seq");
+        await using var command = Command(connection, sql.ToString(), parameters.ToArray());
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         // Rows are read synchronously: Microsoft.Data.Sqlite's ReadAsync does the same work, plus a task per row.
         while (reader.Read())
         {
             cancellationToken.ThrowIfCancellationRequested();
-            var id = reader.GetString(1);
-            int? keyId = reader.IsDBNull(4) ? null : reader.GetInt32(4);
-            result.Add(new MonitoredPrediction(
-                reader.GetInt64(0), id, reader.GetString(2), ReadNullableString(reader, 3), ReadVector(reader, 5, keyId, id),
-                _cipher.OpenNullable(ReadNullableString(reader, 6), keyId, Context(id, "inputs")),
-                _cipher.OpenNullable(ReadNullableString(reader, 7), keyId, Context(id, "outputs"))));
+            int? keyId = reader.IsDBNull(2) ? null : reader.GetInt32(2);
+            var id = query.IncludeIds || keyId is not null ? reader.GetString(1) : null;
+            if (!reader.IsDBNull(3))
+            {
+                result.Add(new MonitoredPrediction(reader.GetInt64(0), id, ReadVector(reader, keyId, id!), null, null));
+                continue;
+            }
+
+            id ??= reader.GetString(1);
+            result.Add(new MonitoredPrediction(reader.GetInt64(0), id, null,
+                _cipher.OpenNullable(ReadNullableString(reader, 4), keyId, Context(id, "inputs")),
+                _cipher.OpenNullable(ReadNullableString(reader, 5), keyId, Context(id, "outputs"))));
         }
     }
+
+    /// <summary>The stored vector: a plaintext BLOB, or base64 sealed with the payload key.</summary>
+    private ReadOnlyMemory<byte> ReadVector(SqliteDataReader reader, int? keyId, string id) => keyId is null
+        ? reader.GetFieldValue<byte[]>(3)
+        : Convert.FromBase64String(_cipher.Open(reader.GetString(3), keyId, Context(id, "features")));
 
     public async Task<long> CountAsync(string? model = null, CancellationToken cancellationToken = default)
     {
