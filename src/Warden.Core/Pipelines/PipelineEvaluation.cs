@@ -67,11 +67,15 @@ internal static class PipelineEvaluation
     }
 
     /// <summary>The output carrying a version's positive-class probability.</summary>
-    public static string ScoreName(ModelVersionRecord record)
-    {
-        var card = ModelRegistry.ReadCard(record);
-        return string.IsNullOrEmpty(card.ScoreOutput) ? ExplanationService.DefaultScoreOutput : card.ScoreOutput;
-    }
+    public static string ScoreName(ModelVersionRecord record) =>
+        // Version records are immutable, so the card is parsed once per version rather than on every pipeline call.
+        ScoreNames.GetValue(record, r =>
+        {
+            var card = ModelRegistry.ReadCard(r);
+            return string.IsNullOrEmpty(card.ScoreOutput) ? ExplanationService.DefaultScoreOutput : card.ScoreOutput;
+        });
+
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<ModelVersionRecord, string> ScoreNames = [];
 
     /// <summary>The last value of output <paramref name="name"/> (the positive class of a [1, 2] probability tensor).</summary>
     public static double ReadScore(NamedTensor[] outputs, string name)
