@@ -32,9 +32,16 @@ public sealed record LiveFairnessData(FairnessDataset? Dataset, int Rows, int Sk
         foreach (var item in labelled)
         {
             var outputs = LoggedRow.Parse(item.Prediction.OutputsJson);
-            var score = options.ScoreOutput is null ? double.NaN : outputs.Number(options.ScoreOutput);
+            // A prediction answered through a pipeline is logged with the pipeline's outputs: its decision and score.
+            var score = options.ScoreOutput is not null && outputs.Has(options.ScoreOutput) ? outputs.Number(options.ScoreOutput)
+                : outputs.Has(Pipelines.PipelineInterceptor.ScoreOutput) ? outputs.Number(Pipelines.PipelineInterceptor.ScoreOutput)
+                : double.NaN;
             double predicted;
-            if (options.Threshold is { } threshold)
+            if (options.Threshold is null && !(options.LabelOutput is not null && outputs.Has(options.LabelOutput)) && outputs.Has(Pipelines.PipelineInterceptor.DecisionOutput))
+            {
+                predicted = options.IsPositive(outputs.Text(Pipelines.PipelineInterceptor.DecisionOutput) ?? "") ? 1 : 0;
+            }
+            else if (options.Threshold is { } threshold)
             {
                 predicted = double.IsNaN(score) ? double.NaN : score >= threshold ? 1 : 0;
             }

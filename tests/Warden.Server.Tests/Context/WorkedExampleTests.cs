@@ -54,7 +54,11 @@ public sealed class WorkedExampleTests : IDisposable
         string? requestId = null;
         for (var i = 0; i < rows.Count && requestId is null; i++)
         {
-            var (code, body) = await InferAsync(consumer, rows[i], id: $"app-{2000 + i}");
+            // The applicant's group travels as a sensitive attribute: recorded for fairness audits, never fed to the model.
+            var request = V2Requests.CreditRisk(rows[i], $"app-{2000 + i}");
+            request["parameters"] = new System.Text.Json.Nodes.JsonObject { ["sensitive.afam"] = i % 2 == 0 ? "no" : "yes" };
+            using var response = await consumer.InferAsync(request);
+            var (code, body) = ((int)response.StatusCode, await response.ReadJsonAsync());
             if (code == 202)
             {
                 held = body;
@@ -110,6 +114,28 @@ public sealed class WorkedExampleTests : IDisposable
         Assert.Equal("deny", label.GetProperty("label").GetString());
         Assert.Equal("review", label.GetProperty("source").GetString());
         Log("GET /api/models/credit-risk/feedback", new[] { label });
+
+        // 5. The next fairness report over live traffic counts the reviewer's label as the held applicant's outcome.
+        var audit = await PostAsync(admin, "/api/models/credit-risk/fairness/reports",
+            new { since = "1h", sensitiveFeatures = new[] { "afam" }, positiveLabel = "deny", minGroupSize = 1, bootstrap = 0 }, expected: 201);
+        var report = audit.GetProperty("report");
+        var dataset = report.GetProperty("dataset");
+        Assert.Equal(1, dataset.GetProperty("rows").GetInt32());
+        var heldGroup = (int.Parse(requestId[4..], CultureInfo.InvariantCulture) - 2000) % 2 == 0 ? "no" : "yes";
+        var groups = report.GetProperty("sections")[0].GetProperty("groups");
+        var group = Assert.Single(groups.EnumerateArray());
+        Assert.Equal($"afam={heldGroup}", group.GetProperty("key").GetString());
+        Log("POST /api/models/credit-risk/fairness/reports {\"since\":\"1h\",\"sensitiveFeatures\":[\"afam\"],\"positiveLabel\":\"deny\",\"minGroupSize\":1} → 201 (excerpt)", new
+        {
+            id = audit.GetProperty("id"),
+            dataset,
+            group = group.GetProperty("key").GetString(),
+            count = group.GetProperty("count"),
+            confusion = group.GetProperty("confusion"),
+            selectionRate = group.GetProperty("selectionRate").GetProperty("value"),
+            baseRate = group.GetProperty("baseRate").GetProperty("value"),
+        });
+        Assert.Equal(1, group.GetProperty("baseRate").GetProperty("value").GetDouble());
         await File.WriteAllTextAsync(Path.Combine(Path.GetTempPath(), "warden-context-example.md"), _transcript.ToString(), TestContext.Current.CancellationToken);
     }
 
