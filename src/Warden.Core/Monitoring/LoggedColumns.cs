@@ -61,14 +61,11 @@ public sealed class LoggedColumns
         var scores = new List<double>();
         var ids = includeIds ? new List<string>() : null;
         var count = 0;
-        var inputRow = new double[inputNames.Names.Length];
-        var outputRow = new double[1];
-        var buffer = new ArrayBufferWriter<byte>(4096);
         var range = await store.SequenceRangeAsync(model, since, cancellationToken).ConfigureAwait(false);
 
-        // The log is read in slices of sequence numbers, two in flight on other threads while this one decodes: reading
-        // a row costs about as much as decoding it, and the machine has more than one core.
-        var pending = new Queue<Task<IReadOnlyList<MonitoredPrediction>>>();
+        // The log is read in slices of sequence numbers, each read and decoded on another thread, two in flight, while
+        // this one appends the previous slice's columns.
+        var pending = new Queue<Task<DecodedSlice>>();
         var next = range is { } r ? r.First - 1 : 0;
         var last = range?.Last ?? 0;
         void FetchNext()
@@ -80,7 +77,9 @@ public sealed class LoggedColumns
 
             var query = new MonitoredQuery(model, version, since, next, Math.Min(last, next + SliceSpan), includeIds);
             next = query.Through;
-            pending.Enqueue(Task.Run(() => store.QueryMonitoredAsync(query, cancellationToken), cancellationToken));
+            pending.Enqueue(Task.Run(
+                async () => DecodedSlice.Decode(await store.QueryMonitoredAsync(query, cancellationToken).ConfigureAwait(false), inputNames, outputNames, scoreOutput is not null),
+                cancellationToken));
         }
 
         FetchNext();
@@ -89,44 +88,18 @@ public sealed class LoggedColumns
         {
             var slice = await pending.Dequeue().ConfigureAwait(false);
             FetchNext();
-            foreach (var p in slice)
+            var take = Math.Min(slice.Count, maxRows - count);
+            for (int i = 0; i < inputColumns.Length; i++)
             {
-                if (count >= maxRows)
-                {
-                    break;
-                }
-
-                int batch;
-                if (p.Vector is { } vector)
-                {
-                    batch = ReadVector(vector.Span, inputNames, inputRow, outputNames, outputRow);
-                }
-                else
-                {
-                    batch = ReadFirst(p.InputsJson ?? "", inputNames, inputRow, buffer);
-                    if (batch == 1 && scoreOutput is not null)
-                    {
-                        ReadFirst(p.OutputsJson ?? "", outputNames, outputRow, buffer);
-                    }
-                }
-
-                if (batch != 1)
-                {
-                    continue;
-                }
-
-                count++;
-                ids?.Add(p.Id!);
-                for (int i = 0; i < inputRow.Length; i++)
-                {
-                    inputColumns[i].Add(inputRow[i]);
-                }
-
-                if (scoreOutput is not null)
-                {
-                    scores.Add(outputRow[0]);
-                }
+                inputColumns[i].AddRange(slice.Inputs[i].AsSpan(0, take));
             }
+
+            scores.AddRange(slice.Scores.AsSpan(0, Math.Min(take, slice.Scores.Length)));
+            if (ids is not null && slice.Ids is not null)
+            {
+                ids.AddRange(slice.Ids.Take(take)!);
+            }
+            count += take;
         }
 
         // Stopped at maxRows with slices still in flight: let them finish so no query outlives the call.
@@ -142,6 +115,77 @@ public sealed class LoggedColumns
         }
 
         return new LoggedColumns(columns, count, ids?.ToArray(), scoreOutput is null ? null : [.. scores]);
+    }
+
+    /// <summary>One slice's single-row predictions decoded into columns.</summary>
+    private sealed class DecodedSlice
+    {
+        private DecodedSlice(double[][] inputs, double[] scores, string?[]? ids, int count)
+        {
+            Inputs = inputs;
+            Scores = scores;
+            Ids = ids;
+            Count = count;
+        }
+
+        public double[][] Inputs { get; }
+
+        public double[] Scores { get; }
+
+        public string?[]? Ids { get; }
+
+        public int Count { get; }
+
+        public static DecodedSlice Decode(IReadOnlyList<MonitoredPrediction> slice, TensorNames inputNames, TensorNames outputNames, bool withScores)
+        {
+            var inputs = inputNames.Names.Select(_ => new double[slice.Count]).ToArray();
+            var scores = withScores ? new double[slice.Count] : [];
+            var ids = slice.Count > 0 && slice[0].Id is not null ? new string?[slice.Count] : null;
+            var inputRow = new double[inputNames.Names.Length];
+            var outputRow = new double[1];
+            var buffer = new ArrayBufferWriter<byte>(4096);
+            var count = 0;
+            foreach (var p in slice)
+            {
+                int batch;
+                if (p.Vector is { } vector)
+                {
+                    batch = ReadVector(vector.Span, inputNames, inputRow, outputNames, outputRow);
+                }
+                else
+                {
+                    batch = ReadFirst(p.InputsJson ?? "", inputNames, inputRow, buffer);
+                    if (batch == 1 && withScores)
+                    {
+                        ReadFirst(p.OutputsJson ?? "", outputNames, outputRow, buffer);
+                    }
+                }
+
+                if (batch != 1)
+                {
+                    continue;
+                }
+
+                for (int i = 0; i < inputRow.Length; i++)
+                {
+                    inputs[i][count] = inputRow[i];
+                }
+
+                if (withScores)
+                {
+                    scores[count] = outputRow[0];
+                }
+
+                if (ids is not null)
+                {
+                    ids[count] = p.Id;
+                }
+
+                count++;
+            }
+
+            return new DecodedSlice(inputs, scores, ids, count);
+        }
     }
 
     /// <summary>Reads a <see cref="FeatureVector"/> into both rows; returns its batch size, 0 when it is malformed.</summary>

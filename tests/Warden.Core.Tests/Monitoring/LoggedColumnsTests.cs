@@ -142,7 +142,7 @@ public sealed class LoggedColumnsTests : IDisposable
         await using (var connection = await _database.OpenAsync(TestContext.Current.CancellationToken))
         {
             await using var command = connection.CreateCommand();
-            command.CommandText = "DELETE FROM prediction_features WHERE seq <= 2";
+            command.CommandText = "DELETE FROM prediction_feature_blocks WHERE first_seq <= 2";
             await command.ExecuteNonQueryAsync(TestContext.Current.CancellationToken);
         }
 

@@ -27,10 +27,10 @@ public sealed class SqliteDatabase
         CREATE INDEX IF NOT EXISTS ix_predictions_model_time ON predictions (model, time);
         CREATE INDEX IF NOT EXISTS ix_predictions_id ON predictions (id);
         CREATE INDEX IF NOT EXISTS ix_predictions_model_seq ON predictions (model, seq);
-        CREATE TABLE IF NOT EXISTS prediction_features (
-            seq INTEGER PRIMARY KEY, id TEXT NOT NULL, model TEXT NOT NULL, version TEXT NOT NULL, time INTEGER NOT NULL,
-            purpose TEXT NULL, payload_key INTEGER NULL, features TEXT NULL);
-        CREATE INDEX IF NOT EXISTS ix_prediction_features_model_seq ON prediction_features (model, seq);
+        CREATE TABLE IF NOT EXISTS prediction_feature_blocks (
+            block_id TEXT PRIMARY KEY, model TEXT NOT NULL, version TEXT NOT NULL, first_seq INTEGER NOT NULL,
+            last_seq INTEGER NOT NULL, max_time INTEGER NOT NULL, payload_key INTEGER NULL, block BLOB NOT NULL);
+        CREATE INDEX IF NOT EXISTS ix_prediction_feature_blocks_model_seq ON prediction_feature_blocks (model, first_seq);
         CREATE TABLE IF NOT EXISTS feedback (
             model TEXT NOT NULL, prediction_id TEXT NOT NULL, label TEXT NOT NULL, source TEXT NOT NULL,
             actor TEXT NOT NULL, time INTEGER NOT NULL, PRIMARY KEY (model, prediction_id));

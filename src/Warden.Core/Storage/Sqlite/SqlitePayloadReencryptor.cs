@@ -20,8 +20,8 @@ public sealed class SqlitePayloadReencryptor(SqliteDatabase database, PayloadCip
     [
         new("predictions", "seq", "id", ["inputs", "outputs", "sensitive"], SqlitePredictionStore.Context),
         new("review_items", "rowid", "id", ["inputs", "outputs", "explanation"], ReviewStore.Context),
-        // The monitoring copy of each prediction (its feature vector) is re-sealed with the predictions it belongs to.
-        new("prediction_features", "seq", "id", ["features"], SqlitePredictionStore.Context),
+        // The monitoring copies of the predictions (blocks of feature vectors) are re-sealed with them.
+        new("prediction_feature_blocks", "block_id", "block_id", ["block"], SqlitePredictionStore.Context),
     ];
 
     private readonly SemaphoreSlim _gate = new(1, 1);

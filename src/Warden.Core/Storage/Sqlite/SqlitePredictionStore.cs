@@ -50,9 +50,7 @@ public sealed class SqlitePredictionStore(SqliteDatabase database, PayloadCipher
         command.CommandText =
             """
             INSERT INTO predictions (id, time, model, version, key_id, purpose, inputs, outputs, sensitive, latency_ms, payload_key)
-            VALUES ($id, $time, $model, $version, $key, $purpose, $inputs, $outputs, $sensitive, $latency, $payloadKey);
-            INSERT INTO prediction_features (seq, id, model, version, time, purpose, payload_key, features)
-            VALUES (last_insert_rowid(), $id, $model, $version, $time, $purpose, $payloadKey, $features)
+            VALUES ($id, $time, $model, $version, $key, $purpose, $inputs, $outputs, $sensitive, $latency, $payloadKey)
             """;
         var id = command.Parameters.Add("$id", SqliteType.Text);
         var time = command.Parameters.Add("$time", SqliteType.Integer);
@@ -65,7 +63,6 @@ public sealed class SqlitePredictionStore(SqliteDatabase database, PayloadCipher
         var sensitive = command.Parameters.Add("$sensitive", SqliteType.Text);
         var latency = command.Parameters.Add("$latency", SqliteType.Real);
         var payloadKey = command.Parameters.Add("$payloadKey", SqliteType.Integer);
-        var features = command.Parameters.Add("$features", SqliteType.Blob);
         foreach (var p in batch)
         {
             id.Value = p.Id;
@@ -79,14 +76,66 @@ public sealed class SqlitePredictionStore(SqliteDatabase database, PayloadCipher
             outputs.Value = _cipher.Seal(p.OutputsJson, Context(p.Id, "outputs")).Stored;
             sensitive.Value = Nullable(_cipher.SealNullable(p.SensitiveJson, Context(p.Id, "sensitive")));
             payloadKey.Value = keyId is { } k ? k : DBNull.Value;
-            features.Value = p.Features is null ? DBNull.Value
-                : _cipher.Enabled ? _cipher.Seal(Convert.ToBase64String(p.Features), Context(p.Id, "features")).Stored
-                : p.Features;
             latency.Value = p.LatencyMs;
             await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
 
+        // The transaction holds the database's only write lock, and an AUTOINCREMENT key takes max + 1 for each insert, so
+        // the batch's sequence numbers are the consecutive run ending at the last one inserted.
+        await using var lastSeq = connection.CreateCommand();
+        lastSeq.Transaction = transaction;
+        lastSeq.CommandText = "SELECT last_insert_rowid()";
+        var last = (long)(await lastSeq.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
+        var written = batch.Select((p, i) => (last - batch.Count + 1 + i, p)).ToList();
+        await WriteBlocksAsync(connection, transaction, written, cancellationToken).ConfigureAwait(false);
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Writes the batch's monitoring copies: one <see cref="FeatureBlock"/> row per model version and up to 512 predictions.</summary>
+    private async Task WriteBlocksAsync(SqliteConnection connection, SqliteTransaction transaction, List<(long Seq, StoredPrediction Prediction)> written, CancellationToken cancellationToken)
+    {
+        await using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText =
+            """
+            INSERT INTO prediction_feature_blocks (block_id, model, version, first_seq, last_seq, max_time, payload_key, block)
+            VALUES ($blockId, $model, $version, $first, $last, $maxTime, $payloadKey, $block)
+            """;
+        var blockId = command.Parameters.Add("$blockId", SqliteType.Text);
+        var model = command.Parameters.Add("$model", SqliteType.Text);
+        var version = command.Parameters.Add("$version", SqliteType.Text);
+        var first = command.Parameters.Add("$first", SqliteType.Integer);
+        var last = command.Parameters.Add("$last", SqliteType.Integer);
+        var maxTime = command.Parameters.Add("$maxTime", SqliteType.Integer);
+        var payloadKey = command.Parameters.Add("$payloadKey", SqliteType.Integer);
+        var block = command.Parameters.Add("$block", SqliteType.Blob);
+        foreach (var group in written.GroupBy(w => (w.Prediction.Model, w.Prediction.Version)))
+        {
+            foreach (var chunk in group.Chunk(FeatureBlock.MaxEntries))
+            {
+                var bytes = FeatureBlock.Encode(chunk);
+                var idText = $"{group.Key.Model}/{group.Key.Version}/{chunk[0].Seq.ToString(CultureInfo.InvariantCulture)}";
+                blockId.Value = idText;
+                model.Value = group.Key.Model;
+                version.Value = group.Key.Version;
+                first.Value = chunk[0].Seq;
+                last.Value = chunk[^1].Seq;
+                maxTime.Value = chunk.Max(c => ToMs(c.Prediction.Time));
+                if (_cipher.Enabled)
+                {
+                    var (sealedBlock, keyId) = _cipher.Seal(Convert.ToBase64String(bytes), Context(idText, "block"));
+                    block.Value = sealedBlock;
+                    payloadKey.Value = keyId is { } k ? k : DBNull.Value;
+                }
+                else
+                {
+                    block.Value = bytes;
+                    payloadKey.Value = DBNull.Value;
+                }
+
+                await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            }
+        }
     }
 
     public async Task<IReadOnlyList<StoredPrediction>> QueryAsync(PredictionQuery query, CancellationToken cancellationToken = default)
@@ -130,42 +179,71 @@ public sealed class SqlitePredictionStore(SqliteDatabase database, PayloadCipher
 
     public async Task<IReadOnlyList<MonitoredPrediction>> QueryMonitoredAsync(MonitoredQuery query, CancellationToken cancellationToken = default)
     {
-        // Monitoring reads the narrow prediction_features table (a few hundred bytes a row) so a million-row window does not
-        // page through the payloads. Rows logged before that table existed have no entry there: they come first in the
-        // log, and are read from their JSON payloads.
+        // Monitoring reads blocks of feature vectors (one row per up to 512 predictions), so a million-row window is a
+        // few thousand row fetches and never pages through the payloads. Predictions logged before blocks existed come
+        // first in the log and are read from their JSON.
         await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
         var result = new List<MonitoredPrediction>();
-        await using (var first = Command(connection, "SELECT MIN(seq) FROM prediction_features WHERE model = $model", ("$model", query.Model)))
+        await using (var first = Command(connection, "SELECT MIN(first_seq) FROM prediction_feature_blocks WHERE model = $model", ("$model", query.Model)))
         {
-            var firstVector = await first.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is long seq ? seq : long.MaxValue;
-            if (query.After < firstVector - 1)
+            var firstBlock = await first.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is long seq ? seq : long.MaxValue;
+            if (query.After < firstBlock - 1)
             {
-                await ReadMonitoredAsync(connection, "SELECT seq, id, payload_key, NULL, inputs, outputs FROM predictions", "",
-                    query with { Through = Math.Min(query.Through, firstVector - 1) }, result, cancellationToken).ConfigureAwait(false);
+                await ReadLegacyAsync(connection, query with { Through = Math.Min(query.Through, firstBlock - 1) }, result, cancellationToken).ConfigureAwait(false);
             }
 
-            if (query.Through < firstVector)
+            if (query.Through < firstBlock)
             {
                 return result;
             }
-
-            query = query with { After = Math.Max(query.After, firstVector - 1) };
         }
 
-        await ReadMonitoredAsync(connection,
-            "SELECT f.seq, f.id, f.payload_key, f.features, " +
-            "CASE WHEN f.features IS NULL THEN (SELECT inputs FROM predictions p WHERE p.seq = f.seq) END, " +
-            "CASE WHEN f.features IS NULL THEN (SELECT outputs FROM predictions p WHERE p.seq = f.seq) END FROM prediction_features f",
-            "f.", query, result, cancellationToken).ConfigureAwait(false);
+        var sql = new StringBuilder(
+            "SELECT block_id, payload_key, block FROM prediction_feature_blocks " +
+            "WHERE model = $model AND version = $version AND first_seq <= $through AND last_seq > $after");
+        var parameters = new List<(string, object?)> { ("$model", query.Model), ("$version", query.Version), ("$after", query.After), ("$through", query.Through) };
+        long? sinceMs = query.Since is { } since ? ToMs(since) : null;
+        if (sinceMs is not null)
+        {
+            sql.Append(" AND max_time >= $since");
+            parameters.Add(("$since", sinceMs.Value));
+        }
+
+        sql.Append(" ORDER BY first_seq");
+        var withoutVector = new List<long>();
+        await using (var command = Command(connection, sql.ToString(), parameters.ToArray()))
+        await using (var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
+        {
+            while (reader.Read())
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                var block = reader.IsDBNull(1)
+                    ? reader.GetFieldValue<byte[]>(2)
+                    : Convert.FromBase64String(_cipher.Open(reader.GetString(2), reader.GetInt32(1), Context(reader.GetString(0), "block")));
+                FeatureBlock.Decode(block, query, sinceMs, result, withoutVector);
+            }
+        }
+
+        if (withoutVector.Count > 0)
+        {
+            // Rare: tensors the vector layout cannot hold. Their JSON is read one by one and merged in log order.
+            foreach (var seq in withoutVector)
+            {
+                await ReadLegacyAsync(connection, query with { After = seq - 1, Through = seq }, result, cancellationToken).ConfigureAwait(false);
+            }
+
+            result.Sort((x, y) => x.Sequence.CompareTo(y.Sequence));
+        }
+
         return result;
     }
 
-    private async Task ReadMonitoredAsync(
-        SqliteConnection connection, string select, string prefix, MonitoredQuery query, List<MonitoredPrediction> result, CancellationToken cancellationToken)
+    /// <summary>Reads predictions of the query's window from their JSON payloads.</summary>
+    private async Task ReadLegacyAsync(SqliteConnection connection, MonitoredQuery query, List<MonitoredPrediction> result, CancellationToken cancellationToken)
     {
-        var sql = new StringBuilder(select).Append(CultureInfo.InvariantCulture,
-            $" WHERE {prefix}model = $model AND {prefix}version = $version AND {prefix}seq > $after AND {prefix}seq <= $through" +
-            $" AND ({prefix}purpose IS NULL OR {prefix}purpose <> $shadow)");
+        var sql = new StringBuilder(
+            "SELECT seq, id, payload_key, inputs, outputs FROM predictions " +
+            "WHERE model = $model AND version = $version AND seq > $after AND seq <= $through AND (purpose IS NULL OR purpose <> $shadow)");
         var parameters = new List<(string, object?)>
         {
             ("$model", query.Model), ("$version", query.Version), ("$after", query.After), ("$through", query.Through),
@@ -173,36 +251,22 @@ public sealed class SqlitePredictionStore(SqliteDatabase database, PayloadCipher
         };
         if (query.Since is not null)
         {
-            sql.Append(CultureInfo.InvariantCulture, $" AND {prefix}time >= $since");
+            sql.Append(" AND time >= $since");
             parameters.Add(("$since", ToMs(query.Since.Value)));
         }
 
-        sql.Append(CultureInfo.InvariantCulture, $" ORDER BY {prefix}seq");
+        sql.Append(" ORDER BY seq");
         await using var command = Command(connection, sql.ToString(), parameters.ToArray());
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        // Rows are read synchronously: Microsoft.Data.Sqlite's ReadAsync does the same work, plus a task per row.
         while (reader.Read())
         {
-            cancellationToken.ThrowIfCancellationRequested();
+            var id = reader.GetString(1);
             int? keyId = reader.IsDBNull(2) ? null : reader.GetInt32(2);
-            var id = query.IncludeIds || keyId is not null ? reader.GetString(1) : null;
-            if (!reader.IsDBNull(3))
-            {
-                result.Add(new MonitoredPrediction(reader.GetInt64(0), id, ReadVector(reader, keyId, id!), null, null));
-                continue;
-            }
-
-            id ??= reader.GetString(1);
             result.Add(new MonitoredPrediction(reader.GetInt64(0), id, null,
-                _cipher.OpenNullable(ReadNullableString(reader, 4), keyId, Context(id, "inputs")),
-                _cipher.OpenNullable(ReadNullableString(reader, 5), keyId, Context(id, "outputs"))));
+                _cipher.Open(reader.GetString(3), keyId, Context(id, "inputs")),
+                _cipher.Open(reader.GetString(4), keyId, Context(id, "outputs"))));
         }
     }
-
-    /// <summary>The stored vector: a plaintext BLOB, or base64 sealed with the payload key.</summary>
-    private ReadOnlyMemory<byte> ReadVector(SqliteDataReader reader, int? keyId, string id) => keyId is null
-        ? reader.GetFieldValue<byte[]>(3)
-        : Convert.FromBase64String(_cipher.Open(reader.GetString(3), keyId, Context(id, "features")));
 
     public async Task<long> CountAsync(string? model = null, CancellationToken cancellationToken = default)
     {
