@@ -86,6 +86,14 @@ public sealed class SqlitePredictionStore(SqliteDatabase database, PayloadCipher
         lastSeq.Transaction = transaction;
         lastSeq.CommandText = "SELECT last_insert_rowid()";
         var last = (long)(await lastSeq.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
+        lastSeq.CommandText = "SELECT id FROM predictions WHERE seq = $first";
+        lastSeq.Parameters.AddWithValue("$first", last - batch.Count + 1);
+        if (await lastSeq.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) as string != batch[0].Id)
+        {
+            // Not expected with one writer; refusing keeps a block from naming the wrong predictions (the writer retries).
+            throw new InvalidOperationException("the prediction batch did not receive consecutive sequence numbers");
+        }
+
         var written = batch.Select((p, i) => (last - batch.Count + 1 + i, p)).ToList();
         await WriteBlocksAsync(connection, transaction, written, cancellationToken).ConfigureAwait(false);
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
