@@ -84,11 +84,11 @@ public static class CreditRiskTrainer
         return new CreditRiskModel(context, transformer, train, holdout, seed);
     }
 
-    /// <summary>Concatenate the features, min-max normalise them, then L-BFGS logistic regression.</summary>
-    internal static IEstimator<ITransformer> Pipeline(MLContext context) =>
+    /// <summary>Concatenate the features, min-max normalise them, then L-BFGS logistic regression (<see cref="TrainerOptions"/> unless given).</summary>
+    internal static IEstimator<ITransformer> Pipeline(MLContext context, LbfgsLogisticRegressionBinaryTrainer.Options? options = null) =>
         context.Transforms.Concatenate("Features", HmdaDataset.FeatureNames.ToArray())
             .Append(context.Transforms.NormalizeMinMax("Features"))
-            .Append(context.BinaryClassification.Trainers.LbfgsLogisticRegression(TrainerOptions()));
+            .Append(context.BinaryClassification.Trainers.LbfgsLogisticRegression(options ?? TrainerOptions()));
 
     internal static LbfgsLogisticRegressionBinaryTrainer.Options TrainerOptions() => new()
     {

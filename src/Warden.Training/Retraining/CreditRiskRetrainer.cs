@@ -158,9 +158,7 @@ public sealed class CreditRiskRetrainer : ModelRetrainer
     {
         var options = CreditRiskTrainer.TrainerOptions();
         options.ExampleWeightColumnName = WeightedApplication.WeightColumn;
-        return context.Transforms.Concatenate("Features", HmdaDataset.FeatureNames.ToArray())
-            .Append(context.Transforms.NormalizeMinMax("Features"))
-            .Append(context.BinaryClassification.Trainers.LbfgsLogisticRegression(options));
+        return CreditRiskTrainer.Pipeline(context, options);
     }
 
     /// <summary>AUC and accuracy on the held-out feedback rows, or null when they lack one of the classes.</summary>
