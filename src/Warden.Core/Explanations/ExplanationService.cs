@@ -40,8 +40,7 @@ public sealed class ExplanationService
             var label = lease.Record.Version;
             var background = _backgrounds.Get(model, label)
                 ?? throw WardenException.BadRequest($"version '{label}' of model '{model}' has no background sample; deploy it with a 'background' CSV part");
-            var card = ModelRegistry.ReadCard(lease.Record);
-            var scorer = new ModelScorer(lease.Model, string.IsNullOrEmpty(card.ScoreOutput) ? DefaultScoreOutput : card.ScoreOutput);
+            var scorer = new ModelScorer(lease.Model, ModelRegistry.ScoreOutputOf(lease.Record));
             var row = scorer.Row(bind(lease.Model.Signature));
             var explainer = new ShapleyExplainer(scorer.Score, scorer.Features, background.Rows(scorer.Features), Options);
             return new ModelExplanation(model, label, scorer.ScoreOutput, explainer.Explain(row));

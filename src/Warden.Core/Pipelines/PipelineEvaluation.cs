@@ -1,4 +1,3 @@
-using Warden.Core.Explanations;
 using Warden.Core.Inference;
 using Warden.Core.Pipelines.Expressions;
 using Warden.Core.Registry;
@@ -62,20 +61,9 @@ internal static class PipelineEvaluation
                 ?? throw new WardenException(missingStatus, $"pipeline model '{model}' needs input '{spec.Name}' ({spec.Datatype.ToWire()}), which the request does not carry");
         }
 
-        var name = ScoreName(lease.Record);
+        var name = ModelRegistry.ScoreOutputOf(lease.Record);
         return ReadScore(lease.Model.Run(inputs, [name]), name);
     }
-
-    /// <summary>The output carrying a version's positive-class probability.</summary>
-    public static string ScoreName(ModelVersionRecord record) =>
-        // Version records are immutable, so the card is parsed once per version rather than on every pipeline call.
-        ScoreNames.GetValue(record, r =>
-        {
-            var card = ModelRegistry.ReadCard(r);
-            return string.IsNullOrEmpty(card.ScoreOutput) ? ExplanationService.DefaultScoreOutput : card.ScoreOutput;
-        });
-
-    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<ModelVersionRecord, string> ScoreNames = [];
 
     /// <summary>The last value of output <paramref name="name"/> (the positive class of a [1, 2] probability tensor).</summary>
     public static double ReadScore(NamedTensor[] outputs, string name)

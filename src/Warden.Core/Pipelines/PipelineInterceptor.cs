@@ -53,7 +53,7 @@ public sealed class PipelineInterceptor : InferenceInterceptor
         if (model == context.Model && (version is null ? context.Version is null : version == context.Record!.Version))
         {
             // The served model already answered this request: reuse its outputs rather than run it twice.
-            return PipelineEvaluation.ReadScore(context.Outputs!, PipelineEvaluation.ScoreName(context.Record!));
+            return PipelineEvaluation.ReadScore(context.Outputs!, ModelRegistry.ScoreOutputOf(context.Record!));
         }
 
         return PipelineEvaluation.ScoreMember(_registry, context.Inputs!, model, version, 503);

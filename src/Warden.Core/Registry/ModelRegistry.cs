@@ -17,6 +17,7 @@ namespace Warden.Core.Registry;
 /// </summary>
 public sealed partial class ModelRegistry : IDisposable
 {
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<ModelVersionRecord, string> ScoreOutputs = [];
     private static readonly JsonSerializerOptions CardJson = new(JsonSerializerDefaults.Web);
     private readonly IModelStore _store;
     private readonly ModelBlobStore _blobs;
@@ -365,6 +366,11 @@ public sealed partial class ModelRegistry : IDisposable
 
     /// <summary>The card of a version.</summary>
     public static ModelCard ReadCard(ModelVersionRecord record) => JsonSerializer.Deserialize<ModelCard>(record.CardJson, CardJson) ?? new ModelCard();
+
+    /// <summary>The output carrying a version's positive-class probability: the card's, else <c>probability</c>.</summary>
+    public static string ScoreOutputOf(ModelVersionRecord record) =>
+        // Version records are immutable, so the card is parsed once per version rather than on every request that needs it.
+        ScoreOutputs.GetValue(record, r => ReadCard(r).ScoreOutput is { Length: > 0 } name ? name : Explanations.ExplanationService.DefaultScoreOutput);
 
     public void Dispose()
     {

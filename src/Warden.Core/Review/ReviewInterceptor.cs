@@ -48,7 +48,7 @@ public sealed class ReviewInterceptor : InferenceInterceptor
 
         var rows = context.Inputs.Length == 0 || context.Inputs[0].Shape.Length == 0 ? 1 : (int)Math.Max(1, context.Inputs[0].Shape[0]);
         var scoreName = policy.ScoreOutput ?? (context.Items.ContainsKey(Pipelines.PipelineInterceptor.ScoreKey) ? Pipelines.PipelineInterceptor.ScoreOutput : null)
-            ?? Pipelines.PipelineEvaluation.ScoreName(context.Record);
+            ?? ModelRegistry.ScoreOutputOf(context.Record);
         var score = context.Outputs.FirstOrDefault(o => o.Name == scoreName);
         var background = policy.OutOfRange || policy.MaxZScore is not null ? _backgrounds.Get(context.Model, context.Record.Version) : null;
         var reasons = new List<string>(requested?.Reasons ?? []);
