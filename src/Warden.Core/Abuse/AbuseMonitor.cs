@@ -102,17 +102,25 @@ public sealed class AbuseMonitor(
             _models[observation.Model] = state;
         }
 
-        var raised = state.Observe(observation);
-        Interlocked.Increment(ref _processed);
-        foreach (var alert in raised)
+        foreach (var alert in state.Observe(observation))
         {
             await RaiseAsync(observation, policy, state, alert).ConfigureAwait(false);
         }
+
+        // Counted once its alerts are raised, so a caller that waits for Processed sees their effects.
+        Interlocked.Increment(ref _processed);
     }
 
     private async Task RaiseAsync(AbuseObservation observation, AbusePolicy policy, ModelState state, AbuseAlert alert)
     {
         var suspend = policy.SuspendOnAlert && observation.KeyName != BootstrapKeyName;
+        // Suspend first: an alert that says "suspended" is never visible while the key still works.
+        if (suspend)
+        {
+            await keys.RevokeAsync("system", observation.KeyId, CancellationToken.None).ConfigureAwait(false);
+            state.Forget(observation.KeyId);
+        }
+
         var recorded = new ModelAbuseAlert(observation.Model, alert, suspend);
         _alerts.Enqueue(recorded);
         while (_alerts.Count > MaxAlerts && _alerts.TryDequeue(out _))
@@ -123,11 +131,6 @@ public sealed class AbuseMonitor(
         var details = new { model = observation.Model, kind = alert.Kind.ToString(), alert.Statistic, alert.Threshold, alert.QueryCount, alert.DetectedAt, alert.Detail, suspended = suspend };
         await audit.AppendAsync("system", "abuse.alert", observation.KeyId, details, CancellationToken.None).ConfigureAwait(false);
         events.Publish(EventType(alert.Kind), new { keyId = observation.KeyId, details.model, details.kind, details.Statistic, details.Threshold, details.QueryCount, details.DetectedAt, details.Detail, suspended = suspend });
-        if (suspend)
-        {
-            await keys.RevokeAsync("system", observation.KeyId, CancellationToken.None).ConfigureAwait(false);
-            state.Forget(observation.KeyId);
-        }
     }
 
     /// <summary>
