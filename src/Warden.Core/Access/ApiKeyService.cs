@@ -15,6 +15,10 @@ public sealed class ApiKeyService(IKeyStore store, AuditLog audit, TimeProvider 
     private const int MaxCachedEntries = 100_000;
     private readonly ConcurrentDictionary<string, CachedKey> _cache = new(StringComparer.Ordinal);
 
+    // Bumped by every change to a stored key. A lookup that overlapped a change does not cache what it read: it may be the
+    // record from before a revocation, and caching it would keep a revoked key working for the cache lifetime.
+    private long _changes;
+
     /// <summary>Creates a key and returns it with its secret (shown once).</summary>
     public Task<(ApiKeyRecord Record, string Secret)> CreateAsync(
         string actor, string name, string role, IReadOnlyList<string> models, DateTimeOffset? expiresAt, CancellationToken cancellationToken = default) =>
@@ -60,6 +64,7 @@ public sealed class ApiKeyService(IKeyStore store, AuditLog audit, TimeProvider 
         }
 
         await store.RevokeAsync(id, time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
+        Interlocked.Increment(ref _changes);
         _cache.TryRemove(key.SecretHash, out _);
         await audit.AppendAsync(actor, "key.revoke", id, new { key.Name, key.Role }, cancellationToken).ConfigureAwait(false);
         return true;
@@ -77,6 +82,7 @@ public sealed class ApiKeyService(IKeyStore store, AuditLog audit, TimeProvider 
         var now = time.GetUtcNow();
         if (!_cache.TryGetValue(hash, out var cached) || now - cached.LoadedAt > CacheLifetime)
         {
+            var changesBefore = Interlocked.Read(ref _changes);
             var record = await store.FindByHashAsync(hash, cancellationToken).ConfigureAwait(false);
             if (_cache.Count >= MaxCachedEntries)
             {
@@ -86,6 +92,11 @@ public sealed class ApiKeyService(IKeyStore store, AuditLog audit, TimeProvider 
 
             cached = new CachedKey(record, now);
             _cache[hash] = cached;
+            if (Interlocked.Read(ref _changes) != changesBefore)
+            {
+                // Checked after the write: a revocation that bumps the counter later also removes this entry itself.
+                _cache.TryRemove(KeyValuePair.Create(hash, cached));
+            }
         }
 
         return cached.Record is not null && cached.Record.IsActive(now) ? cached.Record : null;
@@ -101,6 +112,7 @@ public sealed class ApiKeyService(IKeyStore store, AuditLog audit, TimeProvider 
             Limits = grant.Limits is { IsEmpty: false } ? grant.Limits : null,
         };
         await store.AddAsync(record, cancellationToken).ConfigureAwait(false);
+        Interlocked.Increment(ref _changes);
         _cache.TryRemove(record.SecretHash, out _);
         await audit.AppendAsync(actor, "key.create", record.Id, new { record.Name, record.Role, record.Models, record.ExpiresAt, record.Purposes, record.DefaultPurpose, record.Limits }, cancellationToken).ConfigureAwait(false);
         return record;

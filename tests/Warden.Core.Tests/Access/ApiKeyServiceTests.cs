@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Time.Testing;
 using Warden.Core.Access;
 using Warden.Core.Audit;
+using Warden.Core.Storage;
 using Warden.Core.Storage.Sqlite;
 
 namespace Warden.Core.Tests.Access;
@@ -41,6 +42,24 @@ public sealed class ApiKeyServiceTests : IDisposable
     }
 
     [Fact]
+    public async Task A_lookup_that_overlaps_a_revocation_does_not_cache_the_active_record()
+    {
+        var gated = new GatedKeyStore(_store);
+        var keys = new ApiKeyService(gated, new AuditLog(new SqliteAuditStore(new SqliteDatabase(Path.Combine(_dir, "a.db"))), _clock), _clock);
+        var (record, secret) = await keys.CreateAsync("a", "svc", WardenRoles.Consumer, [], null, TestContext.Current.CancellationToken);
+
+        // The lookup reads the still-active record, then stalls while the revocation completes.
+        gated.HoldNextLookup();
+        var overlapping = keys.AuthenticateAsync(secret, TestContext.Current.CancellationToken).AsTask();
+        await gated.LookupRead.WaitAsync(TestContext.Current.CancellationToken);
+        Assert.True(await keys.RevokeAsync("a", record.Id, TestContext.Current.CancellationToken));
+        gated.Release();
+        await overlapping;
+
+        Assert.Null(await keys.AuthenticateAsync(secret, TestContext.Current.CancellationToken));
+    }
+
+    [Fact]
     public async Task Expiry_takes_effect_without_a_cache_refresh()
     {
         var (_, secret) = await _keys.CreateAsync("a", "svc", WardenRoles.Auditor, [], _clock.GetUtcNow().AddMinutes(1), TestContext.Current.CancellationToken);
@@ -70,5 +89,37 @@ public sealed class ApiKeyServiceTests : IDisposable
     {
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
         Directory.Delete(_dir, true);
+    }
+
+    private sealed class GatedKeyStore(IKeyStore inner) : IKeyStore
+    {
+        private readonly TaskCompletionSource _released = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private int _hold;
+
+        public SemaphoreSlim LookupRead { get; } = new(0);
+
+        public void HoldNextLookup() => Volatile.Write(ref _hold, 1);
+
+        public void Release() => _released.TrySetResult();
+
+        public Task AddAsync(ApiKeyRecord key, CancellationToken cancellationToken = default) => inner.AddAsync(key, cancellationToken);
+
+        public async Task<ApiKeyRecord?> FindByHashAsync(string secretHash, CancellationToken cancellationToken = default)
+        {
+            var record = await inner.FindByHashAsync(secretHash, cancellationToken);
+            if (Interlocked.Exchange(ref _hold, 0) == 1)
+            {
+                LookupRead.Release();
+                await _released.Task.WaitAsync(cancellationToken);
+            }
+
+            return record;
+        }
+
+        public Task<ApiKeyRecord?> FindByIdAsync(string id, CancellationToken cancellationToken = default) => inner.FindByIdAsync(id, cancellationToken);
+
+        public Task<IReadOnlyList<ApiKeyRecord>> ListAsync(CancellationToken cancellationToken = default) => inner.ListAsync(cancellationToken);
+
+        public Task<bool> RevokeAsync(string id, DateTimeOffset at, CancellationToken cancellationToken = default) => inner.RevokeAsync(id, at, cancellationToken);
     }
 }
