@@ -35,6 +35,12 @@ public static class WardenApp
     /// <summary>Adds Warden's middleware and endpoints.</summary>
     public static WebApplication UseWarden(this WebApplication app)
     {
+        // First, so refusals (401, 429, errors) carry the header too.
+        if (app.Configuration.GetValue<bool>("Warden:Https:Hsts"))
+        {
+            app.UseHsts();
+        }
+
         app.UseMiddleware<ErrorHandlingMiddleware>();
         app.UseAuthentication();
         app.UseAuthorization();
@@ -45,7 +51,7 @@ public static class WardenApp
         app.MapFeedbackApi();
         app.MapSettingsApi();
         app.MapEdgeApi();
-        app.UseWardenPolicies();
+        app.MapUsageApi();
         app.MapMonitoringApi();
         app.MapRetrainingApi();
         app.MapContextApi();

@@ -13,15 +13,37 @@ internal static class ServeCommand
         var urls = new Option<string>("--urls") { Description = "Listening URLs", DefaultValueFactory = _ => WardenApp.DefaultUrls };
         var repository = new Option<string?>("--model-repository") { Description = "Triton-style model repository to load at start (<model>/<version>/model.onnx + card.json)" };
         var noDemo = new Option<bool>("--no-demo") { Description = "Do not load the bundled demo models into an empty registry" };
-        var command = new Command("serve", "Run the Warden server") { dataDir, urls, repository, noDemo };
+        var certificate = new Option<string?>("--certificate")
+        {
+            Description = "TLS certificate (PFX, or PEM with --certificate-key) for HTTPS; its password comes from WARDEN_CERTIFICATE_PASSWORD",
+        };
+        var certificateKey = new Option<string?>("--certificate-key") { Description = "PEM private key of --certificate" };
+        var hsts = new Option<bool>("--hsts") { Description = "Send Strict-Transport-Security on HTTPS answers" };
+        var command = new Command("serve", "Run the Warden server; other --Section:Key=value arguments override configuration")
+        {
+            dataDir, urls, repository, noDemo, certificate, certificateKey, hsts,
+        };
+
+        // Configuration overrides (e.g. --Warden:Privacy:KeyFile=…) go through to the host as `dotnet Warden.Server` takes them.
+        command.TreatUnmatchedTokensAsErrors = false;
         command.SetAction(async (parse, cancellationToken) =>
         {
-            var args = new List<string>
+            var overrides = Overrides(parse.UnmatchedTokens);
+
+            var listen = parse.GetResult(urls) is { Implicit: false } ? parse.GetValue(urls)! : parse.GetValue(certificate) is null ? WardenApp.DefaultUrls : DefaultHttpsUrls;
+            var args = new List<string>(overrides)
             {
                 "--Warden:DataDir", parse.GetValue(dataDir)!,
-                "--urls", parse.GetValue(urls)!,
+                "--urls", listen,
                 "--Warden:LoadDemoModels", (!parse.GetValue(noDemo)).ToString(),
             };
+            AddCertificate(args, parse.GetValue(certificate), parse.GetValue(certificateKey));
+            if (parse.GetValue(hsts))
+            {
+                args.Add("--Warden:Https:Hsts");
+                args.Add("true");
+            }
+
             if (parse.GetValue(repository) is { } repo)
             {
                 if (!Directory.Exists(repo))
@@ -39,5 +61,58 @@ internal static class ServeCommand
             return 0;
         });
         return command;
+    }
+
+    private const string DefaultHttpsUrls = "https://127.0.0.1:8443";
+
+    /// <summary>Unmatched tokens as configuration overrides: <c>--Key=value</c>, or <c>--Key value</c>.</summary>
+    private static List<string> Overrides(IReadOnlyList<string> tokens)
+    {
+        for (var i = 0; i < tokens.Count; i++)
+        {
+            var token = tokens[i];
+            var isKey = token.StartsWith("--", StringComparison.Ordinal) && token.Length > 2;
+            var isValueOfKey = i > 0 && tokens[i - 1].StartsWith("--", StringComparison.Ordinal) && !tokens[i - 1].Contains('=', StringComparison.Ordinal)
+                && !token.StartsWith("--", StringComparison.Ordinal);
+            if (!isKey && !isValueOfKey)
+            {
+                throw new CliException($"unexpected argument '{token}' (configuration overrides look like --Section:Key=value)");
+            }
+        }
+
+        return [.. tokens];
+    }
+
+    private static void AddCertificate(List<string> args, string? path, string? keyPath)
+    {
+        if (path is null)
+        {
+            if (keyPath is not null)
+            {
+                throw new CliException("--certificate-key needs --certificate");
+            }
+
+            return;
+        }
+
+        foreach (var file in new[] { path, keyPath })
+        {
+            if (file is not null && !File.Exists(file))
+            {
+                throw new CliException($"certificate file '{file}' does not exist");
+            }
+        }
+
+        args.AddRange(["--Kestrel:Certificates:Default:Path", Path.GetFullPath(path)]);
+        if (keyPath is not null)
+        {
+            args.AddRange(["--Kestrel:Certificates:Default:KeyPath", Path.GetFullPath(keyPath)]);
+        }
+
+        // From the environment, so the password never shows in a process listing.
+        if (Environment.GetEnvironmentVariable("WARDEN_CERTIFICATE_PASSWORD") is { Length: > 0 } password)
+        {
+            args.AddRange(["--Kestrel:Certificates:Default:Password", password]);
+        }
     }
 }

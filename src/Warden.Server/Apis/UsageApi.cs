@@ -7,20 +7,15 @@ namespace Warden.Server.Apis;
 
 /// <summary>
 /// Usage monitoring: <c>GET /api/usage?key=&amp;model=&amp;since=24h</c> (auditor, admin) answers hourly counts of requests,
-/// errors and policy violations per key, model and purpose, with totals. Also turns on HSTS when <c>Warden:Https:Hsts</c> is true.
+/// errors and policy violations per key, model and purpose, with totals.
 /// </summary>
-public static class PolicyApi
+public static class UsageApi
 {
     private static readonly TimeSpan MaxRange = TimeSpan.FromDays(400);
 
-    /// <summary>Adds HSTS (when configured) and the usage endpoint.</summary>
-    public static WebApplication UseWardenPolicies(this WebApplication app)
+    /// <summary>Adds the usage endpoint.</summary>
+    public static WebApplication MapUsageApi(this WebApplication app)
     {
-        if (app.Configuration.GetValue<bool>("Warden:Https:Hsts"))
-        {
-            app.UseHsts();
-        }
-
         app.MapGet("/api/usage", async (string? key, string? model, string? since, UsageMeter meter, TimeProvider time, CancellationToken ct) =>
         {
             var span = TimeWindow.Parse(since ?? "24h", "since");
