@@ -57,11 +57,15 @@ public sealed class LoggedColumns
     {
         var inputNames = new TensorNames(inputs.Where(n => n != scoreOutput).ToArray());
         var outputNames = new TensorNames(scoreOutput is null ? [] : [scoreOutput]);
-        var inputColumns = inputNames.Names.Select(_ => new List<double>()).ToArray();
-        var scores = new List<double>();
-        var ids = includeIds ? new List<string>() : null;
         var count = 0;
         var range = await store.SequenceRangeAsync(model, since, cancellationToken).ConfigureAwait(false);
+
+        // Sized once for the whole window (the sequence range bounds the rows), so a million-row read does not grow and copy
+        // twenty large arrays; trimmed at the end when fewer rows qualified.
+        var capacity = range is { } span ? (int)Math.Min(maxRows, span.Last - span.First + 1) : 0;
+        var inputColumns = inputNames.Names.Select(_ => new double[capacity]).ToArray();
+        var scores = new double[scoreOutput is null ? 0 : capacity];
+        var ids = includeIds ? new string[capacity] : null;
 
         // The log is read in slices of sequence numbers, each read and decoded on another thread, two in flight, while
         // this one appends the previous slice's columns.
@@ -78,46 +82,56 @@ public sealed class LoggedColumns
             var query = new MonitoredQuery(model, version, since, next, Math.Min(last, next + SliceSpan), includeIds);
             next = query.Through;
             pending.Enqueue(Task.Run(
-                async () => DecodedSlice.Decode(await store.QueryMonitoredAsync(query, cancellationToken).ConfigureAwait(false), inputNames, outputNames, scoreOutput is not null),
+                async () => DecodedSlice.Decode(await store.QueryMonitoredAsync(query, cancellationToken).ConfigureAwait(false), inputNames, outputNames, scoreOutput is not null, includeIds),
                 cancellationToken));
         }
 
         FetchNext();
         FetchNext();
-        while (pending.Count > 0 && count < maxRows)
+        while (pending.Count > 0 && count < capacity)
         {
             var slice = await pending.Dequeue().ConfigureAwait(false);
             FetchNext();
-            var take = Math.Min(slice.Count, maxRows - count);
+            var take = Math.Min(slice.Count, capacity - count);
             for (int i = 0; i < inputColumns.Length; i++)
             {
-                inputColumns[i].AddRange(slice.Inputs[i].AsSpan(0, take));
+                slice.Inputs[i].AsSpan(0, take).CopyTo(inputColumns[i].AsSpan(count));
             }
 
-            scores.AddRange(slice.Scores.AsSpan(0, Math.Min(take, slice.Scores.Length)));
+            if (scores.Length > 0)
+            {
+                slice.Scores.AsSpan(0, take).CopyTo(scores.AsSpan(count));
+            }
+
             if (ids is not null && slice.Ids is not null)
             {
-                ids.AddRange(slice.Ids.Take(take)!);
+                slice.Ids.AsSpan(0, take).CopyTo(ids.AsSpan(count)!);
             }
+
+            slice.Return();
             count += take;
         }
 
         // Stopped at maxRows with slices still in flight: let them finish so no query outlives the call.
         while (pending.Count > 0)
         {
-            await pending.Dequeue().ConfigureAwait(false);
+            (await pending.Dequeue().ConfigureAwait(false)).Return();
         }
 
         var columns = new ColumnSet();
+        var scoreColumn = scoreOutput is null ? [] : Trim(scores, count);
         foreach (var name in inputs)
         {
-            columns.Add(name, name == scoreOutput ? [.. scores] : [.. inputColumns[Array.IndexOf(inputNames.Names, name)]]);
+            columns.Add(name, name == scoreOutput ? scoreColumn : Trim(inputColumns[Array.IndexOf(inputNames.Names, name)], count));
         }
 
-        return new LoggedColumns(columns, count, ids?.ToArray(), scoreOutput is null ? null : [.. scores]);
+        return new LoggedColumns(columns, count, ids is null ? null : Trim(ids, count), scoreOutput is null ? null : scoreColumn);
     }
 
-    /// <summary>One slice's single-row predictions decoded into columns.</summary>
+    private static T[] Trim<T>(T[] values, int count) => values.Length == count ? values : values.AsSpan(0, count).ToArray();
+
+    /// <summary>One slice's single-row predictions decoded into columns rented from the shared pool.</summary>
+
     private sealed class DecodedSlice
     {
         private DecodedSlice(double[][] inputs, double[] scores, string?[]? ids, int count)
@@ -136,16 +150,54 @@ public sealed class LoggedColumns
 
         public int Count { get; }
 
-        public static DecodedSlice Decode(IReadOnlyList<MonitoredPrediction> slice, TensorNames inputNames, TensorNames outputNames, bool withScores)
+        public static DecodedSlice Decode(MonitoredWindow window, TensorNames inputNames, TensorNames outputNames, bool withScores, bool withIds)
         {
-            var inputs = inputNames.Names.Select(_ => new double[slice.Count]).ToArray();
-            var scores = withScores ? new double[slice.Count] : [];
-            var ids = slice.Count > 0 && slice[0].Id is not null ? new string?[slice.Count] : null;
+            var capacity = window.Rows.Count + window.Blocks.Sum(b => b.Rows.Count);
+            var inputs = inputNames.Names.Select(_ => ArrayPool<double>.Shared.Rent(capacity)).ToArray();
+            var scores = withScores ? ArrayPool<double>.Shared.Rent(capacity) : [];
+            var ids = withIds ? new string?[capacity] : null;
+            var sequences = new long[capacity];
+            var count = 0;
+            var columns = new int[inputNames.Names.Length];
+            foreach (var block in window.Blocks)
+            {
+                // Names are matched once per block; then every row is a few indexed reads.
+                for (int i = 0; i < columns.Length; i++)
+                {
+                    columns[i] = IndexOf(block.InputNames, inputNames.Names[i]);
+                }
+
+                var scoreColumn = withScores ? IndexOf(block.OutputNames, outputNames.Names[0]) : -1;
+                foreach (var row in block.Rows)
+                {
+                    if (block.Batch(row) != 1)
+                    {
+                        continue;
+                    }
+
+                    for (int i = 0; i < columns.Length; i++)
+                    {
+                        inputs[i][count] = columns[i] >= 0 ? block.Input(columns[i], row) : double.NaN;
+                    }
+
+                    if (withScores)
+                    {
+                        scores[count] = scoreColumn >= 0 ? block.Output(scoreColumn, row) : double.NaN;
+                    }
+
+                    if (ids is not null)
+                    {
+                        ids[count] = block.Id(row);
+                    }
+
+                    sequences[count++] = block.Sequence(row);
+                }
+            }
+
             var inputRow = new double[inputNames.Names.Length];
             var outputRow = new double[1];
             var buffer = new ArrayBufferWriter<byte>(4096);
-            var count = 0;
-            foreach (var p in slice)
+            foreach (var p in window.Rows)
             {
                 int batch;
                 if (p.Vector is { } vector)
@@ -181,10 +233,67 @@ public sealed class LoggedColumns
                     ids[count] = p.Id;
                 }
 
-                count++;
+                sequences[count++] = p.Sequence;
+            }
+
+            if (window.Rows.Count > 0 && window.Blocks.Count > 0)
+            {
+                // Rows read one by one sit between blocks in the log: put everything back in log order.
+                var order = Enumerable.Range(0, count).ToArray();
+                Array.Sort(sequences, order, 0, count);
+                foreach (var column in inputs)
+                {
+                    Permute(column, order, count);
+                }
+
+                if (withScores)
+                {
+                    Permute(scores, order, count);
+                }
+
+                if (ids is not null)
+                {
+                    Permute(ids, order, count);
+                }
             }
 
             return new DecodedSlice(inputs, scores, ids, count);
+        }
+
+        private static int IndexOf(IReadOnlyList<string> names, string name)
+        {
+            for (int i = 0; i < names.Count; i++)
+            {
+                if (string.Equals(names[i], name, StringComparison.Ordinal))
+                {
+                    return i;
+                }
+            }
+
+            return -1;
+        }
+
+        /// <summary>Returns the rented columns; the slice is not used afterwards.</summary>
+        public void Return()
+        {
+            foreach (var column in Inputs)
+            {
+                ArrayPool<double>.Shared.Return(column);
+            }
+
+            if (Scores.Length > 0)
+            {
+                ArrayPool<double>.Shared.Return(Scores);
+            }
+        }
+
+        private static void Permute<T>(T[] values, int[] order, int count)
+        {
+            var copy = values.AsSpan(0, count).ToArray();
+            for (int i = 0; i < count; i++)
+            {
+                values[i] = copy[order[i]];
+            }
         }
     }
 

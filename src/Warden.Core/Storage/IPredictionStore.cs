@@ -14,8 +14,8 @@ public interface IPredictionStore
     /// <summary>First and last sequence numbers of a model's predictions since <paramref name="since"/>; null when there are none.</summary>
     Task<(long First, long Last)?> SequenceRangeAsync(string model, DateTimeOffset? since, CancellationToken cancellationToken = default);
 
-    /// <summary>Reads the monitoring view of a slice of predictions in log order: the feature vector, or the JSON payloads when a row has none.</summary>
-    Task<IReadOnlyList<MonitoredPrediction>> QueryMonitoredAsync(MonitoredQuery query, CancellationToken cancellationToken = default);
+    /// <summary>Reads the monitoring view of a slice of predictions: columnar blocks of feature values, and rows read one by one (a feature vector, or the JSON payloads when a row has none).</summary>
+    Task<MonitoredWindow> QueryMonitoredAsync(MonitoredQuery query, CancellationToken cancellationToken = default);
 
     /// <summary>Number of predictions stored for a model (all models when null).</summary>
     Task<long> CountAsync(string? model = null, CancellationToken cancellationToken = default);

@@ -146,20 +146,83 @@ public sealed class LoggedColumnsTests : IDisposable
             await command.ExecuteNonQueryAsync(TestContext.Current.CancellationToken);
         }
 
-        // A slice across the boundary: the legacy rows from JSON, then the vectors.
+        // A slice across the boundary: the legacy rows from JSON, then the columnar blocks.
         var first = await _store.QueryMonitoredAsync(new MonitoredQuery("m", "1", null, 0, 3, IncludeIds: true), TestContext.Current.CancellationToken);
-        Assert.Equal(["r0", "r1", "r2"], first.Select(p => p.Id));
-        Assert.Equal([null, null, "vector"], first.Select(p => p.Vector is null ? null : "vector"));
-        Assert.NotNull(first[0].InputsJson);
+        Assert.Equal(["r0", "r1"], first.Rows.Select(p => p.Id));
+        Assert.All(first.Rows, p => Assert.NotNull(p.InputsJson));
+        var block = Assert.Single(first.Blocks);
+        Assert.Equal("r2", block.Id(Assert.Single(block.Rows)));
+        Assert.Equal(3, block.Sequence(0));
+        Assert.Equal(2.0, block.Input(0, 0));
         var second = await _store.QueryMonitoredAsync(new MonitoredQuery("m", "1", null, 3, 5, IncludeIds: false), TestContext.Current.CancellationToken);
-        Assert.Equal([4L, 5L], second.Select(p => p.Sequence));
-        Assert.All(second, p => Assert.Null(p.Id));
+        Assert.Empty(second.Rows);
+        Assert.Equal([4L, 5L], second.Blocks.SelectMany(b => b.Rows.Select(b.Sequence)));
+        Assert.All(second.Blocks, b => Assert.Null(b.Id(0)));
         Assert.Equal((1L, 5L), await _store.SequenceRangeAsync("m", null, TestContext.Current.CancellationToken));
         Assert.Equal((3L, 5L), await _store.SequenceRangeAsync("m", _start.AddMinutes(2), TestContext.Current.CancellationToken));
         Assert.Null(await _store.SequenceRangeAsync("other", null, TestContext.Current.CancellationToken));
 
         var columns = await LoggedColumns.ReadAsync(_store, "m", "1", ["a"], null, null, 100, cancellationToken: TestContext.Current.CancellationToken);
         Assert.Equal([0.0, 1, 2, 3, 4], columns.Columns.Find("a")!.Numbers!);
+    }
+
+    [Fact]
+    public async Task Rows_without_values_inside_a_block_are_read_from_json_and_merged_back_in_log_order()
+    {
+        var batch = Enumerable.Range(0, 9).Select(i =>
+        {
+            var stored = PredictionSerializer.ToStored(new PredictionRecord($"q{i}", _start.AddSeconds(i), "m", "1", "k", null,
+                [new NamedTensor("a", TensorDatatype.Fp64, [1, 1], new[] { i * 1.5 })], [new NamedTensor("p", TensorDatatype.Fp64, [1, 1], new[] { i / 10.0 })], null, 1.0));
+            return i % 3 == 1 ? stored with { Features = null } : stored;
+        }).ToList();
+        await _store.WriteBatchAsync(batch);
+
+        var window = await _store.QueryMonitoredAsync(new MonitoredQuery("m", "1", null, 0, 9, IncludeIds: true), TestContext.Current.CancellationToken);
+        Assert.Equal(["q1", "q4", "q7"], window.Rows.Select(r => r.Id));
+        Assert.Equal([0, 2, 3, 5, 6, 8], Assert.Single(window.Blocks).Rows);
+
+        var columns = await LoggedColumns.ReadAsync(_store, "m", "1", ["a"], "p", null, 100, includeIds: true, TestContext.Current.CancellationToken);
+        Assert.Equal(Enumerable.Range(0, 9).Select(i => $"q{i}"), columns.Ids!);
+        Assert.Equal(Enumerable.Range(0, 9).Select(i => i * 1.5), columns.Columns.Find("a")!.Numbers!);
+        Assert.Equal(Enumerable.Range(0, 9).Select(i => i / 10.0), columns.Scores!);
+    }
+
+    [Fact]
+    public async Task Blocks_in_the_row_layout_of_older_databases_are_still_read()
+    {
+        // Layout 1, as the previous release wrote it: per row seq, time, flags (2 = has vector), id and the feature vector.
+        var stream = new MemoryStream();
+        for (int i = 0; i < 3; i++)
+        {
+            var vector = FeatureVector.Encode([new NamedTensor("a", TensorDatatype.Fp64, [1, 1], new[] { 10.0 + i })], [])!;
+            var id = System.Text.Encoding.UTF8.GetBytes($"old{i}");
+            var header = new byte[18];
+            System.Buffers.Binary.BinaryPrimitives.WriteInt64LittleEndian(header, i + 1);
+            System.Buffers.Binary.BinaryPrimitives.WriteInt64LittleEndian(header.AsSpan(8), _start.AddSeconds(i).ToUnixTimeMilliseconds());
+            header[16] = 2;
+            header[17] = (byte)id.Length;
+            stream.Write(header);
+            stream.Write(id);
+            stream.Write(BitConverter.GetBytes((ushort)vector.Length));
+            stream.Write(vector);
+        }
+
+        await using (var connection = await _database.OpenAsync(TestContext.Current.CancellationToken))
+        {
+            await using var command = connection.CreateCommand();
+            command.CommandText =
+                "INSERT INTO predictions (seq, id, time, model, version, key_id, purpose, inputs, outputs, sensitive, latency_ms) " +
+                "SELECT 1, 'old0', 0, 'm', '1', 'k', NULL, '[]', '[]', NULL, 1 UNION ALL SELECT 3, 'old2', 0, 'm', '1', 'k', NULL, '[]', '[]', NULL, 1;" +
+                "INSERT INTO prediction_feature_blocks (block_id, model, version, first_seq, last_seq, max_time, payload_key, block) " +
+                "VALUES ('m/1/1', 'm', '1', 1, 3, $max, NULL, $block)";
+            command.Parameters.AddWithValue("$max", _start.AddSeconds(2).ToUnixTimeMilliseconds());
+            command.Parameters.AddWithValue("$block", stream.ToArray());
+            await command.ExecuteNonQueryAsync(TestContext.Current.CancellationToken);
+        }
+
+        var columns = await LoggedColumns.ReadAsync(_store, "m", "1", ["a"], null, null, 100, includeIds: true, TestContext.Current.CancellationToken);
+        Assert.Equal(["old0", "old1", "old2"], columns.Ids!);
+        Assert.Equal([10.0, 11, 12], columns.Columns.Find("a")!.Numbers!);
     }
 
     [Fact]

@@ -154,8 +154,8 @@ public sealed class PredictionLogTests
         public Task<(long First, long Last)?> SequenceRangeAsync(string model, DateTimeOffset? since, CancellationToken cancellationToken = default) =>
             Task.FromResult<(long First, long Last)?>(null);
 
-        public Task<IReadOnlyList<MonitoredPrediction>> QueryMonitoredAsync(MonitoredQuery query, CancellationToken cancellationToken = default) =>
-            Task.FromResult<IReadOnlyList<MonitoredPrediction>>([]);
+        public Task<MonitoredWindow> QueryMonitoredAsync(MonitoredQuery query, CancellationToken cancellationToken = default) =>
+            Task.FromResult(new MonitoredWindow([], []));
 
         public Task<long> CountAsync(string? model = null, CancellationToken cancellationToken = default) => Task.FromResult((long)Written);
     }

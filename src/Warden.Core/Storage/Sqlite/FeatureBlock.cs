@@ -6,50 +6,207 @@ namespace Warden.Core.Storage.Sqlite;
 
 /// <summary>
 /// The monitoring copies of up to <see cref="MaxEntries"/> predictions of one model version, stored as one row so that
-/// reading a million-row window costs a few thousand row fetches instead of a million. Entry layout: sequence number and
-/// time (int64 LE each), a flags byte (1 = shadow copy, 2 = has a vector), the id (length byte + UTF-8), and the
-/// <see cref="FeatureVector"/> (uint16 LE length + bytes).
+/// reading a million-row window costs a few thousand row fetches instead of a million.
+/// <para>Layout 2 (written now) is columnar, all little-endian: row count n (int32); sequence numbers (n × int64); times in
+/// Unix ms (n × int64); flags (n bytes: 1 = shadow copy, 2 = has values); batch sizes (n × int32); input names and then
+/// output names, each a count byte and (length byte, UTF-8) entries; one float64 column of n values per name, inputs first,
+/// NaN where a row lacks the tensor; ids last (n × length byte + UTF-8), so readers that do not want them stop before.</para>
+/// <para>Layout 1 (older databases) is row by row: sequence number and time (int64 each), flags, the id (length byte +
+/// UTF-8) and the row's <see cref="FeatureVector"/> (uint16 length + bytes).</para>
 /// </summary>
 internal static class FeatureBlock
 {
     /// <summary>Most predictions in one block.</summary>
     public const int MaxEntries = 512;
 
-    private const byte Shadow = 1;
-    private const byte HasVector = 2;
+    /// <summary>
+    /// Size a block aims to stay under: below the runtime's large-object threshold (85,000 bytes), so reading a million-row
+    /// window allocates thousands of short-lived small arrays rather than large-object-heap ones that cost full collections.
+    /// </summary>
+    private const int TargetBytes = 80_000;
 
-    /// <summary>Encodes entries, oldest first.</summary>
+    /// <summary>Layout of blocks written by <see cref="Encode"/>.</summary>
+    public const int Columnar = 2;
+
+    /// <summary>The row-by-row layout of older databases.</summary>
+    public const int RowLayout = 1;
+
+    private const byte Shadow = 1;
+    private const byte HasValues = 2;
+
+    /// <summary>Rows per block for predictions like <paramref name="sample"/>: as many as fit <see cref="TargetBytes"/>, 16 to <see cref="MaxEntries"/>.</summary>
+    public static int RowsPerBlock(StoredPrediction sample)
+    {
+        // The vector's length (names included) overestimates a row's share of the columns, which keeps blocks under target.
+        var rowBytes = 21 + Encoding.UTF8.GetByteCount(sample.Id) + (sample.Features?.Length ?? 0);
+        return Math.Clamp(TargetBytes / rowBytes, 16, MaxEntries);
+    }
+
+    /// <summary>Encodes entries, oldest first, in the columnar layout.</summary>
     public static byte[] Encode(IReadOnlyList<(long Seq, StoredPrediction Prediction)> entries)
     {
-        using var stream = new MemoryStream(entries.Count * 320);
-        Span<byte> header = stackalloc byte[18];
-        Span<byte> length = stackalloc byte[2];
-        foreach (var (seq, p) in entries)
+        var n = entries.Count;
+        var inputs = new NameTable();
+        var outputs = new NameTable();
+        var flags = new byte[n];
+        var batches = new int[n];
+        var cells = new List<Cell>(n * 24);
+        for (int i = 0; i < n; i++)
         {
-            var id = Encoding.UTF8.GetBytes(p.Id);
-            var vector = p.Features is { Length: <= ushort.MaxValue } v ? v : null;
-            BinaryPrimitives.WriteInt64LittleEndian(header, seq);
-            BinaryPrimitives.WriteInt64LittleEndian(header[8..], p.Time.ToUnixTimeMilliseconds());
-            header[16] = (byte)((p.Purpose == Monitoring.RolloutSettings.ShadowPurpose ? Shadow : 0) | (vector is null || id.Length > byte.MaxValue ? 0 : HasVector));
-            header[17] = (byte)Math.Min(id.Length, byte.MaxValue);
-            stream.Write(header);
-            stream.Write(id, 0, header[17]);
-            BinaryPrimitives.WriteUInt16LittleEndian(length, (ushort)(vector?.Length ?? 0));
-            stream.Write(length);
-            if (vector is not null)
+            var p = entries[i].Prediction;
+            flags[i] = p.Purpose == Monitoring.RolloutSettings.ShadowPurpose ? Shadow : (byte)0;
+            var rowStart = cells.Count;
+            if (p.Features is { } vector && TryParse(vector, i, inputs, outputs, cells, out var batch))
             {
-                stream.Write(vector);
+                flags[i] |= HasValues;
+                batches[i] = batch;
+            }
+            else
+            {
+                cells.RemoveRange(rowStart, cells.Count - rowStart);
             }
         }
 
-        return stream.ToArray();
+        var ids = entries.Select(e => Encoding.UTF8.GetBytes(e.Prediction.Id)).ToArray();
+        var columns = inputs.Count + outputs.Count;
+        var size = 4 + (n * (8 + 8 + 1 + 4)) + inputs.ByteSize + outputs.ByteSize + (columns * n * 8) + ids.Sum(id => 1 + Math.Min(id.Length, byte.MaxValue));
+        var block = new byte[size];
+        var span = block.AsSpan();
+        BinaryPrimitives.WriteInt32LittleEndian(span, n);
+        var at = 4;
+        for (int i = 0; i < n; i++, at += 8)
+        {
+            BinaryPrimitives.WriteInt64LittleEndian(span[at..], entries[i].Seq);
+        }
+
+        for (int i = 0; i < n; i++, at += 8)
+        {
+            BinaryPrimitives.WriteInt64LittleEndian(span[at..], entries[i].Prediction.Time.ToUnixTimeMilliseconds());
+        }
+
+        flags.CopyTo(span[at..]);
+        at += n;
+        for (int i = 0; i < n; i++, at += 4)
+        {
+            BinaryPrimitives.WriteInt32LittleEndian(span[at..], batches[i]);
+        }
+
+        at = inputs.Write(span, at);
+        at = outputs.Write(span, at);
+        var valuesAt = at;
+        for (int c = 0; c < columns; c++)
+        {
+            for (int i = 0; i < n; i++)
+            {
+                BinaryPrimitives.WriteDoubleLittleEndian(span[(valuesAt + (((c * n) + i) * 8))..], double.NaN);
+            }
+        }
+
+        foreach (var cell in cells)
+        {
+            var c = cell.Output ? inputs.Count + cell.Column : cell.Column;
+            BinaryPrimitives.WriteDoubleLittleEndian(span[(valuesAt + (((c * n) + cell.Row) * 8))..], cell.Value);
+        }
+
+        at = valuesAt + (columns * n * 8);
+        foreach (var id in ids)
+        {
+            var length = Math.Min(id.Length, byte.MaxValue);
+            span[at++] = (byte)length;
+            id.AsSpan(0, length).CopyTo(span[at..]);
+            at += length;
+        }
+
+        return block;
     }
 
     /// <summary>
-    /// Decodes the entries of <paramref name="block"/> inside the query's window. Entries without a vector are returned
-    /// with a null vector and the caller reads their JSON; an entry cut short ends the block.
+    /// Decodes a columnar block: the rows inside the query's window become a <see cref="MonitoredBlock"/> (null when none
+    /// are), and those in the window without values are added to <paramref name="withoutValues"/> for their JSON to be read.
+    /// A malformed block yields nothing.
     /// </summary>
-    public static void Decode(ReadOnlyMemory<byte> block, MonitoredQuery query, long? sinceMs, List<MonitoredPrediction> result, List<long> withoutVector)
+    public static MonitoredBlock? DecodeColumnar(ReadOnlyMemory<byte> block, MonitoredQuery query, long? sinceMs, List<long> withoutValues)
+    {
+        var span = block.Span;
+        if (span.Length < 4)
+        {
+            return null;
+        }
+
+        var n = BinaryPrimitives.ReadInt32LittleEndian(span);
+        if (n <= 0 || n > MaxEntries || span.Length < 4 + (n * 21L))
+        {
+            return null;
+        }
+
+        var sequencesAt = 4;
+        var timesAt = sequencesAt + (n * 8);
+        var flagsAt = timesAt + (n * 8);
+        var batchesAt = flagsAt + n;
+        var at = batchesAt + (n * 4);
+        if (!TryReadNames(span, ref at, out var inputNames) || !TryReadNames(span, ref at, out var outputNames))
+        {
+            return null;
+        }
+
+        var valuesAt = at;
+        var idsAt = valuesAt + ((long)(inputNames.Length + outputNames.Length) * n * 8);
+        if (idsAt > span.Length)
+        {
+            return null;
+        }
+
+        var rows = new List<int>(n);
+        for (int i = 0; i < n; i++)
+        {
+            var seq = BinaryPrimitives.ReadInt64LittleEndian(span[(sequencesAt + (i * 8))..]);
+            var time = BinaryPrimitives.ReadInt64LittleEndian(span[(timesAt + (i * 8))..]);
+            var flag = span[flagsAt + i];
+            if (seq <= query.After || seq > query.Through || (flag & Shadow) != 0 || (sinceMs is { } since && time < since))
+            {
+                continue;
+            }
+
+            if ((flag & HasValues) == 0)
+            {
+                withoutValues.Add(seq);
+                continue;
+            }
+
+            rows.Add(i);
+        }
+
+        if (rows.Count == 0)
+        {
+            return null;
+        }
+
+        string?[]? ids = null;
+        if (query.IncludeIds)
+        {
+            ids = new string?[n];
+            var idAt = (int)idsAt;
+            for (int i = 0; i < n && idAt < span.Length; i++)
+            {
+                int length = span[idAt++];
+                if (idAt + length > span.Length)
+                {
+                    return null;
+                }
+
+                ids[i] = Encoding.UTF8.GetString(span.Slice(idAt, length));
+                idAt += length;
+            }
+        }
+
+        return new MonitoredBlock(block, n, sequencesAt, batchesAt, valuesAt, inputNames, outputNames, [.. rows], ids);
+    }
+
+    /// <summary>
+    /// Decodes a row-layout block: rows inside the query's window with a vector become <see cref="MonitoredPrediction"/>s;
+    /// those without one are added to <paramref name="withoutValues"/>. An entry cut short ends the block.
+    /// </summary>
+    public static void DecodeRows(ReadOnlyMemory<byte> block, MonitoredQuery query, long? sinceMs, List<MonitoredPrediction> result, List<long> withoutValues)
     {
         var span = block.Span;
         var at = 0;
@@ -78,14 +235,132 @@ internal static class FeatureBlock
                 continue;
             }
 
-            if ((flags & HasVector) == 0)
+            if ((flags & HasValues) == 0)
             {
-                withoutVector.Add(seq);
+                withoutValues.Add(seq);
                 continue;
             }
 
             var id = query.IncludeIds ? Encoding.UTF8.GetString(span.Slice(idAt, idLength)) : null;
             result.Add(new MonitoredPrediction(seq, id, block.Slice(vectorAt, vectorLength), null, null));
+        }
+    }
+
+    /// <summary>Reads a <see cref="FeatureVector"/> into column values; false when it is malformed or the names overflow.</summary>
+    private static bool TryParse(byte[] vector, int row, NameTable inputs, NameTable outputs, List<Cell> cells, out int batch)
+    {
+        batch = 0;
+        if (vector.Length < 7 || vector[0] != FeatureVector.Version)
+        {
+            return false;
+        }
+
+        batch = BinaryPrimitives.ReadInt32LittleEndian(vector.AsSpan(1));
+        var at = 5;
+        return TryParseSection(vector, ref at, row, inputs, false, cells) && TryParseSection(vector, ref at, row, outputs, true, cells);
+    }
+
+    private static bool TryParseSection(ReadOnlySpan<byte> vector, ref int at, int row, NameTable names, bool output, List<Cell> cells)
+    {
+        if (at >= vector.Length)
+        {
+            return false;
+        }
+
+        int count = vector[at++];
+        for (int e = 0; e < count; e++)
+        {
+            if (at >= vector.Length || at + 1 + vector[at] + 8 > vector.Length)
+            {
+                return false;
+            }
+
+            var name = vector.Slice(at + 1, vector[at]);
+            at += 1 + name.Length;
+            var column = names.IndexOf(name, e);
+            if (column < 0)
+            {
+                return false;
+            }
+
+            cells.Add(new Cell(row, column, output, BinaryPrimitives.ReadDoubleLittleEndian(vector[at..])));
+            at += 8;
+        }
+
+        return true;
+    }
+
+    private static bool TryReadNames(ReadOnlySpan<byte> span, ref int at, out string[] names)
+    {
+        names = [];
+        if (at >= span.Length)
+        {
+            return false;
+        }
+
+        names = new string[span[at++]];
+        for (int i = 0; i < names.Length; i++)
+        {
+            if (at >= span.Length || at + 1 + span[at] > span.Length)
+            {
+                return false;
+            }
+
+            names[i] = Encoding.UTF8.GetString(span.Slice(at + 1, span[at]));
+            at += 1 + span[at];
+        }
+
+        return true;
+    }
+
+    private readonly record struct Cell(int Row, int Column, bool Output, double Value);
+
+    /// <summary>The union of tensor names in a block, in order of first appearance; at most 255.</summary>
+    private sealed class NameTable
+    {
+        private readonly List<byte[]> _names = [];
+
+        public int Count => _names.Count;
+
+        public int ByteSize => 1 + _names.Sum(n => 1 + n.Length);
+
+        /// <summary>The column of <paramref name="name"/>, added when new; -1 when the table is full.</summary>
+        public int IndexOf(ReadOnlySpan<byte> name, int hint)
+        {
+            // Rows of one model version list their tensors in the same order, so the hint almost always hits.
+            if (hint < _names.Count && name.SequenceEqual(_names[hint]))
+            {
+                return hint;
+            }
+
+            for (int i = 0; i < _names.Count; i++)
+            {
+                if (name.SequenceEqual(_names[i]))
+                {
+                    return i;
+                }
+            }
+
+            if (_names.Count == byte.MaxValue)
+            {
+                return -1;
+            }
+
+            _names.Add(name.ToArray());
+            return _names.Count - 1;
+        }
+
+        public int Write(Span<byte> span, int at)
+        {
+            span[at++] = (byte)_names.Count;
+            foreach (var name in _names)
+            {
+                span[at++] = (byte)name.Length;
+                name.CopyTo(span[at..]);
+                at += name.Length;
+            }
+
+            return at;
         }
     }
 }

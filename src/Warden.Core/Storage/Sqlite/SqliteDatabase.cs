@@ -73,6 +73,7 @@ public sealed class SqliteDatabase
         ("model_versions", "kind", "TEXT NOT NULL DEFAULT 'model'"),
         ("predictions", "payload_key", "INTEGER NULL"),
         ("retrain_jobs", "feedback_weight", "REAL NULL"),
+        ("prediction_feature_blocks", "layout", "INTEGER NOT NULL DEFAULT 1"),
     ];
 
     private readonly string _connectionString;

@@ -99,15 +99,15 @@ public sealed class SqlitePredictionStore(SqliteDatabase database, PayloadCipher
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>Writes the batch's monitoring copies: one <see cref="FeatureBlock"/> row per model version and up to 512 predictions.</summary>
+    /// <summary>Writes the batch's monitoring copies: one <see cref="FeatureBlock"/> row per model version and up to 512 predictions (fewer for wide rows).</summary>
     private async Task WriteBlocksAsync(SqliteConnection connection, SqliteTransaction transaction, List<(long Seq, StoredPrediction Prediction)> written, CancellationToken cancellationToken)
     {
         await using var command = connection.CreateCommand();
         command.Transaction = transaction;
         command.CommandText =
             """
-            INSERT INTO prediction_feature_blocks (block_id, model, version, first_seq, last_seq, max_time, payload_key, block)
-            VALUES ($blockId, $model, $version, $first, $last, $maxTime, $payloadKey, $block)
+            INSERT INTO prediction_feature_blocks (block_id, model, version, first_seq, last_seq, max_time, payload_key, block, layout)
+            VALUES ($blockId, $model, $version, $first, $last, $maxTime, $payloadKey, $block, $layout)
             """;
         var blockId = command.Parameters.Add("$blockId", SqliteType.Text);
         var model = command.Parameters.Add("$model", SqliteType.Text);
@@ -117,9 +117,10 @@ public sealed class SqlitePredictionStore(SqliteDatabase database, PayloadCipher
         var maxTime = command.Parameters.Add("$maxTime", SqliteType.Integer);
         var payloadKey = command.Parameters.Add("$payloadKey", SqliteType.Integer);
         var block = command.Parameters.Add("$block", SqliteType.Blob);
+        command.Parameters.AddWithValue("$layout", FeatureBlock.Columnar);
         foreach (var group in written.GroupBy(w => (w.Prediction.Model, w.Prediction.Version)))
         {
-            foreach (var chunk in group.Chunk(FeatureBlock.MaxEntries))
+            foreach (var chunk in group.Chunk(FeatureBlock.RowsPerBlock(group.First().Prediction)))
             {
                 var bytes = FeatureBlock.Encode(chunk);
                 var idText = $"{group.Key.Model}/{group.Key.Version}/{chunk[0].Seq.ToString(CultureInfo.InvariantCulture)}";
@@ -185,29 +186,30 @@ public sealed class SqlitePredictionStore(SqliteDatabase database, PayloadCipher
         return await reader.ReadAsync(cancellationToken).ConfigureAwait(false) && !reader.IsDBNull(0) ? (reader.GetInt64(0), reader.GetInt64(1)) : null;
     }
 
-    public async Task<IReadOnlyList<MonitoredPrediction>> QueryMonitoredAsync(MonitoredQuery query, CancellationToken cancellationToken = default)
+    public async Task<MonitoredWindow> QueryMonitoredAsync(MonitoredQuery query, CancellationToken cancellationToken = default)
     {
-        // Monitoring reads blocks of feature vectors (one row per up to 512 predictions), so a million-row window is a
-        // few thousand row fetches and never pages through the payloads. Predictions logged before blocks existed come
+        // Monitoring reads columnar blocks of feature values (one row per up to 512 predictions), so a million-row window is
+        // a few thousand row fetches and never pages through the payloads. Predictions logged before blocks existed come
         // first in the log and are read from their JSON.
         await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
-        var result = new List<MonitoredPrediction>();
+        var rows = new List<MonitoredPrediction>();
+        var blocks = new List<MonitoredBlock>();
         await using (var first = Command(connection, "SELECT MIN(first_seq) FROM prediction_feature_blocks WHERE model = $model", ("$model", query.Model)))
         {
             var firstBlock = await first.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is long seq ? seq : long.MaxValue;
             if (query.After < firstBlock - 1)
             {
-                await ReadLegacyAsync(connection, query with { Through = Math.Min(query.Through, firstBlock - 1) }, result, cancellationToken).ConfigureAwait(false);
+                await ReadLegacyAsync(connection, query with { Through = Math.Min(query.Through, firstBlock - 1) }, rows, cancellationToken).ConfigureAwait(false);
             }
 
             if (query.Through < firstBlock)
             {
-                return result;
+                return new MonitoredWindow(blocks, rows);
             }
         }
 
         var sql = new StringBuilder(
-            "SELECT block_id, payload_key, block FROM prediction_feature_blocks " +
+            "SELECT block_id, payload_key, block, layout FROM prediction_feature_blocks " +
             "WHERE model = $model AND version = $version AND first_seq <= $through AND last_seq > $after");
         var parameters = new List<(string, object?)> { ("$model", query.Model), ("$version", query.Version), ("$after", query.After), ("$through", query.Through) };
         long? sinceMs = query.Since is { } since ? ToMs(since) : null;
@@ -218,7 +220,7 @@ public sealed class SqlitePredictionStore(SqliteDatabase database, PayloadCipher
         }
 
         sql.Append(" ORDER BY first_seq");
-        var withoutVector = new List<long>();
+        var withoutValues = new List<long>();
         await using (var command = Command(connection, sql.ToString(), parameters.ToArray()))
         await using (var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
         {
@@ -228,22 +230,32 @@ public sealed class SqlitePredictionStore(SqliteDatabase database, PayloadCipher
                 var block = reader.IsDBNull(1)
                     ? reader.GetFieldValue<byte[]>(2)
                     : Convert.FromBase64String(_cipher.Open(reader.GetString(2), reader.GetInt32(1), Context(reader.GetString(0), "block")));
-                FeatureBlock.Decode(block, query, sinceMs, result, withoutVector);
+                if (reader.GetInt32(3) == FeatureBlock.Columnar)
+                {
+                    if (FeatureBlock.DecodeColumnar(block, query, sinceMs, withoutValues) is { } decoded)
+                    {
+                        blocks.Add(decoded);
+                    }
+                }
+                else
+                {
+                    FeatureBlock.DecodeRows(block, query, sinceMs, rows, withoutValues);
+                }
             }
         }
 
-        if (withoutVector.Count > 0)
+        if (withoutValues.Count > 0)
         {
-            // Rare: tensors the vector layout cannot hold. Their JSON is read one by one and merged in log order.
-            foreach (var seq in withoutVector)
+            // Rare: tensors the value columns cannot hold. Their JSON is read one by one and merged in log order.
+            foreach (var seq in withoutValues)
             {
-                await ReadLegacyAsync(connection, query with { After = seq - 1, Through = seq }, result, cancellationToken).ConfigureAwait(false);
+                await ReadLegacyAsync(connection, query with { After = seq - 1, Through = seq }, rows, cancellationToken).ConfigureAwait(false);
             }
 
-            result.Sort((x, y) => x.Sequence.CompareTo(y.Sequence));
+            rows.Sort((x, y) => x.Sequence.CompareTo(y.Sequence));
         }
 
-        return result;
+        return new MonitoredWindow(blocks, rows);
     }
 
     /// <summary>Reads predictions of the query's window from their JSON payloads.</summary>
