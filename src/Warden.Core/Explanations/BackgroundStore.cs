@@ -10,7 +10,7 @@ namespace Warden.Core.Explanations;
 public sealed partial class BackgroundStore
 {
     private readonly string _root;
-    private readonly ConcurrentDictionary<(string, string), BackgroundSample?> _cache = new();
+    private readonly ConcurrentDictionary<(string, string), BackgroundSample> _cache = new();
 
     public BackgroundStore(string dataDir)
     {
@@ -31,16 +31,20 @@ public sealed partial class BackgroundStore
         var temp = path + "." + Guid.NewGuid().ToString("N") + ".tmp";
         await File.WriteAllTextAsync(temp, csv, cancellationToken).ConfigureAwait(false);
         File.Move(temp, path, overwrite: false);
-        _cache.TryRemove((model, version), out _);
     }
 
     /// <summary>The sample of a version, or null when none was stored.</summary>
-    public BackgroundSample? Get(string model, string version) =>
-        _cache.GetOrAdd((model, version), key =>
+    public BackgroundSample? Get(string model, string version)
+    {
+        if (_cache.TryGetValue((model, version), out var cached))
         {
-            var path = PathOf(key.Item1, key.Item2);
-            return File.Exists(path) ? BackgroundSample.Parse(File.ReadAllText(path)) : null;
-        });
+            return cached;
+        }
+
+        // Absence is not cached: a lookup racing the version's deployment would otherwise hide its sample for good.
+        var path = PathOf(model, version);
+        return File.Exists(path) ? _cache.GetOrAdd((model, version), BackgroundSample.Parse(File.ReadAllText(path))) : null;
+    }
 
     private string PathOf(string model, string version) =>
         SafeName().IsMatch(model) && SafeName().IsMatch(version)
