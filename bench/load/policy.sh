@@ -15,8 +15,8 @@ THREADS=${THREADS:-2}
 ROUNDS=${ROUNDS:-2}
 ADMIN=wdn_bench_admin_key_0123456789abcdefghijklmnopqrstu
 URL=http://127.0.0.1:9103
-dotnet build -c Release src/Warden.Server -v q -nologo >/dev/null
-server=src/Warden.Server/bin/Release/net10.0/Warden.Server.dll
+dotnet build -c Release src/Warden.Cli -v q -nologo >/dev/null
+warden=src/Warden.Cli/bin/Release/net10.0/warden.dll  # the README's main job: warden serve
 
 wait_ready() { for _ in $(seq 1 200); do curl -fs "$1" >/dev/null 2>&1 && return 0; sleep 0.1; done; echo "not ready: $1" >&2; return 1; }
 api() { curl -fsS -X "$1" "$URL$2" -H "Authorization: Bearer $ADMIN" -H 'Content-Type: application/json' ${3:+-d "$3"}; }
@@ -26,7 +26,7 @@ measure() { # name key model
 }
 
 dir=$(mktemp -d)
-WARDEN_ADMIN_KEY=$ADMIN dotnet "$server" --urls "$URL" --Warden:DataDir "$dir" --Logging:LogLevel:Default Warning & pid=$!
+WARDEN_ADMIN_KEY=$ADMIN dotnet "$warden" serve --urls "$URL" --data-dir "$dir" --Logging:LogLevel:Default Warning & pid=$!
 trap 'kill $pid 2>/dev/null; wait $pid 2>/dev/null; rm -rf "$dir"' EXIT
 wait_ready "$URL/v2/health/ready"
 

@@ -8,7 +8,8 @@ DURATION=${DURATION:-20s}
 THREADS=${THREADS:-2}
 export WARDEN_API_KEY=wdn_bench_admin_key_0123456789abcdefghijklmnopqrstu
 dotnet build -c Release bench/Warden.Bench -v q -nologo >/dev/null
-server=src/Warden.Server/bin/Release/net10.0/Warden.Server.dll
+dotnet build -c Release src/Warden.Cli -v q -nologo >/dev/null
+warden=src/Warden.Cli/bin/Release/net10.0/warden.dll  # the README's main job: warden serve
 bench=bench/Warden.Bench/bin/Release/net10.0/Warden.Bench.dll
 
 wait_ready() { for _ in $(seq 1 200); do curl -fs "$1" >/dev/null 2>&1 && return 0; sleep 0.1; done; echo "not ready: $1" >&2; return 1; }
@@ -22,7 +23,7 @@ sleep 2; measure ceiling http://127.0.0.1:9101/v2/models/credit-risk/infer; kill
 
 for log in true false; do
   dir=$(mktemp -d)
-  WARDEN_ADMIN_KEY=$WARDEN_API_KEY dotnet "$server" --urls http://127.0.0.1:9102 --Warden:DataDir "$dir" \
+  WARDEN_ADMIN_KEY=$WARDEN_API_KEY dotnet "$warden" serve --urls http://127.0.0.1:9102 --data-dir "$dir" \
     --Warden:PredictionLog:Enabled $log --Logging:LogLevel:Default Warning & pid=$!
   wait_ready http://127.0.0.1:9102/v2/health/ready
   measure "warden(log=$log)" http://127.0.0.1:9102/v2/models/credit-risk/infer
