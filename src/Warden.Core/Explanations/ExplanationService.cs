@@ -43,7 +43,14 @@ public sealed class ExplanationService
             var scorer = new ModelScorer(lease.Model, ModelRegistry.ScoreOutputOf(lease.Record));
             var row = scorer.Row(bind(lease.Model.Signature));
             var explainer = new ShapleyExplainer(scorer.Score, scorer.Features, background.Rows(scorer.Features), Options);
-            return new ModelExplanation(model, label, scorer.ScoreOutput, explainer.Explain(row));
+            var explanation = explainer.Explain(row);
+            if (!double.IsFinite(explanation.Output) || !double.IsFinite(explanation.BaseValue) || explanation.Attributions.Any(a => !double.IsFinite(a.Phi)))
+            {
+                // The model answered NaN or infinity for this row or for the background: there is nothing to attribute.
+                throw new WardenException(422, $"model '{model}' version '{label}' gives a non-finite {scorer.ScoreOutput} for this row or its background sample, so it cannot be explained");
+            }
+
+            return new ModelExplanation(model, label, scorer.ScoreOutput, explanation);
         }
         finally
         {

@@ -153,9 +153,9 @@ public static class InputBinder
 
     private static Array Convert(RawInput raw, TensorDatatype datatype, int count) => datatype switch
     {
-        TensorDatatype.Fp32 => Fill(raw, new float[count], static (e, n, i) => (float)Number(e, n, i)),
+        TensorDatatype.Fp32 => Fill(raw, new float[count], static (e, n, i) => Single(e, n, i)),
         TensorDatatype.Fp64 => Fill(raw, new double[count], static (e, n, i) => Number(e, n, i)),
-        TensorDatatype.Fp16 => Fill(raw, new Half[count], static (e, n, i) => (Half)Number(e, n, i)),
+        TensorDatatype.Fp16 => Fill(raw, new Half[count], static (e, n, i) => HalfValue(e, n, i)),
         TensorDatatype.Int8 => Fill(raw, new sbyte[count], static (e, n, i) => (sbyte)Integer(e, n, i, sbyte.MinValue, sbyte.MaxValue, "INT8")),
         TensorDatatype.Int16 => Fill(raw, new short[count], static (e, n, i) => (short)Integer(e, n, i, short.MinValue, short.MaxValue, "INT16")),
         TensorDatatype.Int32 => Fill(raw, new int[count], static (e, n, i) => (int)Integer(e, n, i, int.MinValue, int.MaxValue, "INT32")),
@@ -200,6 +200,21 @@ public static class InputBinder
         }
 
         throw WardenException.BadRequest($"input '{name}' value {index} is {InferenceRequestReader.Preview(e)}, not a number");
+    }
+
+    // A finite JSON number can still overflow the declared type (1e308 as FP32 is infinity), which no model expects.
+    private static float Single(JsonElement e, string name, int index)
+    {
+        var value = Number(e, name, index);
+        var single = (float)value;
+        return float.IsFinite(single) ? single : throw WardenException.BadRequest($"input '{name}' value {index} ({value:R}) is out of range for FP32");
+    }
+
+    private static Half HalfValue(JsonElement e, string name, int index)
+    {
+        var value = Number(e, name, index);
+        var half = (Half)value;
+        return Half.IsFinite(half) ? half : throw WardenException.BadRequest($"input '{name}' value {index} ({value:R}) is out of range for FP16");
     }
 
     private static long Integer(JsonElement e, string name, int index, long min, long max, string type)

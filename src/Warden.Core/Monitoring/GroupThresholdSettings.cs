@@ -46,6 +46,12 @@ public sealed class GroupThresholdSettings
         try
         {
             var rules = Rules;
+            if (Settings.RequiredValues.FindMissing(rules) is { Count: > 0 } missing)
+            {
+                _rules = null;
+                return missing.Select(m => "thresholds." + m).ToList();
+            }
+
             var problems = new List<string>();
             if (rules.Features.Count == 0 || rules.Rules.Count == 0)
             {

@@ -8,6 +8,11 @@ namespace Warden.Core.Settings;
 /// </summary>
 public sealed class SettingsKind
 {
+    // Incoming documents are bound strictly: an explicit null where the document type says "never null" is refused here
+    // with its path, instead of reaching a validator or the request path as a null collection. (Stored documents load
+    // with the lenient options; they were all bound strictly on the way in.)
+    private static readonly JsonSerializerOptions Strict = new(ModelSettings.Json) { RespectNullableAnnotations = true };
+
     public SettingsKind(string name, Type documentType, Func<object, IReadOnlyList<string>>? validate = null)
     {
         Name = name;
@@ -30,22 +35,38 @@ public sealed class SettingsKind
         object? document;
         try
         {
-            document = json.Deserialize(DocumentType, ModelSettings.Json);
+            document = json.Deserialize(DocumentType, Strict);
         }
         catch (JsonException ex)
         {
             throw WardenException.BadRequest($"'{Name}' document is invalid: {ex.Message}");
         }
 
+
         if (document is null)
         {
             throw WardenException.BadRequest($"'{Name}' document is empty");
+        }
+
+        if (RequiredValues.FindMissing(document) is { Count: > 0 } missing)
+        {
+            throw WardenException.BadRequest($"'{Name}' document is invalid: {string.Join("; ", missing.Take(10))}");
         }
 
         var problems = Validate(document);
         if (problems.Count > 0)
         {
             throw WardenException.BadRequest($"'{Name}' document is invalid: {string.Join("; ", problems)}");
+        }
+
+        try
+        {
+            // The stored form must be writable JSON: "NaN" and "Infinity" read from strings are not.
+            _ = JsonSerializer.SerializeToUtf8Bytes(document, DocumentType, ModelSettings.Json);
+        }
+        catch (ArgumentException)
+        {
+            throw WardenException.BadRequest($"'{Name}' document is invalid: numbers must be finite (no NaN or Infinity)");
         }
 
         return document;

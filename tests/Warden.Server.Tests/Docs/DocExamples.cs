@@ -17,10 +17,13 @@ public static partial class DocExamples
         public override string ToString() => $"{Source}: {Method} {Path}";
     }
 
-    /// <summary>All examples, in file order.</summary>
-    public static IReadOnlyList<Example> All { get; } = Load();
+    /// <summary>The settings and key examples, in file order.</summary>
+    public static IReadOnlyList<Example> All { get; } = Load(staticOnly: true);
 
-    private static List<Example> Load()
+    /// <summary>Every JSON body of a <c>curl</c> in the docs whose path names no placeholder (feedback, reviews, retraining …), for fuzzing.</summary>
+    public static IReadOnlyList<Example> AllBodies { get; } = Load(staticOnly: false);
+
+    private static List<Example> Load(bool staticOnly)
     {
         var examples = new List<Example>();
         foreach (var file in Directory.GetFiles(RepoFiles.Path("docs"), "*.md").Order(StringComparer.Ordinal))
@@ -35,7 +38,7 @@ public static partial class DocExamples
                 {
                     var body = Body().Match(command);
                     var path = ApiPath().Match(command);
-                    if (!body.Success || !path.Success || !IsStatic(path.Value))
+                    if (!body.Success || !path.Success || (staticOnly ? !IsStatic(path.Value) : path.Value.Contains('{', StringComparison.Ordinal)))
                     {
                         continue;
                     }
@@ -43,6 +46,11 @@ public static partial class DocExamples
                     var method = Method().Match(command) is { Success: true } m ? m.Groups[1].Value : "POST";
                     examples.Add(new Example(name, method, path.Value, body.Groups[1].Value));
                 }
+            }
+
+            if (!staticOnly)
+            {
+                continue;
             }
 
             foreach (Match line in InlinePut().Matches(text))
@@ -56,6 +64,12 @@ public static partial class DocExamples
             }
         }
 
+        if (!staticOnly)
+        {
+            // Placeholders such as "$ID" inside a body are fine for fuzzing; bodies that are not JSON at all are not.
+            return examples.Where(e => IsJson(e.Body)).Concat(Load(staticOnly: true)).DistinctBy(e => (e.Path, e.Body)).ToList();
+        }
+
         foreach (var example in examples)
         {
             // A malformed example in the docs is a finding of its own.
@@ -63,6 +77,18 @@ public static partial class DocExamples
         }
 
         return examples;
+    }
+
+    private static bool IsJson(string text)
+    {
+        try
+        {
+            return JsonNode.Parse(text) is not null;
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            return false;
+        }
     }
 
     // Documents that stand on their own: settings and keys. (Feedback, review decisions and the like name ids that only

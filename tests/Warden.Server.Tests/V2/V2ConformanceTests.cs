@@ -169,6 +169,8 @@ public sealed class V2ConformanceTests(WardenFactory factory) : IClassFixture<Wa
             { "fixed dimension mismatch", With(r => { First(r)["shape"] = new JsonArray(1, 2); First(r)["data"] = new JsonArray(1, 2); }).ToJsonString(), "dimension 1 must be 1" },
             { "element count mismatch", With(r => First(r)["data"] = new JsonArray(1, 2)).ToJsonString(), "has 2 values but shape [1, 1] needs 1" },
             { "non-numeric value", With(r => First(r)["data"] = new JsonArray("abc")).ToJsonString(), "not a number" },
+            { "FP32 overflow", With(r => First(r)["data"] = new JsonArray(1e308)).ToJsonString(), "out of range for FP32" },
+            { "FP64 overflow", With(r => First(r)["data"] = JsonNode.Parse("[1e400]")).ToJsonString(), "not a number" },
             { "negative shape", With(r => First(r)["shape"] = new JsonArray(-1, 1)).ToJsonString(), "non-negative integer" },
             { "no data", With(r => First(r).Remove("data")).ToJsonString(), "has no \"data\"" },
             { "data not array", With(r => First(r)["data"] = 3).ToJsonString(), "data must be an array" },
