@@ -7,6 +7,8 @@ namespace Warden.Cli.Commands;
 /// <summary><c>warden serve</c>: runs the server with the embedded store.</summary>
 internal static class ServeCommand
 {
+    private const string DefaultHttpsUrls = "https://127.0.0.1:8443";
+
     public static Command Create()
     {
         var dataDir = new Option<string>("--data-dir") { Description = "Directory for the SQLite store and model files", DefaultValueFactory = _ => ".warden" };
@@ -62,8 +64,6 @@ internal static class ServeCommand
         });
         return command;
     }
-
-    private const string DefaultHttpsUrls = "https://127.0.0.1:8443";
 
     /// <summary>Unmatched tokens as configuration overrides: <c>--Key=value</c>, or <c>--Key value</c>.</summary>
     private static List<string> Overrides(IReadOnlyList<string> tokens)

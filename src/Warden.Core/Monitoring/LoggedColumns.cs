@@ -21,6 +21,9 @@ public sealed class LoggedColumns
     /// <summary>Sequence numbers per slice read at once.</summary>
     private const long SliceSpan = 20_000;
 
+    /// <summary>Rows the columns are first sized for when the window may hold more.</summary>
+    private const int InitialRows = 1 << 18;
+
     private LoggedColumns(ColumnSet columns, int count, string[]? ids, double[]? scores)
     {
         Columns = columns;
@@ -51,21 +54,28 @@ public sealed class LoggedColumns
     /// <param name="maxRows">Most rows kept (the oldest in the window first).</param>
     /// <param name="includeIds">Keep prediction ids (to join labels).</param>
     /// <param name="cancellationToken">Cancellation.</param>
-    public static async Task<LoggedColumns> ReadAsync(
+    public static Task<LoggedColumns> ReadAsync(
         IPredictionStore store, string model, string version, IReadOnlyList<string> inputs, string? scoreOutput, DateTimeOffset? since, int maxRows,
-        bool includeIds = false, CancellationToken cancellationToken = default)
+        bool includeIds = false, CancellationToken cancellationToken = default) =>
+        ReadAsync(store, model, version, inputs, scoreOutput, since, maxRows, includeIds, InitialRows, cancellationToken);
+
+    /// <summary>As the public overload, with the columns first sized for <paramref name="initialRows"/> (tests use a small value to exercise growth).</summary>
+    internal static async Task<LoggedColumns> ReadAsync(
+        IPredictionStore store, string model, string version, IReadOnlyList<string> inputs, string? scoreOutput, DateTimeOffset? since, int maxRows,
+        bool includeIds, int initialRows, CancellationToken cancellationToken)
     {
         var inputNames = new TensorNames(inputs.Where(n => n != scoreOutput).ToArray());
         var outputNames = new TensorNames(scoreOutput is null ? [] : [scoreOutput]);
         var count = 0;
         var range = await store.SequenceRangeAsync(model, since, cancellationToken).ConfigureAwait(false);
 
-        // Sized once for the whole window (the sequence range bounds the rows), so a million-row read does not grow and copy
-        // twenty large arrays; trimmed at the end when fewer rows qualified.
+        // The sequence range bounds the rows (other models and versions share the sequence, so it may overstate them):
+        // columns start at that size up to 256 Ki rows and double from there, and are trimmed to the rows read.
         var capacity = range is { } span ? (int)Math.Min(maxRows, span.Last - span.First + 1) : 0;
-        var inputColumns = inputNames.Names.Select(_ => new double[capacity]).ToArray();
-        var scores = new double[scoreOutput is null ? 0 : capacity];
-        var ids = includeIds ? new string[capacity] : null;
+        var allocated = Math.Min(capacity, initialRows);
+        var inputColumns = inputNames.Names.Select(_ => new double[allocated]).ToArray();
+        var scores = new double[scoreOutput is null ? 0 : allocated];
+        var ids = includeIds ? new string[allocated] : null;
 
         // The log is read in slices of sequence numbers, each read and decoded on another thread, two in flight, while
         // this one appends the previous slice's columns.
@@ -93,12 +103,31 @@ public sealed class LoggedColumns
             var slice = await pending.Dequeue().ConfigureAwait(false);
             FetchNext();
             var take = Math.Min(slice.Count, capacity - count);
+            if (count + take > allocated)
+            {
+                allocated = (int)Math.Min(capacity, Math.Max(2L * allocated, count + take));
+                for (int i = 0; i < inputColumns.Length; i++)
+                {
+                    Array.Resize(ref inputColumns[i], allocated);
+                }
+
+                if (scoreOutput is not null)
+                {
+                    Array.Resize(ref scores, allocated);
+                }
+
+                if (ids is not null)
+                {
+                    Array.Resize(ref ids, allocated);
+                }
+            }
+
             for (int i = 0; i < inputColumns.Length; i++)
             {
                 slice.Inputs[i].AsSpan(0, take).CopyTo(inputColumns[i].AsSpan(count));
             }
 
-            if (scores.Length > 0)
+            if (scoreOutput is not null)
             {
                 slice.Scores.AsSpan(0, take).CopyTo(scores.AsSpan(count));
             }

@@ -188,6 +188,22 @@ public sealed class LoggedColumnsTests : IDisposable
     }
 
     [Fact]
+    public async Task Columns_grow_past_their_first_size_and_end_trimmed_to_the_rows_read()
+    {
+        var records = Enumerable.Range(0, 300).Select(i => PredictionSerializer.ToStored(new PredictionRecord($"g{i}", _start.AddSeconds(i), "m", i % 3 == 0 ? "2" : "1", "k", null,
+            [new NamedTensor("a", TensorDatatype.Fp64, [1, 1], new[] { (double)i })], [new NamedTensor("p", TensorDatatype.Fp64, [1, 1], new[] { i / 1000.0 })], null, 1.0))).ToList();
+        await _store.WriteBatchAsync(records);
+
+        var columns = await LoggedColumns.ReadAsync(_store, "m", "1", ["a"], "p", null, 1000, includeIds: true, initialRows: 7, TestContext.Current.CancellationToken);
+
+        var expected = Enumerable.Range(0, 300).Where(i => i % 3 != 0).ToArray();
+        Assert.Equal(200, columns.Count);
+        Assert.Equal(expected.Select(i => (double)i), columns.Columns.Find("a")!.Numbers!);
+        Assert.Equal(expected.Select(i => i / 1000.0), columns.Scores!);
+        Assert.Equal(expected.Select(i => $"g{i}"), columns.Ids!);
+    }
+
+    [Fact]
     public async Task Blocks_in_the_row_layout_of_older_databases_are_still_read()
     {
         // Layout 1, as the previous release wrote it: per row seq, time, flags (2 = has vector), id and the feature vector.
