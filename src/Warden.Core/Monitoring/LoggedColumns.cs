@@ -69,8 +69,9 @@ public sealed class LoggedColumns
         var count = 0;
         var range = await store.SequenceRangeAsync(model, since, cancellationToken).ConfigureAwait(false);
 
-        // The sequence range bounds the rows (other models and versions share the sequence, so it may overstate them):
-        // columns start at that size up to 256 Ki rows and double from there, and are trimmed to the rows read.
+        // The sequence range bounds the rows, but other models and versions share the sequence, so it may overstate them
+        // many times: columns start at that size up to 256 Ki rows, then grow to what the share of kept rows so far
+        // projects for the whole range (one resize for a dense window), and are trimmed to the rows read.
         var capacity = range is { } span ? (int)Math.Min(maxRows, span.Last - span.First + 1) : 0;
         var allocated = Math.Min(capacity, initialRows);
         var inputColumns = inputNames.Names.Select(_ => new double[allocated]).ToArray();
@@ -79,7 +80,8 @@ public sealed class LoggedColumns
 
         // The log is read in slices of sequence numbers, each read and decoded on another thread, two in flight, while
         // this one appends the previous slice's columns.
-        var pending = new Queue<Task<DecodedSlice>>();
+        var pending = new Queue<(Task<DecodedSlice> Slice, long Covered)>();
+        long consumed = 0;
         var next = range is { } r ? r.First - 1 : 0;
         var last = range?.Last ?? 0;
         void FetchNext()
@@ -91,21 +93,26 @@ public sealed class LoggedColumns
 
             var query = new MonitoredQuery(model, version, since, next, Math.Min(last, next + SliceSpan), includeIds);
             next = query.Through;
-            pending.Enqueue(Task.Run(
+            pending.Enqueue((Task.Run(
                 async () => DecodedSlice.Decode(await store.QueryMonitoredAsync(query, cancellationToken).ConfigureAwait(false), inputNames, outputNames, scoreOutput is not null, includeIds),
-                cancellationToken));
+                cancellationToken), query.Through - query.After));
         }
 
         FetchNext();
         FetchNext();
         while (pending.Count > 0 && count < capacity)
         {
-            var slice = await pending.Dequeue().ConfigureAwait(false);
+            var (task, covered) = pending.Dequeue();
+            var slice = await task.ConfigureAwait(false);
             FetchNext();
+            consumed += covered;
             var take = Math.Min(slice.Count, capacity - count);
             if (count + take > allocated)
             {
-                allocated = (int)Math.Min(capacity, Math.Max(2L * allocated, count + take));
+                var needed = count + take;
+                var remaining = Math.Max(0, last - (range!.Value.First - 1) - consumed);
+                var projected = needed + (long)Math.Ceiling(needed / (double)consumed * remaining * 1.05);
+                allocated = (int)Math.Min(capacity, Math.Max(projected, allocated + (allocated / 2L)));
                 for (int i = 0; i < inputColumns.Length; i++)
                 {
                     Array.Resize(ref inputColumns[i], allocated);
@@ -144,7 +151,7 @@ public sealed class LoggedColumns
         // Stopped at maxRows with slices still in flight: let them finish so no query outlives the call.
         while (pending.Count > 0)
         {
-            (await pending.Dequeue().ConfigureAwait(false)).Return();
+            (await pending.Dequeue().Slice.ConfigureAwait(false)).Return();
         }
 
         var columns = new ColumnSet();
