@@ -76,6 +76,15 @@ public static class ModelsApi
             throw WardenException.BadRequest("malformed multipart body: " + ex.Message);
         }
 
+        // A misspelt or unsupported part would otherwise be dropped without a word and the version deployed without it.
+        var unknown = form.Keys.Concat(form.Files.Select(f => f.Name)).Where(name => !DeployParts.Contains(name)).Distinct(StringComparer.Ordinal).ToList();
+        if (unknown.Count > 0)
+        {
+            throw WardenException.BadRequest(
+                $"unknown part {string.Join(", ", unknown.Select(n => $"'{n}'"))}: a deployment takes {string.Join(", ", DeployParts)}" +
+                $" (a drift reference is uploaded after the deployment with PUT /api/models/{model}/versions/{{version}}/reference)");
+        }
+
         var file = form.Files.GetFile("model") ?? throw WardenException.BadRequest("missing the 'model' file part (the ONNX file)");
         var onnx = new byte[file.Length];
         await using (var stream = file.OpenReadStream())
@@ -128,6 +137,8 @@ public static class ModelsApi
         context.RequireApiKey().CanUseModel(model) && registry.Models.TryGetValue(model, out var registered)
             ? registered
             : throw WardenException.NotFound($"model '{model}' is not found");
+
+    private static readonly string[] DeployParts = ["model", "card", "background", "version", "stage"];
 
     private static string? NullIfEmpty(string? value) => string.IsNullOrWhiteSpace(value) ? null : value;
 

@@ -68,6 +68,15 @@ public sealed class RegistryApiTests : IDisposable
         Assert.Equal(HttpStatusCode.BadRequest, noFile.StatusCode);
         Assert.Contains("'model' file part", await noFile.ErrorAsync());
 
+        var misspelt = await _admin.PostAsync("/api/models/credit-risk/versions", new MultipartFormDataContent
+        {
+            { new ByteArrayContent(File.ReadAllBytes(Warden.Tests.RepoFiles.Path("samples/models/credit-risk/1/model.onnx"))), "model", "model.onnx" },
+            { new StringContent("pirat\n0.2\n"), "backgruond" },
+            { new StringContent("x"), "reference" },
+        });
+        Assert.Equal(HttpStatusCode.BadRequest, misspelt.StatusCode);
+        Assert.Contains("unknown part 'backgruond', 'reference'", await misspelt.ErrorAsync());
+
         var badStage = await _admin.PostAsJsonAsync("/api/models/credit-risk/versions/1/promote", new StageChangeRequest { Stage = "retired" });
         Assert.Equal(HttpStatusCode.BadRequest, badStage.StatusCode);
 
