@@ -12,13 +12,16 @@ internal static class CommonOptions
         DefaultValueFactory = _ => Environment.GetEnvironmentVariable("WARDEN_URL") ?? "http://127.0.0.1:8080",
     };
 
+    // No default value factory: help prints defaults, and this one is a secret.
     public static readonly Option<string?> Key = new("--key")
     {
         Description = "API key (default: $WARDEN_API_KEY)",
         Recursive = true,
-        DefaultValueFactory = _ => Environment.GetEnvironmentVariable("WARDEN_API_KEY"),
     };
 
+    /// <summary>The API key from <c>--key</c>, else from <c>WARDEN_API_KEY</c>.</summary>
+    public static string? KeyOf(ParseResult parse) => parse.GetValue(Key) ?? Environment.GetEnvironmentVariable("WARDEN_API_KEY");
+
     public static Warden.Client.WardenClient Client(this CliContext context, ParseResult parse) =>
-        context.CreateClient(parse.GetValue(Url)!, parse.GetValue(Key));
+        context.CreateClient(parse.GetValue(Url)!, KeyOf(parse));
 }

@@ -26,7 +26,7 @@ internal static class EdgeCommand
         };
         command.SetAction(async (parse, ct) =>
         {
-            var key = parse.GetValue(CommonOptions.Key) ?? throw new CliException("no API key for the server: pass --key or set WARDEN_API_KEY");
+            var key = CommonOptions.KeyOf(parse) ?? throw new CliException("no API key for the server: pass --key or set WARDEN_API_KEY");
             var url = parse.GetValue(server)!;
             if (!Uri.TryCreate(url.EndsWith('/') ? url : url + "/", UriKind.Absolute, out var serverUri))
             {
