@@ -15,6 +15,11 @@ public static class PipelineValidator
         {
             problems.Add("steps: a pipeline needs at least one step");
         }
+        else if (!document.Steps.Any(s => s.Type is "model" or "ensemble"))
+        {
+            // Rules alone cannot promise a decision: a request no rule decides would have no answer.
+            problems.Add("steps: a pipeline needs a model or ensemble step, so that requests no rule decides still get an answer");
+        }
 
         var names = new HashSet<string>(StringComparer.Ordinal);
         var scoreKnown = false;

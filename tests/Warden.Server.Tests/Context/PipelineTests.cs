@@ -97,6 +97,12 @@ public sealed class PipelineTests : IDisposable
         Assert.Contains("steps[1] 'risk'.model: model 'no-such-model' (production) is not registered", error, StringComparison.Ordinal);
         Assert.Contains("steps[2] 'cut'.threshold: is required", error, StringComparison.Ordinal);
         Assert.Contains("steps[3] 'bad'.type: 'magic' is not", error, StringComparison.Ordinal);
+
+        // Rules alone: a request that no rule decides would be left without an answer.
+        var rulesOnly = JsonSerializer.Serialize(new { steps = new object[] { new { name = "r", type = "rule", condition = "lvrat > 5", action = "decide", label = "x" } } });
+        using var refused = await admin.PutAsync("/api/models/credit-risk/settings/pipeline", V2Requests.Raw(rulesOnly));
+        Assert.Equal(System.Net.HttpStatusCode.BadRequest, refused.StatusCode);
+        Assert.Contains("steps: a pipeline needs a model or ensemble step", await refused.ErrorAsync(), StringComparison.Ordinal);
     }
 
     [Fact]
