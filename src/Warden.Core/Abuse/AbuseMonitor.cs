@@ -30,6 +30,10 @@ public sealed class AbuseMonitor(
         Channel.CreateBounded<AbuseObservation>(new BoundedChannelOptions(10_000) { SingleReader = true, FullMode = BoundedChannelFullMode.DropWrite });
 
     private readonly Dictionary<string, ModelState> _models = new(StringComparer.Ordinal);
+
+    // Keys this monitor suspended. Requests admitted before the revocation are still queued behind the alert; observed,
+    // they would start a fresh detection run and alert a second time for a key that is already stopped.
+    private readonly HashSet<string> _suspended = new(StringComparer.Ordinal);
     private readonly ConcurrentQueue<ModelAbuseAlert> _alerts = new();
     private long _dropped;
     private long _unobservable;
@@ -96,6 +100,12 @@ public sealed class AbuseMonitor(
             return;
         }
 
+        if (_suspended.Contains(observation.KeyId))
+        {
+            Interlocked.Increment(ref _processed);
+            return;
+        }
+
         if (!_models.TryGetValue(observation.Model, out var state) || !ReferenceEquals(state.Policy, policy) || state.Width != observation.Features.Length)
         {
             state = new ModelState(policy, observation.Features.Length, time);
@@ -115,7 +125,7 @@ public sealed class AbuseMonitor(
     {
         var suspend = policy.SuspendOnAlert && observation.KeyName != BootstrapKeyName;
         // Suspend first: an alert that says "suspended" is never visible while the key still works.
-        if (suspend)
+        if (suspend && _suspended.Add(observation.KeyId))
         {
             await keys.RevokeAsync("system", observation.KeyId, CancellationToken.None).ConfigureAwait(false);
             state.Forget(observation.KeyId);

@@ -1,6 +1,9 @@
 using System.Globalization;
 using System.Net;
 using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
+using Warden.Core.Abuse;
+using Warden.Core.Access;
 using Warden.Server.Tests.Infrastructure;
 using static Warden.Server.Tests.Policies.PolicyTestKeys;
 
@@ -95,6 +98,48 @@ public sealed class ExtractionWiringTests
 
         var audit = await (await factory.Admin().GetAsync("/api/audit?limit=1000")).ReadJsonAsync();
         Assert.Contains(audit.GetProperty("items").EnumerateArray(), e => e.GetProperty("action").GetString() == "abuse.alert" && e.GetProperty("target").GetString() == probingId);
+    }
+
+    [Fact]
+    public async Task Requests_queued_behind_a_suspension_do_not_alert_the_key_a_second_time()
+    {
+        // The monitor runs behind the request path: a fast prober has many more requests admitted (and queued for the
+        // monitor) by the time its alert suspends it. Enqueuing them all at once makes that lag certain.
+        using var factory = new WardenFactory();
+        var (lower, upper) = Bounds();
+        await PutSettingsAsync(factory, "credit-risk", "abuse-policy", JsonSerializer.Serialize(new
+        {
+            enabled = true, features = Numeric, lower, upper, delta = 0.80, minimumDistances = 50, suspendOnAlert = true,
+        }));
+        var monitor = factory.Services.GetRequiredService<AbuseMonitor>();
+        var before = monitor.Processed;
+        var keys = new List<(string Secret, string Id)>();
+        const int perKey = 120;
+        for (var seed = 0; seed < 4; seed++)
+        {
+            var secret = await CreateAsync(factory, new { name = $"queued-prober-{seed}", role = "consumer", models = new[] { "credit-risk" } });
+            var keyId = (await factory.Services.GetRequiredService<ApiKeyService>().AuthenticateAsync(secret, TestContext.Current.CancellationToken))!.Id;
+            keys.Add((secret, keyId));
+            foreach (var probe in Probes(seed, lower, upper).Take(perKey))
+            {
+                monitor.Enqueue(new AbuseObservation(keyId, $"queued-prober-{seed}", "credit-risk", NumericIndexes.Select(i => probe[i]).ToArray(), DateTimeOffset.UtcNow));
+            }
+        }
+
+        var page = await WaitForAsync(factory, p => p.GetProperty("processed").GetInt64() >= before + (4 * perKey));
+        Assert.True(page.GetProperty("processed").GetInt64() >= before + (4 * perKey), $"{page}");
+        var items = page.GetProperty("items").EnumerateArray().ToArray();
+        Assert.True(items.Length >= 3, $"{page}");
+        foreach (var (secret, keyId) in keys)
+        {
+            var mine = items.Where(a => a.GetProperty("keyId").GetString() == keyId).ToArray();
+            Assert.True(mine.Length <= 1, $"key {keyId} alerted {mine.Length} times: {page}");
+            if (mine.Length == 1)
+            {
+                Assert.True(mine[0].GetProperty("suspended").GetBoolean());
+                Assert.Equal(HttpStatusCode.Unauthorized, (await factory.Authorized(secret).InferAsync(V2Requests.CreditRisk())).StatusCode);
+            }
+        }
     }
 
     [Fact]
