@@ -9,8 +9,8 @@ namespace Warden.Core.Settings;
 public sealed class SettingsKind
 {
     // Incoming documents are bound strictly: an explicit null where the document type says "never null" is refused here
-    // with its path, instead of reaching a validator or the request path as a null collection. (Stored documents load
-    // with the lenient options; they were all bound strictly on the way in.)
+    // with its path, instead of reaching a validator or the request path as a null collection. Stored documents load
+    // with the lenient options, so one stored by an earlier release still loads.
     private static readonly JsonSerializerOptions Strict = new(ModelSettings.Json) { RespectNullableAnnotations = true };
 
     public SettingsKind(string name, Type documentType, Func<object, IReadOnlyList<string>>? validate = null)
@@ -41,7 +41,6 @@ public sealed class SettingsKind
         {
             throw WardenException.BadRequest($"'{Name}' document is invalid: {ex.Message}");
         }
-
 
         if (document is null)
         {
