@@ -29,4 +29,13 @@ public sealed class PrivacyOptions
 
     /// <summary>Rows re-encrypted per transaction by the rotation job. Default 500.</summary>
     public int ReencryptBatchSize { get; set; } = 500;
+
+    /// <summary>
+    /// Re-encrypt rows not under the active key in the background after start (so a key rotation needs only the new key
+    /// in configuration and a restart). Default false: re-encryption runs on demand.
+    /// </summary>
+    public bool ReencryptInBackground { get; set; }
+
+    /// <summary>Pause between background batches, so rotation never holds the store for long while serving. Default 200 ms.</summary>
+    public TimeSpan ReencryptPause { get; set; } = TimeSpan.FromMilliseconds(200);
 }

@@ -9,7 +9,8 @@ public static class PrivacyServiceCollectionExtensions
 {
     /// <summary>
     /// Binds <c>Warden:Privacy</c>; adds the <see cref="PayloadCipher"/> (identity while no key is configured), the
-    /// <see cref="PredictionRedactor"/>, the re-encryption job and the startup check that every stored key id is configured.
+    /// <see cref="PredictionRedactor"/>, the re-encryption job (on demand, or in the background after start when configured)
+    /// and the startup check that every stored key id is configured.
     /// </summary>
     public static IServiceCollection AddWardenPrivacy(this IServiceCollection services)
     {
@@ -18,6 +19,10 @@ public static class PrivacyServiceCollectionExtensions
         services.TryAddSingleton<PredictionRedactor>();
         services.TryAddSingleton<SqlitePayloadReencryptor>();
         services.AddHostedService<PayloadKeyCheck>();
+
+        // After the key check (hosted services start in order): rows are only moved once every stored key is known.
+        services.TryAddSingleton<BackgroundReencryption>();
+        services.AddSingleton<Microsoft.Extensions.Hosting.IHostedService>(sp => sp.GetRequiredService<BackgroundReencryption>());
         return services;
     }
 }

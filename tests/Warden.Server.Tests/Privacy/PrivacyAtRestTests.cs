@@ -127,6 +127,48 @@ public sealed class PrivacyAtRestTests
     }
 
     [Fact]
+    public async Task With_background_reencryption_a_restart_with_a_new_active_key_moves_every_row_to_it()
+    {
+        var dir = Path.Combine(Path.GetTempPath(), "warden-tests", Guid.NewGuid().ToString("N"));
+        try
+        {
+            await WriteAsync(dir, [], ["plain-1"]);
+            await WriteAsync(dir, new() { ["Warden:Privacy:Encryption:Keys:1"] = KeyA }, ["a-1", "a-2", "a-3"]);
+
+            using var factory = Factory(dir, new()
+            {
+                ["Warden:Privacy:Encryption:Keys:1"] = KeyA, ["Warden:Privacy:Encryption:Keys:2"] = KeyB, ["Warden:Privacy:Encryption:ActiveKeyId"] = "2",
+                ["Warden:Privacy:ReencryptInBackground"] = "true", ["Warden:Privacy:ReencryptBatchSize"] = "2", ["Warden:Privacy:ReencryptPause"] = "00:00:00.010",
+            });
+            var admin = factory.Admin();
+            var rows = await RowsByKeyAsync(admin);
+            for (var attempt = 0; attempt < 200 && !(rows.Count == 1 && rows.ContainsKey("2")); attempt++)
+            {
+                await Task.Delay(25, TestContext.Current.CancellationToken);
+                rows = await RowsByKeyAsync(admin);
+            }
+
+            Assert.Equal(new Dictionary<string, long> { ["2"] = 4 }, rows);
+            await AssertAllReadableAsync(admin, "plain-1", "a-1", "a-2", "a-3");
+            var audit = await (await admin.GetAsync("/api/audit?limit=1000")).ReadJsonAsync();
+            var run = Assert.Single(audit.GetProperty("items").EnumerateArray(), e => e.GetProperty("action").GetString() == "privacy.reencrypt");
+            Assert.Equal("system", run.GetProperty("actor").GetString());
+        }
+        finally
+        {
+            SqliteConnection.ClearAllPools();
+            try
+            {
+                Directory.Delete(dir, recursive: true);
+            }
+            catch (IOException)
+            {
+                // The temp folder is disposable.
+            }
+        }
+    }
+
+    [Fact]
     public async Task Card_redaction_hashes_with_the_configured_hmac_key_drops_features_and_pii_is_replaced_while_the_answer_is_unchanged()
     {
         using var factory = new WardenFactory();

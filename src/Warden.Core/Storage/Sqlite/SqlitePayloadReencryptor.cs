@@ -14,7 +14,7 @@ namespace Warden.Core.Storage.Sqlite;
 /// <see cref="PrivacyOptions.ReencryptBatchSize"/>, one transaction each, while the server keeps serving. Each run is
 /// recorded in the audit chain (<c>privacy.reencrypt</c>).
 /// </summary>
-public sealed class SqlitePayloadReencryptor(SqliteDatabase database, PayloadCipher cipher, AuditLog audit, IOptions<PrivacyOptions> options)
+public sealed class SqlitePayloadReencryptor(SqliteDatabase database, PayloadCipher cipher, AuditLog audit, IOptions<PrivacyOptions> options, TimeProvider time)
 {
     private static readonly PayloadTable[] Tables =
     [
@@ -51,7 +51,11 @@ public sealed class SqlitePayloadReencryptor(SqliteDatabase database, PayloadCip
 
     /// <summary>Re-encrypts every row not under the active key; one run at a time.</summary>
     /// <exception cref="WardenException">409 when encryption is not configured; 503 when a row's key is missing from the ring.</exception>
-    public async Task<ReencryptionResult> ReencryptAsync(string actor, CancellationToken cancellationToken = default)
+    public Task<ReencryptionResult> ReencryptAsync(string actor, CancellationToken cancellationToken = default) =>
+        ReencryptAsync(actor, TimeSpan.Zero, cancellationToken);
+
+    /// <summary>As <see cref="ReencryptAsync(string, CancellationToken)"/>, waiting <paramref name="pause"/> between batches.</summary>
+    public async Task<ReencryptionResult> ReencryptAsync(string actor, TimeSpan pause, CancellationToken cancellationToken)
     {
         if (cipher.ActiveKeyId is not { } active)
         {
@@ -76,6 +80,10 @@ public sealed class SqlitePayloadReencryptor(SqliteDatabase database, PayloadCip
 
                     done[t] += written;
                     batches++;
+                    if (pause > TimeSpan.Zero)
+                    {
+                        await Task.Delay(pause, time, cancellationToken).ConfigureAwait(false);
+                    }
                 }
             }
 
