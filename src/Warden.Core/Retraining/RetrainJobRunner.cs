@@ -112,9 +112,10 @@ public sealed class RetrainJobRunner
             }
 
             current = current with { Status = RetrainJobStatus.Succeeded, Progress = 1, Phase = "done", Finished = _time.GetUtcNow(), ResultVersion = record.Version };
-            await _store.UpdateAsync(current, CancellationToken.None).ConfigureAwait(false);
             var details = new { job = job.Id, model = job.Model, version = record.Version, baseVersion = job.BaseVersion, feedbackRows = rows.Count, metrics = output.Card.Metrics };
+            // Audited before the status says "ended": whoever sees an ended job finds its entry in the chain.
             await _audit.AppendAsync(job.Actor, SucceededEvent, target, details, CancellationToken.None).ConfigureAwait(false);
+            await _store.UpdateAsync(current, CancellationToken.None).ConfigureAwait(false);
             _events.Publish(SucceededEvent, details);
             return current;
         }
@@ -132,9 +133,10 @@ public sealed class RetrainJobRunner
     {
         log($"{status}: {error}");
         current = current with { Status = status, Phase = status, Finished = _time.GetUtcNow(), Error = error };
-        await _store.UpdateAsync(current, CancellationToken.None).ConfigureAwait(false);
         var details = new { job = current.Id, model = current.Model, status, error };
+        // Audited before the status says "ended", as on success.
         await _audit.AppendAsync(current.Actor, FailedEvent, target, details, CancellationToken.None).ConfigureAwait(false);
+        await _store.UpdateAsync(current, CancellationToken.None).ConfigureAwait(false);
         _events.Publish(FailedEvent, details);
         return current;
     }
