@@ -8,6 +8,9 @@ namespace Warden.Training;
 /// </summary>
 public sealed class HmdaApplication
 {
+    /// <summary>Column name of <see cref="Weight"/>.</summary>
+    public const string WeightColumn = "weight";
+
     /// <summary>Payments-to-income ratio.</summary>
     [ColumnName("pirat")]
     public float Pirat { get; set; }
@@ -63,6 +66,13 @@ public sealed class HmdaApplication
     /// <summary>Mortgage denied: the label.</summary>
     [ColumnName("deny")]
     public bool Deny { get; set; }
+
+    /// <summary>
+    /// Example weight, read only by fits that name it (<see cref="WeightColumn"/>; retraining with weighted feedback). 1
+    /// otherwise; never a model input (the ONNX export keeps only <see cref="HmdaDataset.FeatureNames"/>).
+    /// </summary>
+    [ColumnName(WeightColumn)]
+    public float Weight { get; set; } = 1f;
 
     /// <summary>The model inputs of this application, in <see cref="HmdaDataset.FeatureNames"/> order.</summary>
     public float[] Features() =>

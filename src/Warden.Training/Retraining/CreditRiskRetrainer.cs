@@ -91,10 +91,13 @@ public sealed class CreditRiskRetrainer : ModelRetrainer
         {
             // ML.NET's trainers take no token; the training rows are read through a cursor on every L-BFGS pass, so a check
             // per row stops a fit within one pass of the request. Weight 1 keeps the unweighted pipeline bit for bit.
-            transformer = weighted
-                ? WeightedPipeline(context).Fit(context.Data.LoadFromEnumerable(Checked(train, cancellationToken).Select(r =>
-                    WeightedApplication.From(r, fromFeedback.Contains(r) ? (float)input.FeedbackWeight : 1f))))
-                : CreditRiskTrainer.Pipeline(context).Fit(context.Data.LoadFromEnumerable(Checked(train, cancellationToken)));
+            foreach (var row in train)
+            {
+                row.Weight = weighted && fromFeedback.Contains(row) ? (float)input.FeedbackWeight : 1f;
+            }
+
+            transformer = (weighted ? WeightedPipeline(context) : CreditRiskTrainer.Pipeline(context))
+                .Fit(context.Data.LoadFromEnumerable(Checked(train, cancellationToken)));
         }
         catch (Exception) when (cancellationToken.IsCancellationRequested)
         {
@@ -157,7 +160,7 @@ public sealed class CreditRiskRetrainer : ModelRetrainer
     internal static IEstimator<ITransformer> WeightedPipeline(MLContext context)
     {
         var options = CreditRiskTrainer.TrainerOptions();
-        options.ExampleWeightColumnName = WeightedApplication.WeightColumn;
+        options.ExampleWeightColumnName = HmdaApplication.WeightColumn;
         return CreditRiskTrainer.Pipeline(context, options);
     }
 

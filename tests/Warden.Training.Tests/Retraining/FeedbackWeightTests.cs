@@ -26,9 +26,13 @@ public sealed class FeedbackWeightTests
         var denied = all.Where(r => r.Deny).Take(40).ToList();
         var rows = all.Take(300).Where(r => !denied.Contains(r)).Concat(denied).ToList();
         var heavy = denied.ToHashSet(ReferenceEqualityComparer.Instance);
+        foreach (var row in rows)
+        {
+            row.Weight = heavy.Contains(row) ? w : 1f;
+        }
+
         var context = new MLContext(42);
-        var model = CreditRiskRetrainer.WeightedPipeline(context)
-            .Fit(context.Data.LoadFromEnumerable(rows.Select(r => WeightedApplication.From(r, heavy.Contains(r) ? w : 1f))));
+        var model = CreditRiskRetrainer.WeightedPipeline(context).Fit(context.Data.LoadFromEnumerable(rows));
         var p = Probabilities(model, context, rows);
         double Weight(HmdaApplication r) => heavy.Contains(r) ? w : 1;
         var weightSum = rows.Sum(Weight);
