@@ -2,7 +2,6 @@ using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
-using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using Warden.Contracts.Admin;
@@ -19,133 +18,105 @@ public sealed class AbuseDetectionWiringTests
     [Fact]
     public async Task Volume_burst_is_flagged_stored_audited_and_webhooked_while_steady_traffic_is_not_and_alerts_survive_restart()
     {
-        var dir = Path.Combine(Path.GetTempPath(), "warden-tests", Guid.NewGuid().ToString("N"));
+        using var temp = new TempDataDir();
+        var dir = temp.Path;
         var hooks = new RecordingHandler();
-        try
+        string burstId;
+        string steadyId;
+        using (var factory = NewFactory(dir, new FakeTimeProvider(Start), hooks))
         {
-            string burstId;
-            string steadyId;
-            using (var factory = NewFactory(dir, new FakeTimeProvider(Start), hooks))
+            var time = (FakeTimeProvider)factory.Time!;
+            await PutPolicyAsync(factory, """{"extraction": false, "volume": {"bucketSeconds": 60, "warmupBuckets": 5, "multiplier": 5, "minimumCount": 20}}""");
+            var (burst, burstKey) = await CreateKeyAsync(factory, "burst");
+            var (steady, steadyKey) = await CreateKeyAsync(factory, "steady");
+            (burstId, steadyId) = (burstKey, steadyKey);
+
+            // Ten minutes at 3 requests/minute each: the usual rate (EWMA of closed buckets) is 3.
+            var sent = 0;
+            for (var minute = 0; minute < 10; minute++)
             {
-                var time = (FakeTimeProvider)factory.Time!;
-                await PutPolicyAsync(factory, """{"extraction": false, "volume": {"bucketSeconds": 60, "warmupBuckets": 5, "multiplier": 5, "minimumCount": 20}}""");
-                var (burst, burstKey) = await CreateKeyAsync(factory, "burst");
-                var (steady, steadyKey) = await CreateKeyAsync(factory, "steady");
-                (burstId, steadyId) = (burstKey, steadyKey);
-
-                // Ten minutes at 3 requests/minute each: the usual rate (EWMA of closed buckets) is 3.
-                var sent = 0;
-                for (var minute = 0; minute < 10; minute++)
+                for (var i = 0; i < 3; i++)
                 {
-                    for (var i = 0; i < 3; i++)
-                    {
-                        sent += await InferAsync(factory, burst) + await InferAsync(factory, steady);
-                    }
-
-                    time.Advance(TimeSpan.FromMinutes(1));
+                    sent += await InferAsync(factory, burst) + await InferAsync(factory, steady);
                 }
 
-                // Minute 11: the steady key sends 4 (under max(5 × 3, 20 − 1) = 19), the burst key 40; it is flagged on its 20th.
-                for (var i = 0; i < 40; i++)
-                {
-                    sent += await InferAsync(factory, burst) + (i < 4 ? await InferAsync(factory, steady) : 0);
-                }
-
-                var page = await WaitProcessedAsync(factory, sent);
-                var alert = Assert.Single(page.GetProperty("items").EnumerateArray());
-                Assert.Equal("VolumeSpike", alert.GetProperty("kind").GetString());
-                Assert.Equal(burstId, alert.GetProperty("keyId").GetString());
-                Assert.Equal(20, alert.GetProperty("statistic").GetDouble());
-                Assert.Equal(19, alert.GetProperty("threshold").GetDouble());
-                Assert.Equal(Start.AddMinutes(10), alert.GetProperty("detectedAt").GetDateTimeOffset());
-                Assert.False(alert.GetProperty("suspended").GetBoolean());
-                Assert.Equal(HttpStatusCode.OK, (await factory.Authorized(burst).InferAsync(V2Requests.CreditRisk())).StatusCode);
-
-                var audit = await (await factory.Admin().GetAsync("/api/audit?limit=1000")).ReadJsonAsync();
-                Assert.Contains(audit.GetProperty("items").EnumerateArray(), e => e.GetProperty("action").GetString() == "abuse.alert" && e.GetProperty("target").GetString() == burstId);
-                await WaitUntilAsync(() => hooks.Events.Contains("abuse.volume"));
-                Assert.DoesNotContain("abuse.extraction", hooks.Events);
+                time.Advance(TimeSpan.FromMinutes(1));
             }
 
-            using (var restarted = NewFactory(dir, new FakeTimeProvider(Start.AddMinutes(30)), null))
+            // Minute 11: the steady key sends 4 (under max(5 × 3, 20 − 1) = 19), the burst key 40; it is flagged on its 20th.
+            for (var i = 0; i < 40; i++)
             {
-                var admin = restarted.Admin();
-                Assert.Single((await (await admin.GetAsync("/api/abuse/alerts")).ReadJsonAsync()).GetProperty("items").EnumerateArray());
-                Assert.Single((await (await admin.GetAsync($"/api/abuse/alerts?model=credit-risk&key={burstId}&since=1h")).ReadJsonAsync()).GetProperty("items").EnumerateArray());
-                Assert.Empty((await (await admin.GetAsync($"/api/abuse/alerts?key={steadyId}")).ReadJsonAsync()).GetProperty("items").EnumerateArray());
-                Assert.Empty((await (await admin.GetAsync("/api/abuse/alerts?model=other")).ReadJsonAsync()).GetProperty("items").EnumerateArray());
-                Assert.Empty((await (await admin.GetAsync("/api/abuse/alerts?since=10m")).ReadJsonAsync()).GetProperty("items").EnumerateArray());
-                Assert.Equal(HttpStatusCode.BadRequest, (await admin.GetAsync("/api/abuse/alerts?since=yesterday-ish")).StatusCode);
+                sent += await InferAsync(factory, burst) + (i < 4 ? await InferAsync(factory, steady) : 0);
             }
+
+            var page = await WaitProcessedAsync(factory, sent);
+            var alert = Assert.Single(page.GetProperty("items").EnumerateArray());
+            Assert.Equal("VolumeSpike", alert.GetProperty("kind").GetString());
+            Assert.Equal(burstId, alert.GetProperty("keyId").GetString());
+            Assert.Equal(20, alert.GetProperty("statistic").GetDouble());
+            Assert.Equal(19, alert.GetProperty("threshold").GetDouble());
+            Assert.Equal(Start.AddMinutes(10), alert.GetProperty("detectedAt").GetDateTimeOffset());
+            Assert.False(alert.GetProperty("suspended").GetBoolean());
+            Assert.Equal(HttpStatusCode.OK, (await factory.Authorized(burst).InferAsync(V2Requests.CreditRisk())).StatusCode);
+
+            var audit = await (await factory.Admin().GetAsync("/api/audit?limit=1000")).ReadJsonAsync();
+            Assert.Contains(audit.GetProperty("items").EnumerateArray(), e => e.GetProperty("action").GetString() == "abuse.alert" && e.GetProperty("target").GetString() == burstId);
+            await WaitUntilAsync(() => hooks.Events.Contains("abuse.volume"));
+            Assert.DoesNotContain("abuse.extraction", hooks.Events);
         }
-        finally
+
+        using (var restarted = NewFactory(dir, new FakeTimeProvider(Start.AddMinutes(30)), null))
         {
-            SqliteConnection.ClearAllPools();
-            try
-            {
-                Directory.Delete(dir, recursive: true);
-            }
-            catch (IOException)
-            {
-                // The temp folder is disposable.
-            }
+            var admin = restarted.Admin();
+            Assert.Single((await (await admin.GetAsync("/api/abuse/alerts")).ReadJsonAsync()).GetProperty("items").EnumerateArray());
+            Assert.Single((await (await admin.GetAsync($"/api/abuse/alerts?model=credit-risk&key={burstId}&since=1h")).ReadJsonAsync()).GetProperty("items").EnumerateArray());
+            Assert.Empty((await (await admin.GetAsync($"/api/abuse/alerts?key={steadyId}")).ReadJsonAsync()).GetProperty("items").EnumerateArray());
+            Assert.Empty((await (await admin.GetAsync("/api/abuse/alerts?model=other")).ReadJsonAsync()).GetProperty("items").EnumerateArray());
+            Assert.Empty((await (await admin.GetAsync("/api/abuse/alerts?since=10m")).ReadJsonAsync()).GetProperty("items").EnumerateArray());
+            Assert.Equal(HttpStatusCode.BadRequest, (await admin.GetAsync("/api/abuse/alerts?since=yesterday-ish")).StatusCode);
         }
     }
 
     [Fact]
     public async Task One_feature_sweep_is_flagged_and_suspended_while_real_applicants_are_not()
     {
-        var dir = Path.Combine(Path.GetTempPath(), "warden-tests", Guid.NewGuid().ToString("N"));
+        using var temp = new TempDataDir();
+        var dir = temp.Path;
         var hooks = new RecordingHandler();
-        try
+        using var factory = NewFactory(dir, new FakeTimeProvider(Start), hooks);
+        await PutPolicyAsync(factory, """{"extraction": false, "sweep": {"minimumRun": 10, "maxStep": 0.5}, "suspendOnAlert": true}""");
+        var (sweeper, sweeperId) = await CreateKeyAsync(factory, "sweeper");
+        var (benign, _) = await CreateKeyAsync(factory, "benign");
+
+        var sent = 0;
+        foreach (var applicant in HmdaTraffic.Load(skip: 0, take: 60))
         {
-            using var factory = NewFactory(dir, new FakeTimeProvider(Start), hooks);
-            await PutPolicyAsync(factory, """{"extraction": false, "sweep": {"minimumRun": 10, "maxStep": 0.5}, "suspendOnAlert": true}""");
-            var (sweeper, sweeperId) = await CreateKeyAsync(factory, "sweeper");
-            var (benign, _) = await CreateKeyAsync(factory, "benign");
-
-            var sent = 0;
-            foreach (var applicant in HmdaTraffic.Load(skip: 0, take: 60))
-            {
-                Assert.Equal(HttpStatusCode.OK, (await factory.Authorized(benign).InferAsync(V2Requests.CreditRisk(applicant.Inputs))).StatusCode);
-                sent++;
-            }
-
-            // The sweep steps lvrat (index 2) up by 0.02 from 0.5, all else fixed: flagged on the 10th query, then revoked.
-            var statuses = new List<HttpStatusCode>();
-            for (var i = 0; i < 30 && (statuses.Count == 0 || statuses[^1] == HttpStatusCode.OK); i++)
-            {
-                var row = (double[])V2Requests.Applicant.Clone();
-                row[2] = 0.5 + (0.02 * i);
-                var response = await factory.Authorized(sweeper).InferAsync(V2Requests.CreditRisk(row));
-                statuses.Add(response.StatusCode);
-                sent += response.StatusCode == HttpStatusCode.OK ? 1 : 0;
-                await Task.Delay(i >= 9 ? 30 : 0);
-            }
-
-            var page = await WaitProcessedAsync(factory, sent);
-            var alert = Assert.Single(page.GetProperty("items").EnumerateArray());
-            Assert.Equal("FeatureSweep", alert.GetProperty("kind").GetString());
-            Assert.Equal(sweeperId, alert.GetProperty("keyId").GetString());
-            Assert.Equal(10, alert.GetProperty("queryCount").GetInt64());
-            Assert.Contains("feature 2 (increasing", alert.GetProperty("detail").GetString(), StringComparison.Ordinal);
-            Assert.True(alert.GetProperty("suspended").GetBoolean());
-            Assert.Equal(HttpStatusCode.Unauthorized, statuses[^1]);
-            Assert.Equal(HttpStatusCode.OK, (await factory.Authorized(benign).InferAsync(V2Requests.CreditRisk())).StatusCode);
-            await WaitUntilAsync(() => hooks.Events.Contains("abuse.sweep"));
+            Assert.Equal(HttpStatusCode.OK, (await factory.Authorized(benign).InferAsync(V2Requests.CreditRisk(applicant.Inputs))).StatusCode);
+            sent++;
         }
-        finally
+
+        // The sweep steps lvrat (index 2) up by 0.02 from 0.5, all else fixed: flagged on the 10th query, then revoked.
+        var statuses = new List<HttpStatusCode>();
+        for (var i = 0; i < 30 && (statuses.Count == 0 || statuses[^1] == HttpStatusCode.OK); i++)
         {
-            SqliteConnection.ClearAllPools();
-            try
-            {
-                Directory.Delete(dir, recursive: true);
-            }
-            catch (IOException)
-            {
-                // The temp folder is disposable.
-            }
+            var row = (double[])V2Requests.Applicant.Clone();
+            row[2] = 0.5 + (0.02 * i);
+            var response = await factory.Authorized(sweeper).InferAsync(V2Requests.CreditRisk(row));
+            statuses.Add(response.StatusCode);
+            sent += response.StatusCode == HttpStatusCode.OK ? 1 : 0;
+            await Task.Delay(i >= 9 ? 30 : 0);
         }
+
+        var page = await WaitProcessedAsync(factory, sent);
+        var alert = Assert.Single(page.GetProperty("items").EnumerateArray());
+        Assert.Equal("FeatureSweep", alert.GetProperty("kind").GetString());
+        Assert.Equal(sweeperId, alert.GetProperty("keyId").GetString());
+        Assert.Equal(10, alert.GetProperty("queryCount").GetInt64());
+        Assert.Contains("feature 2 (increasing", alert.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        Assert.True(alert.GetProperty("suspended").GetBoolean());
+        Assert.Equal(HttpStatusCode.Unauthorized, statuses[^1]);
+        Assert.Equal(HttpStatusCode.OK, (await factory.Authorized(benign).InferAsync(V2Requests.CreditRisk())).StatusCode);
+        await WaitUntilAsync(() => hooks.Events.Contains("abuse.sweep"));
     }
 
     [Fact]

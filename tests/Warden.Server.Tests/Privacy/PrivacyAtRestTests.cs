@@ -66,106 +66,78 @@ public sealed class PrivacyAtRestTests
     [Fact]
     public async Task Rows_under_an_old_key_stay_readable_are_moved_by_reencrypt_and_then_the_old_key_can_go()
     {
-        var dir = Path.Combine(Path.GetTempPath(), "warden-tests", Guid.NewGuid().ToString("N"));
-        try
+        using var temp = new TempDataDir();
+        var dir = temp.Path;
+        // Plaintext rows from before encryption was turned on, then rows under key A.
+        await WriteAsync(dir, [], ["plain-1"]);
+        await WriteAsync(dir, new() { ["Warden:Privacy:Encryption:Keys:1"] = KeyA }, ["a-1", "a-2"]);
+
+        var both = new Dictionary<string, string?>
         {
-            // Plaintext rows from before encryption was turned on, then rows under key A.
-            await WriteAsync(dir, [], ["plain-1"]);
-            await WriteAsync(dir, new() { ["Warden:Privacy:Encryption:Keys:1"] = KeyA }, ["a-1", "a-2"]);
+            ["Warden:Privacy:Encryption:Keys:1"] = KeyA, ["Warden:Privacy:Encryption:Keys:2"] = KeyB, ["Warden:Privacy:Encryption:ActiveKeyId"] = "2",
+        };
+        using (var factory = Factory(dir, both))
+        {
+            var admin = factory.Admin();
+            Assert.Equal(HttpStatusCode.OK, (await admin.InferAsync(V2Requests.CreditRisk(id: "b-1", parameters: new JsonObject { ["sensitive.race"] = "race-b-1" }))).StatusCode);
+            await WaitForAsync(admin, "credit-risk", "b-1");
+            await AssertAllReadableAsync(admin, "plain-1", "a-1", "a-2", "b-1");
+            Assert.Equal(new Dictionary<string, long> { ["none"] = 1, ["1"] = 2, ["2"] = 1 }, await RowsByKeyAsync(admin));
 
-            var both = new Dictionary<string, string?>
-            {
-                ["Warden:Privacy:Encryption:Keys:1"] = KeyA, ["Warden:Privacy:Encryption:Keys:2"] = KeyB, ["Warden:Privacy:Encryption:ActiveKeyId"] = "2",
-            };
-            using (var factory = Factory(dir, both))
-            {
-                var admin = factory.Admin();
-                Assert.Equal(HttpStatusCode.OK, (await admin.InferAsync(V2Requests.CreditRisk(id: "b-1", parameters: new JsonObject { ["sensitive.race"] = "race-b-1" }))).StatusCode);
-                await WaitForAsync(admin, "credit-risk", "b-1");
-                await AssertAllReadableAsync(admin, "plain-1", "a-1", "a-2", "b-1");
-                Assert.Equal(new Dictionary<string, long> { ["none"] = 1, ["1"] = 2, ["2"] = 1 }, await RowsByKeyAsync(admin));
-
-                var consumer = await CreateKeyAsync(admin, "consumer");
-                Assert.Equal(HttpStatusCode.Forbidden, (await factory.Authorized(consumer).PostAsync("/api/privacy/reencrypt", null)).StatusCode);
-                var run = await (await admin.PostAsync("/api/privacy/reencrypt", null)).ReadJsonAsync();
-                Assert.Equal(3, run.GetProperty("predictions").GetInt64());
-                Assert.Equal(2, run.GetProperty("activeKeyId").GetInt32());
-                Assert.Equal(0, run.GetProperty("remaining").GetArrayLength());
-                Assert.Equal(new Dictionary<string, long> { ["2"] = 4 }, await RowsByKeyAsync(admin));
-                await AssertAllReadableAsync(admin, "plain-1", "a-1", "a-2", "b-1");
-                var audit = await (await admin.GetAsync("/api/audit?limit=1000")).ReadJsonAsync();
-                Assert.Contains(audit.GetProperty("items").EnumerateArray(), e => e.GetProperty("action").GetString() == "privacy.reencrypt");
-            }
-
-            // Key A removed: everything is under B, so the server starts and reads every row.
-            using (var factory = Factory(dir, new() { ["Warden:Privacy:Encryption:Keys:2"] = KeyB }))
-            {
-                await AssertAllReadableAsync(factory.Admin(), "plain-1", "a-1", "a-2", "b-1");
-            }
-
-            // Only the wrong key, or no key at all: startup stops with a message naming the missing key.
-            foreach (var settings in new Dictionary<string, string?>[] { new() { ["Warden:Privacy:Encryption:Keys:1"] = KeyA }, new() })
-            {
-                using var factory = Factory(dir, settings);
-                var error = Record.Exception(() => factory.CreateClient());
-                Assert.NotNull(error);
-                Assert.Contains("4 predictions rows under key 2", error!.ToString(), StringComparison.Ordinal);
-            }
+            var consumer = await CreateKeyAsync(admin, "consumer");
+            Assert.Equal(HttpStatusCode.Forbidden, (await factory.Authorized(consumer).PostAsync("/api/privacy/reencrypt", null)).StatusCode);
+            var run = await (await admin.PostAsync("/api/privacy/reencrypt", null)).ReadJsonAsync();
+            Assert.Equal(3, run.GetProperty("predictions").GetInt64());
+            Assert.Equal(2, run.GetProperty("activeKeyId").GetInt32());
+            Assert.Equal(0, run.GetProperty("remaining").GetArrayLength());
+            Assert.Equal(new Dictionary<string, long> { ["2"] = 4 }, await RowsByKeyAsync(admin));
+            await AssertAllReadableAsync(admin, "plain-1", "a-1", "a-2", "b-1");
+            var audit = await (await admin.GetAsync("/api/audit?limit=1000")).ReadJsonAsync();
+            Assert.Contains(audit.GetProperty("items").EnumerateArray(), e => e.GetProperty("action").GetString() == "privacy.reencrypt");
         }
-        finally
+
+        // Key A removed: everything is under B, so the server starts and reads every row.
+        using (var factory = Factory(dir, new() { ["Warden:Privacy:Encryption:Keys:2"] = KeyB }))
         {
-            SqliteConnection.ClearAllPools();
-            try
-            {
-                Directory.Delete(dir, recursive: true);
-            }
-            catch (IOException)
-            {
-                // The temp folder is disposable.
-            }
+            await AssertAllReadableAsync(factory.Admin(), "plain-1", "a-1", "a-2", "b-1");
+        }
+
+        // Only the wrong key, or no key at all: startup stops with a message naming the missing key.
+        foreach (var settings in new Dictionary<string, string?>[] { new() { ["Warden:Privacy:Encryption:Keys:1"] = KeyA }, new() })
+        {
+            using var factory = Factory(dir, settings);
+            var error = Record.Exception(() => factory.CreateClient());
+            Assert.NotNull(error);
+            Assert.Contains("4 predictions rows under key 2", error!.ToString(), StringComparison.Ordinal);
         }
     }
 
     [Fact]
     public async Task With_background_reencryption_a_restart_with_a_new_active_key_moves_every_row_to_it()
     {
-        var dir = Path.Combine(Path.GetTempPath(), "warden-tests", Guid.NewGuid().ToString("N"));
-        try
-        {
-            await WriteAsync(dir, [], ["plain-1"]);
-            await WriteAsync(dir, new() { ["Warden:Privacy:Encryption:Keys:1"] = KeyA }, ["a-1", "a-2", "a-3"]);
+        using var temp = new TempDataDir();
+        var dir = temp.Path;
+        await WriteAsync(dir, [], ["plain-1"]);
+        await WriteAsync(dir, new() { ["Warden:Privacy:Encryption:Keys:1"] = KeyA }, ["a-1", "a-2", "a-3"]);
 
-            using var factory = Factory(dir, new()
-            {
-                ["Warden:Privacy:Encryption:Keys:1"] = KeyA, ["Warden:Privacy:Encryption:Keys:2"] = KeyB, ["Warden:Privacy:Encryption:ActiveKeyId"] = "2",
-                ["Warden:Privacy:ReencryptInBackground"] = "true", ["Warden:Privacy:ReencryptBatchSize"] = "2", ["Warden:Privacy:ReencryptPause"] = "00:00:00.010",
-            });
-            var admin = factory.Admin();
-            var rows = await RowsByKeyAsync(admin);
-            for (var attempt = 0; attempt < 200 && !(rows.Count == 1 && rows.ContainsKey("2")); attempt++)
-            {
-                await Task.Delay(25, TestContext.Current.CancellationToken);
-                rows = await RowsByKeyAsync(admin);
-            }
-
-            Assert.Equal(new Dictionary<string, long> { ["2"] = 4 }, rows);
-            await AssertAllReadableAsync(admin, "plain-1", "a-1", "a-2", "a-3");
-            var audit = await (await admin.GetAsync("/api/audit?limit=1000")).ReadJsonAsync();
-            var run = Assert.Single(audit.GetProperty("items").EnumerateArray(), e => e.GetProperty("action").GetString() == "privacy.reencrypt");
-            Assert.Equal("system", run.GetProperty("actor").GetString());
-        }
-        finally
+        using var factory = Factory(dir, new()
         {
-            SqliteConnection.ClearAllPools();
-            try
-            {
-                Directory.Delete(dir, recursive: true);
-            }
-            catch (IOException)
-            {
-                // The temp folder is disposable.
-            }
+            ["Warden:Privacy:Encryption:Keys:1"] = KeyA, ["Warden:Privacy:Encryption:Keys:2"] = KeyB, ["Warden:Privacy:Encryption:ActiveKeyId"] = "2",
+            ["Warden:Privacy:ReencryptInBackground"] = "true", ["Warden:Privacy:ReencryptBatchSize"] = "2", ["Warden:Privacy:ReencryptPause"] = "00:00:00.010",
+        });
+        var admin = factory.Admin();
+        var rows = await RowsByKeyAsync(admin);
+        for (var attempt = 0; attempt < 200 && !(rows.Count == 1 && rows.ContainsKey("2")); attempt++)
+        {
+            await Task.Delay(25, TestContext.Current.CancellationToken);
+            rows = await RowsByKeyAsync(admin);
         }
+
+        Assert.Equal(new Dictionary<string, long> { ["2"] = 4 }, rows);
+        await AssertAllReadableAsync(admin, "plain-1", "a-1", "a-2", "a-3");
+        var audit = await (await admin.GetAsync("/api/audit?limit=1000")).ReadJsonAsync();
+        var run = Assert.Single(audit.GetProperty("items").EnumerateArray(), e => e.GetProperty("action").GetString() == "privacy.reencrypt");
+        Assert.Equal("system", run.GetProperty("actor").GetString());
     }
 
     [Fact]
