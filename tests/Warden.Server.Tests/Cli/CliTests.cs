@@ -1,5 +1,3 @@
-using Spectre.Console;
-using Warden.Cli;
 using Warden.Server.Tests.Infrastructure;
 
 namespace Warden.Server.Tests.Cli;
@@ -96,27 +94,5 @@ public sealed class CliTests(WardenFactory factory) : IClassFixture<WardenFactor
 
     private Task<(int Code, string Output, string Error)> RunAsync(params string[] args) => RunWithKeyAsync(WardenFactory.AdminKey, args);
 
-    private async Task<(int Code, string Output, string Error)> RunWithKeyAsync(string? key, params string[] args)
-    {
-        var output = new StringWriter();
-        var error = new StringWriter();
-        var console = AnsiConsole.Create(new AnsiConsoleSettings
-        {
-            Ansi = AnsiSupport.No,
-            ColorSystem = ColorSystemSupport.NoColors,
-            Interactive = InteractionSupport.No,
-            Out = new AnsiConsoleOutput(output),
-        });
-        console.Profile.Width = 250;
-        var handler = factory.Server.CreateHandler();
-        var context = new CliContext
-        {
-            Console = console,
-            Error = error,
-            HttpClientFactory = url => new HttpClient(handler, disposeHandler: false) { BaseAddress = url },
-        };
-        var fullArgs = args.Concat(["--url", "http://localhost"]).Concat(key is null ? ["--key", ""] : ["--key", key]).ToArray();
-        var code = await WardenCli.RunAsync(fullArgs, context);
-        return (code, output.ToString(), error.ToString());
-    }
+    private Task<(int Code, string Output, string Error)> RunWithKeyAsync(string? key, params string[] args) => factory.RunCliAsync(key, args);
 }

@@ -1,5 +1,3 @@
-using Spectre.Console;
-using Warden.Cli;
 using Warden.Server.Tests.Infrastructure;
 
 namespace Warden.Server.Tests.Retraining;
@@ -41,26 +39,5 @@ public sealed class RetrainCliTests : IDisposable
         Assert.Contains("retraining job 42 is not found", error, StringComparison.Ordinal);
     }
 
-    private async Task<(int Code, string Output, string Error)> RunAsync(params string[] args)
-    {
-        var output = new StringWriter();
-        var error = new StringWriter();
-        var console = AnsiConsole.Create(new AnsiConsoleSettings
-        {
-            Ansi = AnsiSupport.No,
-            ColorSystem = ColorSystemSupport.NoColors,
-            Interactive = InteractionSupport.No,
-            Out = new AnsiConsoleOutput(output),
-        });
-        console.Profile.Width = 250;
-        var handler = _factory.Server.CreateHandler();
-        var context = new CliContext
-        {
-            Console = console,
-            Error = error,
-            HttpClientFactory = url => new HttpClient(handler, disposeHandler: false) { BaseAddress = url },
-        };
-        var code = await WardenCli.RunAsync([.. args, "--url", "http://localhost", "--key", WardenFactory.AdminKey], context);
-        return (code, output.ToString(), error.ToString());
-    }
+    private Task<(int Code, string Output, string Error)> RunAsync(params string[] args) => _factory.RunCliAsync(WardenFactory.AdminKey, args);
 }

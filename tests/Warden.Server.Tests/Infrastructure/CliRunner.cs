@@ -1,0 +1,32 @@
+using Spectre.Console;
+using Warden.Cli;
+
+namespace Warden.Server.Tests.Infrastructure;
+
+/// <summary>Runs <c>warden</c> commands in process against a <see cref="WardenFactory"/> server, capturing what they print.</summary>
+internal static class CliRunner
+{
+    /// <summary>Runs <paramref name="args"/> with <c>--url</c> pointing at the factory and <c>--key</c> (empty when <paramref name="key"/> is null).</summary>
+    public static async Task<(int Code, string Output, string Error)> RunCliAsync(this WardenFactory factory, string? key, params string[] args)
+    {
+        var output = new StringWriter();
+        var error = new StringWriter();
+        var console = AnsiConsole.Create(new AnsiConsoleSettings
+        {
+            Ansi = AnsiSupport.No,
+            ColorSystem = ColorSystemSupport.NoColors,
+            Interactive = InteractionSupport.No,
+            Out = new AnsiConsoleOutput(output),
+        });
+        console.Profile.Width = 250;
+        var handler = factory.Server.CreateHandler();
+        var context = new CliContext
+        {
+            Console = console,
+            Error = error,
+            HttpClientFactory = url => new HttpClient(handler, disposeHandler: false) { BaseAddress = url },
+        };
+        var code = await WardenCli.RunAsync([.. args, "--url", "http://localhost", "--key", key ?? ""], context);
+        return (code, output.ToString(), error.ToString());
+    }
+}
