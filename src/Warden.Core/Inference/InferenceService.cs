@@ -89,12 +89,13 @@ public sealed class InferenceService
             }
 
             var latency = _time.GetElapsedTime(started).TotalMilliseconds;
+            var committed = Task.CompletedTask;
             if (_log.Options.Enabled)
             {
                 var record = new PredictionRecord(
                     context.Id, _time.GetUtcNow(), call.Model, version, call.Caller.Id, context.Purpose,
                     context.Inputs, context.Outputs, context.Sensitive, latency);
-                if (!_log.TryEnqueue(record))
+                if (!_log.TryEnqueue(record, out committed))
                 {
                     throw new WardenException(503, "the prediction log is full; retry shortly");
                 }
@@ -105,7 +106,7 @@ public sealed class InferenceService
                 interceptor.OnCompleted(context);
             }
 
-            return new InferenceResult(call.Model, version, context.Id, context.Outputs, latency, context);
+            return new InferenceResult(call.Model, version, context.Id, context.Outputs, latency, context) { Committed = committed };
         }
         catch (Exception ex)
         {
