@@ -39,6 +39,12 @@ public static class ExplainApi
     private static async Task<IResult> ExplainAsync(HttpContext context, string model, string? version)
     {
         var services = context.RequestServices;
+        if (!context.RequireApiKey().CanUseModel(model))
+        {
+            // Before the body is read, so a scoped key learns nothing about other models from parse errors.
+            throw WardenException.NotFound($"model '{model}' is not found");
+        }
+
         var options = services.GetRequiredService<IOptions<WardenOptions>>().Value;
         var (buffer, length) = await RequestBody.ReadAsync(context.Request, options.MaxRequestBodyBytes);
         try
