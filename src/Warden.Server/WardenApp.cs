@@ -20,12 +20,14 @@ public static class WardenApp
             Args = args,
             ContentRootPath = AppContext.BaseDirectory,
         });
-        if (string.IsNullOrEmpty(builder.Configuration["urls"]) && string.IsNullOrEmpty(builder.Configuration["ASPNETCORE_URLS"]))
-        {
-            builder.WebHost.UseUrls(DefaultUrls);
-        }
+        var restUrls = builder.Configuration["urls"] is { Length: > 0 } urls ? urls
+            : builder.Configuration["ASPNETCORE_URLS"] is { Length: > 0 } environment ? environment
+            : DefaultUrls;
+        builder.WebHost.UseUrls(restUrls);
+        builder.AddWardenGrpcEndpoints(restUrls);
 
         builder.Services.AddWarden();
+        builder.Services.AddWardenGrpc();
         configure?.Invoke(builder);
         var app = builder.Build();
         app.UseWarden();
@@ -55,6 +57,7 @@ public static class WardenApp
         app.MapMonitoringApi();
         app.MapRetrainingApi();
         app.MapContextApi();
+        app.MapWardenGrpc();
         app.UseWardenAbuse();
         app.UseWardenPrivacy();
         app.MapOpenApi("/openapi/{documentName}.json");

@@ -13,6 +13,10 @@ internal static class ServeCommand
     {
         var dataDir = new Option<string>("--data-dir") { Description = "Directory for the SQLite store and model files", DefaultValueFactory = _ => ".warden" };
         var urls = new Option<string>("--urls") { Description = "Listening URLs", DefaultValueFactory = _ => WardenApp.DefaultUrls };
+        var grpcUrls = new Option<string?>("--grpc-urls")
+        {
+            Description = "Listening URLs of the gRPC inference service (HTTP/2); default: REST's host with the next port (8081 beside 8080); 'none' turns it off",
+        };
         var repository = new Option<string?>("--model-repository") { Description = "Triton-style model repository to load at start (<model>/<version>/model.onnx + card.json)" };
         var noDemo = new Option<bool>("--no-demo") { Description = "Do not load the bundled demo models into an empty registry" };
         var certificate = new Option<string?>("--certificate")
@@ -23,7 +27,7 @@ internal static class ServeCommand
         var hsts = new Option<bool>("--hsts") { Description = "Send Strict-Transport-Security on HTTPS answers" };
         var command = new Command("serve", "Run the Warden server; other --Section:Key=value arguments override configuration")
         {
-            dataDir, urls, repository, noDemo, certificate, certificateKey, hsts,
+            dataDir, urls, grpcUrls, repository, noDemo, certificate, certificateKey, hsts,
         };
 
         // Configuration overrides (e.g. --Warden:Privacy:KeyFile=…) go through to the host as `dotnet Warden.Server` takes them.
@@ -39,6 +43,11 @@ internal static class ServeCommand
                 "--urls", listen,
                 "--Warden:LoadDemoModels", (!parse.GetValue(noDemo)).ToString(),
             };
+            if (parse.GetValue(grpcUrls) is { } grpc)
+            {
+                args.AddRange(["--Warden:Grpc:Urls", grpc]);
+            }
+
             AddCertificate(args, parse.GetValue(certificate), parse.GetValue(certificateKey));
             if (parse.GetValue(hsts))
             {

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
+using Grpc.AspNetCore.Server;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Warden.Contracts.Admin;
@@ -30,7 +31,9 @@ public sealed class SecurityFixture : IAsyncLifetime
             Keys[role] = (await response.Content.ReadFromJsonAsync<CreatedKey>())!.Secret;
         }
 
+        // gRPC methods are not HTTP endpoints a REST client calls; GrpcInferenceTests covers their keys and roles.
         Endpoints = Factory.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>()
+            .Where(e => e.Metadata.GetMetadata<GrpcMethodMetadata>() is null && !e.RoutePattern.RawText!.Contains(":grpcunimplemented", StringComparison.Ordinal))
             .SelectMany(e => (e.Metadata.GetMetadata<HttpMethodMetadata>()?.HttpMethods ?? ["GET"]).Select(m => (m, "/" + e.RoutePattern.RawText!.Trim('/'))))
             .Distinct().OrderBy(e => e.Item2, StringComparer.Ordinal).ThenBy(e => e.m, StringComparer.Ordinal).ToList();
     }
