@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Authorization;
 using Warden.Contracts.Grpc;
 using Warden.Core;
 using Warden.Core.Inference;
+using Warden.Core.Predictions;
 using Warden.Core.Registry;
 using Warden.Core.Telemetry;
 using Warden.Server.Apis;
@@ -16,7 +17,7 @@ namespace Warden.Server.Grpc;
 /// The Open Inference Protocol's gRPC service. It is a second transport over the same inference path as REST: the same
 /// keys, roles and scopes (bearer key in the <c>authorization</c> metadata), the same interceptors and prediction log.
 /// </summary>
-internal sealed class InferenceGrpcService(InferenceService inference, ModelRegistry registry, WardenMetrics metrics)
+internal sealed class InferenceGrpcService(InferenceService inference, ModelRegistry registry, PredictionLog log, WardenMetrics metrics)
     : GRPCInferenceService.GRPCInferenceServiceBase
 {
     [AllowAnonymous]
@@ -55,42 +56,41 @@ internal sealed class InferenceGrpcService(InferenceService inference, ModelRegi
     });
 
     [Authorize(Policy = WardenPolicies.Infer)]
-    public override Task<ModelInferResponse> ModelInfer(ModelInferRequest request, ServerCallContext context)
+    public override async Task<ModelInferResponse> ModelInfer(ModelInferRequest request, ServerCallContext context)
     {
         var started = Stopwatch.GetTimestamp();
         var status = StatusCodes.Status200OK;
         var served = request.ModelVersion;
+        var http = context.GetHttpContext();
         try
         {
-            return Answer(context, () =>
+            InferenceResult result;
+            using (var raw = GrpcTensors.ToRawRequest(request))
             {
-                var http = context.GetHttpContext();
-                using var raw = GrpcTensors.ToRawRequest(request);
                 var call = new InferenceCall(RequireName(request.ModelName), Optional(request.ModelVersion), raw, http.RequireApiKey(),
                     http.Request.Headers["x-warden-purpose"].FirstOrDefault());
-                InferenceResult result;
-                try
-                {
-                    result = inference.Infer(call);
-                }
-                catch (WardenException ex)
-                {
-                    status = ex.StatusCode;
-                    throw;
-                }
+                result = inference.Infer(call);
+            }
 
-                served = result.Version;
-                status = result.Context.StatusCode;
-                if (result.Context.HasResponseHeaders)
-                {
-                    foreach (var (name, value) in result.Context.ResponseHeaders)
-                    {
-                        http.Response.Headers[name.ToLowerInvariant()] = value;
-                    }
-                }
+            served = result.Version;
 
-                return GrpcTensors.ToResponse(result, raw: request.RawInputContents.Count > 0);
-            });
+            // Acknowledged durability, as over REST: nothing is answered before the record is committed.
+            await log.WaitForCommitAsync(result.Committed, context.CancellationToken);
+            status = result.Context.StatusCode;
+            if (result.Context.HasResponseHeaders)
+            {
+                foreach (var (name, value) in result.Context.ResponseHeaders)
+                {
+                    http.Response.Headers[name.ToLowerInvariant()] = value;
+                }
+            }
+
+            return GrpcTensors.ToResponse(result, raw: request.RawInputContents.Count > 0);
+        }
+        catch (WardenException ex)
+        {
+            status = ex.StatusCode;
+            throw Refusal(http, ex);
         }
         finally
         {
@@ -108,22 +108,26 @@ internal sealed class InferenceGrpcService(InferenceService inference, ModelRegi
         }
         catch (WardenException ex)
         {
-            var http = context.GetHttpContext();
-            if (ex.Headers is not null)
-            {
-                foreach (var (name, value) in ex.Headers)
-                {
-                    http.Response.Headers[name.ToLowerInvariant()] = value;
-                }
-            }
-
-            if (ex.StatusCode == StatusCodes.Status503ServiceUnavailable)
-            {
-                http.Response.Headers.RetryAfter = "1";
-            }
-
-            throw new RpcException(new Status(GrpcStatuses.FromHttp(ex.StatusCode), ex.Message));
+            throw Refusal(context.GetHttpContext(), ex);
         }
+    }
+
+    private static RpcException Refusal(HttpContext http, WardenException ex)
+    {
+        if (ex.Headers is not null)
+        {
+            foreach (var (name, value) in ex.Headers)
+            {
+                http.Response.Headers[name.ToLowerInvariant()] = value;
+            }
+        }
+
+        if (ex.StatusCode == StatusCodes.Status503ServiceUnavailable)
+        {
+            http.Response.Headers.RetryAfter = "1";
+        }
+
+        return new RpcException(new Status(GrpcStatuses.FromHttp(ex.StatusCode), ex.Message));
     }
 
     private static string RequireName(string name) =>
