@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using Grpc.AspNetCore.Server;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
+using Warden.WebConsole.Hosting;
 using Warden.Contracts.Admin;
 using Warden.Server.Tests.Infrastructure;
 
@@ -31,12 +32,21 @@ public sealed class SecurityFixture : IAsyncLifetime
             Keys[role] = (await response.Content.ReadFromJsonAsync<CreatedKey>())!.Secret;
         }
 
-        // gRPC methods are not HTTP endpoints a REST client calls; GrpcInferenceTests covers their keys and roles.
-        Endpoints = Factory.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>()
+        // gRPC methods are not HTTP endpoints a REST client calls: GrpcInferenceTests covers their keys and roles.
+        var all = Factory.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>()
             .Where(e => e.Metadata.GetMetadata<GrpcMethodMetadata>() is null && !e.RoutePattern.RawText!.Contains(":grpcunimplemented", StringComparison.Ordinal))
-            .SelectMany(e => (e.Metadata.GetMetadata<HttpMethodMetadata>()?.HttpMethods ?? ["GET"]).Select(m => (m, "/" + e.RoutePattern.RawText!.Trim('/'))))
-            .Distinct().OrderBy(e => e.Item2, StringComparer.Ordinal).ThenBy(e => e.m, StringComparer.Ordinal).ToList();
+            .ToList();
+        // Console pages authenticate with the session cookie, not a key header: ConsoleAuthorizationTests covers them.
+        Endpoints = Patterns(all.Where(e => e.Metadata.GetMetadata<ConsolePageMetadata>() is null));
+        ConsoleEndpoints = Patterns(all.Where(e => e.Metadata.GetMetadata<ConsolePageMetadata>() is not null));
     }
+
+    /// <summary>The console's pages and feeds (method, route pattern).</summary>
+    public IReadOnlyList<(string Method, string Pattern)> ConsoleEndpoints { get; private set; } = [];
+
+    private static List<(string Method, string Pattern)> Patterns(IEnumerable<RouteEndpoint> endpoints) => endpoints
+        .SelectMany(e => (e.Metadata.GetMetadata<HttpMethodMetadata>()?.HttpMethods ?? ["GET"]).Select(m => (m, "/" + e.RoutePattern.RawText!.Trim('/'))))
+        .Distinct().OrderBy(e => e.Item2, StringComparer.Ordinal).ThenBy(e => e.m, StringComparer.Ordinal).ToList();
 
     public ValueTask DisposeAsync()
     {
