@@ -38,17 +38,19 @@ public static class GrpcServiceCollectionExtensions
             return builder;
         }
 
+        // Kestrel binds endpoints in the configuration's key order and app.Urls lists them the same way; callers (tests,
+        // the CLI's "listening on" line) take the first URL as REST's, so REST's names must sort before gRPC's.
         var endpoints = new Dictionary<string, string?>();
         var rest = GrpcEndpoints.Split(restUrls);
         for (var i = 0; i < rest.Length; i++)
         {
-            endpoints[$"Kestrel:Endpoints:Rest{i}:Url"] = rest[i];
+            endpoints[$"Kestrel:Endpoints:A{i}Rest:Url"] = rest[i];
         }
 
         for (var i = 0; i < grpcUrls.Length; i++)
         {
-            endpoints[$"Kestrel:Endpoints:Grpc{i}:Url"] = grpcUrls[i];
-            endpoints[$"Kestrel:Endpoints:Grpc{i}:Protocols"] = "Http2";
+            endpoints[$"Kestrel:Endpoints:B{i}Grpc:Url"] = grpcUrls[i];
+            endpoints[$"Kestrel:Endpoints:B{i}Grpc:Protocols"] = "Http2";
         }
 
         builder.Configuration.AddInMemoryCollection(endpoints);
