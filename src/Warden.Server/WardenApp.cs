@@ -25,6 +25,7 @@ public static class WardenApp
             builder.WebHost.UseUrls(DefaultUrls);
         }
 
+        builder.Services.AddWardenDatabase(builder.Configuration);
         builder.Services.AddWarden();
         configure?.Invoke(builder);
         var app = builder.Build();

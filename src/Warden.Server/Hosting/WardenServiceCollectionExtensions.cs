@@ -32,7 +32,7 @@ public static class WardenServiceCollectionExtensions
         services.AddOptions<PredictionLogOptions>().BindConfiguration("Warden:PredictionLog").ValidateDataAnnotations().ValidateOnStart();
 
         services.AddWardenSqliteStore();
-        services.TryAddSingleton(sp => new ModelBlobStore(Path.GetFullPath(sp.GetRequiredService<IOptions<WardenOptions>>().Value.DataDir)));
+        services.TryAddSingleton<IModelBlobStore>(sp => new ModelBlobStore(Path.GetFullPath(sp.GetRequiredService<IOptions<WardenOptions>>().Value.DataDir)));
         services.TryAddSingleton<AuditLog>();
         services.TryAddSingleton<ApiKeyService>();
         services.TryAddSingleton<ModelRegistry>();
