@@ -22,4 +22,18 @@ public sealed class WardenOptions
     /// <summary>Largest accepted request body in bytes (413 above). Default 32 MiB.</summary>
     [Range(1024, long.MaxValue)]
     public long MaxRequestBodyBytes { get; set; } = 32L * 1024 * 1024;
+
+    /// <summary>
+    /// Largest accepted configuration document in bytes: a pipeline (YAML or JSON) or a settings document. Checked before
+    /// parsing, so a document never costs more than this to read. Default 1 MiB.
+    /// </summary>
+    [Range(1024, int.MaxValue)]
+    public int MaxDocumentBytes { get; set; } = 1024 * 1024;
+
+    /// <summary>
+    /// Deepest accepted nesting of lists and mappings in a configuration document. YAML and JSON readers recurse once per
+    /// level, so an unbounded depth (100 KB of <c>[</c>) would exhaust the stack and end the process. Default 64.
+    /// </summary>
+    [Range(1, 256)]
+    public int MaxDocumentDepth { get; set; } = 64;
 }

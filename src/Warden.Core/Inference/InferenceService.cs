@@ -94,12 +94,13 @@ public sealed class InferenceService
             }
 
             var latency = _time.GetElapsedTime(started).TotalMilliseconds;
+            var committed = Task.CompletedTask;
             if (_log.Options.Enabled)
             {
                 var record = new PredictionRecord(
                     id, _time.GetUtcNow(), call.Model, version, call.Caller.Id, context.Purpose,
                     context.Inputs, context.Outputs, context.Sensitive, latency);
-                if (!_log.TryEnqueue(record))
+                if (!_log.TryEnqueue(record, out committed))
                 {
                     throw new WardenException(503, "the prediction log is full; retry shortly");
                 }
@@ -110,7 +111,7 @@ public sealed class InferenceService
                 interceptor.OnCompleted(context);
             }
 
-            return new InferenceResult(call.Model, version, id, context.Outputs, latency, context);
+            return new InferenceResult(call.Model, version, id, context.Outputs, latency, context) { Committed = committed };
         }
         catch (Exception ex)
         {

@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
 using YamlDotNet.Core;
+using YamlDotNet.Core.Events;
 using YamlDotNet.RepresentationModel;
 
 namespace Warden.Core.Pipelines;
@@ -24,11 +25,15 @@ public static class PipelineDocumentReader
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
     };
 
+    /// <summary>Default bound on nesting, as <see cref="WardenOptions.MaxDocumentDepth"/>.</summary>
+    public const int DefaultMaxDepth = 64;
+
     /// <summary>
     /// Parses <paramref name="text"/>: JSON when it starts with <c>{</c>, YAML otherwise (YAML 1.2 is a superset of JSON,
-    /// but JSON is read by System.Text.Json for exact numbers and error positions). Malformed text is a 400.
+    /// but JSON is read by System.Text.Json for exact numbers and error positions). Malformed text, or nesting deeper
+    /// than <paramref name="maxDepth"/>, is a 400; the depth is checked on a streaming pass before any tree is built.
     /// </summary>
-    public static PipelineDocument Parse(string text)
+    public static PipelineDocument Parse(string text, int maxDepth = DefaultMaxDepth)
     {
         if (string.IsNullOrWhiteSpace(text))
         {
@@ -40,7 +45,7 @@ public static class PipelineDocumentReader
         {
             try
             {
-                node = JsonNode.Parse(text);
+                node = JsonNode.Parse(text, documentOptions: new JsonDocumentOptions { MaxDepth = maxDepth });
             }
             catch (JsonException ex)
             {
@@ -49,7 +54,7 @@ public static class PipelineDocumentReader
         }
         else
         {
-            node = ReadYaml(text);
+            node = ReadYaml(text, maxDepth);
         }
 
         if (node is not JsonObject)
@@ -74,11 +79,12 @@ public static class PipelineDocumentReader
     public static PipelineDocument FromCanonical(byte[] bytes) =>
         JsonSerializer.Deserialize<PipelineDocument>(bytes, Options) ?? throw new InvalidDataException("the stored pipeline document is empty");
 
-    private static JsonNode? ReadYaml(string text)
+    private static JsonNode? ReadYaml(string text, int maxDepth)
     {
         var stream = new YamlStream();
         try
         {
+            CheckYamlShape(text, maxDepth);
             using var reader = new StringReader(text);
             stream.Load(reader);
         }
@@ -93,6 +99,30 @@ public static class PipelineDocumentReader
         }
 
         return ToJson(stream.Documents[0].RootNode);
+    }
+
+    // YamlStream.Load and ToJson recurse once per nesting level, so 100 KB of '[' overflowed the stack and ended the
+    // process. The event parser keeps its own state stack, so counting depth over its events is safe at any depth.
+    // Aliases are refused: expanding them while converting would let a few lines stand for billions of nodes.
+    private static void CheckYamlShape(string text, int maxDepth)
+    {
+        using var reader = new StringReader(text);
+        var parser = new Parser(reader);
+        var depth = 0;
+        while (parser.MoveNext())
+        {
+            switch (parser.Current)
+            {
+                case AnchorAlias alias:
+                    throw WardenException.BadRequest($"YAML aliases are not supported in pipeline documents (line {alias.Start.Line})");
+                case SequenceStart or MappingStart when ++depth > maxDepth:
+                    throw WardenException.BadRequest(
+                        $"the pipeline document nests deeper than {maxDepth} levels (line {parser.Current.Start.Line}, column {parser.Current.Start.Column})");
+                case SequenceEnd or MappingEnd:
+                    depth--;
+                    break;
+            }
+        }
     }
 
     private static JsonNode? ToJson(YamlNode node) => node switch

@@ -6,16 +6,17 @@ namespace Warden.Core.Predictions;
 /// <summary>
 /// The bounded in-memory queue between the request path and the <see cref="PredictionLogWriter"/>. Enqueueing never blocks:
 /// when the queue is full the caller is told so and answers 503, which keeps the guarantee that every served prediction is
-/// recorded.
+/// recorded. Under <see cref="PredictionDurability.Acknowledged"/> the caller also gets a task that completes when the
+/// writer has committed the batch holding the record, and answers only then.
 /// </summary>
 public sealed class PredictionLog
 {
-    private readonly Channel<PredictionRecord> _channel;
+    private readonly Channel<QueuedPrediction> _channel;
 
     public PredictionLog(IOptions<PredictionLogOptions> options)
     {
         Options = options.Value;
-        _channel = Channel.CreateBounded<PredictionRecord>(new BoundedChannelOptions(Options.QueueCapacity)
+        _channel = Channel.CreateBounded<QueuedPrediction>(new BoundedChannelOptions(Options.QueueCapacity)
         {
             FullMode = BoundedChannelFullMode.Wait,
             SingleReader = true,
@@ -32,10 +33,56 @@ public sealed class PredictionLog
     /// <summary>True when the queue has room; check before running the model so a full queue refuses the request cheaply.</summary>
     public bool HasRoom => QueueDepth < Options.QueueCapacity;
 
-    /// <summary>Queues a record; false when the queue is full or closed.</summary>
-    public bool TryEnqueue(PredictionRecord record) => _channel.Writer.TryWrite(record);
+    /// <summary>Queues a record nobody waits for (shadow copies); false when the queue is full or closed.</summary>
+    public bool TryEnqueue(PredictionRecord record) => _channel.Writer.TryWrite(new QueuedPrediction(record, null));
 
-    internal ChannelReader<PredictionRecord> Reader => _channel.Reader;
+    /// <summary>
+    /// Queues a record for an answer; false when the queue is full or closed. <paramref name="committed"/> completes when
+    /// the record is committed (at once under <see cref="PredictionDurability.Async"/>) and faults when the writer gives up.
+    /// </summary>
+    public bool TryEnqueue(PredictionRecord record, out Task committed)
+    {
+        if (Options.Durability == PredictionDurability.Async)
+        {
+            committed = Task.CompletedTask;
+            return _channel.Writer.TryWrite(new QueuedPrediction(record, null));
+        }
+
+        // Continuations run off the writer's thread so one slow response cannot delay the next batch.
+        var commit = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        committed = commit.Task;
+        return _channel.Writer.TryWrite(new QueuedPrediction(record, commit));
+    }
+
+    /// <summary>
+    /// Waits for a record's commit (the task from <see cref="TryEnqueue(PredictionRecord, out Task)"/>). A store that fails or
+    /// stalls past <see cref="PredictionLogOptions.CommitTimeoutMs"/> turns into a 503: the answer was not acknowledged, even
+    /// if the writer commits the record later.
+    /// </summary>
+    public async Task WaitForCommitAsync(Task committed, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(committed);
+        if (committed.IsCompletedSuccessfully)
+        {
+            return;
+        }
+
+        try
+        {
+            // Real time: the timeout guards against a stalled store, which a test's fake clock would never let expire.
+            await committed.WaitAsync(TimeSpan.FromMilliseconds(Options.CommitTimeoutMs), TimeProvider.System, cancellationToken).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            throw new WardenException(503, "the prediction could not be committed to the log in time; retry shortly");
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException and not WardenException)
+        {
+            throw new WardenException(503, "the prediction log is unavailable; retry shortly");
+        }
+    }
+
+    internal ChannelReader<QueuedPrediction> Reader => _channel.Reader;
 
     /// <summary>Stops accepting records (shutdown); the writer drains what is queued.</summary>
     public void Complete() => _channel.Writer.TryComplete();

@@ -16,7 +16,28 @@ public sealed class PredictionLogOptions
     [Range(1, 100_000)]
     public int BatchSize { get; set; } = 1_000;
 
-    /// <summary>Longest a record waits before it is written, in milliseconds; a crash can lose at most this much. Default 200.</summary>
+    /// <summary>
+    /// Under <see cref="PredictionDurability.Async"/>: longest a record waits before it is written, in milliseconds; a crash
+    /// can lose about this much traffic. Default 200. Not used under <see cref="PredictionDurability.Acknowledged"/>.
+    /// </summary>
     [Range(1, 60_000)]
     public int FlushIntervalMs { get; set; } = 200;
+
+    /// <summary>Whether an answer waits for its record's commit. Default <see cref="PredictionDurability.Acknowledged"/>.</summary>
+    public PredictionDurability Durability { get; set; } = PredictionDurability.Acknowledged;
+
+    /// <summary>
+    /// Under <see cref="PredictionDurability.Acknowledged"/>: how long a batch stays open for more records after its first
+    /// one, in milliseconds (group commit). Records arriving while a commit runs join the next batch anyway, so a short
+    /// interval is enough. 0 commits whatever is queued at once. Default 2.
+    /// </summary>
+    [Range(0, 1_000)]
+    public int CommitIntervalMs { get; set; } = 2;
+
+    /// <summary>
+    /// Under <see cref="PredictionDurability.Acknowledged"/>: longest a request waits for its commit before it answers 503
+    /// (the store is failing or stalled), in milliseconds. Default 10,000.
+    /// </summary>
+    [Range(1, 600_000)]
+    public int CommitTimeoutMs { get; set; } = 10_000;
 }

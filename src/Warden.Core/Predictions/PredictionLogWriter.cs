@@ -6,15 +6,23 @@ using Warden.Core.Storage;
 namespace Warden.Core.Predictions;
 
 /// <summary>
-/// Drains the <see cref="PredictionLog"/> into the store in batches: a batch closes when it is full or when the flush
-/// interval has passed since its first record. A failed write is retried (with back-off) rather than dropped; meanwhile the
-/// queue fills and inference answers 503. On shutdown it writes everything still queued. Each record passes through the
+/// Drains the <see cref="PredictionLog"/> into the store in batches (group commit): a batch closes when it is full or when
+/// its interval has passed since its first record — <see cref="PredictionLogOptions.CommitIntervalMs"/> under
+/// <see cref="PredictionDurability.Acknowledged"/>, <see cref="PredictionLogOptions.FlushIntervalMs"/> under
+/// <see cref="PredictionDurability.Async"/>. The store writes a batch in one transaction; once it returns, the requests
+/// waiting for the batch are released. A failed write is retried (with back-off) rather than dropped; meanwhile the queue
+/// fills and inference answers 503. On shutdown it writes everything still queued. Each record passes through the
 /// <see cref="PredictionRedactor"/> (card redaction, PII) before it is serialised, so only the stored copy changes.
+/// The writer knows only <see cref="IPredictionStore"/>, so any store that commits a batch durably keeps the promise.
 /// </summary>
 public sealed partial class PredictionLogWriter(
-    PredictionLog log, IPredictionStore store, TimeProvider time, ILogger<PredictionLogWriter> logger, PredictionRedactor? redactor = null)
+    PredictionLog log, IPredictionStore store, ILogger<PredictionLogWriter> logger, PredictionRedactor? redactor = null)
     : BackgroundService
 {
+    // Batch deadlines and retry delays are real waits, never the injected clock: a test's frozen fake clock must not hold a
+    // batch open forever (and with it every request awaiting the commit).
+    private static readonly TimeProvider RealTime = TimeProvider.System;
+
     private long _written;
 
     /// <summary>Records written since start.</summary>
@@ -29,29 +37,37 @@ public sealed partial class PredictionLogWriter(
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var reader = log.Reader;
-        var batch = new List<StoredPrediction>(log.Options.BatchSize);
-        var interval = TimeSpan.FromMilliseconds(log.Options.FlushIntervalMs);
+        var options = log.Options;
+        var batch = new List<StoredPrediction>(Math.Min(options.BatchSize, 4_096));
+        var waiters = new List<TaskCompletionSource>();
+        var interval = TimeSpan.FromMilliseconds(
+            options.Durability == PredictionDurability.Acknowledged ? options.CommitIntervalMs : options.FlushIntervalMs);
         try
         {
             // Shutdown completes the channel; WaitToReadAsync then returns false once it is empty, so the loop drains first.
             while (await reader.WaitToReadAsync(CancellationToken.None).ConfigureAwait(false))
             {
-                var deadline = time.GetUtcNow() + interval;
-                while (batch.Count < log.Options.BatchSize)
+                var opened = RealTime.GetTimestamp();
+                while (batch.Count < options.BatchSize)
                 {
-                    if (reader.TryRead(out var record))
+                    if (reader.TryRead(out var queued))
                     {
-                        batch.Add(PredictionSerializer.ToStored(redactor is null ? record : redactor.Apply(record)));
+                        if (queued.Commit is not null)
+                        {
+                            waiters.Add(queued.Commit);
+                        }
+
+                        batch.Add(PredictionSerializer.ToStored(redactor is null ? queued.Record : redactor.Apply(queued.Record)));
                         continue;
                     }
 
-                    var remaining = deadline - time.GetUtcNow();
+                    var remaining = interval - RealTime.GetElapsedTime(opened);
                     if (remaining <= TimeSpan.Zero || stoppingToken.IsCancellationRequested)
                     {
                         break;
                     }
 
-                    using var wait = new CancellationTokenSource(remaining, time);
+                    using var wait = new CancellationTokenSource(remaining, RealTime);
                     try
                     {
                         if (!await reader.WaitToReadAsync(wait.Token).ConfigureAwait(false))
@@ -66,11 +82,23 @@ public sealed partial class PredictionLogWriter(
                 }
 
                 await WriteWithRetryAsync(batch).ConfigureAwait(false);
+                foreach (var waiter in waiters)
+                {
+                    waiter.TrySetResult();
+                }
+
                 batch.Clear();
+                waiters.Clear();
             }
         }
         catch (Exception ex)
         {
+            // The requests holding these records answer 503 rather than wait for their timeout; their records were not committed.
+            foreach (var waiter in waiters)
+            {
+                waiter.TrySetException(ex);
+            }
+
             LogWriterFailed(ex);
             throw;
         }
@@ -90,7 +118,7 @@ public sealed partial class PredictionLogWriter(
             catch (Exception ex) when (attempt < 50)
             {
                 LogWriteRetry(ex, batch.Count, attempt);
-                await Task.Delay(delay, time).ConfigureAwait(false);
+                await Task.Delay(delay, RealTime).ConfigureAwait(false);
                 delay = TimeSpan.FromMilliseconds(Math.Min(delay.TotalMilliseconds * 2, 5_000));
             }
         }

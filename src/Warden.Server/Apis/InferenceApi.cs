@@ -3,6 +3,7 @@ using Microsoft.Extensions.Options;
 using Warden.Contracts.V2;
 using Warden.Core;
 using Warden.Core.Inference;
+using Warden.Core.Predictions;
 using Warden.Core.Registry;
 using Warden.Core.Telemetry;
 using Warden.Server.Auth;
@@ -70,6 +71,9 @@ public static class InferenceApi
             }
 
             served = result.Version;
+
+            // Acknowledged durability: nothing is sent before the record is committed.
+            await services.GetRequiredService<PredictionLog>().WaitForCommitAsync(result.Committed, context.RequestAborted);
             status = result.Context.StatusCode;
             context.Response.StatusCode = status;
             if (result.Context.HasResponseHeaders)

@@ -33,7 +33,7 @@ public static class PipelinesApi
     private static async Task<IResult> DeployAsync(string model, string? version, string? stage, HttpContext context, ModelRegistry registry)
     {
         var options = context.RequestServices.GetRequiredService<IOptions<WardenOptions>>().Value;
-        var (buffer, length) = await RequestBody.ReadAsync(context.Request, options.MaxRequestBodyBytes);
+        var (buffer, length) = await RequestBody.ReadAsync(context.Request, options.MaxDocumentBytes);
         string text;
         try
         {
@@ -44,7 +44,7 @@ public static class PipelinesApi
             RequestBody.Return(buffer);
         }
 
-        var document = PipelineDocumentReader.Parse(text);
+        var document = PipelineDocumentReader.Parse(text, options.MaxDocumentDepth);
         var record = await registry.DeployPipelineAsync(
             model, document, null, context.RequireApiKey().Id, string.IsNullOrWhiteSpace(version) ? null : version,
             string.IsNullOrWhiteSpace(stage) ? ModelStages.Staging : stage, context.RequestAborted);

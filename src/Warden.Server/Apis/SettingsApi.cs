@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Microsoft.Extensions.Options;
 using Warden.Core;
 using Warden.Core.Settings;
 using Warden.Server.Auth;
@@ -31,15 +32,22 @@ public static class SettingsApi
             .RequireAuthorization(WardenPolicies.Read);
         group.MapPut("/{kind}", async (string model, string kind, HttpContext context, ModelSettings settings) =>
         {
+            // Size and depth are bounded before the document is parsed (Warden:MaxDocumentBytes, Warden:MaxDocumentDepth).
+            var limits = context.RequestServices.GetRequiredService<IOptions<WardenOptions>>().Value;
+            var (buffer, length) = await RequestBody.ReadAsync(context.Request, limits.MaxDocumentBytes);
             JsonElement body;
             try
             {
-                using var document = await JsonDocument.ParseAsync(context.Request.Body, cancellationToken: context.RequestAborted);
+                using var document = JsonDocument.Parse(buffer.AsMemory(0, length), new JsonDocumentOptions { MaxDepth = limits.MaxDocumentDepth });
                 body = document.RootElement.Clone();
             }
             catch (JsonException ex)
             {
                 throw WardenException.BadRequest("malformed JSON: " + ex.Message);
+            }
+            finally
+            {
+                RequestBody.Return(buffer);
             }
 
             var version = await settings.PutAsync(model, kind, body, context.RequireApiKey().Id, context.RequestAborted);

@@ -84,7 +84,10 @@ public static class WardenServiceCollectionExtensions
     /// <summary>Uses the embedded SQLite store at <c>&lt;DataDir&gt;/warden.db</c>.</summary>
     public static IServiceCollection AddWardenSqliteStore(this IServiceCollection services)
     {
-        services.TryAddSingleton(sp => new SqliteDatabase(Path.Combine(Path.GetFullPath(sp.GetRequiredService<IOptions<WardenOptions>>().Value.DataDir), "warden.db")));
+        // Commits are fsynced unless the operator chose asynchronous durability for the prediction log.
+        services.TryAddSingleton(sp => new SqliteDatabase(
+            Path.Combine(Path.GetFullPath(sp.GetRequiredService<IOptions<WardenOptions>>().Value.DataDir), "warden.db"),
+            sp.GetRequiredService<IOptions<PredictionLogOptions>>().Value.Durability == PredictionDurability.Acknowledged));
         services.TryAddSingleton<IModelStore, SqliteModelStore>();
         services.TryAddSingleton<IKeyStore, SqliteKeyStore>();
         services.TryAddSingleton<IAuditStore, SqliteAuditStore>();

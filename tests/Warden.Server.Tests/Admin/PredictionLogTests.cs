@@ -51,6 +51,9 @@ public sealed class PredictionLogTests
         using var factory = new WardenFactory { ExtraServices = s => s.RemoveAll<IPredictionStore>().AddSingleton<IPredictionStore>(gate) };
         factory.Settings["Warden:PredictionLog:QueueCapacity"] = "2";
         factory.Settings["Warden:PredictionLog:BatchSize"] = "1";
+
+        // The store is blocked: under acknowledged durability every answer would wait for it.
+        factory.Settings["Warden:PredictionLog:Durability"] = "async";
         var admin = factory.Admin();
         var statuses = new List<HttpStatusCode>();
         HttpResponseMessage? refused = null;
@@ -77,6 +80,7 @@ public sealed class PredictionLogTests
     public async Task Shutdown_drains_the_queue_into_the_store()
     {
         var factory = new WardenFactory();
+        factory.Settings["Warden:PredictionLog:Durability"] = "async";
         factory.Settings["Warden:PredictionLog:FlushIntervalMs"] = "60000";
         factory.Settings["Warden:PredictionLog:BatchSize"] = "100000";
         var admin = factory.Admin();
@@ -131,32 +135,5 @@ public sealed class PredictionLogTests
         {
             await Task.Delay(25);
         }
-    }
-
-    private sealed class BlockingPredictionStore : IPredictionStore
-    {
-        private readonly TaskCompletionSource _open = new(TaskCreationOptions.RunContinuationsAsynchronously);
-        private int _written;
-
-        public int Written => Volatile.Read(ref _written);
-
-        public void Release() => _open.TrySetResult();
-
-        public async Task WriteBatchAsync(IReadOnlyList<StoredPrediction> batch, CancellationToken cancellationToken = default)
-        {
-            await _open.Task;
-            Interlocked.Add(ref _written, batch.Count);
-        }
-
-        public Task<IReadOnlyList<StoredPrediction>> QueryAsync(PredictionQuery query, CancellationToken cancellationToken = default) =>
-            Task.FromResult<IReadOnlyList<StoredPrediction>>([]);
-
-        public Task<(long First, long Last)?> SequenceRangeAsync(string model, DateTimeOffset? since, CancellationToken cancellationToken = default) =>
-            Task.FromResult<(long First, long Last)?>(null);
-
-        public Task<MonitoredWindow> QueryMonitoredAsync(MonitoredQuery query, CancellationToken cancellationToken = default) =>
-            Task.FromResult(new MonitoredWindow([], []));
-
-        public Task<long> CountAsync(string? model = null, CancellationToken cancellationToken = default) => Task.FromResult((long)Written);
     }
 }

@@ -77,11 +77,20 @@ public sealed class SqliteDatabase
     ];
 
     private readonly string _connectionString;
+    private readonly string _connectionPragmas;
 
     /// <summary>Opens (and creates if needed) the database file at <paramref name="path"/>.</summary>
-    public SqliteDatabase(string path)
+    /// <param name="path">Database file.</param>
+    /// <param name="durableCommits">
+    /// True (the default): every commit is fsynced (<c>synchronous=FULL</c>), so whatever was acknowledged after a commit —
+    /// predictions, audit entries, keys, feedback, reviews, settings — survives a crash of the machine, not only of the process.
+    /// False: <c>synchronous=NORMAL</c>, which in WAL mode may lose the last commits on a power loss (never corrupts).
+    /// </param>
+    public SqliteDatabase(string path, bool durableCommits = true)
     {
         Path = path;
+        DurableCommits = durableCommits;
+        _connectionPragmas = "PRAGMA busy_timeout=30000; PRAGMA synchronous=" + (durableCommits ? "FULL;" : "NORMAL;");
         var directory = System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(path));
         if (!string.IsNullOrEmpty(directory))
         {
@@ -116,12 +125,15 @@ public sealed class SqliteDatabase
     /// <summary>Database file path.</summary>
     public string Path { get; }
 
+    /// <summary>Whether every commit is fsynced before it returns.</summary>
+    public bool DurableCommits { get; }
+
     /// <summary>Opens a pooled connection with the per-connection settings applied.</summary>
     public async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken = default)
     {
         var connection = new SqliteConnection(_connectionString);
         await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
-        Execute(connection, "PRAGMA busy_timeout=30000; PRAGMA synchronous=NORMAL;");
+        Execute(connection, _connectionPragmas);
         return connection;
     }
 

@@ -1,0 +1,85 @@
+using System.Net;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Warden.Core.Storage;
+using Warden.Core.Storage.Sqlite;
+using Warden.Server.Tests.Infrastructure;
+
+namespace Warden.Server.Tests.Admin;
+
+public sealed class PredictionDurabilityTests
+{
+    private static CancellationToken Bounded(TimeSpan limit)
+    {
+        var source = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
+        source.CancelAfter(limit);
+        return source.Token;
+    }
+
+    [Fact]
+    public async Task Acknowledged_prediction_is_in_the_store_when_the_answer_arrives()
+    {
+        using var factory = new WardenFactory();
+        factory.Settings["Warden:PredictionLog:FlushIntervalMs"] = "60000";
+        var admin = factory.Admin();
+        for (var i = 0; i < 5; i++)
+        {
+            Assert.Equal(HttpStatusCode.OK, (await admin.InferAsync(V2Requests.CreditRisk())).StatusCode);
+        }
+
+        // No polling: each 200 was sent after its record's commit.
+        var store = factory.Services.GetRequiredService<IPredictionStore>();
+        Assert.Equal(5, await store.CountAsync("credit-risk", TestContext.Current.CancellationToken));
+    }
+
+    [Fact]
+    public async Task Acknowledged_answer_waits_for_the_store_to_commit()
+    {
+        var store = new BlockingPredictionStore();
+        using var factory = new WardenFactory { ExtraServices = s => s.RemoveAll<IPredictionStore>().AddSingleton<IPredictionStore>(store) };
+        var admin = factory.Admin();
+        var answer = admin.InferAsync(V2Requests.CreditRisk());
+        await store.Entered.WaitAsync(Bounded(TimeSpan.FromMinutes(2)));
+        Assert.False(answer.IsCompleted);
+
+        store.Release();
+        Assert.Equal(HttpStatusCode.OK, (await answer.WaitAsync(Bounded(TimeSpan.FromMinutes(2)))).StatusCode);
+        Assert.Equal(1, store.Written);
+    }
+
+    [Fact]
+    public async Task Stalled_store_answers_503_instead_of_acknowledging()
+    {
+        var store = new BlockingPredictionStore();
+        using var factory = new WardenFactory { ExtraServices = s => s.RemoveAll<IPredictionStore>().AddSingleton<IPredictionStore>(store) };
+        factory.Settings["Warden:PredictionLog:CommitTimeoutMs"] = "200";
+        var admin = factory.Admin();
+        try
+        {
+            var response = await admin.InferAsync(V2Requests.CreditRisk()).WaitAsync(Bounded(TimeSpan.FromMinutes(2)));
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+            Assert.Contains("could not be committed", await response.ErrorAsync());
+        }
+        finally
+        {
+            // Lets the writer drain at shutdown.
+            store.Release();
+        }
+    }
+
+    [Theory]
+    [InlineData(true, 2L)]
+    [InlineData(false, 1L)]
+    public async Task Sqlite_connections_fsync_every_commit_unless_durability_is_relaxed(bool durable, long expected)
+    {
+        using var dir = new TempDataDir();
+        var database = new SqliteDatabase(Path.Combine(dir.Path, "warden.db"), durable);
+        await using SqliteConnection connection = await database.OpenAsync(TestContext.Current.CancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "PRAGMA synchronous";
+
+        // 2 = FULL (the WAL is fsynced at each commit), 1 = NORMAL.
+        Assert.Equal(expected, (long)(await command.ExecuteScalarAsync(TestContext.Current.CancellationToken))!);
+    }
+}
