@@ -1,3 +1,4 @@
+using Warden.WebConsole.Hosting;
 using Warden.Server.Apis;
 using Warden.Server.Hosting;
 using Warden.Server.Http;
@@ -58,6 +59,7 @@ public static class WardenApp
         app.MapContextApi();
         app.UseWardenAbuse();
         app.UseWardenPrivacy();
+        app.UseWardenConsole();
         app.MapOpenApi("/openapi/{documentName}.json");
         app.MapPrometheusScrapingEndpoint("/metrics").RequireAuthorization(Auth.WardenPolicies.Audit);
         return app;

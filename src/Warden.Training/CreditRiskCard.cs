@@ -158,7 +158,7 @@ internal static class CreditRiskCard
             .ToList();
     }
 
-    private static string VersionOf(Assembly assembly)
+    internal static string VersionOf(Assembly assembly)
     {
         var informational = assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion
             ?? assembly.GetName().Version?.ToString() ?? "unknown";

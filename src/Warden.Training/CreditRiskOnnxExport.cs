@@ -62,7 +62,7 @@ internal static class CreditRiskOnnxExport
     public static string Sha256Of(string path) => Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(path)));
 
     // The converter names each output after its column, with a suffix (".output") it does not document.
-    private static string OutputFor(OnnxGraphEditor editor, string column)
+    internal static string OutputFor(OnnxGraphEditor editor, string column)
     {
         var matches = editor.Outputs.Select(v => v.Name)
             .Where(n => n == column || n.StartsWith(column + ".", StringComparison.Ordinal))

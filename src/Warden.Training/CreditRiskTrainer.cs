@@ -41,7 +41,7 @@ public static class CreditRiskTrainer
     /// <summary>Convergence tolerance of L-BFGS.</summary>
     public const float OptimizationTolerance = 1e-7f;
 
-    private static readonly JsonSerializerOptions CardJson = new(JsonSerializerDefaults.Web)
+    internal static readonly JsonSerializerOptions CardJson = new(JsonSerializerDefaults.Web)
     {
         WriteIndented = true,
 

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using OpenTelemetry.Metrics;
+using Warden.WebConsole.Hosting;
 using Warden.Core;
 using Warden.Core.Access;
 using Warden.Core.Audit;
@@ -71,6 +72,7 @@ public static class WardenServiceCollectionExtensions
         services.AddWardenAbuse();
         services.AddWardenPrivacy();
         services.AddOpenApi();
+        services.AddWardenConsole();
         services.AddOptions<KestrelServerOptions>().Configure<IOptions<WardenOptions>>((kestrel, warden) =>
             kestrel.Limits.MaxRequestBodySize = warden.Value.MaxRequestBodyBytes + 1024);
         return services;

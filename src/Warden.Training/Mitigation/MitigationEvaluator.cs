@@ -15,8 +15,9 @@ internal static class MitigationEvaluator
     /// <param name="group">Raw afam value per row (yes / no); group keys become afam=yes / afam=no.</param>
     /// <param name="positiveProbability">P(ŷ = 1) per row: 0 or 1 for a deterministic classifier.</param>
     /// <param name="score">Score for the AUC.</param>
+    /// <param name="attribute">Name of the sensitive column the groups come from.</param>
     public static MitigationMetrics Evaluate(IReadOnlyList<bool> labels, IReadOnlyList<string> group, IReadOnlyList<double> positiveProbability,
-        IReadOnlyList<double> score)
+        IReadOnlyList<double> score, string attribute = HmdaDataset.SensitiveAttribute)
     {
         var y = new List<byte>();
         var predicted = new List<byte>();
@@ -37,10 +38,10 @@ internal static class MitigationEvaluator
             }
         }
 
-        var data = FairnessDataset.Create(y.ToArray(), predicted.ToArray(), [new(HmdaDataset.SensitiveAttribute, groups.ToArray())],
+        var data = FairnessDataset.Create(y.ToArray(), predicted.ToArray(), [new(attribute, groups.ToArray())],
             weights: weights.ToArray());
         var report = FairnessAnalyzer.Analyze(data, new FairnessOptions { BootstrapResamples = 0, MinGroupSize = 1 });
-        var section = report.Section(HmdaDataset.SensitiveAttribute)!;
+        var section = report.Section(attribute)!;
         return new MitigationMetrics(
             report.Overall.Accuracy.Value ?? double.NaN,
             ClassificationMetrics.RocAuc(score.ToArray(), labels.ToArray()),

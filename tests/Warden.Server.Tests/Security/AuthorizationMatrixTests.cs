@@ -16,7 +16,7 @@ public sealed class AuthorizationMatrixTests(SecurityFixture fixture) : IClassFi
         return (method, pattern) switch
         {
             ("GET", "/v2/health/live") or ("GET", "/v2/health/ready") => 200,
-            ("GET", "/v2") or ("GET", "/") => 200,
+            ("GET", "/v2") => 200,
             ("GET", "/v2/models/{model}") or ("GET", "/v2/models/{model}/ready") or ("GET", "/v2/models/{model}/versions/{version}")
                 or ("GET", "/v2/models/{model}/versions/{version}/ready") => Scoped(200),
             ("POST", "/v2/models/{model}/infer") or ("POST", "/v2/models/{model}/versions/{version}/infer") =>
