@@ -36,6 +36,7 @@ public sealed class AuthorizationMatrixTests(SecurityFixture fixture) : IClassFi
             ("GET", "/api/models/{model}/settings") or ("GET", "/api/models/{model}/settings/{kind}/history") => Scoped(200),
             ("GET", "/api/models/{model}/settings/{kind}") => Scoped(404),
             ("PUT", "/api/models/{model}/settings/{kind}") => Is("admin", "deployer") ? 200 : Forbidden,
+            ("DELETE", "/api/models/{model}/settings/{kind}") => Is("admin", "deployer") ? 404 : Forbidden,
             ("GET", "/api/abuse/alerts") => Is("admin", "auditor") ? 200 : Forbidden,
             ("GET", "/api/privacy/keys") => Is("admin", "auditor") ? 200 : Forbidden,
             ("POST", "/api/privacy/reencrypt") => Is("admin") ? 409 : Forbidden,
