@@ -15,7 +15,7 @@ public static class PolicyServiceCollectionExtensions
     /// <summary>Adds the policy interceptors, their settings kinds, the rate-limit backend and the usage meter.</summary>
     public static IServiceCollection AddWardenPolicies(this IServiceCollection services)
     {
-        services.AddOptions<RateLimitOptions>().BindConfiguration("Warden:RateLimits");
+        services.AddOptions<RateLimitOptions>().BindConfiguration("Warden:RateLimits").ValidateDataAnnotations().ValidateOnStart();
         services.TryAddSingleton<IRateLimitBackend, InMemoryRateLimitBackend>();
         services.TryAddSingleton<IUsageStore, SqliteUsageStore>();
         services.TryAddSingleton<UsageMeter>();

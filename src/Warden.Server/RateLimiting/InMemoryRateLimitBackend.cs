@@ -15,7 +15,7 @@ public sealed class InMemoryRateLimitBackend(TimeProvider time) : IRateLimitBack
     private readonly ConcurrentDictionary<(string, long), Window> _windows = new();
     private readonly ConcurrentDictionary<(string, int), ConcurrencyLimiter> _gates = new();
 
-    public RateLimitDecision TryTake(string name, double ratePerSecond, int burst)
+    public RateLimitDecision TryTake(string name, double ratePerSecond, int burst, int cost = 1)
     {
         var now = time.GetUtcNow();
         var bucket = _buckets.GetOrAdd((name, ratePerSecond, burst), k => new Bucket { Tokens = k.Item3, Updated = now });
@@ -25,20 +25,20 @@ public sealed class InMemoryRateLimitBackend(TimeProvider time) : IRateLimitBack
             var elapsed = Math.Max(0, (now - bucket.Updated).TotalSeconds);
             bucket.Tokens = Math.Min(burst, bucket.Tokens + (elapsed * ratePerSecond));
             bucket.Updated = now;
-            var allowed = bucket.Tokens >= 1;
+            var allowed = bucket.Tokens >= cost;
             if (allowed)
             {
-                bucket.Tokens -= 1;
+                bucket.Tokens -= cost;
             }
 
             var remaining = (long)Math.Floor(bucket.Tokens);
             var reset = TimeSpan.FromSeconds((burst - bucket.Tokens) / ratePerSecond);
-            var retry = TimeSpan.FromSeconds(Math.Max(0, 1 - bucket.Tokens) / ratePerSecond);
+            var retry = TimeSpan.FromSeconds(Math.Max(0, cost - bucket.Tokens) / ratePerSecond);
             return new RateLimitDecision(allowed, burst, remaining, reset, retry);
         }
     }
 
-    public RateLimitDecision TryCount(string name, long limit, DateTimeOffset windowStart, DateTimeOffset windowEnd)
+    public RateLimitDecision TryCount(string name, long limit, DateTimeOffset windowStart, DateTimeOffset windowEnd, long cost = 1)
     {
         var window = _windows.GetOrAdd((name, limit), _ => new Window { Start = windowStart });
         var now = time.GetUtcNow();
@@ -50,10 +50,10 @@ public sealed class InMemoryRateLimitBackend(TimeProvider time) : IRateLimitBack
                 window.Count = 0;
             }
 
-            var allowed = window.Count < limit;
+            var allowed = window.Count + cost <= limit;
             if (allowed)
             {
-                window.Count++;
+                window.Count += cost;
             }
 
             var reset = windowEnd - now;

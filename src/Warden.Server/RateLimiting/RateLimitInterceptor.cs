@@ -22,6 +22,8 @@ public sealed class RateLimitInterceptor(IRateLimitBackend backend, ModelSetting
 
     public override int Order => -200;
 
+    public override bool AppliesToExplanations => true;
+
     public override void OnRequest(InferenceContext context)
     {
         var global = options.Value.MaxConcurrentInferences;
@@ -33,16 +35,17 @@ public sealed class RateLimitInterceptor(IRateLimitBackend backend, ModelSetting
         }
 
         var key = context.Call.Caller;
+        var cost = context.IsExplanation ? options.Value.ExplanationCost : 1;
         RateLimitDecision? tightest = null;
         if (key.Limits is { } own)
         {
-            Apply(context, "k:" + key.Id, own, ref tightest);
+            Apply(context, "k:" + key.Id, own, cost, ref tightest);
         }
 
         if (!(key.Role == WardenRoles.Admin && key.Name == UsagePolicyInterceptor.BootstrapKeyName)
             && settings.Get<KeyLimits>(context.Model, Kind) is { } model)
         {
-            Apply(context, "m:" + key.Id + "\n" + context.Model, model, ref tightest);
+            Apply(context, "m:" + key.Id + "\n" + context.Model, model, cost, ref tightest);
         }
 
         if (tightest is not null)
@@ -51,7 +54,7 @@ public sealed class RateLimitInterceptor(IRateLimitBackend backend, ModelSetting
         }
     }
 
-    private void Apply(InferenceContext context, string name, KeyLimits limits, ref RateLimitDecision? tightest)
+    private void Apply(InferenceContext context, string name, KeyLimits limits, int cost, ref RateLimitDecision? tightest)
     {
         if (limits.MaxConcurrency is { } concurrency)
         {
@@ -62,20 +65,21 @@ public sealed class RateLimitInterceptor(IRateLimitBackend backend, ModelSetting
 
         if (limits.RateLimit is { } rate)
         {
-            Check(backend.TryTake(name + "\nrate", rate, limits.Burst ?? Math.Max(1, (int)Math.Ceiling(rate))), "rate limit exceeded", ref tightest);
+            var burst = limits.Burst ?? Math.Max(1, (int)Math.Ceiling(rate));
+            Check(backend.TryTake(name + "\nrate", rate, burst, Math.Min(cost, burst)), "rate limit exceeded", ref tightest);
         }
 
         var now = time.GetUtcNow().ToUniversalTime();
         if (limits.DailyQuota is { } daily)
         {
             var start = new DateTimeOffset(now.Year, now.Month, now.Day, 0, 0, 0, TimeSpan.Zero);
-            Check(backend.TryCount(name + "\nday", daily, start, start.AddDays(1)), "daily quota exhausted", ref tightest);
+            Check(backend.TryCount(name + "\nday", daily, start, start.AddDays(1), Math.Min(cost, daily)), "daily quota exhausted", ref tightest);
         }
 
         if (limits.MonthlyQuota is { } monthly)
         {
             var start = new DateTimeOffset(now.Year, now.Month, 1, 0, 0, 0, TimeSpan.Zero);
-            Check(backend.TryCount(name + "\nmonth", monthly, start, start.AddMonths(1)), "monthly quota exhausted", ref tightest);
+            Check(backend.TryCount(name + "\nmonth", monthly, start, start.AddMonths(1), Math.Min(cost, monthly)), "monthly quota exhausted", ref tightest);
         }
     }
 
