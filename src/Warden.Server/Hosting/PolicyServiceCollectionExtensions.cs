@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Warden.Core.Access;
 using Warden.Core.Inference;
 using Warden.Core.Policies;
+using Warden.Core.RateLimiting;
 using Warden.Core.Storage;
 using Warden.Core.Storage.Sqlite;
 using Warden.Core.Usage;

@@ -4,6 +4,7 @@ using Warden.Core;
 using Warden.Core.Access;
 using Warden.Core.Inference;
 using Warden.Core.Policies;
+using Warden.Core.RateLimiting;
 using Warden.Core.Settings;
 
 namespace Warden.Server.RateLimiting;
@@ -13,10 +14,13 @@ namespace Warden.Server.RateLimiting;
 /// model): token bucket, daily and monthly quotas (UTC calendar windows), concurrency. A refusal is 429 with
 /// <c>Retry-After</c> and the IETF draft <c>RateLimit-Limit</c>/<c>RateLimit-Remaining</c>/<c>RateLimit-Reset</c> headers;
 /// an admitted request carries the headers of its tightest limit. Keys and models without limits are untouched. The bootstrap
-/// admin key is exempt from model limits.
+/// admin key is exempt from model limits. Key and model limits live in the <see cref="IRateLimitBackend"/> (shared by all
+/// replicas when Redis is configured); the overload gate protects this process, so it always counts locally.
 /// </summary>
-public sealed class RateLimitInterceptor(IRateLimitBackend backend, ModelSettings settings, IOptions<RateLimitOptions> options, TimeProvider time) : InferenceInterceptor
+public sealed class RateLimitInterceptor(IRateLimitBackend backend, ModelSettings settings, IOptions<RateLimitOptions> options, TimeProvider time) : InferenceInterceptor, IDisposable
 {
+    private readonly InMemoryRateLimitBackend _process = new(time);
+
     /// <summary>Settings kind of per-model limits (a <see cref="KeyLimits"/> document applied to each key separately).</summary>
     public const string Kind = "rate-limit";
 
@@ -29,7 +33,7 @@ public sealed class RateLimitInterceptor(IRateLimitBackend backend, ModelSetting
         var global = options.Value.MaxConcurrentInferences;
         if (global > 0)
         {
-            var lease = backend.TryEnter("global", global)
+            var lease = _process.TryEnter("global", global)
                 ?? throw new WardenException(503, "the server is overloaded; retry shortly") { Headers = new Dictionary<string, string> { ["Retry-After"] = "1" } };
             context.RegisterForDispose(lease);
         }
@@ -112,6 +116,8 @@ public sealed class RateLimitInterceptor(IRateLimitBackend backend, ModelSetting
         headers["RateLimit-Remaining"] = Math.Max(0, decision.Remaining).ToString(CultureInfo.InvariantCulture);
         headers["RateLimit-Reset"] = Seconds(decision.Reset);
     }
+
+    public void Dispose() => _process.Dispose();
 
     // Whole seconds, rounded up, at least 1 (RFC 9110 §10.2.3 delay-seconds).
     private static string Seconds(TimeSpan span) => Math.Max(1, (long)Math.Ceiling(span.TotalSeconds)).ToString(CultureInfo.InvariantCulture);

@@ -1,19 +1,18 @@
 using System.Collections.Concurrent;
-using System.Threading.RateLimiting;
 
-namespace Warden.Server.RateLimiting;
+namespace Warden.Core.RateLimiting;
 
 /// <summary>
 /// Single-node limits. Token buckets and fixed windows are computed from the injected <see cref="TimeProvider"/> (so limits
 /// are exact under a fake clock: System.Threading.RateLimiting's token bucket and fixed window measure time with
-/// <c>Stopwatch</c>, even with manual replenishment); concurrency gates are System.Threading.RateLimiting
-/// <see cref="ConcurrencyLimiter"/>s. State is per limiter name and per configuration, so changing a limit starts afresh.
+/// <c>Stopwatch</c>, even with manual replenishment); concurrency gates are counters of requests inside. State is per
+/// limiter name and per configuration, so changing a limit starts afresh.
 /// </summary>
 public sealed class InMemoryRateLimitBackend(TimeProvider time) : IRateLimitBackend, IDisposable
 {
     private readonly ConcurrentDictionary<(string, double, int), Bucket> _buckets = new();
     private readonly ConcurrentDictionary<(string, long), Window> _windows = new();
-    private readonly ConcurrentDictionary<(string, int), ConcurrencyLimiter> _gates = new();
+    private readonly ConcurrentDictionary<(string, int), Gate> _gates = new();
 
     public RateLimitDecision TryTake(string name, double ratePerSecond, int burst, int cost = 1)
     {
@@ -63,23 +62,19 @@ public sealed class InMemoryRateLimitBackend(TimeProvider time) : IRateLimitBack
 
     public IDisposable? TryEnter(string name, int limit)
     {
-        var gate = _gates.GetOrAdd((name, limit), k => new ConcurrencyLimiter(new ConcurrencyLimiterOptions { PermitLimit = k.Item2, QueueLimit = 0 }));
-        var lease = gate.AttemptAcquire(1);
-        if (lease.IsAcquired)
+        var gate = _gates.GetOrAdd((name, limit), _ => new Gate());
+        if (Interlocked.Increment(ref gate.Inside) <= limit)
         {
-            return lease;
+            return new Slot(gate);
         }
 
-        lease.Dispose();
+        Interlocked.Decrement(ref gate.Inside);
         return null;
     }
 
+    /// <summary>Nothing to release: gates hold no resources (kept for callers that own this backend).</summary>
     public void Dispose()
     {
-        foreach (var gate in _gates.Values)
-        {
-            gate.Dispose();
-        }
     }
 
     private sealed class Bucket
@@ -94,5 +89,23 @@ public sealed class InMemoryRateLimitBackend(TimeProvider time) : IRateLimitBack
         public DateTimeOffset Start { get; set; }
 
         public long Count { get; set; }
+    }
+
+    private sealed class Gate
+    {
+        public int Inside;
+    }
+
+    private sealed class Slot(Gate gate) : IDisposable
+    {
+        private int _left;
+
+        public void Dispose()
+        {
+            if (Interlocked.Exchange(ref _left, 1) == 0)
+            {
+                Interlocked.Decrement(ref gate.Inside);
+            }
+        }
     }
 }

@@ -1,4 +1,4 @@
-namespace Warden.Server.RateLimiting;
+namespace Warden.Core.RateLimiting;
 
 /// <summary>
 /// Where limit state lives. The in-memory backend serves one node; a shared store (Redis) can implement the same three
