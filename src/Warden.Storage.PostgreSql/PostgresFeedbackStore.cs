@@ -29,20 +29,29 @@ public sealed class PostgresFeedbackStore(PostgresDatabase database, PayloadCiph
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
     }
 
-    public async Task<IReadOnlySet<string>> FindLoggedAsync(string model, IReadOnlyCollection<string> ids, CancellationToken cancellationToken = default)
+    public async Task<IReadOnlySet<string>> FindLoggedAsync(string model, IReadOnlyCollection<string> ids, CancellationToken cancellationToken = default) =>
+        (await FindOwnersAsync(model, ids, cancellationToken).ConfigureAwait(false)).Keys.ToHashSet(StringComparer.Ordinal);
+
+    public async Task<IReadOnlyDictionary<string, IReadOnlyList<string>>> FindOwnersAsync(string model, IReadOnlyCollection<string> ids, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(ids);
-        var found = new HashSet<string>(StringComparer.Ordinal);
+        var found = new Dictionary<string, List<string>>(StringComparer.Ordinal);
         await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using var command = Command(connection, "SELECT DISTINCT id FROM predictions WHERE model = @model AND id = ANY(@ids)",
+        await using var command = Command(connection, "SELECT DISTINCT id, key_id FROM predictions WHERE model = @model AND id = ANY(@ids)",
             ("model", model), ("ids", ids.ToArray()));
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
-            found.Add(reader.GetString(0));
+            var id = reader.GetString(0);
+            if (!found.TryGetValue(id, out var owners))
+            {
+                found[id] = owners = [];
+            }
+
+            owners.Add(reader.GetString(1));
         }
 
-        return found;
+        return found.ToDictionary(p => p.Key, p => (IReadOnlyList<string>)p.Value, StringComparer.Ordinal);
     }
 
     public async Task<IReadOnlyList<LabeledPrediction>> QueryLabeledAsync(string model, DateTimeOffset? since, int limit, CancellationToken cancellationToken = default)

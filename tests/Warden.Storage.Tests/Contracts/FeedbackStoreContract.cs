@@ -29,4 +29,14 @@ public abstract class FeedbackStoreContract<TBackend> : StoreContract<TBackend>
         var found = await Backend.Feedback().FindLoggedAsync("credit-risk", ["p1", "q1", "zz"], Ct);
         Assert.Equal(["p1"], found);
     }
+
+    [Fact]
+    public async Task Owners_are_the_keys_that_logged_each_prediction_of_the_model()
+    {
+        await Backend.Predictions().WriteBatchAsync(
+            [PredictionStoreContract<TBackend>.Prediction("p1", 1), PredictionStoreContract<TBackend>.Prediction("q1", 2, model: "other")], Ct);
+        var owners = await Backend.Feedback().FindOwnersAsync("credit-risk", ["p1", "q1"], Ct);
+        Assert.Equal(["key_p"], Assert.Single(owners, o => o.Key == "p1").Value);
+        Assert.DoesNotContain("q1", owners.Keys);
+    }
 }
