@@ -145,7 +145,7 @@ internal sealed class ExponentiatedGradient
         var bestIteration = Enumerable.Range(0, gaps.Count).Last(i => gaps[i] <= minGap + Precision);
         var weights = new double[_classifiers.Count];
         Array.Copy(mixtures[bestIteration], weights, mixtures[bestIteration].Length);
-        return new ExponentiatedGradientResult(_classifiers.ToArray(), weights, lambda.ToArray(), gaps[bestIteration], iterations, bestIteration);
+        return new ExponentiatedGradientResult(_classifiers.ToArray(), weights, lambda.ToArray(), gaps[bestIteration], iterations, bestIteration, nu);
     }
 
     /// <summary>Signed constraint values g(h) (without ε) of hard predictions <paramref name="h"/>.</summary>
