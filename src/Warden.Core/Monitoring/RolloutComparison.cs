@@ -24,6 +24,15 @@ public sealed class RolloutComparison(IPredictionStore predictions, IFeedbackSto
         var plan = settings.Get<RolloutSettings>(model, RolloutSettings.Kind);
         var shadow = plan?.Shadow == challenger;
         var policy = plan?.Challenger ?? new ChallengerPolicy { Metrics = [.. RolloutMetrics.Names] };
+
+        // A canary is compared on the traffic since its plan was set (its bake started then, as CanaryGuard counts it):
+        // production answers from before would otherwise count as champion traffic of the comparison.
+        if (!shadow && plan?.Canary?.Version == challenger && settings.GetVersion(model, RolloutSettings.Kind) is { } started
+            && (since is null || since < started.Time))
+        {
+            since = started.Time;
+        }
+
         var championRows = new Dictionary<string, StoredPrediction>(StringComparer.Ordinal);
         var challengerRows = new List<StoredPrediction>();
         long after = 0;
@@ -96,8 +105,13 @@ public sealed class RolloutComparison(IPredictionStore predictions, IFeedbackSto
             report.ChallengerErrorRate = state.Canary(model, challenger, version.Version).ErrorRate;
         }
 
-        var labels = (await feedback.QueryLabeledAsync(model, since, MaxRows, cancellationToken).ConfigureAwait(false))
-            .ToDictionary(l => l.Prediction.Id, l => LabelValues.IsPositive(l.Label, policy.PositiveLabel), StringComparer.Ordinal);
+        // Several stored predictions may share an id (a client reusing request ids): the latest label of an id wins.
+        var labels = new Dictionary<string, bool>(StringComparer.Ordinal);
+        foreach (var l in await feedback.QueryLabeledAsync(model, since, MaxRows, cancellationToken).ConfigureAwait(false))
+        {
+            labels[l.Prediction.Id] = LabelValues.IsPositive(l.Label, policy.PositiveLabel);
+        }
+
         var championLabelled = Labelled(champions, p => p.Id);
         var challengerLabelled = Labelled(challengerRows, BaseId);
         report.ChampionLabelled = championLabelled.Count;

@@ -10,7 +10,7 @@ namespace Warden.Core.Monitoring;
 /// lands on the same version. Answers of the production version are copied to the shadow version off the request path.
 /// Opt-in per model: without the settings document nothing changes.
 /// </summary>
-public sealed class RolloutInterceptor(ModelSettings settings, RolloutState state, TimeProvider time) : InferenceInterceptor
+public sealed class RolloutInterceptor(ModelSettings settings, RolloutState state, ModelRegistry registry, TimeProvider time) : InferenceInterceptor
 {
     private const string CanaryItem = "rollout.canary";
 
@@ -56,6 +56,18 @@ public sealed class RolloutInterceptor(ModelSettings settings, RolloutState stat
             && context.Record is { Stage: ModelStages.Production } record && record.Version != shadow && context.Inputs is not null)
         {
             state.EnqueueShadow(new ShadowJob(context.Model, shadow, context.Id, context.Call.Caller.Id, context.Inputs, context.Sensitive));
+        }
+    }
+
+    public override void OnFailed(InferenceContext context, Exception error)
+    {
+        // A request routed to a canary whose version cannot serve (archived or unloaded after the plan was set) fails before
+        // its inputs are bound, so it was never counted as attempted; it is the canary's failure, not the client's, and must
+        // count towards rollback. Refusals by other interceptors, with the version still servable, stay client mistakes.
+        if (context.Items.TryGetValue(CanaryItem, out var item) && item is (CanaryStats stats, DateTimeOffset) && context.Inputs is null
+            && !(registry.Models.TryGetValue(context.Model, out var registered) && context.Version is { } version && registered.IsServable(version)))
+        {
+            stats.Attempt();
         }
     }
 }

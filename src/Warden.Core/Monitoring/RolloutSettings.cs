@@ -79,4 +79,23 @@ public sealed class RolloutSettings
 
         return problems;
     }
+
+    /// <summary>
+    /// Problems of a plan against what <paramref name="model"/> can serve: a canary or shadow on a version that is archived,
+    /// unloaded or absent would send traffic to a version that only answers errors, so it is refused when the plan is set.
+    /// </summary>
+    public IReadOnlyList<string> Validate(string model, Func<string, bool> servable)
+    {
+        ArgumentNullException.ThrowIfNull(servable);
+        var problems = Validate().ToList();
+        foreach (var (role, version) in new[] { ("canary", Canary?.Version), ("shadow", Shadow) })
+        {
+            if (!string.IsNullOrWhiteSpace(version) && !servable(version))
+            {
+                problems.Add($"{role} version '{version}' of model '{model}' is not deployed and loaded (archived, unloaded or unknown)");
+            }
+        }
+
+        return problems;
+    }
 }

@@ -312,17 +312,7 @@ public sealed partial class ModelRegistry : IDisposable
             return;
         }
 
-        var champion = registered.ProductionVersion is { } current ? registered.FindVersion(current) : null;
-        var failed = new List<PromotionCheck>();
-        foreach (var gate in _gates)
-        {
-            var check = await gate.CheckAsync(candidate, champion, cancellationToken).ConfigureAwait(false);
-            if (!check.Passed)
-            {
-                failed.Add(check);
-            }
-        }
-
+        var failed = (await RunGatesAsync(registered, candidate, cancellationToken).ConfigureAwait(false)).Where(c => !c.Passed).ToList();
         if (failed.Count == 0)
         {
             return;
@@ -342,6 +332,29 @@ public sealed partial class ModelRegistry : IDisposable
         }
 
         await _audit.AppendAsync(actor, "model.promote.override", $"{model}:{version}", new { reason, failures }, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Every gate's verdict on promoting <paramref name="version"/> to production now, without promoting it (the console shows
+    /// it before a deployer clicks). Empty when no gate is registered or the version is already in production.
+    /// </summary>
+    public async Task<IReadOnlyList<PromotionCheck>> CheckPromotionAsync(string model, string version, CancellationToken cancellationToken = default)
+    {
+        var registered = Find(model);
+        var candidate = registered.FindVersion(version) ?? throw WardenException.NotFound($"version '{version}' of model '{model}' is not found");
+        return registered.ProductionVersion == version ? [] : await RunGatesAsync(registered, candidate, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<List<PromotionCheck>> RunGatesAsync(RegisteredModel registered, ModelVersionRecord candidate, CancellationToken cancellationToken)
+    {
+        var champion = registered.ProductionVersion is { } current ? registered.FindVersion(current) : null;
+        var checks = new List<PromotionCheck>(_gates.Length);
+        foreach (var gate in _gates)
+        {
+            checks.Add(await gate.CheckAsync(candidate, champion, cancellationToken).ConfigureAwait(false));
+        }
+
+        return checks;
     }
 
     /// <summary>Puts the previous production version back in production and archives the current one.</summary>

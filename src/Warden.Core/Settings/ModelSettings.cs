@@ -14,6 +14,9 @@ public sealed class ModelSettings
     /// <summary>JSON options for settings documents.</summary>
     public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
+    // Stored text of a removal: the version history keeps it, readers see no document (the feature is off again).
+    private const string Removed = "null";
+
     private readonly ISettingsStore _store;
     private readonly AuditLog _audit;
     private readonly TimeProvider _time;
@@ -39,7 +42,7 @@ public sealed class ModelSettings
         var latest = new Dictionary<(string, string), (SettingsVersion, object)>();
         foreach (var version in await _store.ListLatestAsync(cancellationToken).ConfigureAwait(false))
         {
-            if (_kinds.TryGetValue(version.Kind, out var kind))
+            if (_kinds.TryGetValue(version.Kind, out var kind) && version.Json != Removed)
             {
                 using var document = JsonDocument.Parse(version.Json);
                 latest[(version.Model, version.Kind)] = (version, document.RootElement.Deserialize(kind.DocumentType, Json)!);
@@ -74,7 +77,7 @@ public sealed class ModelSettings
     public async Task<SettingsVersion> PutAsync(string model, string kind, JsonElement json, string actor, CancellationToken cancellationToken = default)
     {
         var definition = Find(kind);
-        var document = definition.Bind(json);
+        var document = definition.Bind(model, json);
         var text = JsonSerializer.Serialize(document, definition.DocumentType, Json);
         await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
@@ -87,6 +90,40 @@ public sealed class ModelSettings
             var version = await _store.AppendAsync(model, kind, text, actor, _time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
             await _audit.AppendAsync(actor, "settings.update", $"{model}/{kind}", new { version = version.Version, document = json }, cancellationToken).ConfigureAwait(false);
             _latest = new Dictionary<(string, string), (SettingsVersion, object)>(_latest) { [(model, kind)] = (version, document) };
+            return version;
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    /// <summary>
+    /// Removes the document so the model is bare again for that kind: a new version whose document is <c>null</c> in the
+    /// history, and a <c>settings.delete</c> audit entry. Without it a document that broke every request (a bad rule, a
+    /// canary on a broken version) could only be replaced by another one, never taken away. 404 when none is set.
+    /// </summary>
+    public async Task<SettingsVersion> RemoveAsync(string model, string kind, string actor, CancellationToken cancellationToken = default)
+    {
+        Find(kind);
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            if (!_loaded)
+            {
+                await LoadAsync(cancellationToken).ConfigureAwait(false);
+            }
+
+            if (!_latest.ContainsKey((model, kind)))
+            {
+                throw WardenException.NotFound($"model '{model}' has no '{kind}' settings (the feature is off)");
+            }
+
+            var version = await _store.AppendAsync(model, kind, Removed, actor, _time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
+            await _audit.AppendAsync(actor, "settings.delete", $"{model}/{kind}", new { version = version.Version }, cancellationToken).ConfigureAwait(false);
+            var latest = new Dictionary<(string, string), (SettingsVersion, object)>(_latest);
+            latest.Remove((model, kind));
+            _latest = latest;
             return version;
         }
         finally

@@ -4,7 +4,9 @@ namespace Warden.Core.Settings;
 
 /// <summary>
 /// A kind of per-model settings document: its name (e.g. <c>usage-policy</c>), the type it binds to, and a validator that
-/// returns every problem found (empty when valid). Capabilities register their kinds in DI.
+/// returns every problem found (empty when valid). The validator gets the model name too, so a document that names other
+/// things (a canary version, a rule's inputs) is checked against what that model really has. Capabilities register their
+/// kinds in DI.
 /// </summary>
 public sealed class SettingsKind
 {
@@ -13,11 +15,11 @@ public sealed class SettingsKind
     // with the lenient options, so one stored by an earlier release still loads.
     private static readonly JsonSerializerOptions Strict = new(ModelSettings.Json) { RespectNullableAnnotations = true };
 
-    public SettingsKind(string name, Type documentType, Func<object, IReadOnlyList<string>>? validate = null)
+    public SettingsKind(string name, Type documentType, Func<string, object, IReadOnlyList<string>>? validate = null)
     {
         Name = name;
         DocumentType = documentType;
-        Validate = validate ?? (_ => []);
+        Validate = validate ?? ((_, _) => []);
     }
 
     /// <summary>Kind name used in the API path.</summary>
@@ -26,11 +28,11 @@ public sealed class SettingsKind
     /// <summary>Type the JSON binds to (web defaults: camelCase, case-insensitive).</summary>
     public Type DocumentType { get; }
 
-    /// <summary>Checks a bound document; returns the problems found.</summary>
-    public Func<object, IReadOnlyList<string>> Validate { get; }
+    /// <summary>Checks a bound document of a model (model name, document); returns the problems found.</summary>
+    public Func<string, object, IReadOnlyList<string>> Validate { get; }
 
-    /// <summary>Binds and validates <paramref name="json"/>; throws <see cref="WardenException"/> (400) naming every problem.</summary>
-    public object Bind(JsonElement json)
+    /// <summary>Binds and validates <paramref name="json"/> for <paramref name="model"/>; throws <see cref="WardenException"/> (400) naming every problem.</summary>
+    public object Bind(string model, JsonElement json)
     {
         object? document;
         try
@@ -52,7 +54,7 @@ public sealed class SettingsKind
             throw WardenException.BadRequest($"'{Name}' document is invalid: {string.Join("; ", missing.Take(10))}");
         }
 
-        var problems = Validate(document);
+        var problems = Validate(model, document);
         if (problems.Count > 0)
         {
             throw WardenException.BadRequest($"'{Name}' document is invalid: {string.Join("; ", problems)}");

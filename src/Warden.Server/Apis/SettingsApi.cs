@@ -9,7 +9,8 @@ namespace Warden.Server.Apis;
 
 /// <summary>
 /// Versioned per-model settings: <c>PUT /api/models/{model}/settings/{kind}</c> stores a new version (deployer, admin),
-/// <c>GET</c> reads the latest, <c>GET …/history</c> every version.
+/// <c>GET</c> reads the latest, <c>GET …/history</c> every version, <c>DELETE</c> removes the document (the model is bare
+/// again for that kind; the history keeps a version whose document is <c>null</c>).
 /// </summary>
 public static class SettingsApi
 {
@@ -53,6 +54,9 @@ public static class SettingsApi
             var version = await settings.PutAsync(model, kind, body, context.RequireApiKey().Id, context.RequestAborted);
             return Results.Text(Envelope(version), "application/json");
         }).RequireAuthorization(WardenPolicies.Deploy);
+        group.MapDelete("/{kind}", async (string model, string kind, HttpContext context, ModelSettings settings) =>
+            Results.Text(Envelope(await settings.RemoveAsync(model, kind, context.RequireApiKey().Id, context.RequestAborted)), "application/json"))
+            .RequireAuthorization(WardenPolicies.Deploy);
         return app;
     }
 

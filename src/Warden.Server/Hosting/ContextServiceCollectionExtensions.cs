@@ -25,7 +25,7 @@ public static class ContextServiceCollectionExtensions
         services.AddWardenSettingsKind<ReviewPolicy>(ReviewPolicy.Kind, policy => policy.Validate());
         services.AddSingleton<InferenceInterceptor, ReviewInterceptor>();
         services.AddHostedService<ReviewWorker>();
-        services.AddSingleton(sp => new SettingsKind(PipelineDocument.Kind, typeof(PipelineDocument), document =>
+        services.AddSingleton(sp => new SettingsKind(PipelineDocument.Kind, typeof(PipelineDocument), (_, document) =>
         {
             var registry = sp.GetRequiredService<ModelRegistry>();
             return PipelineValidator.Validate((PipelineDocument)document, (model, version) =>

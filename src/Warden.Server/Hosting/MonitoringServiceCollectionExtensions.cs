@@ -39,7 +39,8 @@ public static class MonitoringServiceCollectionExtensions
         services.TryAddSingleton<RolloutState>();
         services.TryAddSingleton<RolloutComparison>();
         services.TryAddSingleton<CanaryGuard>();
-        services.AddWardenSettingsKind<RolloutSettings>(RolloutSettings.Kind, d => d.Validate());
+        services.AddWardenSettingsKind<RolloutSettings>(RolloutSettings.Kind, (sp, model, d) => d.Validate(
+            model, version => sp.GetRequiredService<ModelRegistry>().Models.TryGetValue(model, out var registered) && registered.IsServable(version)));
         services.AddSingleton<InferenceInterceptor, RolloutInterceptor>();
         services.AddSingleton<IScheduledMonitor>(sp => sp.GetRequiredService<CanaryGuard>());
         services.AddSingleton<IPromotionGate, ChallengerPromotionGate>();

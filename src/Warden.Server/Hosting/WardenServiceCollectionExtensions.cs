@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using OpenTelemetry.Metrics;
+using Warden.WebConsole.Hosting;
 using Warden.Core;
 using Warden.Core.Access;
 using Warden.Core.Audit;
@@ -71,6 +72,7 @@ public static class WardenServiceCollectionExtensions
         services.AddWardenAbuse();
         services.AddWardenPrivacy();
         services.AddOpenApi();
+        services.AddWardenConsole();
         services.AddOptions<KestrelServerOptions>().Configure<IOptions<WardenOptions>>((kestrel, warden) =>
             kestrel.Limits.MaxRequestBodySize = warden.Value.MaxRequestBodyBytes + 1024);
         return services;
@@ -79,7 +81,12 @@ public static class WardenServiceCollectionExtensions
     /// <summary>Registers a kind of per-model settings document (served at <c>/api/models/{model}/settings/{name}</c>).</summary>
     public static IServiceCollection AddWardenSettingsKind<T>(this IServiceCollection services, string name, Func<T, IReadOnlyList<string>>? validate = null)
         where T : class =>
-        services.AddSingleton(new SettingsKind(name, typeof(T), validate is null ? null : document => validate((T)document)));
+        services.AddSingleton(new SettingsKind(name, typeof(T), validate is null ? null : (_, document) => validate((T)document)));
+
+    /// <summary>Registers a kind of settings document whose validation needs services and the model name (e.g. the registry).</summary>
+    public static IServiceCollection AddWardenSettingsKind<T>(this IServiceCollection services, string name, Func<IServiceProvider, string, T, IReadOnlyList<string>> validate)
+        where T : class =>
+        services.AddSingleton(sp => new SettingsKind(name, typeof(T), (model, document) => validate(sp, model, (T)document)));
 
     /// <summary>Uses the embedded SQLite store at <c>&lt;DataDir&gt;/warden.db</c>.</summary>
     public static IServiceCollection AddWardenSqliteStore(this IServiceCollection services)

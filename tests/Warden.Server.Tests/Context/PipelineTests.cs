@@ -126,6 +126,39 @@ public sealed class PipelineTests : IDisposable
         Assert.Equal(probability, score, 6);
     }
 
+    [Fact]
+    public async Task Deleting_the_pipeline_and_review_policy_returns_the_bare_model_and_is_audited()
+    {
+        using var admin = _factory.Admin();
+        await PutPolicyAsync(admin, "credit-risk", new
+        {
+            steps = new object[]
+            {
+                new { name = "everyone", type = "rule", condition = "lvrat > -1", action = "decide", label = "refer" },
+                new { name = "risk", type = "model", model = "credit-risk" },
+            },
+        }, "pipeline");
+        Assert.Equal("refer", Decision((await InferAsync(admin)).Body));
+
+        using var removed = await admin.DeleteAsync("/api/models/credit-risk/settings/pipeline", TestContext.Current.CancellationToken);
+        Assert.Equal(System.Net.HttpStatusCode.OK, removed.StatusCode);
+        var (status, bare) = await InferAsync(admin);
+        Assert.Equal(200, status);
+        Assert.False(bare.TryGetProperty("parameters", out var parameters) && parameters.TryGetProperty("decided_by", out _));
+        Assert.Equal(System.Net.HttpStatusCode.NotFound, (await admin.GetAsync("/api/models/credit-risk/settings/pipeline", TestContext.Current.CancellationToken)).StatusCode);
+        var history = await GetAsync(admin, "/api/models/credit-risk/settings/pipeline/history");
+        Assert.Equal(JsonValueKind.Null, history[history.GetArrayLength() - 1].GetProperty("document").ValueKind);
+        Assert.Equal(System.Net.HttpStatusCode.NotFound, (await admin.DeleteAsync("/api/models/credit-risk/settings/pipeline", TestContext.Current.CancellationToken)).StatusCode);
+
+        // A review policy that would hold every request is taken away the same way.
+        await PutPolicyAsync(admin, "credit-risk", new { mode = "hold", rule = "lvrat > -1" });
+        Assert.Equal(202, (await InferAsync(admin)).Status);
+        Assert.Equal(System.Net.HttpStatusCode.OK, (await admin.DeleteAsync("/api/models/credit-risk/settings/review-policy", TestContext.Current.CancellationToken)).StatusCode);
+        Assert.Equal(200, (await InferAsync(admin)).Status);
+        var audit = await GetAsync(admin, "/api/audit?limit=1000");
+        Assert.Equal(2, audit.GetProperty("items").EnumerateArray().Count(e => e.GetProperty("action").GetString() == "settings.delete"));
+    }
+
     private static string Decision(JsonElement body) =>
         body.GetProperty("outputs").EnumerateArray().Single(o => o.GetProperty("name").GetString() == "decision").GetProperty("data")[0].GetString()!;
 }

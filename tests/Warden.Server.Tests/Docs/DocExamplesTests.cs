@@ -15,6 +15,10 @@ public sealed class DocExamplesTests(ITestOutputHelper output)
 
         using var factory = new WardenFactory();
         var admin = factory.Admin();
+
+        // The rollout examples name version 2 as shadow or canary; a plan on a version that cannot serve is refused.
+        var card = await File.ReadAllTextAsync(Warden.Tests.RepoFiles.Path("samples/models/credit-risk/1/card.json"), TestContext.Current.CancellationToken);
+        Assert.Equal(System.Net.HttpStatusCode.Created, (await admin.PostAsync("/api/models/credit-risk/versions", Deploy.Form(Deploy.CreditRiskOnnx(), card), TestContext.Current.CancellationToken)).StatusCode);
         var refused = new List<string>();
         foreach (var example in examples)
         {

@@ -137,4 +137,58 @@ public sealed class RolloutTests : IDisposable
         Assert.Contains("percent", error);
         Assert.Contains("vibes", error);
     }
+    [Fact]
+    public async Task Canary_or_shadow_on_an_archived_or_unknown_version_is_refused_at_put_naming_the_version()
+    {
+        var admin = _factory.Admin();
+        await DeployVersion2Async(admin);
+        Assert.Equal(HttpStatusCode.OK, (await admin.PostAsJsonAsync("/api/models/credit-risk/versions/2/promote", new StageChangeRequest { Stage = "archived" })).StatusCode);
+
+        var archived = await admin.PutAsync("/api/models/credit-risk/settings/rollout", V2Requests.Raw("""{"canary":{"version":"2","percent":40}}"""));
+        Assert.Equal(HttpStatusCode.BadRequest, archived.StatusCode);
+        Assert.Contains("canary version '2'", await archived.ErrorAsync());
+        var unknown = await admin.PutAsync("/api/models/credit-risk/settings/rollout", V2Requests.Raw("""{"shadow":"9"}"""));
+        Assert.Equal(HttpStatusCode.BadRequest, unknown.StatusCode);
+        Assert.Contains("shadow version '9'", await unknown.ErrorAsync());
+        Assert.Equal(HttpStatusCode.NotFound, (await admin.GetAsync("/api/models/credit-risk/settings/rollout")).StatusCode);
+    }
+
+    [Fact]
+    public async Task Canary_whose_version_is_archived_after_the_plan_counts_its_failures_and_is_rolled_back()
+    {
+        _factory.Settings["Warden:Monitoring:TickSeconds"] = "86400";
+        var admin = _factory.Admin();
+        await DeployVersion2Async(admin);
+        await PutRolloutAsync(admin, """{"canary":{"version":"2","percent":100,"maxErrorRate":0.1,"minRequests":5}}""");
+        Assert.Equal(HttpStatusCode.OK, (await admin.PostAsJsonAsync("/api/models/credit-risk/versions/2/promote", new StageChangeRequest { Stage = "archived" })).StatusCode);
+        for (var i = 0; i < 6; i++)
+        {
+            Assert.Equal(HttpStatusCode.BadRequest, (await admin.InferAsync(V2Requests.CreditRisk(id: $"gone-{i}"))).StatusCode);
+        }
+
+        var report = await admin.GetFromJsonAsync<RolloutReport>("/api/models/credit-risk/rollout/report");
+        Assert.Equal(1.0, report!.ChallengerErrorRate);
+        Assert.Equal(["credit-risk"], await _factory.Services.GetRequiredService<CanaryGuard>().CheckAsync(null, TestContext.Current.CancellationToken));
+        Assert.Equal(HttpStatusCode.OK, (await admin.InferAsync(V2Requests.CreditRisk(id: "after-rollback"))).StatusCode);
+    }
+
+    [Fact]
+    public async Task Canary_report_counts_only_traffic_since_the_canary_started()
+    {
+        var time = new FakeTimeProvider(new DateTimeOffset(2026, 3, 1, 8, 0, 0, TimeSpan.Zero)) { AutoAdvanceAmount = TimeSpan.FromMilliseconds(1) };
+        _factory.Time = time;
+        _factory.Settings["Warden:Monitoring:TickSeconds"] = "86400";
+        var admin = _factory.Admin();
+        await DeployVersion2Async(admin);
+        await HmdaTraffic.SendAsync(admin, HmdaTraffic.Load(0, 60), "before");
+        await HmdaTraffic.WaitLoggedAsync(admin, 60, () => time.Advance(TimeSpan.FromSeconds(1)));
+        time.Advance(TimeSpan.FromMinutes(5));
+
+        await PutRolloutAsync(admin, """{"canary":{"version":"2","percent":50}}""");
+        var served = await HmdaTraffic.SendAsync(admin, HmdaTraffic.Load(60, 40), "during");
+        await HmdaTraffic.WaitLoggedAsync(admin, 100, () => time.Advance(TimeSpan.FromSeconds(1)));
+
+        var report = await admin.GetFromJsonAsync<RolloutReport>("/api/models/credit-risk/rollout/report");
+        Assert.Equal((served.Count(s => s.Version == "1"), served.Count(s => s.Version == "2")), (report!.ChampionRequests, report.ChallengerRequests));
+    }
 }

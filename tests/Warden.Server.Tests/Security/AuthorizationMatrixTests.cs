@@ -16,7 +16,7 @@ public sealed class AuthorizationMatrixTests(SecurityFixture fixture) : IClassFi
         return (method, pattern) switch
         {
             ("GET", "/v2/health/live") or ("GET", "/v2/health/ready") => 200,
-            ("GET", "/v2") or ("GET", "/") => 200,
+            ("GET", "/v2") => 200,
             ("GET", "/v2/models/{model}") or ("GET", "/v2/models/{model}/ready") or ("GET", "/v2/models/{model}/versions/{version}")
                 or ("GET", "/v2/models/{model}/versions/{version}/ready") => Scoped(200),
             ("POST", "/v2/models/{model}/infer") or ("POST", "/v2/models/{model}/versions/{version}/infer") =>
@@ -36,6 +36,7 @@ public sealed class AuthorizationMatrixTests(SecurityFixture fixture) : IClassFi
             ("GET", "/api/models/{model}/settings") or ("GET", "/api/models/{model}/settings/{kind}/history") => Scoped(200),
             ("GET", "/api/models/{model}/settings/{kind}") => Scoped(404),
             ("PUT", "/api/models/{model}/settings/{kind}") => Is("admin", "deployer") ? 200 : Forbidden,
+            ("DELETE", "/api/models/{model}/settings/{kind}") => Is("admin", "deployer") ? 404 : Forbidden,
             ("GET", "/api/abuse/alerts") => Is("admin", "auditor") ? 200 : Forbidden,
             ("GET", "/api/privacy/keys") => Is("admin", "auditor") ? 200 : Forbidden,
             ("POST", "/api/privacy/reencrypt") => Is("admin") ? 409 : Forbidden,

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
+using Warden.WebConsole.Hosting;
 using Warden.Contracts.Admin;
 using Warden.Server.Tests.Infrastructure;
 
@@ -30,10 +31,18 @@ public sealed class SecurityFixture : IAsyncLifetime
             Keys[role] = (await response.Content.ReadFromJsonAsync<CreatedKey>())!.Secret;
         }
 
-        Endpoints = Factory.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>()
-            .SelectMany(e => (e.Metadata.GetMetadata<HttpMethodMetadata>()?.HttpMethods ?? ["GET"]).Select(m => (m, "/" + e.RoutePattern.RawText!.Trim('/'))))
-            .Distinct().OrderBy(e => e.Item2, StringComparer.Ordinal).ThenBy(e => e.m, StringComparer.Ordinal).ToList();
+        var all = Factory.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>().ToList();
+        // Console pages authenticate with the session cookie, not a key header: ConsoleAuthorizationTests covers them.
+        Endpoints = Patterns(all.Where(e => e.Metadata.GetMetadata<ConsolePageMetadata>() is null));
+        ConsoleEndpoints = Patterns(all.Where(e => e.Metadata.GetMetadata<ConsolePageMetadata>() is not null));
     }
+
+    /// <summary>The console's pages and feeds (method, route pattern).</summary>
+    public IReadOnlyList<(string Method, string Pattern)> ConsoleEndpoints { get; private set; } = [];
+
+    private static List<(string Method, string Pattern)> Patterns(IEnumerable<RouteEndpoint> endpoints) => endpoints
+        .SelectMany(e => (e.Metadata.GetMetadata<HttpMethodMetadata>()?.HttpMethods ?? ["GET"]).Select(m => (m, "/" + e.RoutePattern.RawText!.Trim('/'))))
+        .Distinct().OrderBy(e => e.Item2, StringComparer.Ordinal).ThenBy(e => e.m, StringComparer.Ordinal).ToList();
 
     public ValueTask DisposeAsync()
     {
