@@ -170,6 +170,7 @@ public sealed class ReplicaClusterTests
     private static async Task<(long Admitted, long Refused, double Seconds, double Last)> HammerAsync(ReplicaCluster cluster, string key, int clients, TimeSpan duration, CancellationToken ct)
     {
         long admitted = 0, refused = 0, lastSendTicks = 0;
+        var other = new System.Collections.Concurrent.ConcurrentDictionary<HttpStatusCode, int>();
         var clock = Stopwatch.StartNew();
         await Task.WhenAll(Enumerable.Range(0, clients).Select(async _ =>
         {
@@ -180,8 +181,17 @@ public sealed class ReplicaClusterTests
                 InterlockedMax(ref lastSendTicks, sent);
                 var response = await client.InferAsync(V2Requests.CreditRisk());
                 Interlocked.Increment(ref response.StatusCode == HttpStatusCode.OK ? ref admitted : ref refused);
+                if (response.StatusCode is not (HttpStatusCode.OK or HttpStatusCode.TooManyRequests))
+                {
+                    other.AddOrUpdate(response.StatusCode, 1, (_, n) => n + 1);
+                }
             }
         }));
+        if (!other.IsEmpty)
+        {
+            Report("rate limit: answers other than 200/429: " + string.Join(", ", other.Select(p => $"{(int)p.Key}×{p.Value}")));
+        }
+
         return (admitted, refused, TimeSpan.FromTicks(lastSendTicks).TotalSeconds, clock.Elapsed.TotalSeconds);
     }
 
