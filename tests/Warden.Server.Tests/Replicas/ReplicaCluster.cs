@@ -70,7 +70,7 @@ internal sealed class ReplicaCluster : IAsyncDisposable
             ["Warden__Database__Provider"] = "postgresql",
             ["Warden__Database__MigrateAtStart"] = "true",
             ["ConnectionStrings__Warden"] = DatabaseConnection,
-            ["ConnectionStrings__Redis"] = $"127.0.0.1:{RedisPort},connectTimeout=1000,syncTimeout=1000",
+            ["ConnectionStrings__Redis"] = $"127.0.0.1:{RedisPort},connectTimeout=1000",
             ["Warden__Redis__OnFailure"] = "closed",
             ["Warden__Monitoring__TickSeconds"] = "1",
         };
