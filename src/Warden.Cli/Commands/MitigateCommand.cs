@@ -1,13 +1,12 @@
 using System.CommandLine;
 using Spectre.Console;
 using Warden.Core.Fairness;
-using Warden.Training;
 using Warden.Training.Mitigation;
 
 namespace Warden.Cli.Commands;
 
 /// <summary>
-/// <c>warden mitigate</c>: trains the credit-risk model with a bias mitigation, prints the before/after table and writes a
+/// <c>warden mitigate</c>: trains a classifier on any CSV with a bias mitigation, prints the before/after table and writes a
 /// deployable model directory with mitigation.json and mitigation.md.
 /// </summary>
 internal static class MitigateCommand
@@ -16,10 +15,10 @@ internal static class MitigateCommand
 
     public static Command Create()
     {
-        var data = new Option<FileInfo>("--data") { Description = "HMDA CSV to train on (samples/data/hmda.csv).", Required = true };
+        var data = new Option<FileInfo>("--data") { Description = "CSV to train on (e.g. samples/data/hmda.csv).", Required = true };
         var output = new Option<DirectoryInfo>("--out")
         {
-            Description = "Directory for model.onnx, card.json, background.csv, mitigation.json/.md (and group-thresholds.json).",
+            Description = "Directory for model.onnx, card.json, background.csv, reference.csv, mitigation.json/.md (and group-thresholds.json).",
             Required = true,
         };
         var seed = new Option<int>("--seed") { Description = "Seed for the split, the learners and any sampling.", DefaultValueFactory = _ => 42 };
@@ -40,41 +39,81 @@ internal static class MitigateCommand
             Description = "Also report out-of-fold metrics of a stratified k-fold cross-validation over all rows (0 = off).",
             DefaultValueFactory = _ => 0,
         };
-
-        var command = new Command("mitigate", "Train the credit-risk model with a bias mitigation and compare it with the unmitigated model.")
+        var privileged = new Option<string?>("--privileged")
         {
-            data, output, seed, mitigation, constraint, folds,
+            Description = "s=v: the privileged value of the sensitive column (adversarial debiasing predicts 'not v'; needed when s has more than two values).",
         };
-        command.SetAction(parseResult => Run(
-            parseResult.GetValue(data)!, parseResult.GetValue(output)!, parseResult.GetValue(seed),
-            parseResult.GetValue(mitigation)!, parseResult.GetValue(constraint)!, parseResult.GetValue(folds)));
+        var maxIterations = new Option<int>("--max-iterations")
+        {
+            Description = "Exponentiated gradient: iteration limit (it stops earlier once the duality gap is below ν, as Fairlearn).",
+            DefaultValueFactory = _ => new ExponentiatedGradientOptions().MaxIterations,
+        };
+        var card = new Option<FileInfo?>("--card") { Description = "A card.json template (owner, uses, references, feature meanings)." };
+        var tabular = new TabularOptions();
+
+        var command = new Command("mitigate", "Train a classifier on any CSV with a bias mitigation and compare it with the unmitigated model.")
+        {
+            data, output, seed, mitigation, constraint, folds, privileged, maxIterations, card,
+        };
+        foreach (var option in tabular.All)
+        {
+            command.Options.Add(option);
+        }
+
+        command.SetAction(parseResult => Run(parseResult, tabular, parseResult.GetValue(data)!, parseResult.GetValue(output)!, parseResult.GetValue(seed),
+            parseResult.GetValue(mitigation)!, parseResult.GetValue(constraint)!, parseResult.GetValue(folds), parseResult.GetValue(privileged),
+            parseResult.GetValue(maxIterations), parseResult.GetValue(card)));
         return command;
     }
 
-    private static int Run(FileInfo data, DirectoryInfo output, int seed, string mitigation, string constraint, int folds)
+    private static int Run(ParseResult parse, TabularOptions tabular, FileInfo data, DirectoryInfo output, int seed, string mitigation, string constraint,
+        int folds, string? privileged, int maxIterations, FileInfo? card)
     {
-        if (folds is 1 or < 0)
-        {
-            Console.Error.WriteLine("warden mitigate: --cross-validate needs 0 (off) or at least 2 folds.");
-            return 1;
-        }
-
-        if (!data.Exists)
-        {
-            Console.Error.WriteLine($"warden mitigate: data file not found: {data.FullName}");
-            return 1;
-        }
-
         var method = Enum.GetValues<MitigationMethod>().Single(m => MitigationTrainer.Name(m) == mitigation);
         var target = constraint == "equalized-odds" ? FairnessConstraint.EqualizedOdds : FairnessConstraint.DemographicParity;
         MitigationResult result;
         try
         {
-            result = MitigationTrainer.TrainAndExport(data.FullName, output.FullName, method, target, seed, crossValidationFolds: folds);
+            if (folds is 1 or < 0)
+            {
+                throw new InvalidDataException("--cross-validate needs 0 (off) or at least 2 folds.");
+            }
+
+            if (maxIterations < 1)
+            {
+                throw new InvalidDataException("--max-iterations must be at least 1.");
+            }
+
+            var spec = tabular.Spec(parse, seed, output);
+            foreach (var file in new[] { data, parse.GetValue(tabular.Test), card })
+            {
+                if (file is { Exists: false })
+                {
+                    throw new InvalidDataException($"file not found: {file.FullName}");
+                }
+            }
+
+            string? privilegedValue = null;
+            if (privileged is not null)
+            {
+                var eq = privileged.IndexOf('=', StringComparison.Ordinal);
+                if (eq <= 0 || privileged[..eq] != spec.Sensitive.FirstOrDefault())
+                {
+                    throw new InvalidDataException($"--privileged must be {spec.Sensitive.FirstOrDefault() ?? "<sensitive column>"}=VALUE for the first sensitive column; got '{privileged}'.");
+                }
+
+                privilegedValue = privileged[(eq + 1)..];
+            }
+
+            var template = card is null ? null
+                : System.Text.Json.JsonSerializer.Deserialize<Warden.Contracts.Registry.ModelCard>(File.ReadAllText(card.FullName), System.Text.Json.JsonSerializerOptions.Web);
+            result = MitigationTrainer.TrainAndExport(data.FullName, output.FullName, spec, method, target,
+                new ExponentiatedGradientOptions { MaxIterations = maxIterations }, crossValidationFolds: folds, privileged: privilegedValue,
+                testPath: parse.GetValue(tabular.Test)?.FullName, template: template);
         }
-        catch (Exception ex) when (ex is InvalidDataException or IOException or UnauthorizedAccessException)
+        catch (Exception ex) when (ex is InvalidDataException or IOException or UnauthorizedAccessException or System.Text.Json.JsonException)
         {
-            Console.Error.WriteLine($"warden mitigate: {ex.Message}");
+            Console.Error.WriteLine($"warden mitigate: {ex.Message.ReplaceLineEndings(" ")}");
             return 1;
         }
 

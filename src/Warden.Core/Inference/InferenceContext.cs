@@ -13,6 +13,7 @@ public sealed class InferenceContext
     private Dictionary<string, object?>? _items;
     private Dictionary<string, string>? _responseHeaders;
     private List<IDisposable>? _disposables;
+    private HashSet<string>? _additionalOutputs;
 
     internal InferenceContext(InferenceCall call, string id, string? purpose, IReadOnlyDictionary<string, string>? sensitive, bool isExplanation = false)
     {
@@ -75,6 +76,14 @@ public sealed class InferenceContext
 
     /// <summary>Releases <paramref name="resource"/> when the call ends, however it ends (concurrency leases).</summary>
     public void RegisterForDispose(IDisposable resource) => (_disposables ??= []).Add(resource);
+
+    /// <summary>
+    /// Outputs an interceptor needs computed although the request did not ask for them (a label decided from the score):
+    /// added in <c>OnInputs</c>, computed with the requested ones, visible to <c>OnOutputs</c>, and left out of the response.
+    /// </summary>
+    public HashSet<string> AdditionalOutputs => _additionalOutputs ??= new HashSet<string>(StringComparer.Ordinal);
+
+    internal bool HasAdditionalOutputs => _additionalOutputs is { Count: > 0 };
 
     /// <summary>Scratch space for interceptors to pass data between their hooks.</summary>
     public Dictionary<string, object?> Items => _items ??= new Dictionary<string, object?>(StringComparer.Ordinal);

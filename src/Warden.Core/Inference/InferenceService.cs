@@ -81,11 +81,19 @@ public sealed class InferenceService
 
             var version = context.Record.Version;
             var runStarted = _time.GetTimestamp();
-            context.Outputs = pipeline is null ? model.Run(context.Inputs, requested) : Select(pipeline.Decide(context, _registry), requested);
+            var computed = requested is not null && context.HasAdditionalOutputs
+                ? requested.Concat(context.AdditionalOutputs.Where(o => !requested.Contains(o) && signature.FindOutput(o) is not null)).ToList()
+                : requested;
+            context.Outputs = pipeline is null ? model.Run(context.Inputs, computed) : Select(pipeline.Decide(context, _registry), computed);
             _metrics.RecordInference(call.Model, version, _time.GetElapsedTime(runStarted).TotalSeconds);
             foreach (var interceptor in _interceptors)
             {
                 interceptor.OnOutputs(context);
+            }
+
+            if (!ReferenceEquals(computed, requested))
+            {
+                context.Outputs = Select(context.Outputs!, requested);
             }
 
             var latency = _time.GetElapsedTime(started).TotalMilliseconds;

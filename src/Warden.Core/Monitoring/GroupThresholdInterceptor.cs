@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using Warden.Contracts.Registry;
 using Warden.Core.Inference;
+using Warden.Core.Fairness;
 using Warden.Core.Registry;
 using Warden.Core.Settings;
 using Warden.Core.Tensors;
@@ -33,16 +34,16 @@ public sealed class GroupThresholdInterceptor(ModelSettings settings) : Inferenc
         return unchecked((int)hash);
     }
 
-    public override void OnRequest(InferenceContext context)
+    // The version is known only once routing has picked it, so the group is resolved on the bound inputs, before the run.
+    public override void OnInputs(InferenceContext context)
     {
         var document = settings.Get<GroupThresholdSettings>(context.Model, GroupThresholdSettings.Kind);
-        if (document is null)
+        if (document is null || context.Record is null || document.RulesFor(context.Record.Version) is not { } rules)
         {
             return;
         }
 
-        var rules = document.Rules;
-        var attributes = document.RequestAttributes;
+        var attributes = document.RequestAttributesFor(rules);
         var values = new Dictionary<string, string>(StringComparer.Ordinal);
         for (var i = 0; i < attributes.Count; i++)
         {
@@ -66,18 +67,19 @@ public sealed class GroupThresholdInterceptor(ModelSettings settings) : Inferenc
             throw WardenException.BadRequest($"no decision threshold for group '{group}'; known groups: {string.Join(", ", rules.Rules.Keys)}");
         }
 
-        context.Items[GroupItem] = group;
+        // A request for the label alone still gets it decided from the score, which is computed but not returned.
+        var card = _cards.GetOrAdd((context.Model, context.Record.Version), _ => ModelRegistry.ReadCard(context.Record));
+        if (card.ScoreOutput is not null)
+        {
+            context.AdditionalOutputs.Add(card.ScoreOutput);
+        }
+
+        context.Items[GroupItem] = (group, rules);
     }
 
     public override void OnOutputs(InferenceContext context)
     {
-        if (!context.Items.TryGetValue(GroupItem, out var item) || item is not string group || context.Outputs is null || context.Record is null)
-        {
-            return;
-        }
-
-        var document = settings.Get<GroupThresholdSettings>(context.Model, GroupThresholdSettings.Kind);
-        if (document is null)
+        if (!context.Items.TryGetValue(GroupItem, out var item) || item is not (string group, GroupThresholds rules) || context.Outputs is null || context.Record is null)
         {
             return;
         }
@@ -95,20 +97,21 @@ public sealed class GroupThresholdInterceptor(ModelSettings settings) : Inferenc
         }
 
         var score = context.Outputs.FirstOrDefault(o => o.Name == card.ScoreOutput)
-            ?? throw WardenException.BadRequest($"request the '{card.ScoreOutput}' output too: the '{card.LabelOutput}' output is decided from it per group");
+            ?? throw new WardenException(409, $"model '{context.Model}' version {context.Record.Version} has no '{card.ScoreOutput}' output to decide '{card.LabelOutput}' from");
         var label = context.Outputs[labelIndex];
         var random = new Random(SeedFor(context.Id));
         var rows = label.Data.Length;
         var decisions = new bool[rows];
         for (var i = 0; i < rows; i++)
         {
-            decisions[i] = document.Rules.Apply(score.GetDouble(i), group, random);
+            decisions[i] = rules.Apply(score.GetDouble(i), group, random);
         }
 
         var outputs = (NamedTensor[])context.Outputs.Clone();
         outputs[labelIndex] = label with { Data = Convert(label.Datatype, decisions) };
         context.Outputs = outputs;
         context.ResponseParameters["group_thresholds"] = group;
+        context.ResponseParameters["group_thresholds_version"] = context.Record.Version;
     }
 
     private static Array Convert(TensorDatatype datatype, bool[] decisions) => datatype switch

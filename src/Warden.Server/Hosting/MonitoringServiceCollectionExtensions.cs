@@ -48,6 +48,8 @@ public static class MonitoringServiceCollectionExtensions
         services.AddHostedService(sp => sp.GetRequiredService<ShadowRunner>());
         services.AddWardenSettingsKind<GroupThresholdSettings>(GroupThresholdSettings.Kind, d => d.Validate());
         services.AddSingleton<InferenceInterceptor, GroupThresholdInterceptor>();
+        services.AddSingleton<IPromotionGate, GroupThresholdPromotionGate>();
+        services.AddSingleton<InferenceInterceptor, MixtureLabelInterceptor>();
         services.TryAddSingleton<MonitoringScheduler>();
         services.AddHostedService(sp => sp.GetRequiredService<MonitoringScheduler>());
         return services;

@@ -5,7 +5,7 @@ namespace Warden.Training.Mitigation;
 /// <summary>
 /// The exponentiated-gradient reduction of Agarwal, Beygelzimer, Dudík, Langford &amp; Wallach (2018), "A Reductions Approach
 /// to Fair Classification", ICML, Algorithm 1, with the step-size and stopping rules of Fairlearn's <c>ExponentiatedGradient</c>
-/// (without its optional linear-programming step).
+/// and its linear-programming step (the best mixture over the classifiers found so far, kept when its duality gap is smaller).
 /// </summary>
 /// <remarks>
 /// Moments: with event e(i) = 0 for demographic parity and e(i) = y_i for equalized odds,
@@ -84,6 +84,8 @@ internal sealed class ExponentiatedGradient
         var lastGap = double.PositiveInfinity;
         var lambda = new double[ConstraintCount];
         var iterations = 0;
+        var lpClassifiers = -1;
+        (double[] Q, double Gap)? lp = null;
         for (var t = 0; t < maxIterations; t++)
         {
             iterations = t + 1;
@@ -114,6 +116,20 @@ internal sealed class ExponentiatedGradient
             var lambdaEg = lambdaSum.Select(v => v / (t + 1)).ToArray();
             var gap = Gap(q, lambdaEg, nu);
             gapsEg.Add(gap);
+
+            // Fairlearn's LP step: re-solved only when new classifiers were found since the last solve.
+            if (t > 0 && _classifiers.Count != lpClassifiers)
+            {
+                lpClassifiers = _classifiers.Count;
+                lp = SolveLinearProgram() is { } solved ? (solved.Q, Gap(solved.Q, solved.Lambda, nu)) : null;
+            }
+
+            if (t > 0 && lp is { } solution && solution.Gap < gap)
+            {
+                q = solution.Q;
+                gap = solution.Gap;
+            }
+
             gaps.Add(gap);
             mixtures.Add(q);
             if (gap < nu && t >= MinIterations)
@@ -145,7 +161,64 @@ internal sealed class ExponentiatedGradient
         var bestIteration = Enumerable.Range(0, gaps.Count).Last(i => gaps[i] <= minGap + Precision);
         var weights = new double[_classifiers.Count];
         Array.Copy(mixtures[bestIteration], weights, mixtures[bestIteration].Length);
-        return new ExponentiatedGradientResult(_classifiers.ToArray(), weights, lambda.ToArray(), gaps[bestIteration], iterations, bestIteration);
+        return new ExponentiatedGradientResult(_classifiers.ToArray(), weights, lambda.ToArray(), gaps[bestIteration], iterations, bestIteration, nu);
+    }
+
+    /// <summary>
+    /// The LP over the classifiers found so far (Fairlearn's <c>solve_linprog</c>): the mixture Q minimising
+    /// err(Q) + B·max(0, max_k γ_k(Q) − ε), and from the dual the multipliers λ ≥ 0, Σλ ≤ B maximising min_h L(h, λ).
+    /// </summary>
+    internal (double[] Q, double[] Lambda)? SolveLinearProgram()
+    {
+        var m = _classifiers.Count;
+        var k = ConstraintCount;
+
+        // Primal: variables q_1..q_m, s ≥ 0; minimise Σ err_j q_j + B·s; Σ_j (γ_kj − ε) q_j − s ≤ 0; Σ q_j = 1.
+        var c = _errors.Append(_bound).ToArray();
+        var rows = new double[k + 1][];
+        for (var r = 0; r < k; r++)
+        {
+            rows[r] = new double[m + 1];
+            for (var j = 0; j < m; j++)
+            {
+                rows[r][j] = _gammas[j][r] - _epsilon;
+            }
+
+            rows[r][m] = -1;
+        }
+
+        rows[k] = Enumerable.Repeat(1.0, m).Append(0).ToArray();
+        var primal = LinearProgram.Minimize(c, rows, new double[k].Append(1).ToArray(), new bool[k].Append(true).ToArray());
+        if (primal is null)
+        {
+            return null;
+        }
+
+        // Dual: variables λ_1..λ_k ≥ 0, w = w⁺ − w⁻; maximise w; w − Σ_r (γ_rj − ε) λ_r ≤ err_j for each j; Σ λ ≤ B.
+        var dualRows = new double[m + 1][];
+        for (var j = 0; j < m; j++)
+        {
+            dualRows[j] = new double[k + 2];
+            for (var r = 0; r < k; r++)
+            {
+                dualRows[j][r] = -(_gammas[j][r] - _epsilon);
+            }
+
+            dualRows[j][k] = 1;
+            dualRows[j][k + 1] = -1;
+        }
+
+        dualRows[m] = Enumerable.Repeat(1.0, k).Append(0).Append(0).ToArray();
+        var dualCost = new double[k].Append(-1).Append(1).ToArray();
+        var dual = LinearProgram.Minimize(dualCost, dualRows, [.. _errors, _bound], new bool[m + 1]);
+        if (dual is null)
+        {
+            return null;
+        }
+
+        var q = primal[..m];
+        var total = q.Sum();
+        return (q.Select(v => Math.Max(0, v) / total).ToArray(), dual[..k]);
     }
 
     /// <summary>Signed constraint values g(h) (without ε) of hard predictions <paramref name="h"/>.</summary>

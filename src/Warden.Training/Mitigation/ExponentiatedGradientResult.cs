@@ -7,13 +7,15 @@ namespace Warden.Training.Mitigation;
 /// <param name="Gap">Duality gap of the returned mixture.</param>
 /// <param name="Iterations">Iterations run.</param>
 /// <param name="BestIteration">Iteration whose averaged mixture was returned (smallest gap).</param>
+/// <param name="Nu">Fairlearn's stopping tolerance ν = 0.5·std(|h₀(x) − y|)/√n from the data; the run stops once the gap is below it.</param>
 internal sealed record ExponentiatedGradientResult(
     IReadOnlyList<LinearClassifier> Classifiers,
     IReadOnlyList<double> Weights,
     IReadOnlyList<double> Multipliers,
     double Gap,
     int Iterations,
-    int BestIteration)
+    int BestIteration,
+    double Nu)
 {
     /// <summary>P(ŷ = 1) of the randomised classifier for one scaled row.</summary>
     public double PositiveProbability(ReadOnlySpan<float> scaled)

@@ -11,15 +11,17 @@ internal sealed class FeatureScaler
 
     public float[] Scale { get; }
 
-    public static FeatureScaler Fit(IReadOnlyList<HmdaApplication> rows)
+    public static FeatureScaler Fit(IReadOnlyList<HmdaApplication> rows) => Fit(rows.Select(r => r.Features()).ToArray());
+
+    public static FeatureScaler Fit(IReadOnlyList<float[]> rows)
     {
-        var scale = new float[HmdaDataset.FeatureNames.Count];
+        var scale = new float[rows[0].Length];
         for (var j = 0; j < scale.Length; j++)
         {
             var max = 0f;
             foreach (var r in rows)
             {
-                max = Math.Max(max, Math.Abs(r.Features()[j]));
+                max = Math.Max(max, Math.Abs(r[j]));
             }
 
             scale[j] = max > 0 ? 1f / max : 1f;
@@ -28,9 +30,11 @@ internal sealed class FeatureScaler
         return new FeatureScaler(scale);
     }
 
-    public float[] Transform(HmdaApplication row)
+    public float[] Transform(HmdaApplication row) => Transform(row.Features());
+
+    public float[] Transform(float[] raw)
     {
-        var x = row.Features();
+        var x = (float[])raw.Clone();
         for (var j = 0; j < x.Length; j++)
         {
             x[j] *= Scale[j];
@@ -40,4 +44,6 @@ internal sealed class FeatureScaler
     }
 
     public float[][] Transform(IReadOnlyList<HmdaApplication> rows) => rows.Select(Transform).ToArray();
+
+    public float[][] Transform(IReadOnlyList<float[]> rows) => rows.Select(Transform).ToArray();
 }

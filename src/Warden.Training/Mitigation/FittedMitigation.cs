@@ -10,10 +10,11 @@ internal sealed record FittedMitigation(
     LinearClassifier? Single,
     GroupThresholds? Thresholds,
     ExponentiatedGradientResult? Reduction,
-    Dictionary<string, string> Details)
+    Dictionary<string, string> Details,
+    string Attribute = HmdaDataset.SensitiveAttribute)
 {
-    /// <summary>P(ŷ = 1) and the score (for the AUC) of a scaled row of group <paramref name="afam"/> (yes / no).</summary>
-    public (double Probability, double Score) Predict(float[] scaled, string afam)
+    /// <summary>P(ŷ = 1) and the score (for the AUC) of a scaled row whose sensitive value is <paramref name="group"/>.</summary>
+    public (double Probability, double Score) Predict(float[] scaled, string group)
     {
         if (Reduction is { } r)
         {
@@ -24,7 +25,7 @@ internal sealed record FittedMitigation(
         if (Thresholds is { } t)
         {
             var s = Baseline.Probability(scaled);
-            return (t.Probability(s, MitigationTrainer.Key(afam)), s);
+            return (t.Probability(s, Attribute + "=" + group), s);
         }
 
         var model = Single!;
@@ -39,7 +40,11 @@ internal sealed record FittedMitigation(
     }
 
     /// <summary>The graph to serve: the mixture for a reduction, the baseline for thresholds (applied by the server), else the model.</summary>
-    public OnnxGraphEditor ExportOnnx() => Reduction is { } r
-        ? LinearOnnxExporter.ExportMixture(Scaler.Scale, r.Classifiers, r.Weights)
-        : LinearOnnxExporter.Export(Scaler.Scale, Single ?? Baseline);
+    public OnnxGraphEditor ExportOnnx(IReadOnlyList<Tabular.TabularColumn>? columns = null)
+    {
+        var inputs = columns ?? LinearOnnxExporter.HmdaColumns;
+        return Reduction is { } r
+            ? LinearOnnxExporter.ExportMixture(inputs, Scaler.Scale, r.Classifiers, r.Weights)
+            : LinearOnnxExporter.Export(inputs, Scaler.Scale, Single ?? Baseline);
+    }
 }

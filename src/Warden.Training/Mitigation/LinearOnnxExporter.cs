@@ -1,15 +1,17 @@
 using Warden.Core.Onnx;
 using Warden.Core.Onnx.Proto;
+using Warden.Training.Tabular;
 
 namespace Warden.Training.Mitigation;
 
 /// <summary>
 /// Builds the ONNX graph (opset 13, <see href="https://onnx.ai/onnx/operators/">operator specifications</see>) of one logistic
-/// model or of a fixed mixture of them, with the demo model's signature: the twelve HMDA features as FLOAT [N,1] inputs,
-/// outputs <c>label</c> (BOOL [N,1]) and <c>probability</c> (FLOAT [N,1]).
+/// model or of a fixed mixture of them over <see cref="TabularColumn"/> inputs: a numeric or yes/no column is a FLOAT [N,1]
+/// input (NaN replaced by the training mean when training had missing values), a categorical column a STRING [N,1] input
+/// one-hot encoded by <c>ai.onnx.ml.OneHotEncoder</c>; outputs <c>label</c> (BOOL [N,1]) and <c>probability</c> (FLOAT [N,1]).
 /// </summary>
 /// <remarks>
-/// Single model: X = Concat(inputs) · scale, Z = X·W + b, probability = Sigmoid(Z), label = Z &gt; 0 (probability &gt; 0.5).
+/// Single model: X = Concat(encoded inputs) · scale, Z = X·W + b, probability = Sigmoid(Z), label = Z &gt; 0 (probability &gt; 0.5).
 /// Mixture with weights q: probability = Σ_t q_t·1(Z_t &gt; 0), the chance that the randomised classifier predicts 1
 /// (Fairlearn's <c>_pmf_predict</c>), and label = probability &gt; 0.5 — a deterministic rule.
 /// </remarks>
@@ -17,27 +19,64 @@ internal static class LinearOnnxExporter
 {
     private const int Opset = 13;
 
-    public static OnnxGraphEditor Export(float[] scale, LinearClassifier model) => Build(scale, [model], null);
+    /// <summary>The twelve HMDA features, all numeric without missing values: the demo model's inputs.</summary>
+    public static IReadOnlyList<TabularColumn> HmdaColumns { get; } =
+        HmdaDataset.FeatureNames.Select(n => new TabularColumn(n, TabularColumnKind.Numeric, [], 0, 0)).ToArray();
 
-    public static OnnxGraphEditor ExportMixture(float[] scale, IReadOnlyList<LinearClassifier> members, IReadOnlyList<double> weights)
+    public static OnnxGraphEditor Export(IReadOnlyList<TabularColumn> columns, float[] scale, LinearClassifier model) => Build(columns, scale, [model], null);
+
+    public static OnnxGraphEditor ExportMixture(IReadOnlyList<TabularColumn> columns, float[] scale, IReadOnlyList<LinearClassifier> members, IReadOnlyList<double> weights)
     {
         if (members.Count != weights.Count || members.Count == 0)
         {
             throw new ArgumentException("A mixture needs one weight per member and at least one member.", nameof(weights));
         }
 
-        return Build(scale, members, weights);
+        return Build(columns, scale, members, weights);
     }
 
-    private static OnnxGraphEditor Build(float[] scale, IReadOnlyList<LinearClassifier> members, IReadOnlyList<double>? mixture)
+    private static OnnxGraphEditor Build(IReadOnlyList<TabularColumn> columns, float[] scale, IReadOnlyList<LinearClassifier> members, IReadOnlyList<double>? mixture)
     {
-        var names = HmdaDataset.FeatureNames;
-        var d = names.Count;
+        var d = scale.Length;
         var t = members.Count;
-        var graph = new GraphProto { Name = CreditRiskTrainer.ModelName };
-        foreach (var name in names)
+        var graph = new GraphProto { Name = "warden-linear" };
+        var parts = new List<string>();
+        var usesMl = false;
+        foreach (var column in columns)
         {
-            graph.Input.Add(Value(name, TensorProto.Types.DataType.Float));
+            var name = column.Name;
+            if (column.Kind == TabularColumnKind.Categorical)
+            {
+                usesMl = true;
+                graph.Input.Add(Value(name, TensorProto.Types.DataType.String));
+                var onehot = Node("OneHotEncoder", [name], "onehot." + name);
+                onehot.Domain = "ai.onnx.ml";
+                var cats = new AttributeProto { Name = "cats_strings", Type = AttributeProto.Types.AttributeType.Strings };
+                cats.Strings.AddRange(column.Categories.Select(Google.Protobuf.ByteString.CopyFromUtf8));
+                onehot.Attribute.Add(cats);
+                // zeros = 1: a value never seen in training encodes as all zeros instead of failing the request.
+                onehot.Attribute.Add(new AttributeProto { Name = "zeros", Type = AttributeProto.Types.AttributeType.Int, I = 1 });
+                graph.Node.Add(onehot);
+                var flatten = Node("Flatten", ["onehot." + name], "flat." + name);
+                flatten.Attribute.Add(new AttributeProto { Name = "axis", Type = AttributeProto.Types.AttributeType.Int, I = 1 });
+                graph.Node.Add(flatten);
+                parts.Add("flat." + name);
+            }
+            else
+            {
+                graph.Input.Add(Value(name, TensorProto.Types.DataType.Float));
+                if (column.Missing > 0)
+                {
+                    graph.Initializer.Add(Tensor("mean." + name, [], [(float)column.Mean]));
+                    graph.Node.Add(Node("IsNaN", [name], "nan." + name));
+                    graph.Node.Add(Node("Where", ["nan." + name, "mean." + name, name], "imputed." + name));
+                    parts.Add("imputed." + name);
+                }
+                else
+                {
+                    parts.Add(name);
+                }
+            }
         }
 
         var weights = new float[d * t];
@@ -54,7 +93,7 @@ internal static class LinearOnnxExporter
         graph.Initializer.Add(Tensor("b", [t], members.Select(m => (float)m.Bias).ToArray()));
         graph.Initializer.Add(Tensor("zero", [], [0f]));
 
-        var concat = Node("Concat", [.. names], "X");
+        var concat = Node("Concat", [.. parts], "X");
         concat.Attribute.Add(new AttributeProto { Name = "axis", Type = AttributeProto.Types.AttributeType.Int, I = 1 });
         graph.Node.Add(concat);
         graph.Node.Add(Node("Mul", ["X", "scale"], "X_scaled"));
@@ -87,6 +126,10 @@ internal static class LinearOnnxExporter
             Graph = graph,
         };
         model.OpsetImport.Add(new OperatorSetIdProto { Domain = "", Version = Opset });
+        if (usesMl)
+        {
+            model.OpsetImport.Add(new OperatorSetIdProto { Domain = "ai.onnx.ml", Version = 1 });
+        }
         return OnnxGraphEditor.Wrap(model);
     }
 

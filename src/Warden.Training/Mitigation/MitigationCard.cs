@@ -6,7 +6,8 @@ namespace Warden.Training.Mitigation;
 /// <summary>Turns the demo model's card into the card of a mitigated model: mitigation, hold-out metrics, parameters, caveats.</summary>
 internal static class MitigationCard
 {
-    public static void Apply(ModelCard card, MitigationReport report, MitigationMethod method)
+    public static void Apply(ModelCard card, MitigationReport report, MitigationMethod method, string attribute = HmdaDataset.SensitiveAttribute,
+        string label = HmdaDataset.LabelName)
     {
         var inv = CultureInfo.InvariantCulture;
         var m = report.Served ?? report.After;
@@ -42,11 +43,11 @@ internal static class MitigationCard
         var what = method switch
         {
             MitigationMethod.None => "No bias mitigation was applied (mitigation: none).",
-            MitigationMethod.Reweighing => "Mitigation: reweighing (Kamiran & Calders 2012) — training rows weighted by P(afam)P(deny)/P(afam, deny) as ML.NET example weights.",
-            MitigationMethod.Resampling => "Mitigation: uniform resampling (Kamiran & Calders 2012) — each (afam, deny) cell resampled to n·P(afam)·P(deny) rows.",
-            MitigationMethod.ExponentiatedGradient => $"Mitigation: exponentiated-gradient reduction (Agarwal et al. 2018) for {report.Constraint}; the result is a randomised classifier over {report.Details["classifiers"]} logistic models. The served ONNX graph outputs probability = P(randomised classifier predicts deny) and label = probability > 0.5, a deterministic rule whose disparities are reported separately ('served').",
-            MitigationMethod.Adversarial => $"Mitigation: adversarial debiasing (Zhang, Lemoine & Mitchell 2018) for {report.Constraint}; a logistic adversary predicting afam from the model's logit was trained jointly.",
-            MitigationMethod.Threshold => $"Mitigation: post-processing thresholds per afam group (Hardt, Price & Srebro 2016) for {report.Constraint}, stored in {GroupThresholdsDocument.FileName}; the server must apply them to the probability output, the label output of model.onnx alone is unmitigated.",
+            MitigationMethod.Reweighing => $"Mitigation: reweighing (Kamiran & Calders 2012) — training rows weighted by P({attribute})P({label})/P({attribute}, {label}) as ML.NET example weights.",
+            MitigationMethod.Resampling => $"Mitigation: uniform resampling (Kamiran & Calders 2012) — each ({attribute}, {label}) cell resampled to n·P({attribute})·P({label}) rows.",
+            MitigationMethod.ExponentiatedGradient => $"Mitigation: exponentiated-gradient reduction (Agarwal et al. 2018) for {report.Constraint}; the result is a randomised classifier over {report.Details["classifiers"]} logistic models. The served ONNX graph outputs probability = P(randomised classifier predicts positive); the server draws the label from the mixture with a generator seeded by the request id, so the served labels meet the constraint in expectation and a repeated request gets the same label (the deterministic rule probability > 0.5 is reported separately as 'served').",
+            MitigationMethod.Adversarial => $"Mitigation: adversarial debiasing (Zhang, Lemoine & Mitchell 2018) for {report.Constraint}; a logistic adversary predicting {attribute} from the model's logit was trained jointly.",
+            MitigationMethod.Threshold => $"Mitigation: post-processing thresholds per {attribute} group (Hardt, Price & Srebro 2016) for {report.Constraint}, stored in {GroupThresholdsDocument.FileName}; the server must apply them to the probability output, the label output of model.onnx alone is unmitigated.",
             _ => throw new ArgumentOutOfRangeException(nameof(method)),
         };
         var index = card.EthicalConsiderations.FindIndex(s => s.StartsWith("No bias mitigation", StringComparison.Ordinal));
@@ -63,6 +64,7 @@ internal static class MitigationCard
             $"Hold-out effect (seed {report.Seed}): demographic parity difference {F(report.Before.DemographicParityDifference)} → {F(m.DemographicParityDifference)}, equalized odds difference {F(report.Before.EqualizedOddsDifference)} → {F(m.EqualizedOddsDifference)}, accuracy {F(report.Before.Accuracy)} → {F(m.Accuracy)}."));
         if (method == MitigationMethod.ExponentiatedGradient)
         {
+            card.Parameters[Warden.Core.Monitoring.MixtureLabelInterceptor.CardParameter] = Warden.Core.Monitoring.MixtureLabelInterceptor.MixtureDraw;
             card.Description = card.Description.Replace("true = deny at probability > 0.5", "true = deny when the randomised mixture denies with probability > 0.5", StringComparison.Ordinal)
                 .Replace("P(deny = yes)", "probability that the randomised classifier denies", StringComparison.Ordinal);
         }

@@ -43,7 +43,7 @@ public static class MitigationMarkdown
         var text = new StringBuilder();
         text.Append(inv, $"# Mitigation: {report.Mitigation}\n\n");
         text.Append(inv, $"Constraint {report.Constraint}, seed {report.Seed}; {report.TrainRows} training rows, metrics on {report.HoldoutRows} hold-out rows ");
-        text.Append("(positive class deny; sensitive attribute afam, not a model input).\n\n");
+        text.Append(inv, $"(positive class {report.PositiveClass}; sensitive attribute {report.Attribute}).\n\n");
         text.Append(Header(report)).Append(Rows(report)).Append('\n');
         if (report.CrossValidated is not null)
         {

@@ -9,6 +9,12 @@ public sealed record MitigationReport
     /// <summary>Fairness constraint targeted (<c>demographic-parity</c> / <c>equalized-odds</c>).</summary>
     public required string Constraint { get; init; }
 
+    /// <summary>Label column and positive value, e.g. <c>deny = yes</c>.</summary>
+    public string PositiveClass { get; init; } = "deny = yes";
+
+    /// <summary>Sensitive column the groups come from (not a model input unless trained with --sensitive-as-feature).</summary>
+    public string Attribute { get; init; } = HmdaDataset.SensitiveAttribute;
+
     /// <summary>Seed of the split, the learners and any sampling.</summary>
     public required int Seed { get; init; }
 

@@ -2,7 +2,9 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text.Encodings.Web;
 using System.Text.Json;
+using Warden.Contracts.Registry;
 using Warden.Core.Fairness;
+using Warden.Training.Tabular;
 
 namespace Warden.Training.Mitigation;
 
@@ -37,43 +39,79 @@ public static class MitigationTrainer
     public static string Name(FairnessConstraint constraint) =>
         constraint == FairnessConstraint.DemographicParity ? "demographic-parity" : "equalized-odds";
 
-    /// <summary>Loads <paramref name="dataPath"/>, trains with <paramref name="method"/> and writes the model directory;
-    /// with <paramref name="crossValidationFolds"/> ≥ 2 the report also carries out-of-fold metrics over all rows.</summary>
-    public static MitigationResult TrainAndExport(string dataPath, string outDir, MitigationMethod method, FairnessConstraint constraint,
-        int seed = 42, ExponentiatedGradientOptions? reduction = null, AdversarialOptions? adversarial = null, int crossValidationFolds = 0)
+    /// <summary>
+    /// Loads <paramref name="dataPath"/> as <paramref name="spec"/> describes it, trains with <paramref name="method"/> against the
+    /// first sensitive column and writes the model directory; with <paramref name="crossValidationFolds"/> ≥ 2 the report also
+    /// carries out-of-fold metrics over all rows.
+    /// </summary>
+    public static MitigationResult TrainAndExport(string dataPath, string outDir, TabularSpec spec, MitigationMethod method, FairnessConstraint constraint,
+        ExponentiatedGradientOptions? reduction = null, AdversarialOptions? adversarial = null, int crossValidationFolds = 0,
+        string? privileged = null, string? testPath = null, ModelCard? template = null)
     {
-        var rows = HmdaDataset.Load(dataPath);
-        var run = Run(rows, method, constraint, seed, reduction, adversarial, crossValidationFolds);
+        if (spec.Sensitive.Count == 0)
+        {
+            throw new InvalidDataException("--sensitive is required: name the column whose groups the mitigation protects.");
+        }
+
+        var all = TabularTable.Load(dataPath, spec);
+        TabularTable train, test;
+        string testSource;
+        if (testPath is not null)
+        {
+            (train, test) = (all, TabularTable.LoadLike(testPath, spec, all));
+            testSource = "test file " + Path.GetFileName(testPath);
+        }
+        else
+        {
+            var (trainRows, testRows) = StratifiedSplit.Split(Enumerable.Range(0, all.RowCount).ToArray(), i => all.Labels[i], spec.Holdout, spec.Seed);
+            (train, test) = (all.Rows(trainRows), all.Rows(testRows));
+            testSource = FormattableString.Invariant($"stratified hold-out of {spec.Holdout:0.###} of each class (seed {spec.Seed})");
+        }
+
+        var encoder = TabularEncoder.Fit(train);
+        var attribute = spec.Sensitive[0];
+        MitigationData Data(TabularTable t) => new(encoder.Encode(t), t.Labels, t.Sensitive[attribute], attribute);
+        var trainData = Data(train);
+        var testData = Data(test);
+        var run = Run(trainData, testData, method, constraint, spec.Seed, reduction, adversarial, crossValidationFolds, privileged,
+            testPath is null ? Data(all) : null);
+        run = run with { Report = run.Report with { PositiveClass = $"{spec.Label} = {spec.Positive}", Attribute = attribute } };
 
         Directory.CreateDirectory(outDir);
         var dataSha256 = Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(dataPath)));
         var inv = CultureInfo.InvariantCulture;
         var name = Name(method);
         var modelPath = Path.Combine(outDir, "model.onnx");
-        run.Fitted.ExportOnnx()
-            .SetMetadata("warden.name", CreditRiskTrainer.ModelName)
+        var editor = run.Fitted.ExportOnnx(encoder.Columns)
+            .SetMetadata("warden.name", spec.Name)
             .SetMetadata("warden.score_output", CreditRiskTrainer.ScoreOutput)
             .SetMetadata("warden.label_output", CreditRiskTrainer.LabelOutput)
-            .SetMetadata("warden.training_seed", seed.ToString(inv))
+            .SetMetadata("warden.training_seed", spec.Seed.ToString(inv))
             .SetMetadata("warden.training_data_sha256", dataSha256)
-            .SetMetadata("warden.mitigation", name)
-            .Save(modelPath);
+            .SetMetadata("warden.mitigation", name);
+        if (run.Fitted.Reduction is not null)
+        {
+            // The server draws the served label from the mixture, seeded by the request id (see docs/fairness.md).
+            editor.SetMetadata("warden.randomized_label", CreditRiskTrainer.ScoreOutput);
+        }
 
-        // The card of the demo model (same split, learner and data facts), then the mitigation's own facts.
-        var reference = CreditRiskTrainer.Train(rows, seed);
-        var card = CreditRiskCard.Create(reference, reference.Evaluate(), Path.GetFileName(dataPath), dataSha256);
-        MitigationCard.Apply(card, run.Report, method);
+        editor.Save(modelPath);
+
+        // The card of the unmitigated learner on the same split (data facts, per-group metrics), then the mitigation's own facts.
+        var reference = TabularTrainer.Train(train, test, spec with { Trainer = TabularTrainerKind.Logistic }, testSource);
+        var card = TabularCard.Create(reference, reference.Evaluate(), Path.GetFileName(dataPath), dataSha256, template);
+        MitigationCard.Apply(card, run.Report, method, attribute, spec.Label);
         var cardPath = Path.Combine(outDir, "card.json");
         File.WriteAllText(cardPath, JsonSerializer.Serialize(card, Json) + "\n");
         var backgroundPath = Path.Combine(outDir, "background.csv");
-        File.WriteAllText(backgroundPath, CreditRiskTrainer.BackgroundCsv(run.Train, seed));
+        File.WriteAllText(backgroundPath, TabularExport.BackgroundCsv(train, encoder, spec.Seed));
+        File.WriteAllText(Path.Combine(outDir, "reference.csv"), TabularExport.ReferenceCsv(train, encoder, spec.Label));
 
         string? thresholdsPath = null;
         if (run.Fitted.Thresholds is { } thresholds)
         {
             thresholdsPath = Path.Combine(outDir, GroupThresholdsDocument.FileName);
-            File.WriteAllText(thresholdsPath,
-                new GroupThresholdsDocument(HmdaDataset.SensitiveAttribute, CreditRiskTrainer.ScoreOutput, thresholds).ToJson() + "\n");
+            File.WriteAllText(thresholdsPath, new GroupThresholdsDocument(attribute, CreditRiskTrainer.ScoreOutput, thresholds).ToJson() + "\n");
         }
 
         var reportPath = Path.Combine(outDir, "mitigation.json");
@@ -88,14 +126,28 @@ public static class MitigationTrainer
         ExponentiatedGradientOptions? reductionOptions = null, AdversarialOptions? adversarialOptions = null, int crossValidationFolds = 0)
     {
         var (train, holdout) = StratifiedSplit.Split(rows, r => r.Deny, CreditRiskTrainer.HoldoutFraction, seed);
-        var fitted = Fit(train, method, constraint, seed, reductionOptions, adversarialOptions);
+        return Run(MitigationData.FromHmda(train), MitigationData.FromHmda(holdout), method, constraint, seed, reductionOptions, adversarialOptions, crossValidationFolds,
+            all: MitigationData.FromHmda(rows));
+    }
+
+    /// <summary>
+    /// Trains baseline and mitigated model on <paramref name="train"/> and evaluates both on <paramref name="holdout"/>; the
+    /// cross-validation deals folds over <paramref name="all"/> (file order) or, without it, training then hold-out rows.
+    /// </summary>
+    internal static MitigationRun Run(MitigationData train, MitigationData holdout, MitigationMethod method, FairnessConstraint constraint, int seed,
+        ExponentiatedGradientOptions? reductionOptions = null, AdversarialOptions? adversarialOptions = null, int crossValidationFolds = 0,
+        string? privileged = null, MitigationData? all = null)
+    {
+        var fitted = Fit(train, method, constraint, seed, reductionOptions, adversarialOptions, privileged);
         var (before, after, served) = Score([fitted], [holdout]);
         IReadOnlyList<MitigationMetrics>? crossValidated = null;
         if (crossValidationFolds >= 2)
         {
-            var folds = StratifiedFolds(rows, crossValidationFolds, seed);
-            var models = folds.Select(f => Fit(rows.Where((_, i) => !f.Contains(i)).ToList(), method, constraint, seed, reductionOptions, adversarialOptions)).ToList();
-            var (cvBefore, cvAfter, cvServed) = Score(models, folds.Select(f => (IReadOnlyList<HmdaApplication>)f.Order().Select(i => rows[i]).ToList()).ToList());
+            var rows = all ?? new MitigationData([.. train.Features, .. holdout.Features], [.. train.Labels, .. holdout.Labels], [.. train.Groups, .. holdout.Groups], train.Attribute);
+            var folds = StratifiedFolds(rows.Labels, crossValidationFolds, seed);
+            var models = folds.Select(f => Fit(rows.Rows(Enumerable.Range(0, rows.Count).Where(i => !f.Contains(i))), method, constraint, seed,
+                reductionOptions, adversarialOptions, privileged)).ToList();
+            var (cvBefore, cvAfter, cvServed) = Score(models, folds.Select(f => rows.Rows(f.Order())).ToList());
             crossValidated = cvServed is null ? [cvBefore, cvAfter] : [cvBefore, cvAfter, cvServed];
         }
 
@@ -116,16 +168,23 @@ public static class MitigationTrainer
         return new MitigationRun(train, holdout, fitted, report);
     }
 
-    /// <summary>Fits the unmitigated and the mitigated classifier on <paramref name="train"/>.</summary>
+    /// <summary>Fits the unmitigated and the mitigated classifier on HMDA rows.</summary>
     internal static FittedMitigation Fit(IReadOnlyList<HmdaApplication> train, MitigationMethod method, FairnessConstraint constraint, int seed,
-        ExponentiatedGradientOptions? reductionOptions = null, AdversarialOptions? adversarialOptions = null)
+        ExponentiatedGradientOptions? reductionOptions = null, AdversarialOptions? adversarialOptions = null) =>
+        Fit(MitigationData.FromHmda(train), method, constraint, seed, reductionOptions, adversarialOptions);
+
+    /// <summary>Fits the unmitigated and the mitigated classifier on <paramref name="train"/>.</summary>
+    internal static FittedMitigation Fit(MitigationData train, MitigationMethod method, FairnessConstraint constraint, int seed,
+        ExponentiatedGradientOptions? reductionOptions = null, AdversarialOptions? adversarialOptions = null, string? privileged = null)
     {
         var inv = CultureInfo.InvariantCulture;
-        var scaler = FeatureScaler.Fit(train);
-        var x = scaler.Transform(train);
-        var y = train.Select(r => r.Deny).ToArray();
+        var attribute = train.Attribute;
+        var scaler = FeatureScaler.Fit(train.Features);
+        var x = scaler.Transform(train.Features);
+        var y = train.Labels;
         var y01 = y.Select(v => v ? (byte)1 : (byte)0).ToArray();
-        var afam = train.Select(Group).ToArray();
+        var groups = train.Groups;
+        var values = groups.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToArray();
         var learner = new WeightedLogisticLearner(seed);
         var baseline = learner.Fit(x, y);
         var details = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -139,10 +198,10 @@ public static class MitigationTrainer
                 break;
             case MitigationMethod.Reweighing:
             {
-                var fit = Reweighing.Fit(FairnessDataset.Create(y01, y01, [new(HmdaDataset.SensitiveAttribute, afam)]));
+                var fit = Reweighing.Fit(FairnessDataset.Create(y01, y01, [new(attribute, groups)]));
                 foreach (var f in fit.Factors)
                 {
-                    details[$"weight {f.Group}, deny={(f.Label == 1 ? "yes" : "no")}"] = f.Factor?.ToString("0.0000", inv) ?? "n/a";
+                    details[$"weight {f.Group}, label={(f.Label == 1 ? "positive" : "negative")}"] = f.Factor?.ToString("0.0000", inv) ?? "n/a";
                 }
 
                 single = learner.Fit(x, y, fit.Weights);
@@ -152,7 +211,7 @@ public static class MitigationTrainer
             case MitigationMethod.Resampling:
             {
                 var indices = GroupBalancedResampler.Resample(
-                    FairnessDataset.Create(y01, y01, [new(HmdaDataset.SensitiveAttribute, afam)]), BalanceMode.GroupAndLabel, unchecked((ulong)seed));
+                    FairnessDataset.Create(y01, y01, [new(attribute, groups)]), BalanceMode.GroupAndLabel, unchecked((ulong)seed));
                 details["resampled rows"] = indices.Length.ToString(inv);
                 details["distinct rows drawn"] = indices.Distinct().Count().ToString(inv);
                 single = learner.Fit(indices.Select(i => x[i]).ToArray(), indices.Select(i => y[i]).ToArray());
@@ -161,10 +220,19 @@ public static class MitigationTrainer
 
             case MitigationMethod.Adversarial:
             {
+                // The adversary predicts one binary attribute: "not the privileged value" (or, for two values, the later one).
+                var reference = privileged ?? (values.Length == 2 ? values[0]
+                    : throw new InvalidDataException($"'{attribute}' has {values.Length} values; adversarial debiasing needs --privileged {attribute}=VALUE."));
+                if (!values.Contains(reference))
+                {
+                    throw new InvalidDataException($"--privileged value '{reference}' does not occur in '{attribute}' (values: {string.Join(", ", values)}).");
+                }
+
                 var options = (adversarialOptions ?? new AdversarialOptions()) with { Seed = adversarialOptions?.Seed ?? seed };
-                var a = train.Select(r => r.Afam == 1f ? (byte)1 : (byte)0).ToArray();
+                var a = groups.Select(v => v == reference ? (byte)0 : (byte)1).ToArray();
                 var (predictor, adversary) = AdversarialDebiasing.Fit(x, y01, a, constraint, options);
                 single = predictor;
+                details["protected (a = 1)"] = $"{attribute} != {reference}";
                 details["steps"] = options.Steps.ToString(inv);
                 details["learning rate"] = options.LearningRate.ToString("R", inv);
                 details["alpha"] = options.Alpha.ToString("R", inv);
@@ -175,13 +243,17 @@ public static class MitigationTrainer
             case MitigationMethod.ExponentiatedGradient:
             {
                 var options = reductionOptions ?? new ExponentiatedGradientOptions();
-                var codes = afam.Select(v => v == "yes" ? 1 : 0).ToArray();
+                var codes = groups.Select(v => Array.IndexOf(values, v)).ToArray();
                 reduction = new ExponentiatedGradient(x, y01, codes, constraint, options.Epsilon, (xs, labels, weights) => learner.Fit(xs, labels, weights))
                     .Fit(options.MaxIterations, options.Eta0);
                 details["epsilon"] = options.Epsilon.ToString("R", inv);
+                details["eta0"] = options.Eta0.ToString("R", inv);
+                details["max iterations"] = options.MaxIterations.ToString(inv);
                 details["iterations"] = reduction.Iterations.ToString(inv);
                 details["best iteration"] = reduction.BestIteration.ToString(inv);
+                details["nu"] = reduction.Nu.ToString("0.000000", inv);
                 details["duality gap"] = reduction.Gap.ToString("0.000000", inv);
+                details["converged (gap < nu)"] = reduction.Gap < reduction.Nu ? "yes" : "no";
                 details["classifiers"] = reduction.Classifiers.Count.ToString(inv);
                 details["mixture weights"] = string.Join(", ", reduction.Weights.Select(w => w.ToString("0.0000", inv)));
                 break;
@@ -191,7 +263,7 @@ public static class MitigationTrainer
             {
                 var scores = x.Select(r => baseline.Probability(r)).ToArray();
                 thresholds = ThresholdOptimizer.Fit(
-                    FairnessDataset.FromScores(y01, scores, 0.5, [new(HmdaDataset.SensitiveAttribute, afam)]), constraint).Thresholds;
+                    FairnessDataset.FromScores(y01, scores, 0.5, [new(attribute, groups)]), constraint).Thresholds;
                 foreach (var (group, rule) in thresholds.Rules)
                 {
                     details["rule " + group] = string.Create(inv,
@@ -205,15 +277,16 @@ public static class MitigationTrainer
                 throw new ArgumentOutOfRangeException(nameof(method));
         }
 
-        return new FittedMitigation(scaler, baseline, single, thresholds, reduction, details);
+        return new FittedMitigation(scaler, baseline, single, thresholds, reduction, details, attribute);
     }
 
     /// <summary>Metrics of the baseline, the mitigated classifier and (for a reduction) the served rule, each model scored on its own rows.</summary>
     private static (MitigationMetrics Before, MitigationMetrics After, MitigationMetrics? Served) Score(
-        IReadOnlyList<FittedMitigation> models, IReadOnlyList<IReadOnlyList<HmdaApplication>> rows)
+        IReadOnlyList<FittedMitigation> models, IReadOnlyList<MitigationData> rows)
     {
-        var labels = rows.SelectMany(r => r.Select(a => a.Deny)).ToArray();
-        var groups = rows.SelectMany(r => r.Select(Group)).ToArray();
+        var labels = rows.SelectMany(r => r.Labels).ToArray();
+        var groups = rows.SelectMany(r => r.Groups).ToArray();
+        var attribute = rows[0].Attribute;
         var baselineP = new List<double>();
         var baselineScore = new List<double>();
         var p = new List<double>();
@@ -221,31 +294,32 @@ public static class MitigationTrainer
         for (var m = 0; m < models.Count; m++)
         {
             var model = models[m];
-            foreach (var row in rows[m])
+            for (var i = 0; i < rows[m].Count; i++)
             {
-                var x = model.Scaler.Transform(row);
+                var x = model.Scaler.Transform(rows[m].Features[i]);
                 baselineP.Add(model.Baseline.Decide(x) ? 1 : 0);
                 baselineScore.Add(model.Baseline.Probability(x));
-                var (pi, si) = model.Predict(x, Group(row));
+                var (pi, si) = model.Predict(x, rows[m].Groups[i]);
                 p.Add(pi);
                 score.Add(si);
             }
         }
 
-        var before = MitigationEvaluator.Evaluate(labels, groups, baselineP, baselineScore);
-        var after = MitigationEvaluator.Evaluate(labels, groups, p, score);
-        var served = models[0].Reduction is null ? null : MitigationEvaluator.Evaluate(labels, groups, p.Select(v => v > 0.5 ? 1.0 : 0.0).ToArray(), score);
+        var before = MitigationEvaluator.Evaluate(labels, groups, baselineP, baselineScore, attribute);
+        var after = MitigationEvaluator.Evaluate(labels, groups, p, score, attribute);
+        var served = models[0].Reduction is null ? null
+            : MitigationEvaluator.Evaluate(labels, groups, p.Select(v => v > 0.5 ? 1.0 : 0.0).ToArray(), score, attribute);
         return (before, after, served);
     }
 
-    /// <summary>Row indices of <paramref name="k"/> folds, stratified by deny: each class shuffled with the seed and dealt round-robin.</summary>
-    internal static IReadOnlyList<HashSet<int>> StratifiedFolds(IReadOnlyList<HmdaApplication> rows, int k, int seed)
+    /// <summary>Row indices of <paramref name="k"/> folds, stratified by label: each class shuffled with the seed and dealt round-robin.</summary>
+    internal static IReadOnlyList<HashSet<int>> StratifiedFolds(IReadOnlyList<bool> labels, int k, int seed)
     {
         var folds = Enumerable.Range(0, k).Select(_ => new HashSet<int>()).ToArray();
         var shuffle = new SeededShuffle(seed);
-        foreach (var deny in new[] { false, true })
+        foreach (var positive in new[] { false, true })
         {
-            var indices = Enumerable.Range(0, rows.Count).Where(i => rows[i].Deny == deny).ToArray();
+            var indices = Enumerable.Range(0, labels.Count).Where(i => labels[i] == positive).ToArray();
             shuffle.Shuffle(indices);
             for (var j = 0; j < indices.Length; j++)
             {

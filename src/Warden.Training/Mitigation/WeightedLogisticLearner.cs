@@ -10,8 +10,6 @@ namespace Warden.Training.Mitigation;
 /// </summary>
 internal sealed class WeightedLogisticLearner(int seed)
 {
-    private const int FeatureCount = 12;
-
     private readonly MLContext _context = new(seed);
 
     /// <summary>Fits on <paramref name="x"/> (scaled) with labels and weights; weights are rescaled to sum to the row count
@@ -45,7 +43,7 @@ internal sealed class WeightedLogisticLearner(int seed)
         // L-BFGS cannot fit a single class; the weighted-error minimiser is then that class everywhere.
         if (positives <= 0 || negatives <= 0)
         {
-            return LinearClassifier.Constant(FeatureCount, positives > 0);
+            return LinearClassifier.Constant(x[0].Length, positives > 0);
         }
 
         var options = CreditRiskTrainer.TrainerOptions();
@@ -53,13 +51,15 @@ internal sealed class WeightedLogisticLearner(int seed)
         options.FeatureColumnName = nameof(WeightedExample.Features);
         options.ExampleWeightColumnName = nameof(WeightedExample.Weight);
         var trainer = _context.BinaryClassification.Trainers.LbfgsLogisticRegression(options);
-        var model = trainer.Fit(_context.Data.LoadFromEnumerable(examples)).Model.SubModel;
+        // The feature width is the encoded width of whatever CSV is trained on, so the vector type is set at run time.
+        var schema = SchemaDefinition.Create(typeof(WeightedExample));
+        schema[nameof(WeightedExample.Features)].ColumnType = new VectorDataViewType(NumberDataViewType.Single, x[0].Length);
+        var model = trainer.Fit(_context.Data.LoadFromEnumerable(examples, schema)).Model.SubModel;
         return new LinearClassifier(model.Weights.Select(w => (double)w).ToArray(), model.Bias);
     }
 
     private sealed class WeightedExample
     {
-        [VectorType(FeatureCount)]
         public float[] Features { get; set; } = [];
 
         public bool Label { get; set; }

@@ -66,7 +66,8 @@ public class MitigationExportTests(HmdaMitigation hmda) : IClassFixture<HmdaMiti
         try
         {
             var result = MitigationTrainer.TrainAndExport(Warden.Tests.RepoFiles.Path("samples/data/hmda.csv"), dir,
-                MitigationMethod.Threshold, FairnessConstraint.EqualizedOdds, 42);
+                new Warden.Training.Tabular.TabularSpec { Label = "deny", Positive = "yes", Sensitive = ["afam"], Name = "credit-risk" },
+                MitigationMethod.Threshold, FairnessConstraint.EqualizedOdds);
 
             using (var session = new InferenceSession(result.ModelPath))
             {
