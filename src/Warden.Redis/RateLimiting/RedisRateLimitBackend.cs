@@ -13,10 +13,11 @@ namespace Warden.Redis.RateLimiting;
 /// </summary>
 public sealed class RedisRateLimitBackend(RedisConnection redis, TimeProvider time) : IRateLimitBackend
 {
-    // KEYS[1] bucket hash; ARGV rate/s, burst. Continuous refill capped at burst, as the in-memory bucket.
+    // KEYS[1] bucket hash; ARGV rate/s, burst, cost. Continuous refill capped at burst, as the in-memory bucket; all or none of the cost is taken.
     private const string TakeScript = """
         local rate = tonumber(ARGV[1])
         local burst = tonumber(ARGV[2])
+        local cost = tonumber(ARGV[3])
         local t = redis.call('TIME')
         local now = tonumber(t[1]) + tonumber(t[2]) / 1000000
         local state = redis.call('HMGET', KEYS[1], 't', 'u')
@@ -28,8 +29,8 @@ public sealed class RedisRateLimitBackend(RedisConnection redis, TimeProvider ti
         end
         tokens = math.min(burst, tokens + math.max(0, now - updated) * rate)
         local allowed = 0
-        if tokens >= 1 then
-          tokens = tokens - 1
+        if tokens >= cost then
+          tokens = tokens - cost
           allowed = 1
         end
         redis.call('HSET', KEYS[1], 't', string.format('%.17g', tokens), 'u', string.format('%.17g', now))
@@ -37,12 +38,12 @@ public sealed class RedisRateLimitBackend(RedisConnection redis, TimeProvider ti
         return {allowed, string.format('%.17g', tokens)}
         """;
 
-    // KEYS[1] window counter; ARGV limit, expiry (unix ms). Counts only admitted requests, as the in-memory window. Kept
+    // KEYS[1] window counter; ARGV limit, expiry (unix ms), cost. Counts only admitted requests, as the in-memory window. Kept
     // at least a day, so a window the caller's clock places in the past (a skewed or test clock) is not deleted at once.
     private const string CountScript = """
         local count = tonumber(redis.call('GET', KEYS[1]) or '0')
-        if count < tonumber(ARGV[1]) then
-          count = redis.call('INCR', KEYS[1])
+        if count + tonumber(ARGV[3]) <= tonumber(ARGV[1]) then
+          count = redis.call('INCRBY', KEYS[1], ARGV[3])
           local t = redis.call('TIME')
           local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
           redis.call('PEXPIRE', KEYS[1], math.max(tonumber(ARGV[2]) - now, 86400000))
@@ -64,10 +65,10 @@ public sealed class RedisRateLimitBackend(RedisConnection redis, TimeProvider ti
         return 0
         """;
 
-    public RateLimitDecision TryTake(string name, double ratePerSecond, int burst)
+    public RateLimitDecision TryTake(string name, double ratePerSecond, int burst, int cost = 1)
     {
         var key = redis.Key(FormattableString.Invariant($"rl:bucket:{name}:{ratePerSecond:R}:{burst}"));
-        if (Evaluate(TakeScript, key, [ratePerSecond.ToString("R", CultureInfo.InvariantCulture), burst], out var error) is not { } result)
+        if (Evaluate(TakeScript, key, [ratePerSecond.ToString("R", CultureInfo.InvariantCulture), burst, cost], out var error) is not { } result)
         {
             return Unavailable(burst, "rate_limit", error);
         }
@@ -76,14 +77,14 @@ public sealed class RedisRateLimitBackend(RedisConnection redis, TimeProvider ti
         var allowed = (int)values[0] == 1;
         var tokens = double.Parse((string)values[1]!, CultureInfo.InvariantCulture);
         return new RateLimitDecision(
-            allowed, burst, (long)Math.Floor(tokens), TimeSpan.FromSeconds((burst - tokens) / ratePerSecond), TimeSpan.FromSeconds(Math.Max(0, 1 - tokens) / ratePerSecond));
+            allowed, burst, (long)Math.Floor(tokens), TimeSpan.FromSeconds((burst - tokens) / ratePerSecond), TimeSpan.FromSeconds(Math.Max(0, cost - tokens) / ratePerSecond));
     }
 
-    public RateLimitDecision TryCount(string name, long limit, DateTimeOffset windowStart, DateTimeOffset windowEnd)
+    public RateLimitDecision TryCount(string name, long limit, DateTimeOffset windowStart, DateTimeOffset windowEnd, long cost = 1)
     {
         var key = redis.Key(FormattableString.Invariant($"rl:window:{name}:{limit}:{windowStart.ToUnixTimeSeconds()}"));
         // Kept a day past the window's end so a replica with a slow clock still finds the count.
-        if (Evaluate(CountScript, key, [limit, windowEnd.AddDays(1).ToUnixTimeMilliseconds()], out var error) is not { } result)
+        if (Evaluate(CountScript, key, [limit, windowEnd.AddDays(1).ToUnixTimeMilliseconds(), cost], out var error) is not { } result)
         {
             return Unavailable(limit, "quota", error);
         }
