@@ -51,7 +51,7 @@ public static class InferenceRequestReader
 
         try
         {
-            return Read(document, headerLength is null ? null : binary);
+            return Read(document, headerLength is null ? (ReadOnlyMemory<byte>?)null : binary);
         }
         catch
         {

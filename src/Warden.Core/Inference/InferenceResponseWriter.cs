@@ -13,7 +13,10 @@ public static class InferenceResponseWriter
     /// <param name="id">Request id.</param>
     /// <param name="outputs">Output tensors.</param>
     /// <param name="parameters">Optional response parameters; omitted when null.</param>
-    public static void Write(Utf8JsonWriter writer, string model, string version, string id, IReadOnlyList<NamedTensor> outputs, Action<Utf8JsonWriter>? parameters = null)
+    /// <param name="binary">Outputs sent as binary data after the JSON (binary tensor data extension): these carry
+    /// <c>parameters.binary_data_size</c> in place of <c>data</c>.</param>
+    public static void Write(Utf8JsonWriter writer, string model, string version, string id, IReadOnlyList<NamedTensor> outputs,
+        Action<Utf8JsonWriter>? parameters = null, IReadOnlyDictionary<string, byte[]>? binary = null)
     {
         writer.WriteStartObject();
         writer.WriteString("model_name", model);
@@ -30,7 +33,14 @@ public static class InferenceResponseWriter
         writer.WriteStartArray("outputs");
         foreach (var output in outputs)
         {
-            WriteTensor(writer, output);
+            if (binary is not null && binary.TryGetValue(output.Name, out var bytes))
+            {
+                WriteBinaryTensor(writer, output, bytes.Length);
+            }
+            else
+            {
+                WriteTensor(writer, output);
+            }
         }
 
         writer.WriteEndArray();
@@ -52,6 +62,24 @@ public static class InferenceResponseWriter
         writer.WriteEndArray();
         writer.WritePropertyName("data");
         WriteData(writer, tensor.Datatype, tensor.Data);
+        writer.WriteEndObject();
+    }
+
+    private static void WriteBinaryTensor(Utf8JsonWriter writer, NamedTensor tensor, int size)
+    {
+        writer.WriteStartObject();
+        writer.WriteString("name", tensor.Name);
+        writer.WriteString("datatype", tensor.Datatype.ToWire());
+        writer.WriteStartArray("shape");
+        foreach (var dim in tensor.Shape)
+        {
+            writer.WriteNumberValue(dim);
+        }
+
+        writer.WriteEndArray();
+        writer.WriteStartObject("parameters");
+        writer.WriteNumber("binary_data_size", size);
+        writer.WriteEndObject();
         writer.WriteEndObject();
     }
 

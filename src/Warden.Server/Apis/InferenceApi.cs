@@ -7,6 +7,7 @@ using Warden.Core.Inference;
 using Warden.Core.Predictions;
 using Warden.Core.Registry;
 using Warden.Core.Telemetry;
+using Warden.Core.Tensors;
 using Warden.Server.Auth;
 using Warden.Server.Http;
 
@@ -19,7 +20,7 @@ public static class InferenceApi
     public static readonly string ServerVersion = typeof(InferenceApi).Assembly.GetName().Version?.ToString(3) ?? "0.1.0";
 
     /// <summary>Protocol extensions reported by server metadata, over REST and gRPC alike.</summary>
-    internal static readonly string[] Extensions = ["warden_purpose", "warden_sensitive_attributes", "warden_model_cards"];
+    internal static readonly string[] Extensions = ["binary_tensor_data", "warden_purpose", "warden_sensitive_attributes", "warden_model_cards"];
 
     public static IEndpointRouteBuilder MapInferenceApi(this IEndpointRouteBuilder app)
     {
@@ -63,11 +64,19 @@ public static class InferenceApi
         {
             var (buffer, length) = await RequestBody.ReadAsync(context.Request, options.MaxRequestBodyBytes);
             InferenceResult result;
+            Dictionary<string, byte[]>? binary = null;
             try
             {
-                using var request = InferenceRequestReader.Read(buffer.AsMemory(0, length));
+                using var request = InferenceRequestReader.Read(buffer.AsMemory(0, length), BinaryHeaderLength(context.Request));
                 var call = new InferenceCall(model, version, request, context.RequireApiKey(), context.Request.Headers["X-Warden-Purpose"].FirstOrDefault());
                 result = services.GetRequiredService<InferenceService>().Infer(call);
+                foreach (var output in result.Outputs)
+                {
+                    if (request.WantsBinary(output.Name))
+                    {
+                        (binary ??= new Dictionary<string, byte[]>(StringComparer.Ordinal))[output.Name] = TensorBytes.Encode(output);
+                    }
+                }
             }
             finally
             {
@@ -88,6 +97,12 @@ public static class InferenceApi
                 }
             }
 
+            if (binary is not null)
+            {
+                await WriteBinaryAsync(context, result, binary);
+                return;
+            }
+
             context.Response.ContentType = "application/json";
             await using (var writer = new Utf8JsonWriter(context.Response.BodyWriter))
             {
@@ -105,6 +120,44 @@ public static class InferenceApi
         finally
         {
             metrics.RecordRequest(model, served, status, System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalSeconds);
+        }
+    }
+
+    /// <summary>Header of the binary tensor data extension: the length of the JSON part of a body that carries binary data.</summary>
+    internal const string BinaryHeaderName = "Inference-Header-Content-Length";
+
+    private static long? BinaryHeaderLength(HttpRequest request)
+    {
+        if (!request.Headers.TryGetValue(BinaryHeaderName, out var values))
+        {
+            return null;
+        }
+
+        return long.TryParse(values.ToString(), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var length)
+            ? length
+            : throw WardenException.BadRequest($"{BinaryHeaderName} must be a non-negative integer, got '{values}'");
+    }
+
+    // The JSON part goes first and its length in the header, then each binary output's bytes in output order.
+    private static async Task WriteBinaryAsync(HttpContext context, InferenceResult result, Dictionary<string, byte[]> binary)
+    {
+        var json = new System.Buffers.ArrayBufferWriter<byte>();
+        await using (var writer = new Utf8JsonWriter(json))
+        {
+            InferenceResponseWriter.Write(writer, result.Model, result.Version, result.Id, result.Outputs,
+                result.Context.HasResponseParameters ? w => WriteParameters(w, result.Context.ResponseParameters) : null, binary);
+        }
+
+        context.Response.ContentType = "application/octet-stream";
+        context.Response.Headers[BinaryHeaderName] = json.WrittenCount.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        context.Response.ContentLength = json.WrittenCount + binary.Values.Sum(b => (long)b.Length);
+        await context.Response.Body.WriteAsync(json.WrittenMemory, context.RequestAborted);
+        foreach (var output in result.Outputs)
+        {
+            if (binary.TryGetValue(output.Name, out var bytes))
+            {
+                await context.Response.Body.WriteAsync(bytes, context.RequestAborted);
+            }
         }
     }
 
