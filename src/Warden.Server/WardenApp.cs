@@ -14,7 +14,8 @@ public static class WardenApp
     /// <summary>Creates the application with its services and endpoints.</summary>
     /// <param name="args">Command-line arguments (configuration overrides such as <c>--Warden:DataDir=…</c>).</param>
     /// <param name="configure">Extra configuration of the builder, applied last.</param>
-    public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
+    /// <param name="defaultUrls">Listening URLs when configuration names none (<c>warden serve --certificate</c> defaults to HTTPS).</param>
+    public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null, string defaultUrls = DefaultUrls)
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions
         {
@@ -23,7 +24,7 @@ public static class WardenApp
         });
         if (string.IsNullOrEmpty(builder.Configuration["urls"]) && string.IsNullOrEmpty(builder.Configuration["ASPNETCORE_URLS"]))
         {
-            builder.WebHost.UseUrls(DefaultUrls);
+            builder.WebHost.UseUrls(defaultUrls);
         }
 
         builder.Services.AddWarden();

@@ -1,5 +1,9 @@
-using Microsoft.Extensions.Hosting;
 using System.CommandLine;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+using Warden.Core;
+using Warden.Core.Storage;
 using Warden.Server;
 
 namespace Warden.Cli.Commands;
@@ -11,10 +15,12 @@ internal static class ServeCommand
 
     public static Command Create()
     {
-        var dataDir = new Option<string>("--data-dir") { Description = "Directory for the SQLite store and model files", DefaultValueFactory = _ => ".warden" };
-        var urls = new Option<string>("--urls") { Description = "Listening URLs", DefaultValueFactory = _ => WardenApp.DefaultUrls };
+        // No defaults here: a flag overrides configuration only when given, so appsettings.json and Warden__… stay in force.
+        var dataDir = new Option<string>("--data-dir") { Description = "Directory for the SQLite store and model files (default: Warden:DataDir, .warden)" };
+        var urls = new Option<string>("--urls") { Description = $"Listening URLs (default: urls from configuration, {WardenApp.DefaultUrls})" };
         var repository = new Option<string?>("--model-repository") { Description = "Triton-style model repository to load at start (<model>/<version>/model.onnx + card.json)" };
         var noDemo = new Option<bool>("--no-demo") { Description = "Do not load the bundled demo models into an empty registry" };
+        var demo = new Option<bool>("--demo") { Description = "Load the bundled demo models into an empty registry (overrides Warden:LoadDemoModels=false)" };
         var certificate = new Option<string?>("--certificate")
         {
             Description = "TLS certificate (PFX, or PEM with --certificate-key) for HTTPS; its password comes from WARDEN_CERTIFICATE_PASSWORD",
@@ -23,22 +29,36 @@ internal static class ServeCommand
         var hsts = new Option<bool>("--hsts") { Description = "Send Strict-Transport-Security on HTTPS answers" };
         var command = new Command("serve", "Run the Warden server; other --Section:Key=value arguments override configuration")
         {
-            dataDir, urls, repository, noDemo, certificate, certificateKey, hsts,
+            dataDir, urls, repository, noDemo, demo, certificate, certificateKey, hsts,
         };
 
         // Configuration overrides (e.g. --Warden:Privacy:KeyFile=…) go through to the host as `dotnet Warden.Server` takes them.
         command.TreatUnmatchedTokensAsErrors = false;
         command.SetAction(async (parse, cancellationToken) =>
         {
-            var overrides = Overrides(parse.UnmatchedTokens);
-
-            var listen = parse.GetResult(urls) is { Implicit: false } ? parse.GetValue(urls)! : parse.GetValue(certificate) is null ? WardenApp.DefaultUrls : DefaultHttpsUrls;
-            var args = new List<string>(overrides)
+            // Precedence is .NET's: defaults < appsettings.json < environment < command line. The flags below are command
+            // line too, placed after the pass-through overrides so an explicit flag wins over --Warden:DataDir and the like.
+            var args = Overrides(parse.UnmatchedTokens);
+            if (parse.GetValue(noDemo) && parse.GetValue(demo))
             {
-                "--Warden:DataDir", parse.GetValue(dataDir)!,
-                "--urls", listen,
-                "--Warden:LoadDemoModels", (!parse.GetValue(noDemo)).ToString(),
-            };
+                throw new CliException("--demo and --no-demo contradict each other; give one");
+            }
+
+            if (parse.GetValue(dataDir) is { } dir)
+            {
+                args.AddRange(["--Warden:DataDir", dir]);
+            }
+
+            if (parse.GetValue(urls) is { } listen)
+            {
+                args.AddRange(["--urls", listen]);
+            }
+
+            if (parse.GetValue(noDemo) || parse.GetValue(demo))
+            {
+                args.AddRange(["--Warden:LoadDemoModels", parse.GetValue(demo) ? "true" : "false"]);
+            }
+
             AddCertificate(args, parse.GetValue(certificate), parse.GetValue(certificateKey));
             if (parse.GetValue(hsts))
             {
@@ -57,8 +77,13 @@ internal static class ServeCommand
                 args.Add(Path.GetFullPath(repo));
             }
 
-            await using var app = WardenApp.Build([.. args]);
-            await app.StartAsync(cancellationToken);
+            var defaultUrls = parse.GetValue(certificate) is null ? WardenApp.DefaultUrls : DefaultHttpsUrls;
+            await using var app = StartupErrors.Translate(() => WardenApp.Build([.. args], defaultUrls: defaultUrls));
+
+            // Options validated here rather than inside StartAsync, whose failure the host logs with a stack trace first.
+            StartupErrors.Translate(() => app.Services.GetRequiredService<IStartupValidator>().Validate());
+            StartupErrors.Translate(() => DataDirectory.EnsureWritable(app.Services.GetRequiredService<IOptions<WardenOptions>>().Value.DataDir));
+            await StartupErrors.TranslateAsync(() => app.StartAsync(cancellationToken));
             await app.WaitForShutdownAsync(cancellationToken);
             return 0;
         });

@@ -10,6 +10,8 @@ namespace Warden.Core.Abuse;
 /// </summary>
 public sealed class AbuseInterceptor(ModelSettings settings, AbuseMonitor monitor, TimeProvider time) : InferenceInterceptor
 {
+    public override bool AppliesToExplanations => true;
+
     public override void OnCompleted(InferenceContext context)
     {
         var policy = settings.Get<AbusePolicy>(context.Model, AbusePolicy.Kind);

@@ -19,6 +19,9 @@ public sealed class ApiKeyService(IKeyStore store, AuditLog audit, TimeProvider 
     // record from before a revocation, and caching it would keep a revoked key working for the cache lifetime.
     private long _changes;
 
+    /// <summary>Raised after a key is created or revoked through this instance, so that other replicas can be told to forget their cached lookups.</summary>
+    public event EventHandler? Changed;
+
     /// <summary>Creates a key and returns it with its secret (shown once).</summary>
     public Task<(ApiKeyRecord Record, string Secret)> CreateAsync(
         string actor, string name, string role, IReadOnlyList<string> models, DateTimeOffset? expiresAt, CancellationToken cancellationToken = default) =>
@@ -66,8 +69,16 @@ public sealed class ApiKeyService(IKeyStore store, AuditLog audit, TimeProvider 
         await store.RevokeAsync(id, time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
         Interlocked.Increment(ref _changes);
         _cache.TryRemove(key.SecretHash, out _);
+        Changed?.Invoke(this, EventArgs.Empty);
         await audit.AppendAsync(actor, "key.revoke", id, new { key.Name, key.Role }, cancellationToken).ConfigureAwait(false);
         return true;
+    }
+
+    /// <summary>Drops every cached lookup (another replica changed a key), so the next request of each key reads the store.</summary>
+    public void ForgetCachedKeys()
+    {
+        Interlocked.Increment(ref _changes);
+        _cache.Clear();
     }
 
     /// <summary>The active key for <paramref name="secret"/>, or null when unknown, revoked or expired.</summary>
@@ -114,6 +125,7 @@ public sealed class ApiKeyService(IKeyStore store, AuditLog audit, TimeProvider 
         await store.AddAsync(record, cancellationToken).ConfigureAwait(false);
         Interlocked.Increment(ref _changes);
         _cache.TryRemove(record.SecretHash, out _);
+        Changed?.Invoke(this, EventArgs.Empty);
         await audit.AppendAsync(actor, "key.create", record.Id, new { record.Name, record.Role, record.Models, record.ExpiresAt, record.Purposes, record.DefaultPurpose, record.Limits }, cancellationToken).ConfigureAwait(false);
         return record;
     }

@@ -14,14 +14,18 @@ public sealed class InferenceContext
     private Dictionary<string, string>? _responseHeaders;
     private List<IDisposable>? _disposables;
 
-    internal InferenceContext(InferenceCall call, string id, string? purpose, IReadOnlyDictionary<string, string>? sensitive)
+    internal InferenceContext(InferenceCall call, string id, string? purpose, IReadOnlyDictionary<string, string>? sensitive, bool isExplanation = false)
     {
+        IsExplanation = isExplanation;
         Call = call;
         Id = id;
         Purpose = purpose;
         Sensitive = sensitive;
         Version = call.Version;
     }
+
+    /// <summary>True when the call asks for an explanation (<c>/explain</c>) rather than a prediction.</summary>
+    public bool IsExplanation { get; }
 
     /// <summary>The call as the transport made it.</summary>
     public InferenceCall Call { get; }

@@ -11,6 +11,14 @@ public abstract class InferenceInterceptor
     /// <summary>Order among interceptors; lower runs first.</summary>
     public virtual int Order => 0;
 
+    /// <summary>
+    /// True for usage controls and observers that also see explanations (<see cref="InferenceContext.IsExplanation"/>):
+    /// purposes, rate limits, quotas, input policies, usage counts, extraction monitoring. An explanation runs only
+    /// <see cref="OnRequest"/>, <see cref="OnInputs"/>, <see cref="OnCompleted"/> and <see cref="OnFailed"/>; routing,
+    /// shadowing and output hooks stay out of it unless they opt in here.
+    /// </summary>
+    public virtual bool AppliesToExplanations => false;
+
     /// <summary>Before the version is resolved: authorise, rate-limit, route (set <see cref="InferenceContext.Version"/>).</summary>
     public virtual void OnRequest(InferenceContext context)
     {

@@ -21,6 +21,7 @@ public sealed class InferenceService
     private readonly WardenMetrics _metrics;
     private readonly TimeProvider _time;
     private readonly InferenceInterceptor[] _interceptors;
+    private readonly InferenceInterceptor[] _explanationInterceptors;
 
     public InferenceService(ModelRegistry registry, PredictionLog log, WardenMetrics metrics, TimeProvider time, IEnumerable<InferenceInterceptor> interceptors)
     {
@@ -29,20 +30,14 @@ public sealed class InferenceService
         _metrics = metrics;
         _time = time;
         _interceptors = interceptors.OrderBy(i => i.Order).ToArray();
+        _explanationInterceptors = _interceptors.Where(i => i.AppliesToExplanations).ToArray();
     }
 
     /// <summary>Runs one call; throws <see cref="WardenException"/> for anything the caller got wrong or may not do.</summary>
     public InferenceResult Infer(InferenceCall call)
     {
         var started = _time.GetTimestamp();
-        if (!call.Caller.CanUseModel(call.Model))
-        {
-            // Same answer as for a model that does not exist, so a scoped key cannot discover other models' names.
-            throw WardenException.NotFound($"model '{call.Model}' is not found");
-        }
-
-        var id = string.IsNullOrEmpty(call.Request.Id) ? Guid.CreateVersion7(_time.GetUtcNow()).ToString() : call.Request.Id;
-        var context = new InferenceContext(call, id, call.Request.GetStringParameter("purpose") ?? call.PurposeHeader, ReadSensitive(call.Request));
+        var context = Begin(call, isExplanation: false);
         try
         {
             foreach (var interceptor in _interceptors)
@@ -98,7 +93,7 @@ public sealed class InferenceService
             if (_log.Options.Enabled)
             {
                 var record = new PredictionRecord(
-                    id, _time.GetUtcNow(), call.Model, version, call.Caller.Id, context.Purpose,
+                    context.Id, _time.GetUtcNow(), call.Model, version, call.Caller.Id, context.Purpose,
                     context.Inputs, context.Outputs, context.Sensitive, latency);
                 if (!_log.TryEnqueue(record, out committed))
                 {
@@ -111,7 +106,7 @@ public sealed class InferenceService
                 interceptor.OnCompleted(context);
             }
 
-            return new InferenceResult(call.Model, version, id, context.Outputs, latency, context) { Committed = committed };
+            return new InferenceResult(call.Model, version, context.Id, context.Outputs, latency, context) { Committed = committed };
         }
         catch (Exception ex)
         {
@@ -126,6 +121,75 @@ public sealed class InferenceService
         {
             context.DisposeResources();
         }
+    }
+
+    /// <summary>
+    /// Runs an explanation through the same controls as an inference: scope, purposes and usage policy, rate limits and
+    /// quotas (charged the explanation's cost), concurrency caps (held until <paramref name="explain"/> ends), input
+    /// policies, usage counts and extraction monitoring — every interceptor that
+    /// <see cref="InferenceInterceptor.AppliesToExplanations"/>. <paramref name="explain"/> receives the context with
+    /// the resolved version (<see cref="InferenceContext.Record"/>) and the bound inputs; explain that version.
+    /// </summary>
+    public async Task<T> ExplainAsync<T>(InferenceCall call, Func<InferenceContext, CancellationToken, Task<T>> explain, CancellationToken cancellationToken = default)
+    {
+        var context = Begin(call, isExplanation: true);
+        try
+        {
+            foreach (var interceptor in _explanationInterceptors)
+            {
+                interceptor.OnRequest(context);
+            }
+
+            if (_registry.FindPipeline(call.Model, context.Version) is not null)
+            {
+                throw WardenException.BadRequest($"'{call.Model}' is a pipeline; explain the models it calls instead");
+            }
+
+            using (var lease = _registry.Acquire(call.Model, context.Version))
+            {
+                context.Record = lease.Record;
+                context.Signature = lease.Model.Signature;
+                context.Inputs = InputBinder.Bind(call.Model, lease.Model.Signature, call.Request.Inputs);
+            }
+
+            foreach (var interceptor in _explanationInterceptors)
+            {
+                interceptor.OnInputs(context);
+            }
+
+            var result = await explain(context, cancellationToken).ConfigureAwait(false);
+            foreach (var interceptor in _explanationInterceptors)
+            {
+                interceptor.OnCompleted(context);
+            }
+
+            return result;
+        }
+        catch (Exception ex)
+        {
+            foreach (var interceptor in _explanationInterceptors)
+            {
+                interceptor.OnFailed(context, ex);
+            }
+
+            throw;
+        }
+        finally
+        {
+            context.DisposeResources();
+        }
+    }
+
+    private InferenceContext Begin(InferenceCall call, bool isExplanation)
+    {
+        if (!call.Caller.CanUseModel(call.Model))
+        {
+            // Same answer as for a model that does not exist, so a scoped key cannot discover other models' names.
+            throw WardenException.NotFound($"model '{call.Model}' is not found");
+        }
+
+        var id = string.IsNullOrEmpty(call.Request.Id) ? Guid.CreateVersion7(_time.GetUtcNow()).ToString() : call.Request.Id;
+        return new InferenceContext(call, id, call.Request.GetStringParameter("purpose") ?? call.PurposeHeader, ReadSensitive(call.Request), isExplanation);
     }
 
     private static NamedTensor[] Select(NamedTensor[] outputs, IReadOnlyList<string>? requested) =>

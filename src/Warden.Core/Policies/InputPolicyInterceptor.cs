@@ -19,6 +19,8 @@ public sealed class InputPolicyInterceptor(ModelSettings settings) : InferenceIn
     private const int MaxReported = 20;
     private readonly ConditionalWeakTable<InputPolicy, Dictionary<string, Regex[]>> _compiled = [];
 
+    public override bool AppliesToExplanations => true;
+
     public override void OnInputs(InferenceContext context)
     {
         var policy = settings.Get<InputPolicy>(context.Model, InputPolicy.Kind);

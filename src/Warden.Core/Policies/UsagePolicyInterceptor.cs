@@ -18,6 +18,8 @@ public sealed class UsagePolicyInterceptor(ModelSettings settings, ModelCardCach
 
     public override int Order => -100;
 
+    public override bool AppliesToExplanations => true;
+
     public override void OnRequest(InferenceContext context)
     {
         var policy = settings.Get<UsagePolicy>(context.Model, UsagePolicy.Kind);

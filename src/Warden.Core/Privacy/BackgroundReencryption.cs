@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Warden.Core.Cluster;
 using Warden.Core.Storage.Sqlite;
 
 namespace Warden.Core.Privacy;
@@ -10,10 +11,12 @@ namespace Warden.Core.Privacy;
 /// keys, or plaintext from before encryption) to it after start, batch by batch with a pause between batches, while the
 /// server serves. A key rotation is then: add the new key as active, keep the old one, restart; once
 /// <c>GET /api/privacy/keys</c> shows no rows under the old key, remove it. The run is audited as <c>privacy.reencrypt</c>
-/// by <c>system</c>, like an on-demand run.
+/// by <c>system</c>, like an on-demand run. With several replicas only the one holding the <c>reencryption</c> lease runs it;
+/// the others restart it only if they are restarted after the holder stopped early.
 /// </summary>
 public sealed class BackgroundReencryption(
-    SqlitePayloadReencryptor payloads, PayloadCipher cipher, IOptions<PrivacyOptions> options, ILogger<BackgroundReencryption> logger) : BackgroundService
+    SqlitePayloadReencryptor payloads, PayloadCipher cipher, IOptions<PrivacyOptions> options, ILogger<BackgroundReencryption> logger, IJobLeases leases)
+    : BackgroundService
 {
     /// <summary>The last background run's result; null until one has finished.</summary>
     public ReencryptionResult? LastRun { get; private set; }
@@ -22,6 +25,13 @@ public sealed class BackgroundReencryption(
     {
         if (!options.Value.ReencryptInBackground || cipher.ActiveKeyId is not { } active)
         {
+            return;
+        }
+
+        await using var lease = await leases.TryAcquireAsync("reencryption", stoppingToken).ConfigureAwait(false);
+        if (lease is null)
+        {
+            logger.LogInformation("Background re-encryption runs on another replica");
             return;
         }
 

@@ -68,16 +68,22 @@ public sealed partial class ModelRegistry : IDisposable
     /// <summary>True once stored versions have been loaded.</summary>
     public bool IsReady { get; private set; }
 
+    /// <summary>
+    /// Raised after a change made through this instance is stored (deploy, promote, stage, rollback), so that other
+    /// replicas can be told to reload; not raised by <see cref="InitializeAsync"/>.
+    /// </summary>
+    public event EventHandler? Changed;
+
     /// <summary>Current models, by name.</summary>
     public IReadOnlyDictionary<string, RegisteredModel> Models => _snapshot;
 
-    /// <summary>Reads the store and loads every version that is not archived.</summary>
+    /// <summary>Reads the store and loads every version that is not archived (at start, and again when another replica changed the registry).</summary>
     public async Task InitializeAsync(CancellationToken cancellationToken = default)
     {
         await _writeGate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            await RebuildAsync(cancellationToken).ConfigureAwait(false);
+            await RebuildAsync(cancellationToken, announce: false).ConfigureAwait(false);
             IsReady = true;
         }
         finally
@@ -443,7 +449,7 @@ public sealed partial class ModelRegistry : IDisposable
 
     // Called under the write gate: re-reads the store, loads newly servable versions, reuses sessions that stay, publishes
     // the new snapshot, then retires sessions that left service.
-    private async Task RebuildAsync(CancellationToken cancellationToken)
+    private async Task RebuildAsync(CancellationToken cancellationToken, bool announce = true)
     {
         var records = await _store.ListVersionsAsync(cancellationToken).ConfigureAwait(false);
         var old = _snapshot;
@@ -509,6 +515,11 @@ public sealed partial class ModelRegistry : IDisposable
                     loaded.Retire();
                 }
             }
+        }
+
+        if (announce)
+        {
+            Changed?.Invoke(this, EventArgs.Empty);
         }
     }
 

@@ -1,13 +1,19 @@
 using Microsoft.Extensions.Hosting;
+using Warden.Core.Cluster;
 
 namespace Warden.Core.Retraining;
 
 /// <summary>
 /// Runs queued retraining jobs one at a time (training is CPU-bound; one job keeps inference responsive on small hosts).
-/// On start it marks jobs left running by a previous process as failed and queues the waiting ones again.
+/// On start it marks jobs left running by a previous process as failed and queues the waiting ones again. With several
+/// replicas, recovery and each job run under the <c>retraining</c> lease: one job trains at a time across all of them, a
+/// job another replica is training is never taken for stale, and a job queued on two replicas runs once (the second finds
+/// it no longer queued).
 /// </summary>
-public sealed class RetrainWorker(RetrainingService service, RetrainJobRunner runner, IRetrainJobStore store, TimeProvider time) : BackgroundService
+public sealed class RetrainWorker(RetrainingService service, RetrainJobRunner runner, IRetrainJobStore store, TimeProvider time, IJobLeases leases) : BackgroundService
 {
+    private static readonly TimeSpan LeaseRetry = TimeSpan.FromSeconds(1);
+
     /// <summary>Error recorded on a job that was running when the server stopped.</summary>
     public const string InterruptedReason = "the server stopped while the job was running; start it again";
 
@@ -33,11 +39,16 @@ public sealed class RetrainWorker(RetrainingService service, RetrainJobRunner ru
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        await RecoverAsync(stoppingToken).ConfigureAwait(false);
         try
         {
+            await using (await AcquireAsync(stoppingToken).ConfigureAwait(false))
+            {
+                await RecoverAsync(stoppingToken).ConfigureAwait(false);
+            }
+
             await foreach (var id in service.Queue.ReadAllAsync(stoppingToken).ConfigureAwait(false))
             {
+                await using var lease = await AcquireAsync(stoppingToken).ConfigureAwait(false);
                 var job = await store.GetAsync(id, stoppingToken).ConfigureAwait(false);
                 if (job is not { Status: RetrainJobStatus.Queued })
                 {
@@ -59,6 +70,19 @@ public sealed class RetrainWorker(RetrainingService service, RetrainJobRunner ru
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
             // Shutting down: the running job saw the token and ended cancelled; a process killed outright leaves it running for RecoverAsync.
+        }
+    }
+
+    private async Task<IJobLease> AcquireAsync(CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            if (await leases.TryAcquireAsync("retraining", cancellationToken).ConfigureAwait(false) is { } lease)
+            {
+                return lease;
+            }
+
+            await Task.Delay(LeaseRetry, time, cancellationToken).ConfigureAwait(false);
         }
     }
 }

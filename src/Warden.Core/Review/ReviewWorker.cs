@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Warden.Core.Cluster;
 using Warden.Core.Explanations;
 
 namespace Warden.Core.Review;
@@ -17,8 +18,11 @@ public sealed partial class ReviewWorker : BackgroundService
     private readonly TimeProvider _time;
     private readonly ILogger<ReviewWorker> _logger;
 
-    public ReviewWorker(ReviewQueue queue, ExplanationService explanations, TimeProvider time, ILogger<ReviewWorker> logger)
+    private readonly IJobLeases _leases;
+
+    public ReviewWorker(ReviewQueue queue, ExplanationService explanations, TimeProvider time, ILogger<ReviewWorker> logger, IJobLeases leases)
     {
+        _leases = leases;
         _queue = queue;
         _explanations = explanations;
         _time = time;
@@ -61,7 +65,12 @@ public sealed partial class ReviewWorker : BackgroundService
         {
             while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false))
             {
-                await _queue.SweepAsync(stoppingToken).ConfigureAwait(false);
+                // Every replica has this timer; the sweep (escalations, audit entries) runs on one per interval.
+                var tick = _time.GetUtcNow().ToUnixTimeMilliseconds() / (long)SweepInterval.TotalMilliseconds;
+                if (await _leases.TryClaimTickAsync("review-sweep", tick, SweepInterval * 3, stoppingToken).ConfigureAwait(false))
+                {
+                    await _queue.SweepAsync(stoppingToken).ConfigureAwait(false);
+                }
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)

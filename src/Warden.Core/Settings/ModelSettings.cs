@@ -33,6 +33,9 @@ public sealed class ModelSettings
         _kinds = kinds.ToDictionary(k => k.Name, StringComparer.Ordinal);
     }
 
+    /// <summary>Raised after a new version is stored through this instance, so that other replicas can be told to reload.</summary>
+    public event EventHandler? Changed;
+
     /// <summary>Registered kinds.</summary>
     public IReadOnlyCollection<string> Kinds => _kinds.Keys;
 
@@ -79,6 +82,7 @@ public sealed class ModelSettings
         var definition = Find(kind);
         var document = definition.Bind(model, json);
         var text = JsonSerializer.Serialize(document, definition.DocumentType, Json);
+        SettingsVersion version;
         await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
@@ -87,10 +91,26 @@ public sealed class ModelSettings
                 await LoadAsync(cancellationToken).ConfigureAwait(false);
             }
 
-            var version = await _store.AppendAsync(model, kind, text, actor, _time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
+            version = await _store.AppendAsync(model, kind, text, actor, _time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
             await _audit.AppendAsync(actor, "settings.update", $"{model}/{kind}", new { version = version.Version, document = json }, cancellationToken).ConfigureAwait(false);
             _latest = new Dictionary<(string, string), (SettingsVersion, object)>(_latest) { [(model, kind)] = (version, document) };
-            return version;
+        }
+        finally
+        {
+            _gate.Release();
+        }
+
+        Changed?.Invoke(this, EventArgs.Empty);
+        return version;
+    }
+
+    /// <summary>Reloads the latest versions from the store (another replica changed them); serialised with <see cref="PutAsync"/>.</summary>
+    public async Task ReloadAsync(CancellationToken cancellationToken = default)
+    {
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await LoadAsync(cancellationToken).ConfigureAwait(false);
         }
         finally
         {

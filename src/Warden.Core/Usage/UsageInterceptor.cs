@@ -5,6 +5,8 @@ namespace Warden.Core.Usage;
 /// <summary>Counts every call that reaches the inference pipeline, and every failed one, in the <see cref="UsageMeter"/>.</summary>
 public sealed class UsageInterceptor(UsageMeter usage) : InferenceInterceptor
 {
+    public override bool AppliesToExplanations => true;
+
     // Counted at the end, so the row carries the effective purpose (a usage policy may fill in the key's default).
     public override void OnCompleted(InferenceContext context) => usage.Request(context.Call.Caller.Id, context.Model, context.Purpose);
 

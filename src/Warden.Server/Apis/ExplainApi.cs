@@ -4,7 +4,6 @@ using Warden.Core;
 using Warden.Core.Explanations;
 using Warden.Core.Access;
 using Warden.Core.Inference;
-using Warden.Core.Registry;
 using Warden.Server.Auth;
 using Warden.Server.Http;
 
@@ -34,11 +33,15 @@ public static class ExplainApi
         return app;
     }
 
+    // Both forms go through InferenceService.ExplainAsync, the inference path's controls: purposes, usage policy, rate
+    // limits and quotas (charged Warden:RateLimits:ExplanationCost), concurrency caps, input policies, usage counts,
+    // extraction monitoring and a model.explain audit entry. A queued job is admitted and charged when it is submitted.
     private static async Task<IResult> ExplainAsync(HttpContext context, string model, string? version)
     {
         var services = context.RequestServices;
         if (!context.RequireApiKey().CanUseModel(model))
         {
+            // Before the body is read, so a scoped key learns nothing about other models from parse errors.
             throw WardenException.NotFound($"model '{model}' is not found");
         }
 
@@ -46,21 +49,32 @@ public static class ExplainApi
         var (buffer, length) = await RequestBody.ReadAsync(context.Request, options.MaxRequestBodyBytes);
         try
         {
-            if (IsAsync(context.Request))
+            var body = buffer.AsMemory(0, length);
+            var queued = IsAsync(context.Request);
+            using var request = InferenceRequestReader.Read(body);
+            var call = new InferenceCall(model, version, request, context.RequireApiKey(), context.Request.Headers["X-Warden-Purpose"].FirstOrDefault());
+            var inference = services.GetRequiredService<InferenceService>();
+            var (result, headers) = queued
+                ? await inference.ExplainAsync(call, (admitted, _) => Task.FromResult(Submit(context, services, admitted, body)), context.RequestAborted)
+                : await inference.ExplainAsync(call, async (admitted, ct) => Respond(admitted, Results.Ok(ExplanationContract.ToResponse(
+                    await services.GetRequiredService<ExplanationService>().ExplainAsync(model, admitted.Record!.Version, _ => admitted.Inputs!, ct)))),
+                    context.RequestAborted);
+            foreach (var (name, value) in headers)
             {
-                return Submit(context, services, model, version, buffer.AsMemory(0, length));
+                context.Response.Headers[name] = value;
             }
 
-            using var request = InferenceRequestReader.Read(buffer.AsMemory(0, length));
-            var result = await services.GetRequiredService<ExplanationService>().ExplainAsync(
-                model, version, signature => InputBinder.Bind(model, signature, request.Inputs), context.RequestAborted);
-            return Results.Ok(ExplanationContract.ToResponse(result));
+            return result;
         }
         finally
         {
             RequestBody.Return(buffer);
         }
     }
+
+    // Rate-limit headers are copied from the context before the call ends (the context is released with its leases).
+    private static (IResult Result, KeyValuePair<string, string>[] Headers) Respond(InferenceContext admitted, IResult result) =>
+        (result, admitted.HasResponseHeaders ? admitted.ResponseHeaders.ToArray() : []);
 
     private static bool IsAsync(HttpRequest request) => request.Query["async"].ToString() switch
     {
@@ -69,25 +83,10 @@ public static class ExplainApi
         var other => throw WardenException.BadRequest($"async must be true or false, not '{other}'"),
     };
 
-    private static IResult Submit(HttpContext context, IServiceProvider services, string model, string? version, ReadOnlyMemory<byte> body)
+    private static (IResult, KeyValuePair<string, string>[]) Submit(HttpContext context, IServiceProvider services, InferenceContext admitted, ReadOnlyMemory<byte> body)
     {
-        // Refuse what the worker would refuse anyway while the caller is still listening: bad JSON, unknown model or version.
-        using (InferenceRequestReader.Read(body))
-        {
-        }
-
-        var registry = services.GetRequiredService<ModelRegistry>();
-        if (!registry.Models.TryGetValue(model, out var registered))
-        {
-            throw WardenException.NotFound($"model '{model}' is not found");
-        }
-
-        if (version is not null && registered.FindVersion(version) is null)
-        {
-            throw WardenException.NotFound($"version '{version}' of model '{model}' is not found");
-        }
-
-        var job = services.GetRequiredService<ExplanationJobQueue>().Submit(context.RequireApiKey().Id, model, version, body.ToArray());
-        return Results.Accepted($"/api/explanations/{job.Id}", job.ToInfo());
+        // The admitted version is pinned, so the worker explains what was checked and charged.
+        var job = services.GetRequiredService<ExplanationJobQueue>().Submit(context.RequireApiKey().Id, admitted.Model, admitted.Record!.Version, body.ToArray());
+        return Respond(admitted, Results.Accepted($"/api/explanations/{job.Id}", job.ToInfo()));
     }
 }

@@ -20,6 +20,7 @@ public static class ContextServiceCollectionExtensions
         services.TryAddSingleton<ExplanationService>();
         services.TryAddSingleton<ExplanationJobQueue>();
         services.AddSingleton<IHostedService>(sp => sp.GetRequiredService<ExplanationJobQueue>());
+        services.AddSingleton<InferenceInterceptor, ExplanationAuditInterceptor>();
         services.TryAddSingleton<ReviewStore>();
         services.TryAddSingleton<ReviewQueue>();
         services.AddWardenSettingsKind<ReviewPolicy>(ReviewPolicy.Kind, (sp, model, policy) => policy.Validate(sp.GetRequiredService<ModelRegistry>().InputNames(model)));

@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Warden.Core.Access;
 using Warden.Core.Inference;
 using Warden.Core.Policies;
+using Warden.Core.RateLimiting;
 using Warden.Core.Storage;
 using Warden.Core.Storage.Sqlite;
 using Warden.Core.Usage;
@@ -15,7 +16,7 @@ public static class PolicyServiceCollectionExtensions
     /// <summary>Adds the policy interceptors, their settings kinds, the rate-limit backend and the usage meter.</summary>
     public static IServiceCollection AddWardenPolicies(this IServiceCollection services)
     {
-        services.AddOptions<RateLimitOptions>().BindConfiguration("Warden:RateLimits");
+        services.AddOptions<RateLimitOptions>().BindConfiguration("Warden:RateLimits").ValidateDataAnnotations().ValidateOnStart();
         services.TryAddSingleton<IRateLimitBackend, InMemoryRateLimitBackend>();
         services.TryAddSingleton<IUsageStore, SqliteUsageStore>();
         services.TryAddSingleton<UsageMeter>();

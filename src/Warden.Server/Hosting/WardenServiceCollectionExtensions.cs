@@ -7,6 +7,7 @@ using Warden.WebConsole.Hosting;
 using Warden.Core;
 using Warden.Core.Access;
 using Warden.Core.Audit;
+using Warden.Core.Cluster;
 using Warden.Core.Events;
 using Warden.Core.EdgeFleet;
 using Warden.Core.Inference;
@@ -16,6 +17,7 @@ using Warden.Core.Settings;
 using Warden.Core.Storage;
 using Warden.Core.Storage.Sqlite;
 using Warden.Core.Telemetry;
+using Warden.Redis;
 using Warden.Server.Auth;
 using Warden.Server.Webhooks;
 
@@ -32,6 +34,8 @@ public static class WardenServiceCollectionExtensions
         services.AddOptions<OnnxOptions>().BindConfiguration("Warden:Onnx").ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<PredictionLogOptions>().BindConfiguration("Warden:PredictionLog").ValidateDataAnnotations().ValidateOnStart();
 
+        // Before the in-process defaults: with ConnectionStrings:Redis set, limits, cache invalidation and job leases are shared.
+        services.AddWardenRedis();
         services.AddWardenSqliteStore();
         services.TryAddSingleton(sp => new ModelBlobStore(Path.GetFullPath(sp.GetRequiredService<IOptions<WardenOptions>>().Value.DataDir)));
         services.TryAddSingleton<AuditLog>();
@@ -56,6 +60,8 @@ public static class WardenServiceCollectionExtensions
         // The bootstrapper runs before the writer so that the store and registry are ready before traffic.
         services.AddHostedService<WardenBootstrapper>();
         services.AddHostedService(sp => sp.GetRequiredService<PredictionLogWriter>());
+        services.TryAddSingleton<ClusterCacheSync>();
+        services.AddSingleton<IHostedService>(sp => sp.GetRequiredService<ClusterCacheSync>());
 
         services.AddAuthentication(ApiKeyAuthenticationHandler.SchemeName)
             .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);

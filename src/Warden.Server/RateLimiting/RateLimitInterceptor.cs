@@ -4,6 +4,7 @@ using Warden.Core;
 using Warden.Core.Access;
 using Warden.Core.Inference;
 using Warden.Core.Policies;
+using Warden.Core.RateLimiting;
 using Warden.Core.Settings;
 
 namespace Warden.Server.RateLimiting;
@@ -13,36 +14,42 @@ namespace Warden.Server.RateLimiting;
 /// model): token bucket, daily and monthly quotas (UTC calendar windows), concurrency. A refusal is 429 with
 /// <c>Retry-After</c> and the IETF draft <c>RateLimit-Limit</c>/<c>RateLimit-Remaining</c>/<c>RateLimit-Reset</c> headers;
 /// an admitted request carries the headers of its tightest limit. Keys and models without limits are untouched. The bootstrap
-/// admin key is exempt from model limits.
+/// admin key is exempt from model limits. Key and model limits live in the <see cref="IRateLimitBackend"/> (shared by all
+/// replicas when Redis is configured); the overload gate protects this process, so it always counts locally.
 /// </summary>
-public sealed class RateLimitInterceptor(IRateLimitBackend backend, ModelSettings settings, IOptions<RateLimitOptions> options, TimeProvider time) : InferenceInterceptor
+public sealed class RateLimitInterceptor(IRateLimitBackend backend, ModelSettings settings, IOptions<RateLimitOptions> options, TimeProvider time) : InferenceInterceptor, IDisposable
 {
+    private readonly InMemoryRateLimitBackend _process = new(time);
+
     /// <summary>Settings kind of per-model limits (a <see cref="KeyLimits"/> document applied to each key separately).</summary>
     public const string Kind = "rate-limit";
 
     public override int Order => -200;
+
+    public override bool AppliesToExplanations => true;
 
     public override void OnRequest(InferenceContext context)
     {
         var global = options.Value.MaxConcurrentInferences;
         if (global > 0)
         {
-            var lease = backend.TryEnter("global", global)
+            var lease = _process.TryEnter("global", global)
                 ?? throw new WardenException(503, "the server is overloaded; retry shortly") { Headers = new Dictionary<string, string> { ["Retry-After"] = "1" } };
             context.RegisterForDispose(lease);
         }
 
         var key = context.Call.Caller;
+        var cost = context.IsExplanation ? options.Value.ExplanationCost : 1;
         RateLimitDecision? tightest = null;
         if (key.Limits is { } own)
         {
-            Apply(context, "k:" + key.Id, own, ref tightest);
+            Apply(context, "k:" + key.Id, own, cost, ref tightest);
         }
 
         if (!(key.Role == WardenRoles.Admin && key.Name == UsagePolicyInterceptor.BootstrapKeyName)
             && settings.Get<KeyLimits>(context.Model, Kind) is { } model)
         {
-            Apply(context, "m:" + key.Id + "\n" + context.Model, model, ref tightest);
+            Apply(context, "m:" + key.Id + "\n" + context.Model, model, cost, ref tightest);
         }
 
         if (tightest is not null)
@@ -51,7 +58,7 @@ public sealed class RateLimitInterceptor(IRateLimitBackend backend, ModelSetting
         }
     }
 
-    private void Apply(InferenceContext context, string name, KeyLimits limits, ref RateLimitDecision? tightest)
+    private void Apply(InferenceContext context, string name, KeyLimits limits, int cost, ref RateLimitDecision? tightest)
     {
         if (limits.MaxConcurrency is { } concurrency)
         {
@@ -62,20 +69,21 @@ public sealed class RateLimitInterceptor(IRateLimitBackend backend, ModelSetting
 
         if (limits.RateLimit is { } rate)
         {
-            Check(backend.TryTake(name + "\nrate", rate, limits.Burst ?? Math.Max(1, (int)Math.Ceiling(rate))), "rate limit exceeded", ref tightest);
+            var burst = limits.Burst ?? Math.Max(1, (int)Math.Ceiling(rate));
+            Check(backend.TryTake(name + "\nrate", rate, burst, Math.Min(cost, burst)), "rate limit exceeded", ref tightest);
         }
 
         var now = time.GetUtcNow().ToUniversalTime();
         if (limits.DailyQuota is { } daily)
         {
             var start = new DateTimeOffset(now.Year, now.Month, now.Day, 0, 0, 0, TimeSpan.Zero);
-            Check(backend.TryCount(name + "\nday", daily, start, start.AddDays(1)), "daily quota exhausted", ref tightest);
+            Check(backend.TryCount(name + "\nday", daily, start, start.AddDays(1), Math.Min(cost, daily)), "daily quota exhausted", ref tightest);
         }
 
         if (limits.MonthlyQuota is { } monthly)
         {
             var start = new DateTimeOffset(now.Year, now.Month, 1, 0, 0, 0, TimeSpan.Zero);
-            Check(backend.TryCount(name + "\nmonth", monthly, start, start.AddMonths(1)), "monthly quota exhausted", ref tightest);
+            Check(backend.TryCount(name + "\nmonth", monthly, start, start.AddMonths(1), Math.Min(cost, monthly)), "monthly quota exhausted", ref tightest);
         }
     }
 
@@ -108,6 +116,8 @@ public sealed class RateLimitInterceptor(IRateLimitBackend backend, ModelSetting
         headers["RateLimit-Remaining"] = Math.Max(0, decision.Remaining).ToString(CultureInfo.InvariantCulture);
         headers["RateLimit-Reset"] = Seconds(decision.Reset);
     }
+
+    public void Dispose() => _process.Dispose();
 
     // Whole seconds, rounded up, at least 1 (RFC 9110 §10.2.3 delay-seconds).
     private static string Seconds(TimeSpan span) => Math.Max(1, (long)Math.Ceiling(span.TotalSeconds)).ToString(CultureInfo.InvariantCulture);

@@ -84,15 +84,24 @@ public sealed class ExplainTests : IClassFixture<WardenFactory>
         using var badFlag = await client.PostAsync("/v2/models/credit-risk/explain?async=maybe", V2Requests.Json(V2Requests.CreditRisk()));
         Assert.Equal(HttpStatusCode.BadRequest, badFlag.StatusCode);
 
-        // Parses, but binds to the wrong shape: only the worker finds out, and says so on the job.
+        // Parses, but binds to the wrong shape: inputs are bound at submission (the usage controls need them), so 400 at once.
         var request = V2Requests.CreditRisk();
         request["inputs"]!.AsArray().RemoveAt(0);
-        using var accepted = await client.PostAsync("/v2/models/credit-risk/explain?async=true", V2Requests.Json(request));
+        using var unbound = await client.PostAsync("/v2/models/credit-risk/explain?async=true", V2Requests.Json(request));
+        Assert.Equal(HttpStatusCode.BadRequest, unbound.StatusCode);
+        Assert.Contains("pirat", await unbound.ErrorAsync(), StringComparison.Ordinal);
+
+        // Admitted, but the version has no background sample: only the worker finds out, and says so on the job.
+        using var own = new WardenFactory();
+        using var ownClient = own.Admin();
+        using var deployed = await ownClient.PostAsync("/api/models/credit-risk/versions", Deploy.Form(Deploy.CreditRiskOnnx(), version: "2"));
+        Assert.True(deployed.IsSuccessStatusCode, await deployed.Content.ReadAsStringAsync());
+        using var accepted = await ownClient.PostAsync("/v2/models/credit-risk/versions/2/explain?async=true", V2Requests.Json(V2Requests.CreditRisk()));
         Assert.Equal(HttpStatusCode.Accepted, accepted.StatusCode);
-        var done = await PollAsync(client, (await accepted.ReadJsonAsync()).GetProperty("id").GetString()!);
+        var done = await PollAsync(ownClient, (await accepted.ReadJsonAsync()).GetProperty("id").GetString()!);
         Assert.Equal("failed", done.GetProperty("status").GetString());
         Assert.Equal(400, done.GetProperty("errorStatus").GetInt32());
-        Assert.Contains("pirat", done.GetProperty("error").GetString(), StringComparison.Ordinal);
+        Assert.Contains("background sample", done.GetProperty("error").GetString(), StringComparison.Ordinal);
     }
 
     [Fact]

@@ -115,6 +115,14 @@ public sealed class WardenProcess : IDisposable
         throw new TimeoutException("warden serve never became ready:\n" + Output);
     }
 
+    /// <summary>Waits for the process to end by itself and returns its exit code.</summary>
+    public async Task<int> WaitForExitAsync(CancellationToken cancellationToken)
+    {
+        await _process.WaitForExitAsync(cancellationToken);
+        _process.WaitForExit(); // flushes the redirected output
+        return _process.ExitCode;
+    }
+
     /// <summary>Kills the process tree.</summary>
     public void Dispose()
     {

@@ -1,4 +1,4 @@
-namespace Warden.Server.RateLimiting;
+namespace Warden.Core.RateLimiting;
 
 /// <summary>The answer of one limit: allowed or not, and the state to report in <c>RateLimit-*</c> headers.</summary>
 /// <param name="Allowed">True when the request may proceed.</param>

@@ -1,21 +1,20 @@
 using System.Collections.Concurrent;
-using System.Threading.RateLimiting;
 
-namespace Warden.Server.RateLimiting;
+namespace Warden.Core.RateLimiting;
 
 /// <summary>
 /// Single-node limits. Token buckets and fixed windows are computed from the injected <see cref="TimeProvider"/> (so limits
 /// are exact under a fake clock: System.Threading.RateLimiting's token bucket and fixed window measure time with
-/// <c>Stopwatch</c>, even with manual replenishment); concurrency gates are System.Threading.RateLimiting
-/// <see cref="ConcurrencyLimiter"/>s. State is per limiter name and per configuration, so changing a limit starts afresh.
+/// <c>Stopwatch</c>, even with manual replenishment); concurrency gates are counters of requests inside. State is per
+/// limiter name and per configuration, so changing a limit starts afresh.
 /// </summary>
 public sealed class InMemoryRateLimitBackend(TimeProvider time) : IRateLimitBackend, IDisposable
 {
     private readonly ConcurrentDictionary<(string, double, int), Bucket> _buckets = new();
     private readonly ConcurrentDictionary<(string, long), Window> _windows = new();
-    private readonly ConcurrentDictionary<(string, int), ConcurrencyLimiter> _gates = new();
+    private readonly ConcurrentDictionary<(string, int), Gate> _gates = new();
 
-    public RateLimitDecision TryTake(string name, double ratePerSecond, int burst)
+    public RateLimitDecision TryTake(string name, double ratePerSecond, int burst, int cost = 1)
     {
         var now = time.GetUtcNow();
         var bucket = _buckets.GetOrAdd((name, ratePerSecond, burst), k => new Bucket { Tokens = k.Item3, Updated = now });
@@ -25,20 +24,20 @@ public sealed class InMemoryRateLimitBackend(TimeProvider time) : IRateLimitBack
             var elapsed = Math.Max(0, (now - bucket.Updated).TotalSeconds);
             bucket.Tokens = Math.Min(burst, bucket.Tokens + (elapsed * ratePerSecond));
             bucket.Updated = now;
-            var allowed = bucket.Tokens >= 1;
+            var allowed = bucket.Tokens >= cost;
             if (allowed)
             {
-                bucket.Tokens -= 1;
+                bucket.Tokens -= cost;
             }
 
             var remaining = (long)Math.Floor(bucket.Tokens);
             var reset = TimeSpan.FromSeconds((burst - bucket.Tokens) / ratePerSecond);
-            var retry = TimeSpan.FromSeconds(Math.Max(0, 1 - bucket.Tokens) / ratePerSecond);
+            var retry = TimeSpan.FromSeconds(Math.Max(0, cost - bucket.Tokens) / ratePerSecond);
             return new RateLimitDecision(allowed, burst, remaining, reset, retry);
         }
     }
 
-    public RateLimitDecision TryCount(string name, long limit, DateTimeOffset windowStart, DateTimeOffset windowEnd)
+    public RateLimitDecision TryCount(string name, long limit, DateTimeOffset windowStart, DateTimeOffset windowEnd, long cost = 1)
     {
         var window = _windows.GetOrAdd((name, limit), _ => new Window { Start = windowStart });
         var now = time.GetUtcNow();
@@ -50,10 +49,10 @@ public sealed class InMemoryRateLimitBackend(TimeProvider time) : IRateLimitBack
                 window.Count = 0;
             }
 
-            var allowed = window.Count < limit;
+            var allowed = window.Count + cost <= limit;
             if (allowed)
             {
-                window.Count++;
+                window.Count += cost;
             }
 
             var reset = windowEnd - now;
@@ -63,23 +62,19 @@ public sealed class InMemoryRateLimitBackend(TimeProvider time) : IRateLimitBack
 
     public IDisposable? TryEnter(string name, int limit)
     {
-        var gate = _gates.GetOrAdd((name, limit), k => new ConcurrencyLimiter(new ConcurrencyLimiterOptions { PermitLimit = k.Item2, QueueLimit = 0 }));
-        var lease = gate.AttemptAcquire(1);
-        if (lease.IsAcquired)
+        var gate = _gates.GetOrAdd((name, limit), _ => new Gate());
+        if (Interlocked.Increment(ref gate.Inside) <= limit)
         {
-            return lease;
+            return new Slot(gate);
         }
 
-        lease.Dispose();
+        Interlocked.Decrement(ref gate.Inside);
         return null;
     }
 
+    /// <summary>Nothing to release: gates hold no resources (kept for callers that own this backend).</summary>
     public void Dispose()
     {
-        foreach (var gate in _gates.Values)
-        {
-            gate.Dispose();
-        }
     }
 
     private sealed class Bucket
@@ -94,5 +89,23 @@ public sealed class InMemoryRateLimitBackend(TimeProvider time) : IRateLimitBack
         public DateTimeOffset Start { get; set; }
 
         public long Count { get; set; }
+    }
+
+    private sealed class Gate
+    {
+        public int Inside;
+    }
+
+    private sealed class Slot(Gate gate) : IDisposable
+    {
+        private int _left;
+
+        public void Dispose()
+        {
+            if (Interlocked.Exchange(ref _left, 1) == 0)
+            {
+                Interlocked.Decrement(ref gate.Inside);
+            }
+        }
     }
 }
