@@ -22,12 +22,14 @@ public static class WardenApp
             Args = args,
             ContentRootPath = AppContext.BaseDirectory,
         });
-        if (string.IsNullOrEmpty(builder.Configuration["urls"]) && string.IsNullOrEmpty(builder.Configuration["ASPNETCORE_URLS"]))
-        {
-            builder.WebHost.UseUrls(defaultUrls);
-        }
+        var restUrls = builder.Configuration["urls"] is { Length: > 0 } urls ? urls
+            : builder.Configuration["ASPNETCORE_URLS"] is { Length: > 0 } environment ? environment
+            : defaultUrls;
+        builder.WebHost.UseUrls(restUrls);
+        builder.AddWardenGrpcEndpoints(restUrls);
 
         builder.Services.AddWarden();
+        builder.Services.AddWardenGrpc();
         configure?.Invoke(builder);
         var app = builder.Build();
         app.UseWarden();
@@ -57,6 +59,7 @@ public static class WardenApp
         app.MapMonitoringApi();
         app.MapRetrainingApi();
         app.MapContextApi();
+        app.MapWardenGrpc();
         app.UseWardenAbuse();
         app.UseWardenPrivacy();
         app.UseWardenConsole();

@@ -18,6 +18,10 @@ internal static class ServeCommand
         // No defaults here: a flag overrides configuration only when given, so appsettings.json and Warden__… stay in force.
         var dataDir = new Option<string>("--data-dir") { Description = "Directory for the SQLite store and model files (default: Warden:DataDir, .warden)" };
         var urls = new Option<string>("--urls") { Description = $"Listening URLs (default: urls from configuration, {WardenApp.DefaultUrls})" };
+        var grpcUrls = new Option<string?>("--grpc-urls")
+        {
+            Description = "Listening URLs of the gRPC inference service (HTTP/2); default: Warden:Grpc:Urls, else REST's host with the next port (8081 beside 8080); 'none' turns it off",
+        };
         var repository = new Option<string?>("--model-repository") { Description = "Triton-style model repository to load at start (<model>/<version>/model.onnx + card.json)" };
         var noDemo = new Option<bool>("--no-demo") { Description = "Do not load the bundled demo models into an empty registry" };
         var demo = new Option<bool>("--demo") { Description = "Load the bundled demo models into an empty registry (overrides Warden:LoadDemoModels=false)" };
@@ -29,7 +33,7 @@ internal static class ServeCommand
         var hsts = new Option<bool>("--hsts") { Description = "Send Strict-Transport-Security on HTTPS answers" };
         var command = new Command("serve", "Run the Warden server; other --Section:Key=value arguments override configuration")
         {
-            dataDir, urls, repository, noDemo, demo, certificate, certificateKey, hsts,
+            dataDir, urls, grpcUrls, repository, noDemo, demo, certificate, certificateKey, hsts,
         };
 
         // Configuration overrides (e.g. --Warden:Privacy:KeyFile=…) go through to the host as `dotnet Warden.Server` takes them.
@@ -52,6 +56,11 @@ internal static class ServeCommand
             if (parse.GetValue(urls) is { } listen)
             {
                 args.AddRange(["--urls", listen]);
+            }
+
+            if (parse.GetValue(grpcUrls) is { } grpc)
+            {
+                args.AddRange(["--Warden:Grpc:Urls", grpc]);
             }
 
             if (parse.GetValue(noDemo) || parse.GetValue(demo))

@@ -11,11 +11,32 @@ public static class InferenceRequestReader
     private static readonly JsonDocumentOptions DocumentOptions = new() { MaxDepth = 64, AllowTrailingCommas = false };
 
     /// <summary>Parses <paramref name="body"/>; throws <see cref="WardenException"/> (400) on malformed input.</summary>
-    public static RawInferenceRequest Read(ReadOnlyMemory<byte> body)
+    public static RawInferenceRequest Read(ReadOnlyMemory<byte> body) => Read(body, null);
+
+    /// <summary>
+    /// Parses a request that may use the binary tensor data extension: with <paramref name="headerLength"/> (the
+    /// <c>Inference-Header-Content-Length</c> header) the first that many bytes are the JSON header and the rest holds the
+    /// data of the inputs that declare <c>parameters.binary_data_size</c>, back to back in input order. The returned
+    /// request refers to <paramref name="body"/>, which must outlive it.
+    /// </summary>
+    public static RawInferenceRequest Read(ReadOnlyMemory<byte> body, long? headerLength)
     {
         if (body.IsEmpty)
         {
             throw WardenException.BadRequest("request body is empty; expected a JSON object with \"inputs\"");
+        }
+
+        var binary = ReadOnlyMemory<byte>.Empty;
+        if (headerLength is { } length)
+        {
+            if (length <= 0 || length > body.Length)
+            {
+                throw WardenException.BadRequest(
+                    $"Inference-Header-Content-Length is {length} but must be between 1 and the body's length ({body.Length})");
+            }
+
+            binary = body[(int)length..];
+            body = body[..(int)length];
         }
 
         JsonDocument document;
@@ -30,7 +51,7 @@ public static class InferenceRequestReader
 
         try
         {
-            return Read(document);
+            return Read(document, headerLength is null ? null : binary);
         }
         catch
         {
@@ -39,7 +60,7 @@ public static class InferenceRequestReader
         }
     }
 
-    private static RawInferenceRequest Read(JsonDocument document)
+    private static RawInferenceRequest Read(JsonDocument document, ReadOnlyMemory<byte>? binary)
     {
         var root = document.RootElement;
         if (root.ValueKind != JsonValueKind.Object)
@@ -51,6 +72,7 @@ public static class InferenceRequestReader
         Dictionary<string, JsonElement>? parameters = null;
         List<RawInput>? inputs = null;
         List<string>? outputs = null;
+        Dictionary<string, bool>? binaryOutputs = null;
         foreach (var property in root.EnumerateObject())
         {
             switch (property.Name)
@@ -64,10 +86,10 @@ public static class InferenceRequestReader
                     parameters = ReadParameters(property.Value, "parameters");
                     break;
                 case "inputs":
-                    inputs = ReadInputs(property.Value);
+                    inputs = ReadInputs(property.Value, binary);
                     break;
                 case "outputs":
-                    outputs = ReadOutputs(property.Value);
+                    (outputs, binaryOutputs) = ReadOutputs(property.Value);
                     break;
                 default:
                     // The protocol allows extensions; unknown top-level fields are ignored as KServe does.
@@ -85,10 +107,10 @@ public static class InferenceRequestReader
             throw WardenException.BadRequest("\"inputs\" is empty; the model needs at least one input");
         }
 
-        return new RawInferenceRequest(document, id, parameters, inputs, outputs);
+        return new RawInferenceRequest(document, id, parameters, inputs, outputs) { BinaryOutputs = binaryOutputs };
     }
 
-    private static List<RawInput> ReadInputs(JsonElement element)
+    private static List<RawInput> ReadInputs(JsonElement element, ReadOnlyMemory<byte>? binary)
     {
         if (element.ValueKind != JsonValueKind.Array)
         {
@@ -97,15 +119,22 @@ public static class InferenceRequestReader
 
         var inputs = new List<RawInput>(element.GetArrayLength());
         var index = 0;
+        var offset = 0;
         foreach (var item in element.EnumerateArray())
         {
-            inputs.Add(ReadInput(item, index++));
+            inputs.Add(ReadInput(item, index++, binary, ref offset));
+        }
+
+        if (binary is { } section && offset != section.Length)
+        {
+            throw WardenException.BadRequest(
+                $"the body has {section.Length} bytes of binary data after the JSON header but the inputs' binary_data_size add up to {offset}");
         }
 
         return inputs;
     }
 
-    private static RawInput ReadInput(JsonElement item, int index)
+    private static RawInput ReadInput(JsonElement item, int index, ReadOnlyMemory<byte>? binary, ref int offset)
     {
         if (item.ValueKind != JsonValueKind.Object)
         {
@@ -161,12 +190,14 @@ public static class InferenceRequestReader
             throw WardenException.BadRequest($"{label} has no \"shape\"");
         }
 
+        if (parameters is not null && parameters.TryGetValue("binary_data_size", out var size))
+        {
+            return new RawInput(name, shape, datatype, default, parameters) { Binary = Slice(label, size, data is not null, binary, ref offset) };
+        }
+
         if (data is null)
         {
-            throw WardenException.BadRequest(
-                parameters?.ContainsKey("binary_data_size") == true
-                    ? $"{label} uses the binary data extension, which this server does not support; send \"data\" as JSON"
-                    : $"{label} has no \"data\"");
+            throw WardenException.BadRequest($"{label} has no \"data\"");
         }
 
         return new RawInput(name, shape, datatype, data.Value, parameters);
@@ -194,7 +225,36 @@ public static class InferenceRequestReader
         return shape;
     }
 
-    private static List<string> ReadOutputs(JsonElement element)
+    private static ReadOnlyMemory<byte> Slice(string label, JsonElement size, bool hasData, ReadOnlyMemory<byte>? binary, ref int offset)
+    {
+        if (hasData)
+        {
+            throw WardenException.BadRequest($"{label} has both \"data\" and parameters.binary_data_size; send one");
+        }
+
+        if (binary is not { } section)
+        {
+            throw WardenException.BadRequest(
+                $"{label} declares parameters.binary_data_size but the request has no Inference-Header-Content-Length header, so no binary data");
+        }
+
+        if (size.ValueKind != JsonValueKind.Number || !size.TryGetInt64(out var length) || length < 0)
+        {
+            throw WardenException.BadRequest($"{label} parameters.binary_data_size must be a non-negative integer, got {Preview(size)}");
+        }
+
+        if (length > section.Length - offset)
+        {
+            throw WardenException.BadRequest(
+                $"{label} declares {length} bytes of binary data but only {section.Length - offset} remain after the JSON header and earlier inputs");
+        }
+
+        var slice = section.Slice(offset, (int)length);
+        offset += (int)length;
+        return slice;
+    }
+
+    private static (List<string> Names, Dictionary<string, bool>? Binary) ReadOutputs(JsonElement element)
     {
         if (element.ValueKind != JsonValueKind.Array)
         {
@@ -202,6 +262,7 @@ public static class InferenceRequestReader
         }
 
         var names = new List<string>();
+        Dictionary<string, bool>? binary = null;
         var i = 0;
         foreach (var item in element.EnumerateArray())
         {
@@ -211,10 +272,21 @@ public static class InferenceRequestReader
             }
 
             names.Add(name.GetString()!);
+            if (item.TryGetProperty("parameters", out var parameters) && parameters.ValueKind == JsonValueKind.Object
+                && parameters.TryGetProperty("binary_data", out var flag))
+            {
+                (binary ??= new Dictionary<string, bool>(StringComparer.Ordinal))[names[^1]] = flag.ValueKind switch
+                {
+                    JsonValueKind.True => true,
+                    JsonValueKind.False => false,
+                    _ => throw WardenException.BadRequest($"outputs[{i}].parameters.binary_data must be true or false"),
+                };
+            }
+
             i++;
         }
 
-        return names;
+        return (names, binary);
     }
 
     private static Dictionary<string, JsonElement> ReadParameters(JsonElement element, string where)

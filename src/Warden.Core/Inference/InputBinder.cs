@@ -119,6 +119,18 @@ public static class InputBinder
             throw new WardenException(413, $"input '{raw.Name}' shape [{string.Join(", ", raw.Shape)}] exceeds {MaxElements} elements");
         }
 
+        if (raw.Binary is { } binary)
+        {
+            return new NamedTensor(raw.Name, datatype, raw.Shape, TensorBytes.Decode(raw.Name, datatype, (int)count, binary.Span));
+        }
+
+        if (raw.Values is { } values)
+        {
+            return values.Length == count
+                ? new NamedTensor(raw.Name, datatype, raw.Shape, values)
+                : throw WardenException.BadRequest($"input '{raw.Name}' has {values.Length} values but shape [{string.Join(", ", raw.Shape)}] needs {count}");
+        }
+
         if (raw.Data.ValueKind != JsonValueKind.Array)
         {
             throw WardenException.BadRequest($"input '{raw.Name}' data must be an array, not {InferenceRequestReader.Describe(raw.Data.ValueKind)}");

@@ -30,6 +30,18 @@ public sealed class RawInferenceRequest : IDisposable
     /// <summary>Requested output names; null means all.</summary>
     public List<string>? RequestedOutputs { get; }
 
+    /// <summary>Outputs that carry <c>parameters.binary_data</c> (binary tensor data extension), with its value.</summary>
+    public IReadOnlyDictionary<string, bool>? BinaryOutputs { get; init; }
+
+    /// <summary>
+    /// True when <paramref name="output"/> should be answered as binary data: its own <c>binary_data</c> parameter decides,
+    /// else the request's <c>binary_data_output</c>.
+    /// </summary>
+    public bool WantsBinary(string output) =>
+        BinaryOutputs is not null && BinaryOutputs.TryGetValue(output, out var own)
+            ? own
+            : Parameters is not null && Parameters.TryGetValue("binary_data_output", out var all) && all.ValueKind == JsonValueKind.True;
+
     /// <summary>String value of a request parameter, or null.</summary>
     public string? GetStringParameter(string name) =>
         Parameters is not null && Parameters.TryGetValue(name, out var value)

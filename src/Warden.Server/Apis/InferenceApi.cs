@@ -2,6 +2,7 @@ using System.Text.Json;
 using Microsoft.Extensions.Options;
 using Warden.Contracts.V2;
 using Warden.Core;
+using Warden.Core.Access;
 using Warden.Core.Inference;
 using Warden.Core.Predictions;
 using Warden.Core.Registry;
@@ -17,6 +18,9 @@ public static class InferenceApi
     /// <summary>Server version reported by <c>GET /v2</c>.</summary>
     public static readonly string ServerVersion = typeof(InferenceApi).Assembly.GetName().Version?.ToString(3) ?? "0.1.0";
 
+    /// <summary>Protocol extensions reported by server metadata, over REST and gRPC alike.</summary>
+    internal static readonly string[] Extensions = ["warden_purpose", "warden_sensitive_attributes", "warden_model_cards"];
+
     public static IEndpointRouteBuilder MapInferenceApi(this IEndpointRouteBuilder app)
     {
         app.MapGet("/v2/health/live", () => Results.Ok(new { live = true })).AllowAnonymous().WithTags("health");
@@ -29,7 +33,7 @@ public static class InferenceApi
         {
             Name = "warden",
             Version = ServerVersion,
-            Extensions = ["warden_purpose", "warden_sensitive_attributes", "warden_model_cards"],
+            Extensions = [.. Extensions],
         }).RequireAuthorization(WardenPolicies.Read);
 
         v2.MapGet("/models/{model}", (string model, HttpContext context, ModelRegistry registry) => Metadata(context, registry, model, null))
@@ -114,12 +118,16 @@ public static class InferenceApi
         }
     }
 
-    private static IResult Metadata(HttpContext context, ModelRegistry registry, string model, string? version)
+    private static IResult Metadata(HttpContext context, ModelRegistry registry, string model, string? version) =>
+        Results.Ok(Describe(context.RequireApiKey(), registry, model, version));
+
+    /// <summary>Metadata of a model the key may see (404 otherwise, as for a missing model).</summary>
+    internal static ModelMetadata Describe(ApiKeyRecord key, ModelRegistry registry, string model, string? version)
     {
-        var registered = Visible(context, registry, model);
+        var registered = Visible(key, registry, model);
         var record = Pick(registered, version);
         var signature = VersionSignature.Parse(record.SignatureJson);
-        return Results.Ok(new ModelMetadata
+        return new ModelMetadata
         {
             Name = model,
             Versions = registered.Versions.Where(v => v.Stage != ModelStages.Archived).Select(v => v.Version).ToList(),
@@ -133,21 +141,27 @@ public static class InferenceApi
                 ["sha256"] = record.Sha256,
                 ["kind"] = record.Kind,
             },
-        });
+        };
     }
 
     private static IResult Ready(HttpContext context, ModelRegistry registry, string model, string? version)
     {
-        var registered = Visible(context, registry, model);
-        var record = Pick(registered, version);
-        return registered.IsServable(record.Version)
+        var (record, ready) = Readiness(context.RequireApiKey(), registry, model, version);
+        return ready
             ? Results.Ok(new { name = model, version = record.Version, ready = true })
             : Results.Json(new ErrorResponse { Error = $"version '{record.Version}' of model '{model}' is {record.Stage} and not loaded" }, statusCode: 400);
     }
 
-    private static RegisteredModel Visible(HttpContext context, ModelRegistry registry, string model)
+    /// <summary>The version that would answer and whether it can (404 when the key may not see the model).</summary>
+    internal static (ModelVersionRecord Record, bool Ready) Readiness(ApiKeyRecord key, ModelRegistry registry, string model, string? version)
     {
-        var key = context.RequireApiKey();
+        var registered = Visible(key, registry, model);
+        var record = Pick(registered, version);
+        return (record, registered.IsServable(record.Version));
+    }
+
+    private static RegisteredModel Visible(ApiKeyRecord key, ModelRegistry registry, string model)
+    {
         if (!key.CanUseModel(model) || !registry.Models.TryGetValue(model, out var registered))
         {
             throw WardenException.NotFound($"model '{model}' is not found");

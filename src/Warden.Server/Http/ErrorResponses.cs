@@ -16,6 +16,16 @@ public static class ErrorResponses
             return;
         }
 
+        if (Grpc.GrpcStatuses.IsGrpc(context.Request))
+        {
+            // A gRPC client reads the status from grpc-status, not from the HTTP status: answer trailers-only.
+            context.Response.StatusCode = StatusCodes.Status200OK;
+            context.Response.ContentType = "application/grpc";
+            context.Response.Headers["grpc-status"] = ((int)Grpc.GrpcStatuses.FromHttp(status)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+            context.Response.Headers["grpc-message"] = Uri.EscapeDataString(message);
+            return;
+        }
+
         context.Response.StatusCode = status;
         if (context.Request.Path.StartsWithSegments("/v2"))
         {

@@ -1,0 +1,154 @@
+using System.Buffers.Binary;
+using System.Runtime.InteropServices;
+using System.Text;
+
+namespace Warden.Core.Tensors;
+
+/// <summary>
+/// The raw layout of tensor data shared by the binary tensor data extension over HTTP and the gRPC protocol's
+/// <c>raw_input_contents</c>/<c>raw_output_contents</c>: the flattened row-major elements, little-endian, with no padding;
+/// BOOL is one byte per element; each BYTES element is a 4-byte little-endian length followed by that many bytes.
+/// </summary>
+public static class TensorBytes
+{
+    /// <summary>Decodes <paramref name="bytes"/> into the typed array of <paramref name="datatype"/> (see <see cref="NamedTensor"/>).</summary>
+    /// <exception cref="WardenException">400 when the byte count does not fit <paramref name="count"/> elements.</exception>
+    public static Array Decode(string name, TensorDatatype datatype, int count, ReadOnlySpan<byte> bytes)
+    {
+        if (datatype == TensorDatatype.Bytes)
+        {
+            return DecodeStrings(name, count, bytes);
+        }
+
+        var size = ElementSize(datatype);
+        if (bytes.Length != (long)count * size)
+        {
+            throw WardenException.BadRequest(
+                $"input '{name}' has {bytes.Length} bytes of binary data but {count} {datatype.ToWire()} elements need {(long)count * size}");
+        }
+
+        // The protocol is little-endian; so is every platform .NET runs Warden on, which the cast relies on.
+        return datatype switch
+        {
+            TensorDatatype.Fp32 => Checked(name, MemoryMarshal.Cast<byte, float>(bytes).ToArray()),
+            TensorDatatype.Fp64 => Checked(name, MemoryMarshal.Cast<byte, double>(bytes).ToArray()),
+            TensorDatatype.Fp16 => Checked(name, MemoryMarshal.Cast<byte, Half>(bytes).ToArray()),
+            TensorDatatype.Int8 => MemoryMarshal.Cast<byte, sbyte>(bytes).ToArray(),
+            TensorDatatype.Int16 => MemoryMarshal.Cast<byte, short>(bytes).ToArray(),
+            TensorDatatype.Int32 => MemoryMarshal.Cast<byte, int>(bytes).ToArray(),
+            TensorDatatype.Int64 => MemoryMarshal.Cast<byte, long>(bytes).ToArray(),
+            TensorDatatype.UInt8 => bytes.ToArray(),
+            TensorDatatype.UInt16 => MemoryMarshal.Cast<byte, ushort>(bytes).ToArray(),
+            TensorDatatype.UInt32 => MemoryMarshal.Cast<byte, uint>(bytes).ToArray(),
+            TensorDatatype.UInt64 => MemoryMarshal.Cast<byte, ulong>(bytes).ToArray(),
+            TensorDatatype.Bool => DecodeBooleans(name, bytes),
+            _ => throw WardenException.BadRequest($"datatype {datatype.ToWire()} is not supported"),
+        };
+    }
+
+    /// <summary>Encodes the data of <paramref name="tensor"/> in the raw layout.</summary>
+    public static byte[] Encode(NamedTensor tensor) => tensor.Datatype switch
+    {
+        TensorDatatype.Fp32 => MemoryMarshal.AsBytes(((float[])tensor.Data).AsSpan()).ToArray(),
+        TensorDatatype.Fp64 => MemoryMarshal.AsBytes(((double[])tensor.Data).AsSpan()).ToArray(),
+        TensorDatatype.Fp16 => MemoryMarshal.AsBytes(((Half[])tensor.Data).AsSpan()).ToArray(),
+        TensorDatatype.Int8 => MemoryMarshal.AsBytes(((sbyte[])tensor.Data).AsSpan()).ToArray(),
+        TensorDatatype.Int16 => MemoryMarshal.AsBytes(((short[])tensor.Data).AsSpan()).ToArray(),
+        TensorDatatype.Int32 => MemoryMarshal.AsBytes(((int[])tensor.Data).AsSpan()).ToArray(),
+        TensorDatatype.Int64 => MemoryMarshal.AsBytes(((long[])tensor.Data).AsSpan()).ToArray(),
+        TensorDatatype.UInt8 => ((byte[])tensor.Data).ToArray(),
+        TensorDatatype.UInt16 => MemoryMarshal.AsBytes(((ushort[])tensor.Data).AsSpan()).ToArray(),
+        TensorDatatype.UInt32 => MemoryMarshal.AsBytes(((uint[])tensor.Data).AsSpan()).ToArray(),
+        TensorDatatype.UInt64 => MemoryMarshal.AsBytes(((ulong[])tensor.Data).AsSpan()).ToArray(),
+        TensorDatatype.Bool => ((bool[])tensor.Data).Select(b => b ? (byte)1 : (byte)0).ToArray(),
+        TensorDatatype.Bytes => EncodeStrings((string[])tensor.Data),
+        _ => throw new InvalidOperationException($"unsupported datatype {tensor.Datatype}"),
+    };
+
+    /// <summary>Bytes per element of a fixed-size datatype.</summary>
+    public static int ElementSize(TensorDatatype datatype) => datatype switch
+    {
+        TensorDatatype.Bool or TensorDatatype.Int8 or TensorDatatype.UInt8 => 1,
+        TensorDatatype.Int16 or TensorDatatype.UInt16 or TensorDatatype.Fp16 => 2,
+        TensorDatatype.Int32 or TensorDatatype.UInt32 or TensorDatatype.Fp32 => 4,
+        TensorDatatype.Int64 or TensorDatatype.UInt64 or TensorDatatype.Fp64 => 8,
+        _ => throw new ArgumentOutOfRangeException(nameof(datatype), datatype, "BYTES has no fixed element size"),
+    };
+
+    // NaN and infinity cannot be sent as JSON numbers; binary data can carry them, and no model is meant to receive them.
+    private static float[] Checked(string name, float[] values)
+    {
+        var bad = Array.FindIndex(values, v => !float.IsFinite(v));
+        return bad < 0 ? values : throw WardenException.BadRequest($"input '{name}' value {bad} is {values[bad]}, not a finite number");
+    }
+
+    private static double[] Checked(string name, double[] values)
+    {
+        var bad = Array.FindIndex(values, v => !double.IsFinite(v));
+        return bad < 0 ? values : throw WardenException.BadRequest($"input '{name}' value {bad} is {values[bad]}, not a finite number");
+    }
+
+    private static Half[] Checked(string name, Half[] values)
+    {
+        var bad = Array.FindIndex(values, v => !Half.IsFinite(v));
+        return bad < 0 ? values : throw WardenException.BadRequest($"input '{name}' value {bad} is {values[bad]}, not a finite number");
+    }
+
+    private static bool[] DecodeBooleans(string name, ReadOnlySpan<byte> bytes)
+    {
+        var values = new bool[bytes.Length];
+        for (var i = 0; i < bytes.Length; i++)
+        {
+            values[i] = bytes[i] switch
+            {
+                0 => false,
+                1 => true,
+                _ => throw WardenException.BadRequest($"input '{name}' BOOL value {i} is byte {bytes[i]}, not 0 or 1"),
+            };
+        }
+
+        return values;
+    }
+
+    private static string[] DecodeStrings(string name, int count, ReadOnlySpan<byte> bytes)
+    {
+        var values = new string[count];
+        var offset = 0;
+        for (var i = 0; i < count; i++)
+        {
+            if (bytes.Length - offset < 4)
+            {
+                throw WardenException.BadRequest($"input '{name}' binary data ends before BYTES element {i} of {count}");
+            }
+
+            var length = BinaryPrimitives.ReadUInt32LittleEndian(bytes[offset..]);
+            offset += 4;
+            if (length > (uint)(bytes.Length - offset))
+            {
+                throw WardenException.BadRequest($"input '{name}' BYTES element {i} declares {length} bytes but only {bytes.Length - offset} remain");
+            }
+
+            values[i] = Encoding.UTF8.GetString(bytes.Slice(offset, (int)length));
+            offset += (int)length;
+        }
+
+        return offset == bytes.Length
+            ? values
+            : throw WardenException.BadRequest($"input '{name}' has {bytes.Length - offset} bytes of binary data after its {count} BYTES elements");
+    }
+
+    private static byte[] EncodeStrings(string[] values)
+    {
+        var total = values.Sum(v => 4L + Encoding.UTF8.GetByteCount(v));
+        var buffer = new byte[total];
+        var offset = 0;
+        foreach (var value in values)
+        {
+            var written = Encoding.UTF8.GetBytes(value, buffer.AsSpan(offset + 4));
+            BinaryPrimitives.WriteUInt32LittleEndian(buffer.AsSpan(offset), (uint)written);
+            offset += 4 + written;
+        }
+
+        return buffer;
+    }
+}
