@@ -98,4 +98,5 @@ public sealed class AgreementStatisticsTests
 
         var between = values.SelectMany((x, i) => values.Where((y, j) => i != j && x != y)).Count();
         return between == 0 ? double.NaN : 1 - ((n - 1) * within / between);
+    }
 }
