@@ -138,7 +138,7 @@ public sealed class ReviewQueue
             {
                 next = item with { Status = ReviewStatus.Decided, Label = top.Key, DecidedAt = now, ClaimedBy = null, ClaimExpires = null };
                 _store.Save(next);
-                await _feedback.UpsertAsync([new FeedbackRecord(item.Model, item.PredictionId, top.Key, FeedbackSource, reviewer.Id, now)], cancellationToken).ConfigureAwait(false);
+                await _feedback.UpsertAsync([new FeedbackRecord(item.Model, item.PredictionId, top.Key, FeedbackSource, reviewer.Id, now, item.RequesterKey)], cancellationToken).ConfigureAwait(false);
                 await _audit.AppendAsync(reviewer.Id, "review.decide", $"{item.Model}/{item.PredictionId}",
                     new { review = id, label = top.Key, votes = votes.Select(v => new { v.Reviewer, v.Label }).ToList() }, cancellationToken).ConfigureAwait(false);
                 _events.Publish("review.decided", Summary(next));

@@ -56,28 +56,68 @@ public static class FeedbackApi
         }
 
         var now = time.GetUtcNow();
-        var records = new List<FeedbackRecord>(items.Count);
+        var parsed = new List<(string Id, string Label, string? Owner)>(items.Count);
         for (var i = 0; i < items.Count; i++)
         {
             var item = items[i];
             if (item.ValueKind != JsonValueKind.Object
                 || !item.TryGetProperty("id", out var id) || id.ValueKind != JsonValueKind.String || string.IsNullOrWhiteSpace(id.GetString())
-                || !item.TryGetProperty("label", out var label) || label.ValueKind is not (JsonValueKind.String or JsonValueKind.Number or JsonValueKind.True or JsonValueKind.False))
+                || !item.TryGetProperty("label", out var label) || label.ValueKind is not (JsonValueKind.String or JsonValueKind.Number or JsonValueKind.True or JsonValueKind.False)
+                || (item.TryGetProperty("key", out var owner) && owner.ValueKind != JsonValueKind.String))
             {
-                throw WardenException.BadRequest($"item {i} must be {{\"id\": \"<prediction id>\", \"label\": <string, number or boolean>}}");
+                throw WardenException.BadRequest($"item {i} must be {{\"id\": \"<prediction id>\", \"label\": <string, number or boolean>[, \"key\": \"<key id>\"]}}");
             }
 
             var text = label.ValueKind == JsonValueKind.String ? label.GetString()! : label.GetRawText();
-            records.Add(new FeedbackRecord(model, id.GetString()!, text, "api", key.Id, now));
+            parsed.Add((id.GetString()!, text, item.TryGetProperty("key", out var given) ? given.GetString() : null));
+        }
+
+        // Request ids are namespaced by key. A consumer labels only its own predictions: anything else is reported as
+        // unmatched and not stored, whether the id is unknown or another key's (so nothing leaks about other keys).
+        // Deployer, reviewer and admin keys label any prediction; an id used by several keys needs "key".
+        var owners = await store.FindOwnersAsync(model, parsed.Select(p => p.Id).Distinct().ToList(), context.RequestAborted);
+        var labeller = key.Role is WardenRoles.Admin or WardenRoles.Deployer or WardenRoles.Reviewer;
+        var records = new List<FeedbackRecord>(parsed.Count);
+        var unmatched = new List<string>();
+        foreach (var (id, label, given) in parsed)
+        {
+            var made = owners.GetValueOrDefault(id) ?? [];
+            string? owner;
+            if (!labeller)
+            {
+                owner = made.Contains(key.Id) ? key.Id : null;
+            }
+            else if (given is not null)
+            {
+                owner = given;
+            }
+            else
+            {
+                owner = made.Count switch
+                {
+                    0 => "",
+                    1 => made[0],
+                    _ => throw WardenException.Conflict($"request id '{id}' of model '{model}' was used by {made.Count} keys; add \"key\" to say whose prediction the label is for"),
+                };
+            }
+
+            if (owner is null || !made.Contains(owner))
+            {
+                unmatched.Add(id);
+            }
+
+            if (owner is not null)
+            {
+                records.Add(new FeedbackRecord(model, id, label, "api", key.Id, now, owner));
+            }
         }
 
         await store.UpsertAsync(records, context.RequestAborted);
-        var logged = await store.FindLoggedAsync(model, records.Select(r => r.PredictionId).Distinct().ToList(), context.RequestAborted);
         return Results.Ok(new
         {
             accepted = records.Count,
-            matched = records.Count(r => logged.Contains(r.PredictionId)),
-            unmatched = records.Where(r => !logged.Contains(r.PredictionId)).Select(r => r.PredictionId).Distinct().Take(100).ToList(),
+            matched = parsed.Count - unmatched.Count,
+            unmatched = unmatched.Distinct().Take(100).ToList(),
         });
     }
 }

@@ -65,7 +65,7 @@ public static class MonitoringApi
                 ?? throw WardenException.NotFound($"version {version} of '{model}' has no reference profile");
             using var profile = JsonDocument.Parse(snapshot.Profile.ToJson());
             return Results.Ok(new { summary = ReferenceSummary(snapshot), profile = profile.RootElement.Clone() });
-        }).RequireAuthorization(WardenPolicies.Read);
+        }).RequireAuthorization(p => p.RequireRole(WardenRoles.Admin, WardenRoles.Auditor, WardenRoles.Deployer)); // the training data's distribution: not for consumers
 
         app.MapGet("/api/models/{model}/drift", async (string model, string? since, string? version, int? window, string? format, HttpContext context, LiveDriftService drift, TimeProvider time) =>
         {

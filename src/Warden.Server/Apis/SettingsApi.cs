@@ -1,6 +1,8 @@
 using System.Text.Json;
 using Microsoft.Extensions.Options;
 using Warden.Core;
+using Warden.Core.Abuse;
+using Warden.Core.Access;
 using Warden.Core.Settings;
 using Warden.Server.Auth;
 using Warden.Server.Http;
@@ -22,14 +24,14 @@ public static class SettingsApi
             .RequireAuthorization(WardenPolicies.Read);
         group.MapGet("/{kind}", (string model, string kind, HttpContext context, ModelSettings settings) =>
         {
-            Visible(context, model, settings);
+            Readable(context, model, kind, settings);
             var version = settings.GetVersion(model, kind);
             return version is null
                 ? throw WardenException.NotFound($"model '{model}' has no '{kind}' settings (the feature is off)")
                 : Results.Text(Envelope(version), "application/json");
         }).RequireAuthorization(WardenPolicies.Read);
         group.MapGet("/{kind}/history", async (string model, string kind, HttpContext context, ModelSettings settings, CancellationToken ct) =>
-            Results.Text("[" + string.Join(",", (await Visible(context, model, settings).HistoryAsync(model, kind, ct)).Select(Envelope)) + "]", "application/json"))
+            Results.Text("[" + string.Join(",", (await Readable(context, model, kind, settings).HistoryAsync(model, kind, ct)).Select(Envelope)) + "]", "application/json"))
             .RequireAuthorization(WardenPolicies.Read);
         group.MapPut("/{kind}", async (string model, string kind, HttpContext context, ModelSettings settings) =>
         {
@@ -63,6 +65,18 @@ public static class SettingsApi
     // A scoped consumer learns nothing about models outside its scope, as everywhere else.
     private static ModelSettings Visible(HttpContext context, string model, ModelSettings settings) =>
         context.RequireApiKey().CanUseModel(model) ? settings : throw WardenException.NotFound($"model '{model}' is not found");
+
+    // The abuse policy holds the extraction detector's thresholds: a consumer that reads them can stay just below them.
+    private static readonly HashSet<string> ConfidentialKinds = new(StringComparer.Ordinal) { AbusePolicy.Kind };
+
+    private static ModelSettings Readable(HttpContext context, string model, string kind, ModelSettings settings)
+    {
+        Visible(context, model, settings);
+        return !ConfidentialKinds.Contains(kind) || context.User.IsInRole(WardenRoles.Admin) || context.User.IsInRole(WardenRoles.Deployer)
+            || context.User.IsInRole(WardenRoles.Auditor)
+            ? settings
+            : throw new WardenException(StatusCodes.Status403Forbidden, $"'{kind}' settings are readable by deployer, auditor and admin keys only");
+    }
 
     private static string Envelope(SettingsVersion version) =>
         $"{{\"model\":{JsonSerializer.Serialize(version.Model)},\"kind\":{JsonSerializer.Serialize(version.Kind)},\"version\":{version.Version},"

@@ -21,13 +21,13 @@ public sealed class ConsoleAuthorizationTests(SecurityFixture fixture) : IClassF
             ("GET", "/signin") => 200,
             // Blazor's redirect helper for enhanced navigation; the console does not use it, and without its protected URL it refuses.
             ("GET", "/_framework/opaque-redirect") => 400,
-            // A form post without the page's antiforgery token is refused before anything else.
-            ("POST", _) => 400,
+            // A form post without the page's antiforgery token is refused once the role may open the page.
+            ("POST", _) => Expected("GET", pattern, role, own) == Forbidden ? Forbidden : 400,
             ("GET", "/") or ("GET", "/models") => 200,
             ("GET", "/models/{model}") or ("GET", "/models/{model}/versions/{version}") => Scoped(200),
             ("GET", "/fairness") or ("GET", "/drift") => Is("admin", "auditor", "deployer") ? 200 : Forbidden,
-            ("GET", "/reviews") => Is("admin", "reviewer") ? 200 : Forbidden,
-            ("GET", "/usage") or ("GET", "/audit") => Is("admin", "auditor") ? 200 : Forbidden,
+            ("GET", "/reviews") or ("GET", "/reviews/live") => Is("admin", "reviewer") ? 200 : Forbidden,
+            ("GET", "/usage") or ("GET", "/usage/live") or ("GET", "/audit") => Is("admin", "auditor") ? 200 : Forbidden,
             _ => -1,
         };
     }

@@ -50,7 +50,8 @@ public sealed class AuthorizationMatrixTests(SecurityFixture fixture) : IClassFi
             // The matrix fills {id} with a non-number, which no route matches: 404 before authorization, as for fairness reports.
             ("GET", "/api/retraining/jobs/{id:long}") or ("POST", "/api/retraining/jobs/{id:long}/cancel") => 404,
             ("GET", "/api/models/{model}/versions/{version}/onnx") => Is("admin", "deployer") ? 200 : Forbidden,
-            ("GET", "/api/models/{model}/versions/{version}/reference") => own ? 200 : 404,
+            // The training reference profile describes the training data: deployer, auditor and admin only (issue 17 item 2).
+            ("GET", "/api/models/{model}/versions/{version}/reference") => Is("admin", "auditor", "deployer") ? (own ? 200 : 404) : Forbidden,
             ("PUT", "/api/models/{model}/versions/{version}/reference") => Is("admin", "deployer") ? 400 : Forbidden,
             ("GET", "/api/reviews") => Is("admin", "reviewer") ? 200 : Forbidden,
             ("GET", "/api/reviews/agreement") => Is("admin", "reviewer", "auditor") ? 200 : Forbidden,
@@ -124,5 +125,22 @@ public sealed class AuthorizationMatrixTests(SecurityFixture fixture) : IClassFi
         }
 
         Assert.True(failures.Count == 0, $"{checkedCount} checks; failures:\n" + string.Join("\n", failures));
+    }
+
+    [Fact]
+    public async Task Abuse_policy_thresholds_are_readable_only_by_deployer_auditor_and_admin()
+    {
+        // Disabled, so the shared server observes nothing; the document is what a consumer must not read (issue 17 item 2).
+        using var put = await fixture.Factory.Admin().PutAsync($"/api/models/{SecurityFixture.OwnModel}/settings/abuse-policy", V2Requests.Raw("""{"enabled": false, "delta": 0.9}"""));
+        Assert.True(put.IsSuccessStatusCode, await put.Content.ReadAsStringAsync());
+        foreach (var role in Roles)
+        {
+            using var client = fixture.Factory.Authorized(fixture.Keys[role]);
+            using var latest = await client.GetAsync($"/api/models/{SecurityFixture.OwnModel}/settings/abuse-policy");
+            using var history = await client.GetAsync($"/api/models/{SecurityFixture.OwnModel}/settings/abuse-policy/history");
+            var expected = role is "admin" or "deployer" or "auditor" ? 200 : 403;
+            Assert.Equal((role, expected), (role, (int)latest.StatusCode));
+            Assert.Equal((role, expected), (role, (int)history.StatusCode));
+        }
     }
 }

@@ -33,7 +33,7 @@ public sealed class SqliteDatabase
         CREATE INDEX IF NOT EXISTS ix_prediction_feature_blocks_model_seq ON prediction_feature_blocks (model, first_seq);
         CREATE TABLE IF NOT EXISTS feedback (
             model TEXT NOT NULL, prediction_id TEXT NOT NULL, label TEXT NOT NULL, source TEXT NOT NULL,
-            actor TEXT NOT NULL, time INTEGER NOT NULL, PRIMARY KEY (model, prediction_id));
+            actor TEXT NOT NULL, time INTEGER NOT NULL, owner_key TEXT NOT NULL DEFAULT '', PRIMARY KEY (model, owner_key, prediction_id));
         CREATE TABLE IF NOT EXISTS model_settings (
             model TEXT NOT NULL, kind TEXT NOT NULL, version INTEGER NOT NULL, json TEXT NOT NULL,
             actor TEXT NOT NULL, time INTEGER NOT NULL, PRIMARY KEY (model, kind, version));
@@ -118,9 +118,30 @@ public sealed class SqliteDatabase
             }
         }
 
+        if (!HasColumn(connection, "feedback", "owner_key"))
+        {
+            NamespaceFeedbackByKey(connection);
+        }
+
         // After the added columns: rotation and the startup key check look rows up by payload key.
         Execute(connection, "CREATE INDEX IF NOT EXISTS ix_predictions_payload_key ON predictions (payload_key);");
     }
+
+    // Request ids are namespaced by key: a label belongs to (model, owner key, id). Labels stored before that are given the
+    // key of the first prediction logged with their id ('' when none), which is what the old join matched first.
+    private static void NamespaceFeedbackByKey(SqliteConnection connection) => Execute(connection, """
+        BEGIN;
+        CREATE TABLE feedback_by_key (
+            model TEXT NOT NULL, prediction_id TEXT NOT NULL, label TEXT NOT NULL, source TEXT NOT NULL,
+            actor TEXT NOT NULL, time INTEGER NOT NULL, owner_key TEXT NOT NULL DEFAULT '', PRIMARY KEY (model, owner_key, prediction_id));
+        INSERT INTO feedback_by_key (model, prediction_id, label, source, actor, time, owner_key)
+            SELECT f.model, f.prediction_id, f.label, f.source, f.actor, f.time,
+                   COALESCE((SELECT p.key_id FROM predictions p WHERE p.model = f.model AND p.id = f.prediction_id ORDER BY p.seq LIMIT 1), '')
+            FROM feedback f;
+        DROP TABLE feedback;
+        ALTER TABLE feedback_by_key RENAME TO feedback;
+        COMMIT;
+        """);
 
     /// <summary>Database file path.</summary>
     public string Path { get; }

@@ -1,0 +1,55 @@
+// Warden console: small progressive enhancements. Every page works without this file.
+(function () {
+  "use strict";
+
+  // Live updates: an element with data-live-url polls a small JSON feed and says when the number it shows has changed.
+  var live = document.querySelector("[data-live-url]");
+  if (live) {
+    var url = live.getAttribute("data-live-url");
+    var field = live.getAttribute("data-live-field");
+    var shown = Number(live.getAttribute("data-live-value"));
+    var noun = live.getAttribute("data-live-noun") || "items";
+    var poll = function () {
+      fetch(url, { credentials: "same-origin", headers: { "Accept": "application/json" } })
+        .then(function (r) { return r.ok ? r.json() : null; })
+        .then(function (body) {
+          if (!body || typeof body[field] !== "number" || body[field] === shown) { return; }
+          live.textContent = "";
+          live.append(document.createTextNode("Now " + body[field] + " " + noun + " (this page shows " + shown + "). "));
+          var reload = document.createElement("a");
+          reload.href = window.location.pathname + window.location.search;
+          reload.textContent = "Reload";
+          live.append(reload);
+          live.hidden = false;
+        })
+        .catch(function () { /* offline or signed out: try again at the next tick */ });
+    };
+    window.setInterval(poll, 15000);
+  }
+
+  // Review shortcuts: 1–9 choose a label, Enter decides, c claims, j/k move between items.
+  var decide = document.getElementById("decide-form");
+  var claim = document.getElementById("claim-form");
+  var links = Array.prototype.slice.call(document.querySelectorAll("[data-review-link]"));
+  if (!decide && !claim && links.length === 0) { return; }
+  document.addEventListener("keydown", function (event) {
+    if (event.altKey || event.ctrlKey || event.metaKey) { return; }
+    var target = event.target;
+    var typing = target && (target.tagName === "TEXTAREA" || (target.tagName === "INPUT" && target.type === "text") || target.tagName === "SELECT");
+    if (typing) { return; }
+    if (decide && /^[1-9]$/.test(event.key)) {
+      var radio = decide.querySelector("input[data-shortcut='" + event.key + "']");
+      if (radio) { radio.checked = true; radio.focus(); event.preventDefault(); }
+    } else if (decide && event.key === "Enter" && !(target && (target.tagName === "BUTTON" || target.tagName === "A"))) {
+      event.preventDefault();
+      decide.requestSubmit();
+    } else if (claim && event.key === "c") {
+      event.preventDefault();
+      claim.requestSubmit();
+    } else if ((event.key === "j" || event.key === "k") && links.length > 0) {
+      var current = links.findIndex(function (a) { return a.getAttribute("aria-current") === "page"; });
+      var next = links[Math.min(links.length - 1, Math.max(0, current + (event.key === "j" ? 1 : -1)))];
+      if (next && next.getAttribute("aria-current") !== "page") { window.location.href = next.href; }
+    }
+  });
+})();
