@@ -54,6 +54,7 @@ internal static class WardenCli
         UsageCommand.Create(context),
         PrivacyCommand.Create(context),
         RetrainCommand.Create(context),
+        DbCommand.Create(context),
     ];
 
     private static int ExitCodeFor(WardenApiException ex) => (int)ex.StatusCode switch

@@ -28,6 +28,7 @@ public static class WardenApp
         builder.WebHost.UseUrls(restUrls);
         builder.AddWardenGrpcEndpoints(restUrls);
 
+        builder.Services.AddWardenDatabase(builder.Configuration);
         builder.Services.AddWarden();
         builder.Services.AddWardenGrpc();
         configure?.Invoke(builder);

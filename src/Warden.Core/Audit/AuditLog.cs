@@ -3,14 +3,13 @@ using Warden.Core.Storage;
 namespace Warden.Core.Audit;
 
 /// <summary>
-/// Appends administrative actions to the hash-chained audit log. Appends are serialised in-process so that each entry
-/// links to the one before it.
+/// Appends administrative actions to the hash-chained audit log. The store links each entry to the head it reads inside
+/// its own write transaction, so the chain stays linear across processes sharing the database; the in-process gate only
+/// spares this process's appends from contending for that lock.
 /// </summary>
 public sealed class AuditLog(IAuditStore store, TimeProvider time)
 {
     private readonly SemaphoreSlim _gate = new(1, 1);
-    private AuditEntry? _head;
-    private bool _headLoaded;
 
     /// <summary>Appends an entry and returns it.</summary>
     /// <param name="actor">Key id of whoever acted, or <c>system</c>.</param>
@@ -24,21 +23,15 @@ public sealed class AuditLog(IAuditStore store, TimeProvider time)
         await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            if (!_headLoaded)
-            {
-                _head = await store.GetLastAsync(cancellationToken).ConfigureAwait(false);
-                _headLoaded = true;
-            }
-
             // Millisecond precision is what the store keeps; truncate first so the hash is over the stored value.
             var now = DateTimeOffset.FromUnixTimeMilliseconds(time.GetUtcNow().ToUnixTimeMilliseconds());
-            var previous = _head?.Hash ?? AuditHasher.Genesis;
-            var entry = new AuditEntry(
-                (_head?.Sequence ?? 0) + 1, now, actor, action, target, detailsJson, previous,
-                AuditHasher.Compute(previous, now, actor, action, target, detailsJson));
-            await store.AppendAsync(entry, cancellationToken).ConfigureAwait(false);
-            _head = entry;
-            return entry;
+            return await store.AppendNextAsync(head =>
+            {
+                var previous = head?.Hash ?? AuditHasher.Genesis;
+                return new AuditEntry(
+                    (head?.Sequence ?? 0) + 1, now, actor, action, target, detailsJson, previous,
+                    AuditHasher.Compute(previous, now, actor, action, target, detailsJson));
+            }, cancellationToken).ConfigureAwait(false);
         }
         finally
         {

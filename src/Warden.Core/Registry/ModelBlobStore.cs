@@ -1,12 +1,14 @@
 using System.Security.Cryptography;
+using Warden.Core.Storage;
 
 namespace Warden.Core.Registry;
 
 /// <summary>
 /// Content-addressed storage of model files: <c>blobs/&lt;sha256&gt;.onnx</c>. A blob is written once (to a temporary file,
-/// then renamed) and never modified, so a deployed version's bytes cannot change under it.
+/// then renamed) and never modified, so a deployed version's bytes cannot change under it. The single-node default; replicas
+/// share blobs through the database store instead.
 /// </summary>
-public sealed class ModelBlobStore
+public sealed class ModelBlobStore : IModelBlobStore
 {
     private readonly string _root;
 

@@ -20,7 +20,7 @@ public sealed partial class ModelRegistry : IDisposable
     private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<ModelVersionRecord, string> ScoreOutputs = [];
     private static readonly JsonSerializerOptions CardJson = new(JsonSerializerDefaults.Web);
     private readonly IModelStore _store;
-    private readonly ModelBlobStore _blobs;
+    private readonly IModelBlobStore _blobs;
     private readonly AuditLog _audit;
     private readonly OnnxOptions _onnx;
     private readonly TimeProvider _time;
@@ -30,7 +30,7 @@ public sealed partial class ModelRegistry : IDisposable
     private volatile IReadOnlyDictionary<string, RegisteredModel> _snapshot = new Dictionary<string, RegisteredModel>();
 
     public ModelRegistry(
-        IModelStore store, ModelBlobStore blobs, AuditLog audit, IOptions<OnnxOptions> onnx, TimeProvider time, ILogger<ModelRegistry> logger,
+        IModelStore store, IModelBlobStore blobs, AuditLog audit, IOptions<OnnxOptions> onnx, TimeProvider time, ILogger<ModelRegistry> logger,
         IEnumerable<IPromotionGate>? gates = null)
     {
         _gates = gates?.ToArray() ?? [];

@@ -3,6 +3,7 @@ using Warden.Contracts.Admin;
 using Warden.Contracts.Registry;
 using Warden.Core;
 using Warden.Core.Registry;
+using Warden.Core.Storage;
 using Warden.Server.Auth;
 using Warden.Server.Http;
 
@@ -24,7 +25,7 @@ public static class ModelsApi
         models.MapGet("/{model}/versions/{version}", (string model, string version, HttpContext context, ModelRegistry registry) =>
             (Find(context, registry, model).FindVersion(version) ?? throw WardenException.NotFound($"version '{version}' of model '{model}' is not found")).ToInfo())
             .RequireAuthorization(WardenPolicies.Read);
-        models.MapGet("/{model}/versions/{version}/onnx", async (string model, string version, HttpContext context, ModelRegistry registry, ModelBlobStore blobs) =>
+        models.MapGet("/{model}/versions/{version}/onnx", async (string model, string version, HttpContext context, ModelRegistry registry, IModelBlobStore blobs) =>
         {
             // The weights themselves are the deployers' to export (e.g. to pack an edge bundle), not every reader's.
             var record = Find(context, registry, model).FindVersion(version) ?? throw WardenException.NotFound($"version '{version}' of model '{model}' is not found");

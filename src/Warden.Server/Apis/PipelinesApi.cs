@@ -3,6 +3,7 @@ using Warden.Contracts.Admin;
 using Warden.Core;
 using Warden.Core.Pipelines;
 using Warden.Core.Registry;
+using Warden.Core.Storage;
 using Warden.Server.Auth;
 using Warden.Server.Http;
 
@@ -21,7 +22,7 @@ public static class PipelinesApi
             .RequireAuthorization(WardenPolicies.Deploy)
             .Accepts<PipelineDocument>("application/json", "application/yaml")
             .Produces<ModelVersionInfo>(StatusCodes.Status201Created);
-        pipelines.MapGet("/{model}/versions/{version}/document", async (string model, string version, HttpContext context, ModelRegistry registry, ModelBlobStore blobs) =>
+        pipelines.MapGet("/{model}/versions/{version}/document", async (string model, string version, HttpContext context, ModelRegistry registry, IModelBlobStore blobs) =>
         {
             var record = Find(context, registry, model).FindVersion(version) ?? throw WardenException.NotFound($"version '{version}' of pipeline '{model}' is not found");
             return Results.Bytes(await blobs.GetAsync(record.Sha256, context.RequestAborted), "application/json");

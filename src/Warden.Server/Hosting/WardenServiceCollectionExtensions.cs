@@ -37,7 +37,7 @@ public static class WardenServiceCollectionExtensions
         // Before the in-process defaults: with ConnectionStrings:Redis set, limits, cache invalidation and job leases are shared.
         services.AddWardenRedis();
         services.AddWardenSqliteStore();
-        services.TryAddSingleton(sp => new ModelBlobStore(Path.GetFullPath(sp.GetRequiredService<IOptions<WardenOptions>>().Value.DataDir)));
+        services.TryAddSingleton<IModelBlobStore>(sp => new ModelBlobStore(Path.GetFullPath(sp.GetRequiredService<IOptions<WardenOptions>>().Value.DataDir)));
         services.TryAddSingleton<AuditLog>();
         services.TryAddSingleton<ApiKeyService>();
         services.TryAddSingleton<ModelRegistry>();

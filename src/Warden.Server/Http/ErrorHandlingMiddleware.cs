@@ -1,3 +1,4 @@
+using System.Data.Common;
 using System.Text.Json;
 using Warden.Core;
 
@@ -5,7 +6,8 @@ namespace Warden.Server.Http;
 
 /// <summary>
 /// Turns every failure into a JSON answer: <see cref="WardenException"/> keeps its status, malformed input is 400, an
-/// oversized body 413, undecodable JSON text (invalid UTF-8, lone surrogates) 400, and anything unexpected is logged and answered 500 without internals.
+/// oversized body 413, undecodable JSON text (invalid UTF-8, lone surrogates) 400, a database that is unreachable 503, and
+/// anything unexpected is logged and answered 500 without internals.
 /// </summary>
 public sealed partial class ErrorHandlingMiddleware(RequestDelegate next, ILogger<ErrorHandlingMiddleware> logger)
 {
@@ -45,6 +47,13 @@ public sealed partial class ErrorHandlingMiddleware(RequestDelegate next, ILogge
             await ErrorResponses.WriteAsync(context, StatusCodes.Status400BadRequest,
                 "malformed JSON: strings must be valid UTF-8 and escapes must not leave a lone surrogate (" + ex.Message + ")");
         }
+        catch (DbException ex) when (ex.IsTransient && !context.Response.HasStarted)
+        {
+            // The database is down or restarting: the request may be retried, and the server reconnects by itself.
+            LogDatabaseUnavailable(ex, context.Request.Method, context.Request.Path);
+            context.Response.Headers.RetryAfter = "1";
+            await ErrorResponses.WriteAsync(context, StatusCodes.Status503ServiceUnavailable, "the database is unavailable; retry shortly");
+        }
         catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
         {
             // The client went away; nothing to answer.
@@ -64,4 +73,7 @@ public sealed partial class ErrorHandlingMiddleware(RequestDelegate next, ILogge
 
     [LoggerMessage(1, LogLevel.Error, "Unhandled error on {Method} {Path}")]
     private partial void LogUnhandled(Exception exception, string method, string path);
+
+    [LoggerMessage(2, LogLevel.Warning, "Database unavailable on {Method} {Path}")]
+    private partial void LogDatabaseUnavailable(Exception exception, string method, string path);
 }

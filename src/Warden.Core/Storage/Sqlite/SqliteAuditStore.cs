@@ -17,14 +17,31 @@ public sealed class SqliteAuditStore(SqliteDatabase database) : IAuditStore
         return await reader.ReadAsync(cancellationToken).ConfigureAwait(false) ? Read(reader) : null;
     }
 
-    public async Task AppendAsync(AuditEntry entry, CancellationToken cancellationToken = default)
+    public async Task<AuditEntry> AppendNextAsync(Func<AuditEntry?, AuditEntry> next, CancellationToken cancellationToken = default)
     {
+        ArgumentNullException.ThrowIfNull(next);
         await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+
+        // BEGIN IMMEDIATE takes the database's write lock before the head is read, so a second process sharing the file
+        // waits and then links to this entry.
+        await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        AuditEntry? head;
+        await using (var last = Command(connection, $"SELECT {Columns} FROM audit_log ORDER BY seq DESC LIMIT 1"))
+        {
+            last.Transaction = transaction;
+            await using var reader = await last.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            head = await reader.ReadAsync(cancellationToken).ConfigureAwait(false) ? Read(reader) : null;
+        }
+
+        var entry = next(head);
         await using var command = Command(connection,
             $"INSERT INTO audit_log ({Columns}) VALUES ($seq, $time, $actor, $action, $target, $details, $prev, $hash)",
             ("$seq", entry.Sequence), ("$time", ToMs(entry.Time)), ("$actor", entry.Actor), ("$action", entry.Action),
             ("$target", entry.Target), ("$details", entry.DetailsJson), ("$prev", entry.PreviousHash), ("$hash", entry.Hash));
+        command.Transaction = transaction;
         await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        return entry;
     }
 
     public async Task<IReadOnlyList<AuditEntry>> ListAsync(long after, int limit, CancellationToken cancellationToken = default)

@@ -1,0 +1,53 @@
+using Warden.Core.Storage;
+using Warden.Core.Usage;
+using static Warden.Storage.PostgreSql.PostgresValues;
+
+namespace Warden.Storage.PostgreSql;
+
+/// <summary>PostgreSQL implementation of <see cref="IUsageStore"/>: replicas add their counts to the same hourly rows.</summary>
+public sealed class PostgresUsageStore(PostgresDatabase database) : IUsageStore
+{
+    public async Task AddAsync(IReadOnlyList<UsageCount> counts, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(counts);
+        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+
+        // Rows in a fixed order so that two replicas flushing overlapping rows lock them in the same order (no deadlock).
+        foreach (var c in counts.OrderBy(c => c.Bucket).ThenBy(c => c.KeyId, StringComparer.Ordinal).ThenBy(c => c.Model, StringComparer.Ordinal).ThenBy(c => c.Purpose, StringComparer.Ordinal))
+        {
+            await using var command = Command(connection, transaction, """
+                INSERT INTO usage_counts (bucket, key_id, model, purpose, requests, errors, violations)
+                VALUES (@bucket, @key, @model, @purpose, @requests, @errors, @violations)
+                ON CONFLICT (bucket, key_id, model, purpose) DO UPDATE SET
+                    requests = usage_counts.requests + excluded.requests, errors = usage_counts.errors + excluded.errors,
+                    violations = usage_counts.violations + excluded.violations
+                """,
+                ("bucket", c.Bucket.ToUnixTimeSeconds()), ("key", c.KeyId), ("model", c.Model), ("purpose", c.Purpose),
+                ("requests", c.Requests), ("errors", c.Errors), ("violations", c.Violations));
+            await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task<IReadOnlyList<UsageCount>> QueryAsync(string? keyId, string? model, DateTimeOffset since, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = Command(connection, """
+            SELECT bucket, key_id, model, purpose, requests, errors, violations FROM usage_counts
+            WHERE bucket >= @since AND (@key::text IS NULL OR key_id = @key) AND (@model::text IS NULL OR model = @model)
+            ORDER BY bucket, key_id, model, purpose
+            """,
+            ("since", since.ToUnixTimeSeconds() / 3600 * 3600), ("key", Nullable(keyId)), ("model", Nullable(model)));
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        var rows = new List<UsageCount>();
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            rows.Add(new UsageCount(DateTimeOffset.FromUnixTimeSeconds(reader.GetInt64(0)), reader.GetString(1), reader.GetString(2), reader.GetString(3),
+                reader.GetInt64(4), reader.GetInt64(5), reader.GetInt64(6)));
+        }
+
+        return rows;
+    }
+}

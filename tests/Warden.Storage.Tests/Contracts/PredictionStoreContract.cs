@@ -1,0 +1,82 @@
+using Warden.Core.Predictions;
+using Warden.Core.Tensors;
+
+namespace Warden.Storage.Tests.Contracts;
+
+public abstract class PredictionStoreContract<TBackend> : StoreContract<TBackend>
+    where TBackend : StorageBackend, new()
+{
+    internal static StoredPrediction Prediction(string id, int i, string model = "credit-risk", string version = "1", bool features = true) =>
+        new(0, id, T0.AddSeconds(i), model, version, "key_p", i % 2 == 0 ? null : "scoring", $"{{\"x\":{i}}}", $"{{\"y\":{i}}}", null, 1.5)
+        {
+            Features = features
+                ? FeatureVector.Encode([new NamedTensor("x", TensorDatatype.Fp64, [1, 1], new[] { (double)i })], [new NamedTensor("y", TensorDatatype.Fp64, [1, 1], new[] { i * 2.0 })])
+                : null,
+        };
+
+    [Fact]
+    public async Task A_batch_gets_consecutive_sequence_numbers_and_reads_back_in_log_order()
+    {
+        var store = Backend.Predictions();
+        await store.WriteBatchAsync([Prediction("p1", 1), Prediction("p2", 2), Prediction("p3", 3, model: "other")], Ct);
+        await store.WriteBatchAsync([Prediction("p4", 4)], Ct);
+
+        var all = await store.QueryAsync(new PredictionQuery(Limit: 10), Ct);
+        Assert.Equal(["p1", "p2", "p3", "p4"], all.Select(p => p.Id));
+        Assert.Equal(Enumerable.Range(0, 4).Select(i => all[0].Sequence + i), all.Select(p => p.Sequence));
+        var p2 = all[1];
+        Assert.Equal(("credit-risk", "1", "key_p", (string?)null, "{\"x\":2}", "{\"y\":2}", 1.5, T0.AddSeconds(2)),
+            (p2.Model, p2.Version, p2.KeyId, p2.Purpose, p2.InputsJson, p2.OutputsJson, p2.LatencyMs, p2.Time));
+        Assert.Equal("scoring", all[0].Purpose);
+
+        var page = await store.QueryAsync(new PredictionQuery("credit-risk", T0.AddSeconds(2), all[0].Sequence, 1), Ct);
+        Assert.Equal(["p2"], page.Select(p => p.Id));
+        Assert.Equal(3, await store.CountAsync("credit-risk", Ct));
+        Assert.Equal(4, await store.CountAsync(cancellationToken: Ct));
+        Assert.Equal((all[0].Sequence, all[3].Sequence), await store.SequenceRangeAsync("credit-risk", null, Ct));
+        Assert.Equal((all[3].Sequence, all[3].Sequence), await store.SequenceRangeAsync("credit-risk", T0.AddSeconds(4), Ct));
+        Assert.Null(await store.SequenceRangeAsync("nope", null, Ct));
+    }
+
+    [Fact]
+    public async Task Concurrent_writers_never_interleave_a_batch()
+    {
+        await Task.WhenAll(Enumerable.Range(0, 4).Select(w => Task.Run(async () =>
+        {
+            var store = Backend.Predictions();
+            for (var b = 0; b < 5; b++)
+            {
+                await store.WriteBatchAsync(Enumerable.Range(0, 10).Select(i => Prediction($"w{w}-b{b}-{i}", i)).ToList(), Ct);
+            }
+        }, Ct)));
+
+        var all = await Backend.Predictions().QueryAsync(new PredictionQuery(Limit: 1000), Ct);
+        Assert.Equal(200, all.Count);
+        Assert.Equal(all.Select(p => p.Sequence).Distinct().Count(), all.Count);
+        foreach (var batch in all.Chunk(10))
+        {
+            Assert.Single(batch.Select(p => p.Id[..p.Id.LastIndexOf('-')]).Distinct());
+        }
+    }
+
+    [Fact]
+    public async Task Monitoring_reads_feature_columns_and_the_json_of_rows_without_them()
+    {
+        var store = Backend.Predictions();
+        await store.WriteBatchAsync([Prediction("p1", 1), Prediction("p2", 2), Prediction("p3", 3, features: false), Prediction("p4", 4, version: "2")], Ct);
+        var range = await store.SequenceRangeAsync("credit-risk", null, Ct);
+        Assert.NotNull(range);
+
+        var window = await store.QueryMonitoredAsync(new MonitoredQuery("credit-risk", "1", null, range.Value.First - 1, range.Value.Last, true), Ct);
+        var block = Assert.Single(window.Blocks);
+        Assert.Equal(["x"], block.InputNames);
+        Assert.Equal([1.0, 2.0], block.Rows.Select(r => block.Input(0, r)));
+        Assert.Equal([2.0, 4.0], block.Rows.Select(r => block.Output(0, r)));
+        Assert.Equal(["p1", "p2"], block.Rows.Select(block.Id));
+        var row = Assert.Single(window.Rows);
+        Assert.Equal(("p3", "{\"x\":3}"), (row.Id, row.InputsJson));
+
+        var since = await store.QueryMonitoredAsync(new MonitoredQuery("credit-risk", "1", T0.AddSeconds(2), range.Value.First - 1, range.Value.Last, false), Ct);
+        Assert.Equal([2.0], since.Blocks.SelectMany(b => b.Rows.Select(r => b.Input(0, r))));
+    }
+}

@@ -1,0 +1,65 @@
+using Microsoft.Data.Sqlite;
+using Warden.Core.Registry;
+using Warden.Core.Retraining;
+using Warden.Core.Storage;
+using Warden.Core.Storage.Sqlite;
+
+namespace Warden.Storage.Tests;
+
+/// <summary>The embedded store in a temporary directory.</summary>
+public sealed class SqliteBackend : StorageBackend
+{
+    private readonly string _dir = Path.Combine(Path.GetTempPath(), "warden-storage-" + Guid.NewGuid().ToString("N"));
+    private SqliteDatabase? _database;
+
+    private SqliteDatabase Database => _database ?? throw new InvalidOperationException("not initialised");
+
+    public override Task InitializeAsync()
+    {
+        _database = new SqliteDatabase(Path.Combine(_dir, "warden.db"));
+        return Task.CompletedTask;
+    }
+
+    public override IModelStore Models() => new SqliteModelStore(Database);
+
+    public override IModelBlobStore Blobs() => new ModelBlobStore(_dir);
+
+    public override IKeyStore Keys() => new SqliteKeyStore(Database);
+
+    public override IAuditStore Audit() => new SqliteAuditStore(Database);
+
+    public override IPredictionStore Predictions() => new SqlitePredictionStore(Database);
+
+    public override IFeedbackStore Feedback() => new SqliteFeedbackStore(Database);
+
+    public override ISettingsStore Settings() => new SqliteSettingsStore(Database);
+
+    public override IUsageStore Usage() => new SqliteUsageStore(Database);
+
+    public override IFairnessAuditStore FairnessAudits() => new SqliteFairnessAuditStore(Database);
+
+    public override IAbuseAlertStore AbuseAlerts() => new SqliteAbuseAlertStore(Database);
+
+    public override IReferenceProfileStore ReferenceProfiles() => new SqliteReferenceProfileStore(Database);
+
+    public override IRetrainJobStore RetrainJobs() => new SqliteRetrainJobStore(Database);
+
+    public override async Task CorruptBlobAsync(string sha)
+    {
+        var path = Path.Combine(_dir, "blobs", sha + ".onnx");
+        var bytes = await File.ReadAllBytesAsync(path);
+        bytes[0] ^= 0xFF;
+        await File.WriteAllBytesAsync(path, bytes);
+    }
+
+    public override ValueTask DisposeAsync()
+    {
+        SqliteConnection.ClearAllPools();
+        if (Directory.Exists(_dir))
+        {
+            Directory.Delete(_dir, true);
+        }
+
+        return ValueTask.CompletedTask;
+    }
+}
