@@ -47,6 +47,7 @@ public static class WardenApp
         }
 
         app.UseMiddleware<ErrorHandlingMiddleware>();
+        app.UseWardenConsoleAssets();
         app.UseAuthentication();
         app.UseAuthorization();
         app.MapInferenceApi();

@@ -14,10 +14,10 @@ public static class ConsoleApplicationBuilderExtensions
     public const string AssetsPath = "/console/assets";
 
     /// <summary>
-    /// Serves the console's embedded assets and maps its pages; call after authentication and authorization. Pages require a
-    /// console session (cookie) and the role each page declares; state-changing forms are checked by antiforgery.
+    /// Serves the console's stylesheet and script from the assembly. Call before authentication: they are public, and the
+    /// API's fallback policy (authenticated callers only) would otherwise refuse them to the sign-in page.
     /// </summary>
-    public static WebApplication UseWardenConsole(this WebApplication app)
+    public static WebApplication UseWardenConsoleAssets(this WebApplication app)
     {
         app.UseStaticFiles(new StaticFileOptions
         {
@@ -25,6 +25,15 @@ public static class ConsoleApplicationBuilderExtensions
             RequestPath = AssetsPath,
             OnPrepareResponse = context => context.Context.Response.Headers.XContentTypeOptions = "nosniff",
         });
+        return app;
+    }
+
+    /// <summary>
+    /// Maps the console's pages; call after authentication and authorization. Pages require a console session (cookie) and
+    /// the role each page declares; state-changing forms are checked by antiforgery.
+    /// </summary>
+    public static WebApplication UseWardenConsole(this WebApplication app)
+    {
         app.UseMiddleware<ConsoleSecurityHeaders>();
         app.UseAntiforgery();
         app.MapRazorComponents<App>()

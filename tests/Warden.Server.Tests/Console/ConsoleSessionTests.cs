@@ -39,6 +39,18 @@ public sealed class ConsoleSessionTests : IDisposable
     }
 
     [Fact]
+    public async Task Stylesheet_and_script_are_served_to_anyone()
+    {
+        var client = ConsoleSessions.Anonymous(_factory);
+        var css = await client.GetAsync("/console/assets/console.css");
+        var js = await client.GetAsync("/console/assets/console.js");
+
+        Assert.Equal(HttpStatusCode.OK, css.StatusCode);
+        Assert.Equal("text/css", css.Content.Headers.ContentType!.MediaType);
+        Assert.Equal(HttpStatusCode.OK, js.StatusCode);
+    }
+
+    [Fact]
     public async Task Sign_in_with_an_unknown_key_is_refused_on_the_page()
     {
         var client = ConsoleSessions.Anonymous(_factory);
