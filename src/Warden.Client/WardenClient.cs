@@ -154,6 +154,10 @@ public sealed class WardenClient
     public Task<AuditVerification> VerifyAuditAsync(CancellationToken cancellationToken = default) =>
         GetAsync<AuditVerification>("api/audit/verify", cancellationToken);
 
+    /// <summary>Asks the server to sign and record a checkpoint of the audit chain's head; returns it as JSON.</summary>
+    public Task<JsonElement> CheckpointAuditAsync(CancellationToken cancellationToken = default) =>
+        SendAsync<JsonElement>(HttpMethod.Post, "api/audit/checkpoints", new StringContent(""), cancellationToken);
+
     /// <summary>A page of the prediction log.</summary>
     public Task<Page<PredictionRecordInfo>> ListPredictionsAsync(string? model = null, long after = 0, int limit = 100, CancellationToken cancellationToken = default) =>
         GetAsync<Page<PredictionRecordInfo>>(

@@ -101,9 +101,17 @@ public static class PostgresMigrations
         ArgumentNullException.ThrowIfNull(database);
         var applied = new List<int>();
         await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using (var create = new NpgsqlCommand("CREATE TABLE IF NOT EXISTS warden_schema (version integer PRIMARY KEY, description text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())", connection))
+        await using (var createTransaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false))
         {
+            // CREATE TABLE IF NOT EXISTS is not safe against itself: two replicas creating the table at once collide, so
+            // the creation is serialised on an advisory lock of this schema.
+            await using var create = new NpgsqlCommand(
+                """
+                SELECT pg_advisory_xact_lock(hashtextextended('warden_schema:' || current_schema(), 0));
+                CREATE TABLE IF NOT EXISTS warden_schema (version integer PRIMARY KEY, description text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now());
+                """, connection, createTransaction);
             await create.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            await createTransaction.CommitAsync(cancellationToken).ConfigureAwait(false);
         }
 
         foreach (var (version, description, sql) in All)

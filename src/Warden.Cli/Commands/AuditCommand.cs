@@ -3,7 +3,7 @@ using Spectre.Console;
 
 namespace Warden.Cli.Commands;
 
-/// <summary><c>warden audit list|verify</c>.</summary>
+/// <summary><c>warden audit list|verify|checkpoint</c>.</summary>
 internal static class AuditCommand
 {
     public static Command Create(CliContext context)
@@ -32,9 +32,19 @@ internal static class AuditCommand
             return 0;
         });
 
-        var verify = new Command("verify", "Verify the chain; exits 5 if any entry was edited, deleted, inserted or reordered");
+        var checkpointFile = new Option<FileInfo?>("--checkpoint") { Description = "Also check the chain against the last signed checkpoint in this file (checkpoints.jsonl)" };
+        var publicKey = new Option<string?>("--public-key") { Description = "Base64 public key (SubjectPublicKeyInfo) the checkpoint must be signed with" };
+        var verify = new Command("verify", "Verify the chain; exits 5 if any entry was edited, deleted, inserted or reordered, or if it does not extend the checkpoint")
+        {
+            checkpointFile, publicKey,
+        };
         verify.SetAction(async (parse, ct) =>
         {
+            if (parse.GetValue(checkpointFile) is { } file && await VerifyCheckpointAsync(context, parse, file, parse.GetValue(publicKey), ct) != 0)
+            {
+                return 5;
+            }
+
             var result = await context.Client(parse).VerifyAuditAsync(ct);
             if (result.Valid)
             {
@@ -51,8 +61,51 @@ internal static class AuditCommand
             return 5;
         });
 
+        var checkpoint = new Command("checkpoint", "Sign the chain's current head (size, head hash) and append it to the server's checkpoint log");
+        checkpoint.SetAction(async (parse, ct) =>
+        {
+            var signed = await context.Client(parse).CheckpointAuditAsync(ct);
+            context.Console.WriteLine(signed.GetRawText());
+            return 0;
+        });
+
         command.Subcommands.Add(list);
         command.Subcommands.Add(verify);
+        command.Subcommands.Add(checkpoint);
         return command;
+    }
+
+    // Fetches every entry's sequence and hashes and checks them against the checkpoint: truncation, rollback, fork.
+    private static async Task<int> VerifyCheckpointAsync(CliContext context, ParseResult parse, FileInfo file, string? publicKey, CancellationToken ct)
+    {
+        var checkpoint = Warden.Core.Audit.AuditCheckpointer.ReadLatest(file.FullName);
+        var chain = new List<(long, string, string)>();
+        long after = 0;
+        while (true)
+        {
+            var page = await context.Client(parse).ListAuditAsync(after, 1000, ct);
+            chain.AddRange(page.Items.Select(e => (e.Sequence, e.Hash, e.PreviousHash)));
+            if (page.Next is null || page.Items.Count == 0)
+            {
+                break;
+            }
+
+            after = page.Items[^1].Sequence;
+        }
+
+        var problems = Warden.Core.Audit.AuditCheckpointVerifier.Verify(checkpoint, chain, publicKey);
+        if (problems.Count == 0)
+        {
+            context.Console.MarkupLine($"[green]checkpoint holds[/]: the chain extends the signed head at entry {checkpoint.Size}");
+            return 0;
+        }
+
+        context.Console.MarkupLine($"[red]checkpoint broken[/]: {problems.Count} problem(s) against the checkpoint at entry {checkpoint.Size}");
+        foreach (var problem in problems)
+        {
+            context.Console.MarkupLine("  " + Markup.Escape(problem));
+        }
+
+        return 5;
     }
 }

@@ -26,6 +26,8 @@ public static class AuditApi
             };
         });
         audit.MapGet("/audit/verify", (AuditLog log, CancellationToken ct) => log.VerifyAsync(ct));
+        // Signs the current head and appends it to Warden:Audit:CheckpointDirectory/checkpoints.jsonl (issue 17 item 4).
+        audit.MapPost("/audit/checkpoints", (AuditCheckpointer checkpointer, CancellationToken ct) => checkpointer.CheckpointAsync(ct));
         audit.MapGet("/predictions", async (IPredictionStore store, string? model, DateTimeOffset? since, long? after, int? limit, CancellationToken ct) =>
         {
             var size = PageSize(limit);

@@ -39,6 +39,8 @@ public static class WardenServiceCollectionExtensions
         services.AddWardenSqliteStore();
         services.TryAddSingleton<IModelBlobStore>(sp => new ModelBlobStore(Path.GetFullPath(sp.GetRequiredService<IOptions<WardenOptions>>().Value.DataDir)));
         services.TryAddSingleton<AuditLog>();
+        services.AddOptions<AuditCheckpointOptions>().BindConfiguration("Warden:Audit");
+        services.TryAddSingleton<AuditCheckpointer>();
         services.TryAddSingleton<ApiKeyService>();
         services.TryAddSingleton<ModelRegistry>();
         services.TryAddSingleton<ModelRepositoryLoader>();

@@ -38,6 +38,7 @@ public sealed class AuthorizationMatrixTests(SecurityFixture fixture) : IClassFi
             ("PUT", "/api/models/{model}/settings/{kind}") => Is("admin", "deployer") ? 200 : Forbidden,
             ("DELETE", "/api/models/{model}/settings/{kind}") => Is("admin", "deployer") ? 404 : Forbidden,
             ("GET", "/api/abuse/alerts") => Is("admin", "auditor") ? 200 : Forbidden,
+            ("POST", "/api/audit/checkpoints") => Is("admin", "auditor") ? 200 : Forbidden,
             ("GET", "/api/privacy/keys") => Is("admin", "auditor") ? 200 : Forbidden,
             ("POST", "/api/privacy/reencrypt") => Is("admin") ? 409 : Forbidden,
             ("GET", "/api/models/{model}/drift") => Is("admin", "auditor", "deployer") ? (own ? 400 : 404) : Forbidden,

@@ -1,0 +1,17 @@
+namespace Warden.Core.Audit;
+
+/// <summary>Audit checkpoint settings (<c>Warden:Audit</c>).</summary>
+public sealed class AuditCheckpointOptions
+{
+    /// <summary>
+    /// PEM file with the ECDSA P-256 private key that signs checkpoints. Unset: <c>audit-checkpoint-key.pem</c> in the
+    /// data directory, created on first use. Keep it away from the database's writers, or they can sign a rewritten chain.
+    /// </summary>
+    public string? CheckpointKeyFile { get; set; }
+
+    /// <summary>
+    /// Directory of the append-only <c>checkpoints.jsonl</c> (one signed checkpoint per line). Unset:
+    /// <c>checkpoints</c> in the data directory. Point it at storage the database's writers cannot rewrite.
+    /// </summary>
+    public string? CheckpointDirectory { get; set; }
+}
