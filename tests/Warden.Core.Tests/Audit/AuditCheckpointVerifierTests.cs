@@ -66,6 +66,8 @@ public sealed class AuditCheckpointVerifierTests : IDisposable
     {
         public Task AppendAsync(AuditEntry entry, CancellationToken cancellationToken = default) => throw new NotSupportedException();
 
+        public Task<AuditEntry> AppendNextAsync(Func<AuditEntry?, AuditEntry> next, CancellationToken cancellationToken = default) => throw new NotSupportedException();
+
         public Task<AuditEntry?> GetLastAsync(CancellationToken cancellationToken = default) => Task.FromResult(entries.LastOrDefault());
 
         public Task<IReadOnlyList<AuditEntry>> ListAsync(long after, int limit, CancellationToken cancellationToken = default) =>
