@@ -9,12 +9,15 @@ public sealed class AgreementReport
     /// <summary>Per reviewer: decisions, mean pairwise kappa, agreement with the final label.</summary>
     public List<ReviewerAgreement> Reviewers { get; set; } = [];
 
-    /// <summary>Items used for Fleiss' kappa (those with the most common number of votes, at least two).</summary>
+    /// <summary>Items used for Fleiss' kappa and Krippendorff's alpha: every item with at least two votes.</summary>
     public int FleissItems { get; set; }
 
-    /// <summary>Raters per item in the Fleiss computation.</summary>
+    /// <summary>Largest number of votes on one item (items may have different numbers).</summary>
     public int FleissRaters { get; set; }
 
-    /// <summary>Fleiss' kappa over all reviewers; null when undefined.</summary>
+    /// <summary>Fleiss' kappa for varying numbers of raters per item; null when undefined.</summary>
     public double? FleissKappa { get; set; }
+
+    /// <summary>Krippendorff's alpha (nominal) over the same items; null when undefined.</summary>
+    public double? KrippendorffAlpha { get; set; }
 }

@@ -13,6 +13,6 @@ public static class BundleNames
     public const string ReferencePrefix = "reference/";
 
     /// <summary>True for a safe reference file name: 1–100 characters of letters, digits, '.', '_' and '-', not starting with '.'.</summary>
-    public static bool IsValidReferenceName(string name) =>
-        name.Length is > 0 and <= 100 && name[0] != '.' && name.All(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '_' or '-');
+    public static bool IsValidReferenceName(string? name) =>
+        name is { Length: > 0 and <= 100 } && name[0] != '.' && name.All(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '_' or '-');
 }

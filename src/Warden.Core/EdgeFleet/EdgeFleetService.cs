@@ -269,6 +269,19 @@ public sealed class EdgeFleetService : IDisposable
             throw WardenException.BadRequest("telemetry without a device id");
         }
 
+        if (batch.Records is null)
+        {
+            throw WardenException.BadRequest("telemetry without records (send \"records\": [] for none)");
+        }
+
+        for (var i = 0; i < batch.Records.Count; i++)
+        {
+            if (batch.Records[i] is not { Kind: not null })
+            {
+                throw WardenException.BadRequest($"records[{i}] is null or has no kind");
+            }
+        }
+
         using var connection = Open();
         using var transaction = connection.BeginTransaction();
         using var insert = connection.CreateCommand();

@@ -18,6 +18,12 @@ public sealed record DatasetSummary
     /// <summary>Sensitive features analysed.</summary>
     public required IReadOnlyList<string> SensitiveFeatures { get; init; }
 
+    /// <summary>
+    /// Rows left out because a sensitive attribute was missing (live audits of logged traffic); null where every row
+    /// carries its attributes by construction (a CSV or a held-out set).
+    /// </summary>
+    public long? ExcludedMissingSensitive { get; init; }
+
     /// <summary>Free-form description of where labels and predictions came from (e.g. the CLI arguments).</summary>
     public string? Source { get; init; }
 }

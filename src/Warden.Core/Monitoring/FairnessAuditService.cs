@@ -55,11 +55,24 @@ public sealed class FairnessAuditService
             throw WardenException.BadRequest("minGroupSize must be at least 1");
         }
 
+        if (request.SensitiveFeatures is { } named)
+        {
+            if (named.Any(string.IsNullOrWhiteSpace))
+            {
+                throw WardenException.BadRequest("sensitiveFeatures must name attributes (no null or empty entries)");
+            }
+
+            if (named.GroupBy(n => n, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1) is { } twice)
+            {
+                throw WardenException.BadRequest($"sensitiveFeatures names '{twice.Key}' twice");
+            }
+        }
+
         var policy = _settings.Get<FairnessPolicySettings>(model, FairnessPolicySettings.Kind);
         var since = TimeWindow.Since(request.Since, _time.GetUtcNow());
         var record = await AuditAsync(model, request.Version, since, request, policy, actor, "manual", cancellationToken).ConfigureAwait(false)
             ?? throw WardenException.BadRequest(
-                $"no labelled predictions of '{model}'{(request.Version is null ? "" : " version " + request.Version)} in the window; send ground truth to /api/models/{model}/feedback");
+                $"no labelled predictions of '{model}'{(request.Version is null ? "" : " version " + request.Version)} in the window (rows without the audited sensitive attributes are left out); send ground truth to /api/models/{model}/feedback");
         return record;
     }
 
@@ -147,7 +160,18 @@ public sealed class FairnessAuditService
             Privileged = request.Privileged ?? policy?.Privileged ?? new Dictionary<string, string>(),
         };
         var source = $"{model}{(version is null ? "" : ":" + version)} live traffic{(since is null ? "" : " since " + since.Value.ToString("u", System.Globalization.CultureInfo.InvariantCulture))}";
-        var report = FairnessAnalyzer.Analyze(data.Dataset, options, source);
+        FairnessReport report;
+        try
+        {
+            report = FairnessAnalyzer.Analyze(data.Dataset, options, source);
+        }
+        catch (ArgumentException ex)
+        {
+            // A privileged value that does not occur in the audited rows, or a privileged attribute that is not audited.
+            throw WardenException.BadRequest(ex.Message);
+        }
+
+        report = report with { Dataset = report.Dataset with { ExcludedMissingSensitive = data.MissingSensitive } };
         bool? passed = null;
         IReadOnlyList<string> failures = [];
         if (policy is not null)

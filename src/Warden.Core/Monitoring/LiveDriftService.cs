@@ -109,19 +109,22 @@ public sealed class LiveDriftService
                 continue;
             }
 
-            _lastRun[registered.Name] = now;
             var since = now - TimeWindow.Parse(rules.Window, "window");
             if (await _references.GetAsync(registered.Name, version, cancellationToken).ConfigureAwait(false) is null)
             {
                 continue;
             }
 
-            // Counting needs no columns: read at most MinRows ids before paying for the full analysis.
+            // Counting needs no columns: read at most MinRows ids before paying for the full analysis. An evaluation
+            // skipped for too few rows does not start the interval: the next tick looks again, so an alert is raised
+            // as soon as the window holds enough rows, not an interval later.
             var window = await LoggedColumns.ReadAsync(_predictions, registered.Name, version, [], null, since, Math.Max(1, rules.MinRows), cancellationToken: cancellationToken).ConfigureAwait(false);
             if (window.Count < rules.MinRows)
             {
                 continue;
             }
+
+            _lastRun[registered.Name] = now;
 
             var report = await AnalyzeAsync(registered.Name, version, since, null, cancellationToken).ConfigureAwait(false);
             if (report.Alerts.Count == 0)

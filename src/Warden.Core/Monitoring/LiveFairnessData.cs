@@ -7,12 +7,14 @@ namespace Warden.Core.Monitoring;
 /// <summary>
 /// A <see cref="FairnessDataset"/> built from the prediction log joined with ground truth: y = 1 when the label is the
 /// positive value, ŷ from the label output or score ≥ threshold, the score for calibration, and each sensitive attribute
-/// from the values recorded with the request (missing = empty string, reported as its own group).
+/// from the values recorded with the request. A row without a value for one of the audited attributes is left out and
+/// counted: as a group of its own ("unknown") it would be compared with the real groups and drive the ratios towards 0.
 /// </summary>
 /// <param name="Dataset">The data set, or null when no row could be used.</param>
 /// <param name="Rows">Rows used.</param>
 /// <param name="Skipped">Labelled predictions left out (batched requests or outputs without a usable score/label).</param>
-public sealed record LiveFairnessData(FairnessDataset? Dataset, int Rows, int Skipped)
+/// <param name="MissingSensitive">Labelled predictions left out because a sensitive attribute was not recorded with them.</param>
+public sealed record LiveFairnessData(FairnessDataset? Dataset, int Rows, int Skipped, int MissingSensitive = 0)
 {
     /// <summary>Builds the data set.</summary>
     public static LiveFairnessData Build(IReadOnlyList<LabeledPrediction> labelled, LiveFairnessOptions options)
@@ -29,6 +31,7 @@ public sealed record LiveFairnessData(FairnessDataset? Dataset, int Rows, int Sk
         var scores = new List<double>(labelled.Count);
         var sensitive = options.SensitiveFeatures.ToDictionary(f => f, _ => new List<string>(labelled.Count), StringComparer.Ordinal);
         var skipped = 0;
+        var missing = 0;
         foreach (var item in labelled)
         {
             var outputs = LoggedRow.Parse(item.Prediction.OutputsJson);
@@ -63,24 +66,30 @@ public sealed record LiveFairnessData(FairnessDataset? Dataset, int Rows, int Sk
             var values = item.Prediction.SensitiveJson is null
                 ? null
                 : JsonSerializer.Deserialize<Dictionary<string, string>>(item.Prediction.SensitiveJson);
+            if (sensitive.Keys.Any(name => values is null || !values.TryGetValue(name, out var v) || string.IsNullOrEmpty(v)))
+            {
+                missing++;
+                continue;
+            }
+
             labels.Add(options.IsPositive(item.Label) ? (byte)1 : (byte)0);
             predictions.Add((byte)predicted);
             scores.Add(double.IsNaN(score) ? double.NaN : Math.Clamp(score, 0, 1));
             foreach (var (name, column) in sensitive)
             {
-                column.Add(values is not null && values.TryGetValue(name, out var v) ? v : string.Empty);
+                column.Add(values![name]);
             }
         }
 
         if (labels.Count == 0)
         {
-            return new LiveFairnessData(null, 0, skipped);
+            return new LiveFairnessData(null, 0, skipped, missing);
         }
 
         // Calibration needs a score on every row; without one the report leaves calibration out.
         var scoreArray = scores.Any(double.IsNaN) ? null : scores.ToArray();
         var dataset = FairnessDataset.Create(
             labels.ToArray(), predictions.ToArray(), sensitive.Select(kv => KeyValuePair.Create(kv.Key, kv.Value.ToArray())), scoreArray);
-        return new LiveFairnessData(dataset, labels.Count, skipped);
+        return new LiveFairnessData(dataset, labels.Count, skipped, missing);
     }
 }

@@ -69,6 +69,15 @@ public sealed class ReferenceProfiles
             var column = data.Find(spec.Name) ?? throw WardenException.BadRequest(
                 $"the reference CSV lacks input '{spec.Name}'; it needs a column for each of: {string.Join(", ", signature.Inputs.Select(i => i.Name))}");
             var values = column.Numbers ?? column.Labels!.Select(LabelValues.ToNumber).ToArray();
+
+            // Compare at the precision the model receives: traffic is logged from FP32 tensors (3.2 arrives as
+            // 3.2000000477), so a reference kept in double would differ from every unshifted value and KS would alarm.
+            values = spec.Datatype switch
+            {
+                TensorDatatype.Fp32 => values.Select(v => (double)(float)v).ToArray(),
+                TensorDatatype.Fp16 => values.Select(v => (double)(Half)v).ToArray(),
+                _ => values,
+            };
             profileData.Add(spec.Name, values);
             inputs.Add((spec, values));
         }

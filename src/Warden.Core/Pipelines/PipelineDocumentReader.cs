@@ -64,7 +64,13 @@ public static class PipelineDocumentReader
 
         try
         {
-            return node.Deserialize<PipelineDocument>(Options) ?? throw WardenException.BadRequest("the pipeline document is empty");
+            var document = node.Deserialize<PipelineDocument>(Options) ?? throw WardenException.BadRequest("the pipeline document is empty");
+
+            // An explicit null where the schema has a list ("steps": null, "members": [null]) is refused with its path, as
+            // settings documents are, instead of reaching the validator as a null reference.
+            return Settings.RequiredValues.FindMissing(document) is { Count: > 0 } missing
+                ? throw WardenException.BadRequest("the pipeline document is invalid: " + string.Join("; ", missing.Take(10)))
+                : document;
         }
         catch (JsonException ex)
         {

@@ -23,7 +23,7 @@ internal static class PipelineEvaluation
         {
             if (input.Datatype is not (TensorDatatype.Bytes or TensorDatatype.Bool))
             {
-                variables[input.Name] = input.GetDouble(0);
+                variables[input.Name] = input.GetAsWritten(0);
             }
         }
 

@@ -5,12 +5,33 @@ namespace Warden.Core.Pipelines;
 /// <summary>Checks a <see cref="PipelineDocument"/> at deploy time; every problem names its step and field.</summary>
 public static class PipelineValidator
 {
-    private static readonly string[] ScoreNames = ["score", "confidence", "margin"];
-
-    /// <summary>Every problem found; <paramref name="modelExists"/> checks model references (skipped when null).</summary>
-    public static IReadOnlyList<string> Validate(PipelineDocument document, Func<string, string?, bool>? modelExists = null)
+    /// <summary>
+    /// Every problem found; <paramref name="modelExists"/> checks model references (skipped when null). With
+    /// <paramref name="inputsOf"/> (input names of a model and version, null when unknown) and the <paramref name="servedModel"/>
+    /// the document is attached to, rule identifiers must be inputs of that model or of a member model: an attached pipeline
+    /// only ever sees the served model's request. A pipeline deployed under its own name passes neither, because it may
+    /// declare inputs of its own.
+    /// </summary>
+    public static IReadOnlyList<string> Validate(
+        PipelineDocument document, Func<string, string?, bool>? modelExists = null, Func<string, string?, IReadOnlySet<string>?>? inputsOf = null, string? servedModel = null)
     {
+        ArgumentNullException.ThrowIfNull(document);
         var problems = new List<string>();
+        var knownInputs = inputsOf is null || servedModel is null ? null : inputsOf(servedModel, null)?.ToHashSet(StringComparer.Ordinal);
+        if (knownInputs is not null)
+        {
+            foreach (var step in document.Steps)
+            {
+                foreach (var (model, version) in step.Members.Select(m => ((string?)m.Model, m.Version)).Append((step.Model, step.Version)))
+                {
+                    if (!string.IsNullOrWhiteSpace(model) && inputsOf!(model, version) is { } memberInputs)
+                    {
+                        knownInputs.UnionWith(memberInputs);
+                    }
+                }
+            }
+        }
+
         if (document.Steps.Count == 0)
         {
             problems.Add("steps: a pipeline needs at least one step");
@@ -54,9 +75,17 @@ public static class PipelineValidator
                     Problem("condition", error.Message);
                 }
 
+                if (knownInputs is not null)
+                {
+                    foreach (var name in RuleSchema.UnknownIdentifiers(step.Condition, knownInputs))
+                    {
+                        Problem("condition", RuleSchema.UnknownIdentifierProblem(name, knownInputs));
+                    }
+                }
+
                 if (!scoreKnown)
                 {
-                    foreach (var name in ScoreNames.Where(n => MentionsIdentifier(step.Condition, n)))
+                    foreach (var name in RuleSchema.ScoreVariables.Where(n => MentionsIdentifier(step.Condition, n)))
                     {
                         Problem("condition", $"'{name}' is not known before a model or ensemble step");
                     }

@@ -42,6 +42,29 @@ public sealed partial class ModelRegistry : IDisposable
         _logger = logger;
     }
 
+    /// <summary>Label that metrics and usage counts use for a model or version that is not registered.</summary>
+    public const string UnregisteredLabel = "(unregistered)";
+
+    /// <summary>
+    /// The name to label metrics and usage counts with: <paramref name="model"/> when registered, else
+    /// <see cref="UnregisteredLabel"/>. Labels taken verbatim from URLs would let any caller grow memory and metric
+    /// cardinality without bound by inventing names.
+    /// </summary>
+    public string Label(string model) => _snapshot.ContainsKey(model) ? model : UnregisteredLabel;
+
+    /// <summary>The version label for metrics: <paramref name="version"/> when the model has it (or empty), else <see cref="UnregisteredLabel"/>.</summary>
+    public string VersionLabel(string model, string version) =>
+        version.Length == 0 || (_snapshot.TryGetValue(model, out var registered) && registered.FindVersion(version) is not null) ? version : UnregisteredLabel;
+
+    /// <summary>
+    /// Input names of <paramref name="model"/>: of <paramref name="version"/> when given, else of every loaded version; null
+    /// when the name is unknown or holds pipelines (whose inputs are their own).
+    /// </summary>
+    public IReadOnlySet<string>? InputNames(string model, string? version = null) =>
+        _snapshot.TryGetValue(model, out var registered) && !registered.IsPipeline
+            ? registered.Loaded.Where(l => version is null || l.Key == version).SelectMany(l => l.Value.Signature.Inputs.Select(i => i.Name)).ToHashSet(StringComparer.Ordinal)
+            : null;
+
     /// <summary>True once stored versions have been loaded.</summary>
     public bool IsReady { get; private set; }
 

@@ -137,7 +137,7 @@ public sealed class ReviewInterceptor : InferenceInterceptor
         {
             if (input.Data.Length == rows && input.Datatype is not (TensorDatatype.Bytes or TensorDatatype.Bool))
             {
-                variables[input.Name] = input.GetDouble(row);
+                variables[input.Name] = input.GetAsWritten(row);
             }
         }
 

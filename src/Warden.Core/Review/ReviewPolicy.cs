@@ -60,8 +60,11 @@ public sealed class ReviewPolicy
     /// <summary>n resolved.</summary>
     public int EffectiveMaxReviewers => MaxReviewers ?? ((2 * ReviewersRequired) - 1);
 
-    /// <summary>Every problem in the document.</summary>
-    public IReadOnlyList<string> Validate()
+    /// <summary>
+    /// Every problem in the document; with <paramref name="inputs"/> (the inputs of the model it is attached to), also every
+    /// identifier of the rule that no request can supply.
+    /// </summary>
+    public IReadOnlyList<string> Validate(IReadOnlySet<string>? inputs = null)
     {
         var problems = new List<string>();
         if (Mode is not (ReviewModes.Hold or ReviewModes.Advise))
@@ -117,6 +120,10 @@ public sealed class ReviewPolicy
         if (Rule is not null)
         {
             problems.AddRange(RuleSchema.Validate(Rule).Select(e => "rule: " + e.Message));
+            if (inputs is not null)
+            {
+                problems.AddRange(RuleSchema.UnknownIdentifiers(Rule, inputs).Select(name => "rule: " + RuleSchema.UnknownIdentifierProblem(name, inputs)));
+            }
         }
 
         if (MinConfidence is null && MinMargin is null && Rule is null && !OutOfRange && MaxZScore is null && AuditRate == 0)

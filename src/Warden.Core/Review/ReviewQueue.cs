@@ -197,7 +197,7 @@ public sealed class ReviewQueue
         }
     }
 
-    /// <summary>Cohen's kappa per reviewer pair, per-reviewer summaries and Fleiss' kappa over the items with the most common vote count.</summary>
+    /// <summary>Cohen's kappa per reviewer pair, per-reviewer summaries, Fleiss' kappa and Krippendorff's alpha over every item with two votes or more.</summary>
     public AgreementReport Agreement(string? model)
     {
         var votes = _store.Votes(null, model);
@@ -241,14 +241,15 @@ public sealed class ReviewQueue
             });
         }
 
-        var multi = byItem.Values.Where(v => v.Count >= 2).ToList();
+        // Every item with two votes or more, whatever its count: under 2-of-3 voting a third vote is asked for exactly when
+        // the first two disagreed, so keeping only the items with the most common count would keep only the agreements.
+        var multi = byItem.Values.Where(v => v.Count >= 2).Select(v => (IReadOnlyList<string>)v.Select(x => x.Label).ToList()).ToList();
         if (multi.Count > 0)
         {
-            var raters = multi.GroupBy(v => v.Count).OrderByDescending(g => g.Count()).ThenByDescending(g => g.Key).First().Key;
-            var items = multi.Where(v => v.Count == raters).Select(v => (IReadOnlyList<string>)v.Select(x => x.Label).ToList()).ToList();
-            report.FleissItems = items.Count;
-            report.FleissRaters = raters;
-            report.FleissKappa = AgreementStatistics.FleissKappa(items);
+            report.FleissItems = multi.Count;
+            report.FleissRaters = multi.Max(v => v.Count);
+            report.FleissKappa = AgreementStatistics.FleissKappa(multi);
+            report.KrippendorffAlpha = AgreementStatistics.KrippendorffAlpha(multi);
         }
 
         return report;

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Warden.Core.Registry;
 using Warden.Core.Storage;
 
 namespace Warden.Core.Usage;
@@ -6,9 +7,10 @@ namespace Warden.Core.Usage;
 /// <summary>
 /// Counts requests, errors and policy violations per key, model, purpose and UTC hour. Counting is a dictionary update on
 /// the request path; <see cref="FlushAsync"/> moves the pending counts into the store (periodically, and before every query
-/// so that answers include the latest traffic).
+/// so that answers include the latest traffic). A model name that is not registered is counted under
+/// <see cref="ModelRegistry.UnregisteredLabel"/>, so names made up in URLs cannot grow the buckets without bound.
 /// </summary>
-public sealed class UsageMeter(IUsageStore store, TimeProvider time)
+public sealed class UsageMeter(IUsageStore store, TimeProvider time, ModelRegistry registry)
 {
     private readonly SemaphoreSlim _flush = new(1, 1);
     private ConcurrentDictionary<(long Hour, string Key, string Model, string Purpose), Counter> _pending = new();
@@ -55,7 +57,7 @@ public sealed class UsageMeter(IUsageStore store, TimeProvider time)
     }
 
     private Counter Find(string keyId, string model, string? purpose) =>
-        _pending.GetOrAdd((time.GetUtcNow().ToUnixTimeSeconds() / 3600, keyId, model, purpose ?? ""), _ => new Counter());
+        _pending.GetOrAdd((time.GetUtcNow().ToUnixTimeSeconds() / 3600, keyId, registry.Label(model), purpose ?? ""), _ => new Counter());
 
     private sealed class Counter
     {

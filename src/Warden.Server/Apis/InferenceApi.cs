@@ -119,7 +119,8 @@ public static class InferenceApi
         }
         finally
         {
-            metrics.RecordRequest(model, served, status, System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalSeconds);
+            var registry = services.GetRequiredService<ModelRegistry>();
+            metrics.RecordRequest(registry.Label(model), registry.VersionLabel(model, served), status, System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalSeconds);
         }
     }
 

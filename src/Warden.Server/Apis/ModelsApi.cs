@@ -76,6 +76,11 @@ public static class ModelsApi
         {
             throw WardenException.BadRequest("malformed multipart body: " + ex.Message);
         }
+        catch (IOException ex) when (!context.RequestAborted.IsCancellationRequested)
+        {
+            // A body that ends before its closing boundary: the client's mistake, not the server's.
+            throw WardenException.BadRequest("malformed multipart body: " + ex.Message);
+        }
 
         // A misspelt or unsupported part would otherwise be dropped without a word and the version deployed without it.
         var unknown = form.Keys.Concat(form.Files.Select(f => f.Name)).Where(name => !DeployParts.Contains(name)).Distinct(StringComparer.Ordinal).ToList();
@@ -104,6 +109,16 @@ public static class ModelsApi
         catch (JsonException ex)
         {
             throw WardenException.BadRequest("the 'card' part is not a valid model card: " + ex.Message);
+        }
+
+        try
+        {
+            // The card is stored as JSON: "NaN" or "Infinity" read from strings could not be written back.
+            _ = JsonSerializer.SerializeToUtf8Bytes(card, CardJson);
+        }
+        catch (ArgumentException)
+        {
+            throw WardenException.BadRequest("the 'card' part is not a valid model card: numbers must be finite (no NaN or Infinity)");
         }
 
         try

@@ -23,14 +23,15 @@ public static class ContextServiceCollectionExtensions
         services.AddSingleton<InferenceInterceptor, ExplanationAuditInterceptor>();
         services.TryAddSingleton<ReviewStore>();
         services.TryAddSingleton<ReviewQueue>();
-        services.AddWardenSettingsKind<ReviewPolicy>(ReviewPolicy.Kind, policy => policy.Validate());
+        services.AddWardenSettingsKind<ReviewPolicy>(ReviewPolicy.Kind, (sp, model, policy) => policy.Validate(sp.GetRequiredService<ModelRegistry>().InputNames(model)));
         services.AddSingleton<InferenceInterceptor, ReviewInterceptor>();
         services.AddHostedService<ReviewWorker>();
-        services.AddSingleton(sp => new SettingsKind(PipelineDocument.Kind, typeof(PipelineDocument), (_, document) =>
+        services.AddSingleton(sp => new SettingsKind(PipelineDocument.Kind, typeof(PipelineDocument), (served, document) =>
         {
             var registry = sp.GetRequiredService<ModelRegistry>();
             return PipelineValidator.Validate((PipelineDocument)document, (model, version) =>
-                registry.Models.TryGetValue(model, out var registered) && (version ?? registered.ProductionVersion) is { } label && registered.Loaded.ContainsKey(label));
+                registry.Models.TryGetValue(model, out var registered) && (version ?? registered.ProductionVersion) is { } label && registered.Loaded.ContainsKey(label),
+                registry.InputNames, served);
         }));
         services.AddSingleton<InferenceInterceptor, PipelineInterceptor>();
         services.TryAddSingleton<ModelCardSources>();

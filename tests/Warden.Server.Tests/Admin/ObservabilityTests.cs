@@ -24,6 +24,30 @@ public sealed class ObservabilityTests(WardenFactory factory) : IClassFixture<Wa
     }
 
     [Fact]
+    public async Task Made_up_model_names_are_counted_under_one_label_in_metrics_and_usage()
+    {
+        var admin = factory.Admin();
+        for (var i = 0; i < 20; i++)
+        {
+            Assert.Equal(HttpStatusCode.NotFound, (await admin.InferAsync(V2Requests.CreditRisk(), model: $"invented-{i}", version: $"v{i}")).StatusCode);
+        }
+
+        Assert.Equal(HttpStatusCode.OK, (await admin.InferAsync(V2Requests.CreditRisk())).StatusCode);
+        string text = "";
+        for (var attempt = 0; attempt < 50 && !text.Contains("(unregistered)", StringComparison.Ordinal); attempt++)
+        {
+            text = await admin.GetStringAsync("/metrics");
+            await Task.Delay(100);
+        }
+
+        Assert.Contains("model=\"(unregistered)\"", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("invented-", text, StringComparison.Ordinal);
+        var usage = await admin.GetStringAsync("/api/usage");
+        Assert.DoesNotContain("invented-", usage, StringComparison.Ordinal);
+        Assert.Contains("(unregistered)", usage, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task OpenApi_document_describes_the_inference_and_admin_routes()
     {
         var document = await factory.Admin().GetStringAsync("/openapi/v1.json");

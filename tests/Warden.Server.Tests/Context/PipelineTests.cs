@@ -159,6 +159,56 @@ public sealed class PipelineTests : IDisposable
         Assert.Equal(2, audit.GetProperty("items").EnumerateArray().Count(e => e.GetProperty("action").GetString() == "settings.delete"));
     }
 
+    [Fact]
+    public async Task A_rule_naming_an_unknown_identifier_is_refused_at_deploy_naming_it()
+    {
+        using var admin = _factory.Admin();
+        var pipeline = JsonSerializer.Serialize(new
+        {
+            steps = new object[]
+            {
+                new { name = "typo", type = "rule", condition = "lvrat2 > 1.2 and sensitive.afam == \"yes\"", action = "decide", label = "refer" },
+                new { name = "risk", type = "model", model = "credit-risk" },
+            },
+        });
+        using var refused = await admin.PutAsync("/api/models/credit-risk/settings/pipeline", V2Requests.Raw(pipeline), TestContext.Current.CancellationToken);
+        Assert.Equal(System.Net.HttpStatusCode.BadRequest, refused.StatusCode);
+        var error = await refused.ErrorAsync();
+        Assert.Contains("steps[0] 'typo'.condition: 'lvrat2' is not an input of the model", error, StringComparison.Ordinal);
+        Assert.DoesNotContain("'sensitive.afam'", error, StringComparison.Ordinal);
+
+        using var review = await admin.PutAsync("/api/models/credit-risk/settings/review-policy", V2Requests.Raw("""{"mode":"hold","rule":"lvrat2 > 1.2"}"""), TestContext.Current.CancellationToken);
+        Assert.Equal(System.Net.HttpStatusCode.BadRequest, review.StatusCode);
+        Assert.Contains("rule: 'lvrat2' is not an input of the model", await review.ErrorAsync(), StringComparison.Ordinal);
+
+        // Under its own name a pipeline may read inputs of its own; its metadata lists them.
+        using var own = await admin.PostAsync("/api/pipelines/own-inputs/versions?stage=production", V2Requests.Raw(pipeline), TestContext.Current.CancellationToken);
+        Assert.Equal(System.Net.HttpStatusCode.Created, own.StatusCode);
+        Assert.Contains("lvrat2", await admin.GetStringAsync("/v2/models/own-inputs", TestContext.Current.CancellationToken), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Rules_compare_the_fp32_value_the_client_sent()
+    {
+        using var admin = _factory.Admin();
+        var atLimit = (double[])HighLtv.Clone();
+        atLimit[2] = 1.2;
+        await PutPolicyAsync(admin, "credit-risk", new
+        {
+            steps = new object[]
+            {
+                new { name = "high-ltv", type = "rule", condition = "lvrat > 1.2", action = "decide", label = "refer" },
+                new { name = "risk", type = "model", model = "credit-risk" },
+            },
+        }, "pipeline");
+        Assert.Equal("model:credit-risk", Parameter((await InferAsync(admin, atLimit)).Body, "decided_by"));
+        Assert.Equal("rule:high-ltv", Parameter((await InferAsync(admin, HighLtv)).Body, "decided_by"));
+
+        await PutPolicyAsync(admin, "credit-risk", new { mode = "hold", rule = "lvrat > 1.2 or lvrat < 1.2" });
+        Assert.Equal(200, (await InferAsync(admin, atLimit)).Status);
+        Assert.Equal(202, (await InferAsync(admin, HighLtv)).Status);
+    }
+
     private static string Decision(JsonElement body) =>
         body.GetProperty("outputs").EnumerateArray().Single(o => o.GetProperty("name").GetString() == "decision").GetProperty("data")[0].GetString()!;
 }

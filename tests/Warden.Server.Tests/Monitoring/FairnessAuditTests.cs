@@ -70,6 +70,54 @@ public sealed class FairnessAuditTests : IDisposable
     }
 
     [Fact]
+    public async Task Rows_without_the_sensitive_attribute_are_left_out_and_counted()
+    {
+        var admin = _factory.Admin();
+        var served = await HmdaTraffic.SendAsync(admin, HmdaTraffic.Load(0, 120), "attr");
+        var anonymous = HmdaTraffic.Load(120, 30);
+        for (var i = 0; i < anonymous.Count; i++)
+        {
+            Assert.Equal(HttpStatusCode.OK, (await admin.InferAsync(V2Requests.CreditRisk(anonymous[i].Inputs, $"anon-{i}"))).StatusCode);
+        }
+
+        await HmdaTraffic.LabelAsync(admin, served);
+        var labels = new { items = anonymous.Select((a, i) => new { id = $"anon-{i}", label = a.Deny }).ToList() };
+        for (var attempt = 0; attempt < 200; attempt++)
+        {
+            var posted = await (await admin.PostAsJsonAsync("/api/models/credit-risk/feedback", labels)).Content.ReadFromJsonAsync<JsonElement>();
+            if (posted.GetProperty("matched").GetInt32() == anonymous.Count)
+            {
+                break;
+            }
+
+            await Task.Delay(25);
+        }
+
+        var response = await admin.PostAsJsonAsync("/api/models/credit-risk/fairness/reports",
+            new FairnessAuditRequest { Since = "7d", Privileged = new() { ["afam"] = "no" }, Threshold = 0.2, Bootstrap = 0, MinGroupSize = 5 });
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        var info = await response.Content.ReadFromJsonAsync<FairnessAuditInfo>();
+        var report = FairnessReportJson.Deserialize(info!.Report!.Value.GetRawText());
+        Assert.Equal(120, info.Rows);
+        Assert.Equal(30, report.Dataset.ExcludedMissingSensitive);
+        Assert.Equal(["no", "yes"], report.Section("afam")!.Groups.Select(g => g.Values["afam"]).Order(StringComparer.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("""{"sensitiveFeatures":["afam","afam"]}""", "twice")]
+    [InlineData("""{"sensitiveFeatures":[null]}""", "sensitiveFeatures")]
+    [InlineData("""{"sensitiveFeatures":[""]}""", "sensitiveFeatures")]
+    [InlineData("""{"sensitiveFeatures":["afam"],"privileged":{"afam":"martian"},"bootstrap":0}""", "martian")]
+    public async Task Malformed_audit_requests_are_400_naming_the_problem(string body, string named)
+    {
+        var admin = _factory.Admin();
+        await HmdaTraffic.LabelAsync(admin, await HmdaTraffic.SendAsync(admin, HmdaTraffic.Load(0, 20), "bad"));
+        var response = await admin.PostAsync("/api/models/credit-risk/fairness/reports", V2Requests.Raw(body));
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains(named, await response.ErrorAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Label_output_is_the_prediction_when_no_threshold_is_given()
     {
         var admin = _factory.Admin();

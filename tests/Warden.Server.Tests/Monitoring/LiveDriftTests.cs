@@ -126,6 +126,41 @@ public sealed class LiveDriftTests : IDisposable
     }
 
     [Fact]
+    public async Task Unshifted_fp32_traffic_does_not_drift_from_a_decimal_reference()
+    {
+        var admin = _factory.Admin();
+        var lines = await File.ReadAllLinesAsync(Warden.Tests.RepoFiles.Path("samples/data/hmda.csv"), TestContext.Current.CancellationToken);
+        var csv = string.Join("\n", lines.Take(401)) + "\n";
+        Assert.Equal(HttpStatusCode.OK, (await admin.PutAsync("/api/models/credit-risk/versions/1/reference", new StringContent(csv, Encoding.UTF8, "text/csv"))).StatusCode);
+        await HmdaTraffic.SendAsync(admin, HmdaTraffic.Load(0, 400), "same");
+        await HmdaTraffic.WaitLoggedAsync(admin, 400);
+
+        // The same 400 rows as FP32 tensors: every feature keeps its distribution (unemp = 3.2 arrives as 3.2000000477).
+        var report = DriftReport.FromJson(await admin.GetStringAsync("/api/models/credit-risk/drift?since=1h"));
+        Assert.All(report.Features, f => Assert.False(f.Drifted, $"{f.Name} drifted ({f.Test} {f.Score})"));
+    }
+
+    [Fact]
+    public async Task A_drift_evaluation_skipped_for_too_few_rows_does_not_start_the_interval()
+    {
+        var time = new FakeTimeProvider(new DateTimeOffset(2026, 2, 1, 12, 0, 0, TimeSpan.Zero));
+        _factory.Time = time;
+        _factory.Settings["Warden:PredictionLog:BatchSize"] = "1";
+        _factory.Settings["Warden:Monitoring:TickSeconds"] = "86400";
+        var admin = _factory.Admin();
+        var rules = """{"rules":[{"kind":"FeatureDrifted","feature":"lvrat"}],"window":"1h","interval":"30m","minRows":50}""";
+        Assert.Equal(HttpStatusCode.OK, (await admin.PutAsync("/api/models/credit-risk/settings/drift-rules", V2Requests.Raw(rules))).StatusCode);
+        var drift = _factory.Services.GetRequiredService<LiveDriftService>();
+        var few = await HmdaTraffic.SendAsync(admin, HmdaTraffic.Load(0, 20), "few", shift: Shift);
+        await HmdaTraffic.LabelAsync(admin, few, () => time.Advance(TimeSpan.FromMilliseconds(10)));
+        Assert.Empty(await drift.RunDueAsync(TestContext.Current.CancellationToken));
+
+        var more = await HmdaTraffic.SendAsync(admin, HmdaTraffic.Load(20, 100), "more", shift: Shift);
+        await HmdaTraffic.LabelAsync(admin, more, () => time.Advance(TimeSpan.FromMilliseconds(10)));
+        Assert.Single(await drift.RunDueAsync(TestContext.Current.CancellationToken));
+    }
+
+    [Fact]
     public async Task Unknown_drift_rule_kind_is_rejected()
     {
         var response = await _factory.Admin().PutAsync("/api/models/credit-risk/settings/drift-rules", V2Requests.Raw("""{"rules":[{"kind":"Vibes"}]}"""));

@@ -43,7 +43,7 @@ public sealed class MutationFuzzTests(ITestOutputHelper output)
             var document = JsonNode.Parse(body)!;
             for (var m = random.Next(1, 4); m > 0; m--)
             {
-                document = Mutate(document, random);
+                document = JsonMutator.Mutate(document, random, Hostile);
             }
 
             var text = document?.ToJsonString() ?? "null";
@@ -61,80 +61,4 @@ public sealed class MutationFuzzTests(ITestOutputHelper output)
         Assert.True(serverErrors.Count == 0, string.Join("\n", serverErrors.Take(20)));
         Assert.Equal(System.Net.HttpStatusCode.OK, (await factory.CreateClient().GetAsync("/v2/health/ready", TestContext.Current.CancellationToken)).StatusCode);
     }
-
-    /// <summary>Applies one mutation at a random node; returns the (possibly replaced) root.</summary>
-    private static JsonNode? Mutate(JsonNode? root, Random random)
-    {
-        var nodes = new List<JsonNode>();
-        Collect(root, nodes);
-        if (nodes.Count == 0 || random.Next(40) == 0)
-        {
-            return Pick(random);
-        }
-
-        var target = nodes[random.Next(nodes.Count)];
-        switch (random.Next(5))
-        {
-            case 0 when target.Parent is JsonObject parent:
-                parent.Remove(target.GetPropertyName());
-                break;
-            case 1 when target is JsonArray array:
-                if (random.Next(2) == 0)
-                {
-                    array.Clear();
-                }
-                else
-                {
-                    var copies = array.Select(e => e?.DeepClone()).ToList();
-                    for (var k = 0; k < 200 && copies.Count > 0; k++)
-                    {
-                        array.Add(copies[k % copies.Count]?.DeepClone());
-                    }
-                }
-
-                break;
-            case 2 when target is JsonObject obj:
-                obj[random.Next(3) == 0 ? "" : "extra" + random.Next(100).ToString(CultureInfo.InvariantCulture)] = Pick(random);
-                break;
-            default:
-                if (target.Parent is null)
-                {
-                    return Pick(random);
-                }
-
-                target.ReplaceWith(Pick(random));
-                break;
-        }
-
-        return root;
-    }
-
-    private static void Collect(JsonNode? node, List<JsonNode> nodes)
-    {
-        if (node is null)
-        {
-            return;
-        }
-
-        nodes.Add(node);
-        switch (node)
-        {
-            case JsonObject obj:
-                foreach (var (_, child) in obj.ToList())
-                {
-                    Collect(child, nodes);
-                }
-
-                break;
-            case JsonArray array:
-                foreach (var child in array.ToList())
-                {
-                    Collect(child, nodes);
-                }
-
-                break;
-        }
-    }
-
-    private static JsonNode? Pick(Random random) => Hostile[random.Next(Hostile.Length)]?.DeepClone();
 }

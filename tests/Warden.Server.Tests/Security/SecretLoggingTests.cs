@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Net.Http.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -27,34 +26,5 @@ public sealed class SecretLoggingTests
         Assert.True(sink.Lines.Count > 10, "the capture saw too little to mean anything");
         Assert.DoesNotContain(sink.Lines, l => l.Contains(created.Secret[4..], StringComparison.Ordinal));
         Assert.DoesNotContain(sink.Lines, l => l.Contains(WardenFactory.AdminKey[4..], StringComparison.Ordinal));
-    }
-
-    private sealed class CapturingLoggerProvider : ILoggerProvider
-    {
-        public ConcurrentQueue<string> Lines { get; } = new();
-
-        public ILogger CreateLogger(string categoryName) => new Logger(categoryName, Lines);
-
-        public void Dispose()
-        {
-        }
-
-        private sealed class Logger(string category, ConcurrentQueue<string> lines) : ILogger
-        {
-            public IDisposable? BeginScope<TState>(TState state)
-                where TState : notnull
-            {
-                lines.Enqueue(category + " scope " + state);
-                return null;
-            }
-
-            public bool IsEnabled(LogLevel logLevel) => true;
-
-            public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
-            {
-                var structured = state is IEnumerable<KeyValuePair<string, object?>> pairs ? string.Join(" ", pairs.Select(p => $"{p.Key}={p.Value}")) : "";
-                lines.Enqueue($"{category} {logLevel} {formatter(state, exception)} {structured} {exception}");
-            }
-        }
     }
 }
