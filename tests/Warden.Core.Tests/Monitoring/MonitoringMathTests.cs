@@ -64,7 +64,7 @@ public sealed class MonitoringMathTests
     }
 
     [Fact]
-    public void Live_rows_map_labels_predictions_and_missing_groups()
+    public void Live_rows_map_labels_and_predictions_and_exclude_rows_without_the_sensitive_attribute()
     {
         static LabeledPrediction Row(string id, string outputs, string? sensitive, string label) =>
             new(new StoredPrediction(0, id, DateTimeOffset.UnixEpoch, "m", "1", "k", null, "[]", outputs, sensitive, 1), label, "api");
@@ -80,13 +80,14 @@ public sealed class MonitoringMathTests
         };
         var options = new LiveFairnessOptions { SensitiveFeatures = ["afam"], ScoreOutput = "probability", LabelOutput = "label" };
         var data = LiveFairnessData.Build(rows, options);
-        Assert.Equal((3, 1), (data.Rows, data.Skipped));
-        Assert.Equal([1, 1, 0], data.Dataset!.Labels);
-        Assert.Equal([1, 0, 0], data.Dataset.Predictions);
-        Assert.Equal(["", "no", "yes"], data.Dataset.SensitiveFeatures[0].Categories);
+        // Row c has no sensitive attribute: it is left out of the groups and counted, not made a group of its own.
+        Assert.Equal((2, 1, 1), (data.Rows, data.Skipped, data.MissingSensitive));
+        Assert.Equal([1, 1], data.Dataset!.Labels);
+        Assert.Equal([1, 0], data.Dataset.Predictions);
+        Assert.Equal(["no", "yes"], data.Dataset.SensitiveFeatures[0].Categories);
 
-        // A threshold of 0.25 turns the 0.3 scores positive.
+        // A threshold of 0.25 turns the 0.3 score positive.
         var thresholded = LiveFairnessData.Build(rows, options with { Threshold = 0.25 });
-        Assert.Equal([1, 1, 1], thresholded.Dataset!.Predictions);
+        Assert.Equal([1, 1], thresholded.Dataset!.Predictions);
     }
 }
