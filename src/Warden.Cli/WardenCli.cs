@@ -23,7 +23,9 @@ internal static class WardenCli
             root.Subcommands.Add(extra);
         }
 
-        var parse = root.Parse(args);
+        // `--input @file` is Warden's own syntax for reading a document from a file; System.CommandLine would otherwise
+        // expand any `@token` as a response file before the option sees it ("Unrecognized command or argument").
+        var parse = root.Parse(args, new ParserConfiguration { ResponseFileTokenReplacer = null });
         try
         {
             return await parse.InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false });

@@ -28,6 +28,19 @@ public sealed class CliTests(WardenFactory factory) : IClassFixture<WardenFactor
     }
 
     [Fact]
+    public async Task Predict_reads_its_input_from_a_file_given_as_at_path()
+    {
+        var dir = Path.Combine(factory.DataDir, "at-input");
+        Directory.CreateDirectory(dir);
+        var file = Path.Combine(dir, "applicant.json");
+        await File.WriteAllTextAsync(file, "{\"pirat\":0.221,\"hirat\":0.221,\"lvrat\":0.8,\"chist\":5,\"mhist\":2,\"phist\":0,\"unemp\":3.9,\"selfemp\":0,\"insurance\":0,\"condomin\":0,\"single\":0,\"hschool\":1}", TestContext.Current.CancellationToken);
+
+        var (code, output, error) = await RunAsync("predict", "credit-risk", "--input", "@" + file);
+        Assert.True(code == 0, error);
+        Assert.Contains("\"probability\"", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Predict_streams_a_csv_in_batches_and_writes_results()
     {
         var dir = Path.Combine(factory.DataDir, "csv");
