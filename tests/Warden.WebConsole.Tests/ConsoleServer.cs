@@ -76,7 +76,10 @@ public sealed class ConsoleServer : IAsyncLifetime
         await page.GotoAsync(BaseUrl + "/signin");
         await page.GetByLabel("API key").FillAsync(key);
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
-        await page.WaitForURLAsync(url => !url.Contains("/signin", StringComparison.Ordinal));
+        // Sign-in answers with a redirect; waiting for the redirected page's "load" event once hung on a loaded CI machine
+        // (Playwright had seen "networkidle" but not "load"), so wait for the URL to commit and then for the layout itself.
+        await page.WaitForURLAsync(url => !url.Contains("/signin", StringComparison.Ordinal), new() { WaitUntil = WaitUntilState.Commit });
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign out" }).WaitForAsync();
         return page;
     }
 
