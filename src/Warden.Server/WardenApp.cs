@@ -51,6 +51,8 @@ public static class WardenApp
         app.UseAuthentication();
         app.UseAuthorization();
         app.MapInferenceApi();
+        app.MapRepositoryApi();
+        app.MapStatisticsApi();
         app.MapModelsApi();
         app.MapKeysApi();
         app.MapAuditApi();

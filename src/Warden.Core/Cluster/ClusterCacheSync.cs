@@ -53,6 +53,7 @@ public sealed partial class ClusterCacheSync(
                     break;
                 case ClusterSignal.Settings:
                     await settings.ReloadAsync().ConfigureAwait(false);
+                    await registry.RefreshSessionsAsync().ConfigureAwait(false);
                     break;
                 case ClusterSignal.Keys:
                     keys.ForgetCachedKeys();

@@ -1,6 +1,8 @@
 using System.Text.Json;
 using Warden.Core.Predictions;
 using Warden.Core.Registry;
+using Warden.Core.Serving;
+using Warden.Core.Settings;
 using Warden.Core.Telemetry;
 using Warden.Core.Tensors;
 
@@ -22,9 +24,15 @@ public sealed class InferenceService
     private readonly TimeProvider _time;
     private readonly InferenceInterceptor[] _interceptors;
     private readonly InferenceInterceptor[] _explanationInterceptors;
+    private readonly ModelSettings? _settings;
+    private readonly ExecutionStatistics? _statistics;
 
-    public InferenceService(ModelRegistry registry, PredictionLog log, WardenMetrics metrics, TimeProvider time, IEnumerable<InferenceInterceptor> interceptors)
+    public InferenceService(
+        ModelRegistry registry, PredictionLog log, WardenMetrics metrics, TimeProvider time, IEnumerable<InferenceInterceptor> interceptors,
+        ModelSettings? settings = null, ExecutionStatistics? statistics = null)
     {
+        _settings = settings;
+        _statistics = statistics;
         _registry = registry;
         _log = log;
         _metrics = metrics;
@@ -33,8 +41,11 @@ public sealed class InferenceService
         _explanationInterceptors = _interceptors.Where(i => i.AppliesToExplanations).ToArray();
     }
 
-    /// <summary>Runs one call; throws <see cref="WardenException"/> for anything the caller got wrong or may not do.</summary>
-    public InferenceResult Infer(InferenceCall call)
+    /// <summary>
+    /// Runs one call; throws <see cref="WardenException"/> for anything the caller got wrong or may not do. Completes
+    /// synchronously unless the deployment batches requests (<see cref="ServingSettings.DynamicBatching"/>).
+    /// </summary>
+    public async ValueTask<InferenceResult> InferAsync(InferenceCall call)
     {
         var started = _time.GetTimestamp();
         var context = Begin(call, isExplanation: false);
@@ -84,7 +95,9 @@ public sealed class InferenceService
             var computed = requested is not null && context.HasAdditionalOutputs
                 ? requested.Concat(context.AdditionalOutputs.Where(o => !requested.Contains(o) && signature.FindOutput(o) is not null)).ToList()
                 : requested;
-            context.Outputs = pipeline is null ? model.Run(context.Inputs, computed) : Select(pipeline.Decide(context, _registry), computed);
+            context.Outputs = pipeline is null
+                ? await model.RunAsync(context.Inputs, computed, _settings?.Get<ServingSettings>(call.Model, ServingSettings.Kind)?.DynamicBatching, _metrics, _time).ConfigureAwait(false)
+                : Select(pipeline.Decide(context, _registry), computed);
             _metrics.RecordInference(call.Model, version, _time.GetElapsedTime(runStarted).TotalSeconds);
             foreach (var interceptor in _interceptors)
             {
@@ -114,10 +127,16 @@ public sealed class InferenceService
                 interceptor.OnCompleted(context);
             }
 
+            _statistics?.For(call.Model, version).RecordRequest(true, RowsOf(context), _time.GetElapsedTime(started), _time.GetUtcNow());
             return new InferenceResult(call.Model, version, context.Id, context.Outputs, latency, context) { Committed = committed };
         }
         catch (Exception ex)
         {
+            if (context.Record is { } resolved)
+            {
+                _statistics?.For(call.Model, resolved.Version).RecordRequest(false, 0, _time.GetElapsedTime(started), _time.GetUtcNow());
+            }
+
             foreach (var interceptor in _interceptors)
             {
                 interceptor.OnFailed(context, ex);
@@ -130,6 +149,12 @@ public sealed class InferenceService
             context.DisposeResources();
         }
     }
+
+    // Triton counts each request by its batch size: the rows of a model whose first dimension is the batch, else one.
+    private static long RowsOf(InferenceContext context) =>
+        context.Signature is { } signature && context.Inputs is { Length: > 0 } inputs && signature.Inputs.Count > 0 && signature.Inputs.All(i => i.Shape is [-1, ..])
+            ? DynamicBatcher.RowsOf(inputs) ?? 1
+            : 1;
 
     /// <summary>
     /// Runs an explanation through the same controls as an inference: scope, purposes and usage policy, rate limits and

@@ -1,5 +1,6 @@
 using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.OnnxRuntime.Tensors;
+using Warden.Core.Serving;
 using Warden.Core.Tensors;
 
 namespace Warden.Core.Inference;
@@ -10,19 +11,44 @@ namespace Warden.Core.Inference;
 /// </summary>
 public sealed class LoadedModel
 {
-    private readonly InferenceSession _session;
+    private readonly InferenceSession[] _sessions;
     private readonly string[] _outputNames;
     private int _references = 1;
     private int _retired;
+    private int _nextSession;
+    private DynamicBatcher? _batcher;
 
-    private LoadedModel(string model, string version, InferenceSession session, ModelSignature signature)
+    private LoadedModel(string model, string version, InferenceSession[] sessions, ModelSignature signature, SessionSettings? settings, VersionStatistics? statistics)
     {
         Model = model;
         Version = version;
-        _session = session;
+        _sessions = sessions;
         Signature = signature;
+        Settings = settings;
+        Statistics = statistics;
         _outputNames = signature.Outputs.Select(o => o.Name).ToArray();
+        IsBatchable = signature.Inputs.Count > 0
+            && signature.Inputs.All(i => i.Shape is [-1, ..])
+            && signature.Outputs.All(o => o.Shape is [-1, ..]);
     }
+
+    /// <summary>The deployment's session settings this version was loaded with (null: the server-wide ones).</summary>
+    public SessionSettings? Settings { get; }
+
+    /// <summary>Where executions are counted (null for models loaded outside the registry).</summary>
+    public VersionStatistics? Statistics { get; }
+
+    /// <summary>Requests waiting in this version's batching queue.</summary>
+    public int BatchQueueDepth => Volatile.Read(ref _batcher)?.QueueDepth ?? 0;
+
+    /// <summary>Sessions serving this version.</summary>
+    public int SessionCount => _sessions.Length;
+
+    /// <summary>
+    /// True when every input and output has a variable first dimension, so requests can be joined along it and the
+    /// outputs split back (the condition Triton puts on <c>max_batch_size</c> &gt; 0).
+    /// </summary>
+    public bool IsBatchable { get; }
 
     /// <summary>Model name.</summary>
     public string Model { get; }
@@ -37,23 +63,38 @@ public sealed class LoadedModel
     public bool IsDisposed => Volatile.Read(ref _references) == 0;
 
     /// <summary>Creates a session for <paramref name="onnx"/> and reads its signature.</summary>
-    public static LoadedModel Load(string model, string version, byte[] onnx, OnnxOptions options)
+    /// <param name="model">Model name.</param>
+    /// <param name="version">Version label.</param>
+    /// <param name="onnx">The ONNX file.</param>
+    /// <param name="options">Server-wide session settings.</param>
+    /// <param name="settings">The deployment's own session settings, overriding <paramref name="options"/>.</param>
+    /// <param name="statistics">Where to count executions.</param>
+    public static LoadedModel Load(string model, string version, byte[] onnx, OnnxOptions options, SessionSettings? settings = null, VersionStatistics? statistics = null)
     {
         using var sessionOptions = new SessionOptions
         {
             LogSeverityLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR,
-            IntraOpNumThreads = options.IntraOpThreads,
-            InterOpNumThreads = options.InterOpThreads,
-            GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL,
+            IntraOpNumThreads = settings?.IntraOpThreads ?? options.IntraOpThreads,
+            InterOpNumThreads = settings?.InterOpThreads ?? options.InterOpThreads,
+            GraphOptimizationLevel = OnnxOptions.ToOptimizationLevel(settings?.GraphOptimizationLevel ?? options.GraphOptimizationLevel),
         };
-        var session = new InferenceSession(onnx, sessionOptions);
+        var sessions = new List<InferenceSession>();
         try
         {
-            return new LoadedModel(model, version, session, ReadSignature(session));
+            for (var i = 0; i < (settings?.Sessions ?? 1); i++)
+            {
+                sessions.Add(new InferenceSession(onnx, sessionOptions));
+            }
+
+            return new LoadedModel(model, version, [.. sessions], ReadSignature(sessions[0]), settings, statistics);
         }
         catch
         {
-            session.Dispose();
+            foreach (var session in sessions)
+            {
+                session.Dispose();
+            }
+
             throw;
         }
     }
@@ -116,7 +157,10 @@ public sealed class LoadedModel
     {
         if (Interlocked.Decrement(ref _references) == 0)
         {
-            _session.Dispose();
+            foreach (var session in _sessions)
+            {
+                session.Dispose();
+            }
         }
     }
 
@@ -125,8 +169,41 @@ public sealed class LoadedModel
     {
         if (Interlocked.Exchange(ref _retired, 1) == 0)
         {
+            // Requests already queued hold references, so they still run; later ones run on their own.
+            Volatile.Read(ref _batcher)?.Complete();
             Release();
         }
+    }
+
+    /// <summary>
+    /// Runs the request through the dynamic batcher when <paramref name="batching"/> is set and this version and request can
+    /// be batched (every input's first dimension is the same and within the maximum batch size), else runs it at once.
+    /// </summary>
+    public ValueTask<NamedTensor[]> RunAsync(NamedTensor[] inputs, IReadOnlyList<string>? requestedOutputs, DynamicBatchingSettings? batching, Telemetry.WardenMetrics? metrics, TimeProvider time)
+    {
+        if (batching is not null && IsBatchable && DynamicBatcher.RowsOf(inputs) is { } rows && rows <= batching.MaxBatchSize)
+        {
+            var batcher = Volatile.Read(ref _batcher);
+            if (batcher is null && Volatile.Read(ref _retired) == 0)
+            {
+                var created = new DynamicBatcher(this, metrics, time);
+                batcher = Interlocked.CompareExchange(ref _batcher, created, null) ?? created;
+                if (!ReferenceEquals(batcher, created) || Volatile.Read(ref _retired) == 1)
+                {
+                    // Lost the race to another request, or retired meanwhile: stop the spare worker.
+                    created.Complete();
+                }
+            }
+
+            if (batcher is not null && batcher.TryEnqueue(inputs, requestedOutputs, rows, batching, out var result))
+            {
+                return new ValueTask<NamedTensor[]>(result);
+            }
+        }
+
+        var outputs = Run(inputs, requestedOutputs);
+        Statistics?.Queue.Add(TimeSpan.Zero);
+        return new ValueTask<NamedTensor[]>(outputs);
     }
 
     /// <summary>Runs the graph. Inputs must already be bound to the signature (see <see cref="InputBinder"/>).</summary>
@@ -137,20 +214,34 @@ public sealed class LoadedModel
         var values = new OrtValue[inputs.Length];
         try
         {
+            var started = System.Diagnostics.Stopwatch.GetTimestamp();
             for (var i = 0; i < inputs.Length; i++)
             {
                 names[i] = inputs[i].Name;
                 values[i] = ToOrtValue(inputs[i]);
             }
 
+            var bound = System.Diagnostics.Stopwatch.GetTimestamp();
+            var session = _sessions.Length == 1 ? _sessions[0] : _sessions[(int)((uint)Interlocked.Increment(ref _nextSession) % (uint)_sessions.Length)];
             using var runOptions = new RunOptions();
-            using var results = _session.Run(runOptions, names, values, outputNames);
+            using var results = session.Run(runOptions, names, values, outputNames);
+            var ran = System.Diagnostics.Stopwatch.GetTimestamp();
             var outputs = new NamedTensor[outputNames.Length];
             var index = 0;
             foreach (var result in results)
             {
                 outputs[index] = FromOrtValue(outputNames[index], result);
                 index++;
+            }
+
+            if (Statistics is { } statistics)
+            {
+                var done = System.Diagnostics.Stopwatch.GetTimestamp();
+                statistics.RecordExecution(
+                    IsBatchable ? (int)Math.Min(int.MaxValue, inputs[0].Shape[0]) : 1,
+                    System.Diagnostics.Stopwatch.GetElapsedTime(started, bound),
+                    System.Diagnostics.Stopwatch.GetElapsedTime(bound, ran),
+                    System.Diagnostics.Stopwatch.GetElapsedTime(ran, done));
             }
 
             return outputs;

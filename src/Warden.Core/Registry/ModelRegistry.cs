@@ -6,6 +6,8 @@ using Warden.Contracts.Registry;
 using Warden.Core.Audit;
 using Warden.Core.Inference;
 using Warden.Core.Pipelines;
+using Warden.Core.Serving;
+using Warden.Core.Settings;
 using Warden.Core.Storage;
 
 namespace Warden.Core.Registry;
@@ -27,12 +29,25 @@ public sealed partial class ModelRegistry : IDisposable
     private readonly ILogger<ModelRegistry> _logger;
     private readonly IPromotionGate[] _gates;
     private readonly SemaphoreSlim _writeGate = new(1, 1);
+    private readonly ModelSettings? _settings;
     private volatile IReadOnlyDictionary<string, RegisteredModel> _snapshot = new Dictionary<string, RegisteredModel>();
+
+    // Models unloaded through the repository extension: this replica serves none of their versions until they are loaded
+    // again. Like Triton's, the state is the running server's, not the registry's: a restart serves them again.
+    private volatile IReadOnlySet<string> _unloaded = new HashSet<string>(StringComparer.Ordinal);
 
     public ModelRegistry(
         IModelStore store, IModelBlobStore blobs, AuditLog audit, IOptions<OnnxOptions> onnx, TimeProvider time, ILogger<ModelRegistry> logger,
-        IEnumerable<IPromotionGate>? gates = null)
+        IEnumerable<IPromotionGate>? gates = null, ModelSettings? settings = null, ExecutionStatistics? statistics = null)
     {
+        _settings = settings;
+        Statistics = statistics ?? new ExecutionStatistics();
+        if (settings is not null)
+        {
+            // A changed serving document may change session settings: reload the sessions it affects.
+            settings.Changed += (_, _) => _ = RefreshSessionsAsync();
+        }
+
         _gates = gates?.ToArray() ?? [];
         _store = store;
         _blobs = blobs;
@@ -64,6 +79,12 @@ public sealed partial class ModelRegistry : IDisposable
         _snapshot.TryGetValue(model, out var registered) && !registered.IsPipeline
             ? registered.Loaded.Where(l => version is null || l.Key == version).SelectMany(l => l.Value.Signature.Inputs.Select(i => i.Name)).ToHashSet(StringComparer.Ordinal)
             : null;
+
+    /// <summary>Execution statistics of every version served since start.</summary>
+    public ExecutionStatistics Statistics { get; }
+
+    /// <summary>True when <paramref name="model"/> was unloaded through the repository extension.</summary>
+    public bool IsUnloaded(string model) => _unloaded.Contains(model);
 
     /// <summary>True once stored versions have been loaded.</summary>
     public bool IsReady { get; private set; }
@@ -113,7 +134,12 @@ public sealed partial class ModelRegistry : IDisposable
                 throw WardenException.BadRequest($"'{model}' is a pipeline, not a model; only inference runs pipelines");
             }
 
-            if (!registered.Loaded.TryGetValue(label, out var loaded))
+            if (!registered.Loaded.TryGetValue(label, out var loaded) && _unloaded.Contains(model))
+            {
+                throw new WardenException(400, $"model '{model}' is unloaded; load it with POST /v2/repository/models/{model}/load");
+            }
+
+            if (loaded is null)
             {
                 throw new WardenException(400, $"version '{label}' of model '{model}' is {record.Stage} and not loaded; promote it to staging to serve it");
             }
@@ -386,6 +412,84 @@ public sealed partial class ModelRegistry : IDisposable
         return checks;
     }
 
+    /// <summary>
+    /// Loads <paramref name="model"/> again after an unload, or reloads its sessions (new sessions from the stored files and the
+    /// current serving settings; requests in flight finish on the old ones). 404 for an unknown model.
+    /// </summary>
+    public async Task LoadAsync(string model, string actor, CancellationToken cancellationToken = default)
+    {
+        await _writeGate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            Find(model);
+            _unloaded = new HashSet<string>(_unloaded.Where(m => m != model), StringComparer.Ordinal);
+            await RebuildAsync(cancellationToken, announce: false, reload: model).ConfigureAwait(false);
+            await _audit.AppendAsync(actor, "model.load", model, new { }, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            _writeGate.Release();
+        }
+    }
+
+    /// <summary>
+    /// Stops serving <paramref name="model"/> on this replica until it is loaded again: its sessions are retired once their
+    /// requests finish, readiness turns false and inference is refused. With <paramref name="dependents"/>, a pipeline's member
+    /// models are unloaded too. Versions and stages are untouched. 404 for an unknown model.
+    /// </summary>
+    public async Task<IReadOnlyList<string>> UnloadAsync(string model, string actor, bool dependents = false, CancellationToken cancellationToken = default)
+    {
+        await _writeGate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var registered = Find(model);
+            var names = new List<string> { model };
+            if (dependents && registered.Pipelines is { } pipelines)
+            {
+                names.AddRange(pipelines.Values.SelectMany(p => PipelineDeployment.Members(p.Pipeline.Document)).Select(m => m.Model)
+                    .Where(m => m != model && _snapshot.ContainsKey(m)).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal));
+            }
+
+            _unloaded = new HashSet<string>(_unloaded.Concat(names), StringComparer.Ordinal);
+            await RebuildAsync(cancellationToken, announce: false).ConfigureAwait(false);
+            await _audit.AppendAsync(actor, "model.unload", model, new { models = names }, cancellationToken).ConfigureAwait(false);
+            return names;
+        }
+        finally
+        {
+            _writeGate.Release();
+        }
+    }
+
+    /// <summary>Reloads the sessions whose deployment's session settings changed since they were loaded.</summary>
+    public async Task RefreshSessionsAsync(CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            await _writeGate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (ObjectDisposedException)
+        {
+            return;
+        }
+
+        try
+        {
+            if (IsReady)
+            {
+                await RebuildAsync(cancellationToken, announce: false).ConfigureAwait(false);
+            }
+        }
+        catch (Exception ex) when (ex is IOException or InvalidOperationException or System.Data.Common.DbException)
+        {
+            LogRefreshFailed(ex);
+        }
+        finally
+        {
+            _writeGate.Release();
+        }
+    }
+
     /// <summary>Puts the previous production version back in production and archives the current one.</summary>
     public async Task<ModelVersionRecord> RollbackAsync(string model, string actor, string? reason = null, CancellationToken cancellationToken = default)
     {
@@ -449,8 +553,9 @@ public sealed partial class ModelRegistry : IDisposable
 
     // Called under the write gate: re-reads the store, loads newly servable versions, reuses sessions that stay, publishes
     // the new snapshot, then retires sessions that left service.
-    private async Task RebuildAsync(CancellationToken cancellationToken, bool announce = true)
+    private async Task RebuildAsync(CancellationToken cancellationToken, bool announce = true, string? reload = null)
     {
+        var unloaded = _unloaded;
         var records = await _store.ListVersionsAsync(cancellationToken).ConfigureAwait(false);
         var old = _snapshot;
         var next = new Dictionary<string, RegisteredModel>(StringComparer.Ordinal);
@@ -459,7 +564,8 @@ public sealed partial class ModelRegistry : IDisposable
         {
             var loaded = new Dictionary<string, LoadedModel>(StringComparer.Ordinal);
             Dictionary<string, PipelineDeployment>? pipelines = null;
-            foreach (var record in group.Where(r => r.Stage != ModelStages.Archived))
+            var session = _settings?.Get<ServingSettings>(group.Key, ServingSettings.Kind)?.Session;
+            foreach (var record in group.Where(r => r.Stage != ModelStages.Archived && !unloaded.Contains(r.Model)))
             {
                 if (record.Kind == ModelKinds.Pipeline)
                 {
@@ -483,7 +589,8 @@ public sealed partial class ModelRegistry : IDisposable
                     continue;
                 }
 
-                if (old.TryGetValue(group.Key, out var previous) && previous.Loaded.TryGetValue(record.Version, out var existing) && !existing.IsDisposed)
+                if (group.Key != reload && old.TryGetValue(group.Key, out var previous) && previous.Loaded.TryGetValue(record.Version, out var existing)
+                    && !existing.IsDisposed && Equals(existing.Settings, session))
                 {
                     loaded[record.Version] = existing;
                     kept.Add(existing);
@@ -493,7 +600,7 @@ public sealed partial class ModelRegistry : IDisposable
                 try
                 {
                     var bytes = await _blobs.GetAsync(record.Sha256, cancellationToken).ConfigureAwait(false);
-                    loaded[record.Version] = LoadedModel.Load(record.Model, record.Version, bytes, _onnx);
+                    loaded[record.Version] = LoadedModel.Load(record.Model, record.Version, bytes, _onnx, session, Statistics.For(record.Model, record.Version));
                 }
                 catch (Exception ex) when (ex is IOException or InvalidDataException or Microsoft.ML.OnnxRuntime.OnnxRuntimeException)
                 {
@@ -528,6 +635,9 @@ public sealed partial class ModelRegistry : IDisposable
 
     [LoggerMessage(1, LogLevel.Information, "Deployed {Model} version {Version} ({Sha256})")]
     private partial void LogDeployed(string model, string version, string sha256);
+
+    [LoggerMessage(3, LogLevel.Error, "Could not reload sessions after a serving settings change")]
+    private partial void LogRefreshFailed(Exception exception);
 
     [LoggerMessage(2, LogLevel.Error, "Could not load {Model} version {Version}; it will not be served")]
     private partial void LogLoadFailed(Exception exception, string model, string version);

@@ -126,6 +126,7 @@ public sealed class ModelSettings
     public async Task<SettingsVersion> RemoveAsync(string model, string kind, string actor, CancellationToken cancellationToken = default)
     {
         Find(kind);
+        SettingsVersion removed;
         await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
@@ -144,12 +145,16 @@ public sealed class ModelSettings
             var latest = new Dictionary<(string, string), (SettingsVersion, object)>(_latest);
             latest.Remove((model, kind));
             _latest = latest;
-            return version;
+            removed = version;
         }
         finally
         {
             _gate.Release();
         }
+
+        // A removal changes behaviour as much as a new version does: other replicas and listeners must hear of it too.
+        Changed?.Invoke(this, EventArgs.Empty);
+        return removed;
     }
 
     private SettingsKind Find(string kind) =>

@@ -22,6 +22,9 @@ public static class InferenceApi
     /// <summary>Protocol extensions reported by server metadata, over REST and gRPC alike.</summary>
     internal static readonly string[] Extensions = ["binary_tensor_data", "warden_purpose", "warden_sensitive_attributes", "warden_model_cards"];
 
+    /// <summary>Extensions served over REST only (Triton's repository and statistics APIs have no gRPC counterpart here yet).</summary>
+    internal static readonly string[] RestExtensions = [.. Extensions, "model_repository", "model_repository(unload_dependents)", "statistics"];
+
     public static IEndpointRouteBuilder MapInferenceApi(this IEndpointRouteBuilder app)
     {
         app.MapGet("/v2/health/live", () => Results.Ok(new { live = true })).AllowAnonymous().WithTags("health");
@@ -34,7 +37,7 @@ public static class InferenceApi
         {
             Name = "warden",
             Version = ServerVersion,
-            Extensions = [.. Extensions],
+            Extensions = [.. RestExtensions],
         }).RequireAuthorization(WardenPolicies.Read);
 
         v2.MapGet("/models/{model}", (string model, HttpContext context, ModelRegistry registry) => Metadata(context, registry, model, null))
@@ -69,7 +72,7 @@ public static class InferenceApi
             {
                 using var request = InferenceRequestReader.Read(buffer.AsMemory(0, length), BinaryHeaderLength(context.Request));
                 var call = new InferenceCall(model, version, request, context.RequireApiKey(), context.Request.Headers["X-Warden-Purpose"].FirstOrDefault());
-                result = services.GetRequiredService<InferenceService>().Infer(call);
+                result = await services.GetRequiredService<InferenceService>().InferAsync(call);
                 foreach (var output in result.Outputs)
                 {
                     if (request.WantsBinary(output.Name))

@@ -69,7 +69,7 @@ internal sealed class InferenceGrpcService(InferenceService inference, ModelRegi
             {
                 var call = new InferenceCall(RequireName(request.ModelName), Optional(request.ModelVersion), raw, http.RequireApiKey(),
                     http.Request.Headers["x-warden-purpose"].FirstOrDefault());
-                result = inference.Infer(call);
+                result = await inference.InferAsync(call);
             }
 
             served = result.Version;

@@ -13,6 +13,7 @@ using Warden.Core.EdgeFleet;
 using Warden.Core.Inference;
 using Warden.Core.Predictions;
 using Warden.Core.Registry;
+using Warden.Core.Serving;
 using Warden.Core.Settings;
 using Warden.Core.Storage;
 using Warden.Core.Storage.Sqlite;
@@ -42,7 +43,9 @@ public static class WardenServiceCollectionExtensions
         services.AddOptions<AuditCheckpointOptions>().BindConfiguration("Warden:Audit");
         services.TryAddSingleton<AuditCheckpointer>();
         services.TryAddSingleton<ApiKeyService>();
+        services.TryAddSingleton<ExecutionStatistics>();
         services.TryAddSingleton<ModelRegistry>();
+        services.AddWardenSettingsKind<ServingSettings>(ServingSettings.Kind, settings => settings.Validate());
         services.TryAddSingleton<ModelRepositoryLoader>();
         services.TryAddSingleton<PredictionLog>();
         services.TryAddSingleton<PredictionLogWriter>();
@@ -72,6 +75,8 @@ public static class WardenServiceCollectionExtensions
         services.AddOpenTelemetry().WithMetrics(metrics => metrics
             .AddMeter(WardenMetrics.MeterName)
             .AddView("warden.inference.request.duration", new ExplicitBucketHistogramConfiguration { Boundaries = [0.0005, 0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5] })
+            .AddView("warden.batching.batch_size", new ExplicitBucketHistogramConfiguration { Boundaries = [1, 2, 3, 4, 6, 8, 12, 16, 24, 32, 64, 128] })
+            .AddView("warden.batching.queue_delay", new ExplicitBucketHistogramConfiguration { Boundaries = [0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.002, 0.005, 0.01, 0.05, 0.1] })
             .AddView("warden.inference.model.duration", new ExplicitBucketHistogramConfiguration { Boundaries = [0.0001, 0.00025, 0.0005, 0.001, 0.002, 0.005, 0.01, 0.05, 0.1, 0.5, 1] })
             .AddPrometheusExporter());
         services.AddWardenPolicies();

@@ -1,0 +1,84 @@
+using System.Text.Json;
+using Warden.Contracts.Triton;
+using Warden.Core;
+using Warden.Core.Registry;
+using Warden.Server.Auth;
+using Warden.Server.Http;
+
+namespace Warden.Server.Apis;
+
+/// <summary>
+/// Triton's model repository extension mapped onto the registry: the index lists every version with its state, load
+/// (re)creates a model's sessions, unload stops serving a model on this replica until it is loaded again.
+/// </summary>
+public static class RepositoryApi
+{
+    /// <summary>State of a version that answers requests.</summary>
+    public const string Ready = "READY";
+
+    /// <summary>State of a version that does not.</summary>
+    public const string Unavailable = "UNAVAILABLE";
+
+    public static IEndpointRouteBuilder MapRepositoryApi(this IEndpointRouteBuilder app)
+    {
+        var repository = app.MapGroup("/v2/repository").WithTags("inference");
+        repository.MapPost("/index", async (HttpContext context, ModelRegistry registry) =>
+        {
+            var request = await ModelsApi.ReadOptionalJsonAsync<RepositoryIndexRequest>(context) ?? new RepositoryIndexRequest();
+            var key = context.RequireApiKey();
+            return Results.Ok(registry.Models.Values
+                .Where(m => key.CanUseModel(m.Name))
+                .OrderBy(m => m.Name, StringComparer.Ordinal)
+                .SelectMany(m => m.Versions.Select(v => Entry(registry, m, v)))
+                .Where(e => !request.Ready || e.State == Ready)
+                .ToList());
+        }).RequireAuthorization(WardenPolicies.Read).Produces<List<RepositoryIndexEntry>>();
+
+        repository.MapPost("/models/{model}/load", async (string model, HttpContext context, ModelRegistry registry) =>
+        {
+            var request = await ModelsApi.ReadOptionalJsonAsync<RepositoryModelRequest>(context);
+            foreach (var (name, _) in request?.Parameters ?? [])
+            {
+                throw WardenException.BadRequest(name == "config" || name.StartsWith("file:", StringComparison.Ordinal)
+                    ? $"load parameter '{name}' is not supported: versions are deployed with POST /api/models/{model}/versions and configured with the 'serving' settings document (PUT /api/models/{model}/settings/serving)"
+                    : $"unknown load parameter '{name}'");
+            }
+
+            await registry.LoadAsync(model, context.RequireApiKey().Id, context.RequestAborted);
+            return Results.Ok();
+        }).RequireAuthorization(WardenPolicies.Deploy);
+
+        repository.MapPost("/models/{model}/unload", async (string model, HttpContext context, ModelRegistry registry) =>
+        {
+            var request = await ModelsApi.ReadOptionalJsonAsync<RepositoryModelRequest>(context);
+            var dependents = false;
+            foreach (var (name, value) in request?.Parameters ?? [])
+            {
+                if (name != "unload_dependents")
+                {
+                    throw WardenException.BadRequest($"unknown unload parameter '{name}'; the unload API takes 'unload_dependents'");
+                }
+
+                dependents = value.ValueKind switch
+                {
+                    JsonValueKind.True => true,
+                    JsonValueKind.False => false,
+                    _ => throw WardenException.BadRequest($"unload parameter 'unload_dependents' must be a boolean, got {value.ValueKind.ToString().ToLowerInvariant()}"),
+                };
+            }
+
+            await registry.UnloadAsync(model, context.RequireApiKey().Id, dependents, context.RequestAborted);
+            return Results.Ok();
+        }).RequireAuthorization(WardenPolicies.Deploy);
+        return app;
+    }
+
+    private static RepositoryIndexEntry Entry(ModelRegistry registry, RegisteredModel model, ModelVersionRecord version)
+    {
+        var (state, reason) = version.Stage == ModelStages.Archived ? (Unavailable, "archived")
+            : registry.IsUnloaded(model.Name) ? (Unavailable, "unloaded")
+            : model.IsServable(version.Version) ? (Ready, "")
+            : (Unavailable, "failed to load; see the server log");
+        return new RepositoryIndexEntry { Name = model.Name, Version = version.Version, State = state, Reason = reason };
+    }
+}
