@@ -76,7 +76,8 @@ public class DeployedPipelineBenchmarks
     private int Infer(string model, byte[] body)
     {
         using var request = InferenceRequestReader.Read(body);
-        return _service.Infer(new InferenceCall(model, null, request, _caller, null)).Outputs.Length;
+        // Without a serving document (no batching) the call completes synchronously.
+        return _service.InferAsync(new InferenceCall(model, null, request, _caller, null)).GetAwaiter().GetResult().Outputs.Length;
     }
 
     private static byte[] Body(double[] values) => Encoding.UTF8.GetBytes("{\"inputs\":[" + string.Join(",", Names.Select((n, i) =>

@@ -18,7 +18,7 @@ public sealed class InferenceService
     /// <summary>Prefix of request parameters that carry sensitive attributes.</summary>
     public const string SensitivePrefix = "sensitive.";
 
-    private readonly ModelRegistry _registry;
+    private readonly IModelCatalog _registry;
     private readonly PredictionLog _log;
     private readonly WardenMetrics _metrics;
     private readonly TimeProvider _time;
@@ -28,7 +28,7 @@ public sealed class InferenceService
     private readonly ExecutionStatistics? _statistics;
 
     public InferenceService(
-        ModelRegistry registry, PredictionLog log, WardenMetrics metrics, TimeProvider time, IEnumerable<InferenceInterceptor> interceptors,
+        IModelCatalog registry, PredictionLog log, WardenMetrics metrics, TimeProvider time, IEnumerable<InferenceInterceptor> interceptors,
         ModelSettings? settings = null, ExecutionStatistics? statistics = null)
     {
         _settings = settings;

@@ -45,6 +45,7 @@ public static class WardenServiceCollectionExtensions
         services.TryAddSingleton<ApiKeyService>();
         services.TryAddSingleton<ExecutionStatistics>();
         services.TryAddSingleton<ModelRegistry>();
+        services.TryAddSingleton<IModelCatalog>(sp => sp.GetRequiredService<ModelRegistry>());
         services.AddWardenSettingsKind<ServingSettings>(ServingSettings.Kind, settings => settings.Validate());
         services.TryAddSingleton<ModelRepositoryLoader>();
         services.TryAddSingleton<PredictionLog>();
