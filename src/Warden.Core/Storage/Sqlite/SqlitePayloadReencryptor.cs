@@ -23,7 +23,7 @@ public sealed class SqlitePayloadReencryptor(SqliteDatabase database, PayloadCip
         new("review_items", "rowid", "id", ["inputs", "outputs", "explanation"], ReviewStore.Context),
         // The monitoring copies of the predictions (blocks of feature vectors) are re-sealed with them: a plaintext block
         // is bytes in "block", sealed (as base64 text) into "sealed".
-        new("prediction_feature_blocks", "block_id", "block_id", ["sealed"], SqlPredictionStore.Context, PlainBlob: "block"),
+        new("prediction_feature_blocks", "block_id", "block_id", ["sealed"], (id, _) => SqlPredictionStore.Context(id, "block"), PlainBlob: "block"),
     ];
 
     private readonly SemaphoreSlim _gate = new(1, 1);
