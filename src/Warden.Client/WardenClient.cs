@@ -131,6 +131,10 @@ public sealed class WardenClient
         return await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>A model's settings documents as an edge bundle carries them (<c>policies.json</c>).</summary>
+    public async Task<string> GetEdgePoliciesAsync(string model, CancellationToken cancellationToken = default) =>
+        await GetTextAsync($"edge/policies/{Uri.EscapeDataString(model)}", cancellationToken).ConfigureAwait(false);
+
     /// <summary>Creates an API key; the secret is in the result, shown once.</summary>
     public Task<CreatedKey> CreateKeyAsync(CreateKeyRequest request, CancellationToken cancellationToken = default) =>
         SendAsync<CreatedKey>(HttpMethod.Post, "api/keys", JsonContent.Create(request, options: Json), cancellationToken);

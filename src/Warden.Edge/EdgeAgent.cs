@@ -9,20 +9,35 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using Warden.Contracts.Edge;
 using Warden.Core;
+using Warden.Core.Access;
+using Warden.Core.Audit;
 using Warden.Core.Bundles;
 using Warden.Core.Inference;
+using Warden.Core.Monitoring;
+using Warden.Core.Pipelines;
+using Warden.Core.Policies;
+using Warden.Core.Predictions;
+using Warden.Core.RateLimiting;
+using Warden.Core.Settings;
+using Warden.Core.Storage.Sqlite;
+using Warden.Core.Telemetry;
+using Warden.Core.Usage;
 
 namespace Warden.Edge;
 
 /// <summary>
 /// The offline-first edge agent. It registers with the server, pulls the bundles of its channel, verifies each against
 /// its trusted signers, the revocation list and its device key, and serves them locally on the Open Inference Protocol
-/// (the same reader, binder, session and writer as the server). Requests for models it does not hold go to the server
-/// with a timeout behind a circuit breaker; every response says who answered (<c>parameters.answered_by</c>). Local
-/// predictions are logged on the device and buffered as telemetry that is uploaded, idempotently, whenever the server
-/// is reachable. A bundle revoked on the server stops being served at the next sync.
+/// through the server's own <see cref="InferenceService"/> and interceptors (usage policy and purposes, rate limits, input
+/// and output policies, group thresholds, pipelines), fed with the settings documents the bundle carries and refreshed from
+/// the server at every sync. Requests for models it does not hold go to the server with a timeout behind a circuit
+/// breaker; every response says who answered (<c>parameters.answered_by</c>). Local predictions are logged on the device
+/// and buffered as telemetry that is uploaded, idempotently, whenever the server is reachable. A bundle revoked on the
+/// server stops being served at the next sync; an expired one at once. Every refused bundle is logged with its reason and
+/// shown by <c>/edge/status</c>.
 /// </summary>
 public sealed partial class EdgeAgent : IAsyncDisposable
 {
@@ -40,6 +55,19 @@ public sealed partial class EdgeAgent : IAsyncDisposable
     private readonly CircuitBreaker _breaker;
     private readonly SemaphoreSlim _syncGate = new(1, 1);
     private readonly CancellationTokenSource _stopping = new();
+    private readonly SqliteDatabase _database;
+    private readonly ModelSettings _settings;
+    private readonly UsageMeter _usage;
+    private readonly PolicyAuditQueue _policyAudit;
+    private readonly RateLimitInterceptor _rateLimits;
+    private readonly Dictionary<string, ApiKeyRecord> _localKeys;
+    private readonly ApiKeyRecord _anonymous;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, (EdgeRefusal Refusal, bool Fallback)> _expired = new(StringComparer.Ordinal);
+    private volatile EdgeRefusal? _lastRefusal;
+    private long _refusals;
+    private int _disposed;
+    private InferenceService? _inference;
+    private WardenMetrics? _metrics;
     private WebApplication? _app;
     private Task? _loop;
 
@@ -67,6 +95,17 @@ public sealed partial class EdgeAgent : IAsyncDisposable
         _predictions = new LocalPredictionLog(Path.Combine(options.DataDir, "predictions.jsonl"));
         _server = new EdgeServerClient(options.Server, options.ApiKey, options.FallbackTimeout);
         _breaker = new CircuitBreaker(options.BreakerThreshold, options.BreakerCooldown, _time);
+
+        // The device keeps its own settings versions, audit chain (policy violations) and usage counts, in the same SQLite
+        // schema the server uses, so the interceptors below run unchanged.
+        _database = new SqliteDatabase(Path.Combine(options.DataDir, "edge.db"));
+        var audit = new AuditLog(new SqliteAuditStore(_database), _time);
+        _settings = new ModelSettings(new SqliteSettingsStore(_database), audit, _time, BundlePolicies.Kinds);
+        _usage = new UsageMeter(new SqliteUsageStore(_database), _time, _models);
+        _policyAudit = new PolicyAuditQueue(audit);
+        _rateLimits = new RateLimitInterceptor(new InMemoryRateLimitBackend(_time), _settings, Options.Create(new RateLimitOptions()), _time);
+        _localKeys = options.LocalKeys.ToDictionary(k => k.SecretHash, StringComparer.Ordinal);
+        _anonymous = new ApiKeyRecord("edge-local", "edge-local", WardenRoles.Consumer, ["*"], "", _time.GetUtcNow(), null, null);
     }
 
     /// <summary>This device's id on the server.</summary>
@@ -84,18 +123,46 @@ public sealed partial class EdgeAgent : IAsyncDisposable
     /// <summary>Predictions answered on the device.</summary>
     public LocalPredictionLog Predictions => _predictions;
 
+    /// <summary>The settings documents in force on the device (from bundles and server syncs).</summary>
+    public ModelSettings Settings => _settings;
+
+    /// <summary>The most recent bundle refusal, or null.</summary>
+    public EdgeRefusal? LastRefusal => _lastRefusal;
+
     /// <summary>Restores the bundles in service from disk (no network needed), starts listening and, when <paramref name="background"/>, the sync loop.</summary>
     public async Task StartAsync(bool background = true, CancellationToken cancellationToken = default)
     {
-        RestoreFromDisk();
+        var listen = new Uri(_options.Listen.Replace("://*", "://0.0.0.0", StringComparison.Ordinal).Replace("://+", "://0.0.0.0", StringComparison.Ordinal));
+        if (_localKeys.Count == 0 && !listen.IsLoopback)
+        {
+            throw new InvalidOperationException(
+                $"the agent listens on {_options.Listen}, beyond loopback, so it needs local API keys (--local-keys): nobody else may call it unauthenticated");
+        }
+
+        await _settings.LoadAsync(cancellationToken).ConfigureAwait(false);
+        await _policyAudit.StartAsync(cancellationToken).ConfigureAwait(false);
+        await RestoreFromDiskAsync(cancellationToken).ConfigureAwait(false);
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseUrls(_options.Listen);
         builder.Logging.ClearProviders();
         _app = builder.Build();
+        _metrics = new WardenMetrics(_app.Services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>(), Disabled);
+        InferenceInterceptor[] interceptors =
+        [
+            new UsageInterceptor(_usage),
+            _rateLimits,
+            new UsagePolicyInterceptor(_settings, new ModelCardCache(_models), _usage, _policyAudit),
+            new InputPolicyInterceptor(_settings),
+            new OutputPolicyInterceptor(_settings),
+            new GroupThresholdInterceptor(_settings),
+            new PipelineInterceptor(_settings, _models),
+        ];
+        _inference = new InferenceService(_models, Disabled, _metrics, _time, interceptors);
         MapEndpoints(_app);
         await _app.StartAsync(cancellationToken).ConfigureAwait(false);
         var address = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         Address = new Uri(address.EndsWith('/') ? address : address + "/");
+        LogListening(DeviceId, Address.ToString(), _localKeys.Count);
         if (background)
         {
             _loop = Task.Run(() => LoopAsync(_stopping.Token), CancellationToken.None);
@@ -147,6 +214,18 @@ public sealed partial class EdgeAgent : IAsyncDisposable
             }
 
             _cache.WriteActive(Models.ToDictionary(m => m.Key, m => m.Value.Manifest.BundleId, StringComparer.Ordinal));
+
+            // The server's current documents replace the ones packed with the bundle: a policy tightened after packing
+            // reaches the device at the next sync without a new bundle.
+            foreach (var model in Models.Keys)
+            {
+                if (await _server.PoliciesAsync(model, cancellationToken).ConfigureAwait(false) is { } current)
+                {
+                    await ApplySettingsAsync(model, current, "server", cancellationToken).ConfigureAwait(false);
+                }
+            }
+
+            await _usage.FlushAsync(cancellationToken).ConfigureAwait(false);
             return true;
         }
         catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException or JsonException)
@@ -189,6 +268,11 @@ public sealed partial class EdgeAgent : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
+
         await _stopping.CancelAsync().ConfigureAwait(false);
         if (_loop is not null)
         {
@@ -201,6 +285,11 @@ public sealed partial class EdgeAgent : IAsyncDisposable
             await _app.DisposeAsync().ConfigureAwait(false);
         }
 
+        await _policyAudit.StopAsync(CancellationToken.None).ConfigureAwait(false);
+        _policyAudit.Dispose();
+        await _usage.FlushAsync(CancellationToken.None).ConfigureAwait(false);
+        _rateLimits.Dispose();
+        _metrics?.Dispose();
         _models.Dispose();
         _server.Dispose();
         _trusted.Dispose();
@@ -216,19 +305,57 @@ public sealed partial class EdgeAgent : IAsyncDisposable
         {
             var verified = new BundleVerifier(_trusted, _time).Verify(bytes, revocations, _deviceKey);
             _cache.Write(bundleId, bytes);
-            _models.Activate(verified);
-            LogActivated(verified.Manifest.Model, verified.Manifest.Version, bundleId);
+            await ActivateAsync(verified, applySettings: true, cancellationToken).ConfigureAwait(false);
             return true;
         }
         catch (BundleVerificationException ex)
         {
             _cache.Delete(bundleId);
-            LogRefused(bundleId, ex.Failure.ToString(), ex.Message);
+            Refuse(bundleId, ex);
             return false;
         }
     }
 
-    private void RestoreFromDisk()
+    private async Task ActivateAsync(VerifiedBundle verified, bool applySettings, CancellationToken cancellationToken)
+    {
+        var manifest = verified.Manifest;
+        if (applySettings)
+        {
+            await ApplySettingsAsync(manifest.Model, verified.Policies, "bundle:" + manifest.BundleId, cancellationToken).ConfigureAwait(false);
+        }
+
+        _models.Activate(verified);
+        _expired.TryRemove(manifest.Model, out _);
+        LogActivated(manifest.Model, manifest.Version, manifest.BundleId, verified.Policies.Settings.Count);
+    }
+
+    /// <summary>
+    /// Makes <paramref name="policies"/> the model's settings: a new local version for each document that differs, and a
+    /// removal for each travelling kind the documents no longer have. Unchanged documents add nothing.
+    /// </summary>
+    private async Task ApplySettingsAsync(string model, BundlePolicies policies, string actor, CancellationToken cancellationToken)
+    {
+        foreach (var kind in BundlePolicies.Kinds)
+        {
+            var current = _settings.GetVersion(model, kind.Name);
+            if (policies.Settings.TryGetValue(kind.Name, out var document) && document.ValueKind != JsonValueKind.Null)
+            {
+                var normalized = JsonSerializer.Serialize(kind.Bind(model, document), kind.DocumentType, ModelSettings.Json);
+                if (current?.Json != normalized)
+                {
+                    await _settings.PutAsync(model, kind.Name, document, actor, cancellationToken).ConfigureAwait(false);
+                    LogSettings(model, kind.Name, actor);
+                }
+            }
+            else if (current is not null)
+            {
+                await _settings.RemoveAsync(model, kind.Name, actor, cancellationToken).ConfigureAwait(false);
+                LogSettings(model, kind.Name + " (removed)", actor);
+            }
+        }
+    }
+
+    private async Task RestoreFromDiskAsync(CancellationToken cancellationToken)
     {
         var revocations = _cache.ReadRevocations();
         foreach (var (model, bundleId) in _cache.ReadActive())
@@ -240,12 +367,35 @@ public sealed partial class EdgeAgent : IAsyncDisposable
 
             try
             {
-                _models.Activate(new BundleVerifier(_trusted, _time).Verify(_cache.Read(bundleId), revocations, _deviceKey));
+                var verified = new BundleVerifier(_trusted, _time).Verify(_cache.Read(bundleId), revocations, _deviceKey);
+
+                // The local settings store already holds this bundle's documents, or newer ones from a sync; only a device
+                // whose store was lost gets them from the bundle again, so a restart never enforces less than before.
+                var known = false;
+                foreach (var kind in BundlePolicies.Kinds)
+                {
+                    known |= (await _settings.HistoryAsync(model, kind.Name, cancellationToken).ConfigureAwait(false)).Count > 0;
+                }
+
+                await ActivateAsync(verified, applySettings: !known, cancellationToken).ConfigureAwait(false);
             }
             catch (BundleVerificationException ex)
             {
-                LogRefused(bundleId, ex.Failure.ToString(), ex.Message);
+                Refuse(bundleId, ex, model);
             }
+        }
+    }
+
+    private void Refuse(string bundleId, BundleVerificationException ex, string? model = null)
+    {
+        model ??= ex.Manifest?.Model;
+        var refusal = new EdgeRefusal(_time.GetUtcNow(), bundleId, model, ex.Failure.ToString(), ex.Message);
+        _lastRefusal = refusal;
+        Interlocked.Increment(ref _refusals);
+        LogRefused(bundleId, model ?? "?", ex.Failure.ToString(), ex.Message);
+        if (ex.Failure == BundleFailure.Expired && model is not null)
+        {
+            _expired[model] = (refusal, ex.Policies?.OnExpiry == BundlePolicies.ExpiryFallback);
         }
     }
 
@@ -270,86 +420,142 @@ public sealed partial class EdgeAgent : IAsyncDisposable
     {
         app.MapGet("/v2/health/live", () => Results.Json(new { live = true }));
         app.MapGet("/v2/health/ready", () => Results.Json(new { ready = true }));
-        app.MapGet("/v2/models/{model}", (string model) => Models.TryGetValue(model, out var m)
-            ? Results.Json(new { name = model, versions = new[] { m.Manifest.Version }, platform = "onnxruntime_onnx", parameters = new { bundle_id = m.Manifest.BundleId, answered_by = "edge" } })
-            : Results.Json(new { error = $"model '{model}' is not on this device" }, statusCode: 404));
+        app.MapGet("/v2/models/{model}", (string model, HttpContext context) => Authenticated(context, _ => Metadata(model, null)));
         app.MapPost("/v2/models/{model}/infer", (string model, HttpContext context) => InferAsync(context, model, null));
         app.MapPost("/v2/models/{model}/versions/{version}/infer", (string model, string version, HttpContext context) => InferAsync(context, model, version));
-        app.MapGet("/edge/status", () => Results.Json(new
+        app.MapGet("/edge/status", (HttpContext context) => Authenticated(context, _ => Results.Json(new
         {
             device_id = DeviceId,
             channel = _options.Channel,
             models = Models.Values.Select(m => new { model = m.Manifest.Model, version = m.Manifest.Version, bundle_id = m.Manifest.BundleId, expires_at = m.Manifest.ExpiresAt }),
+            expired = _expired.Values.Select(e => new { model = e.Refusal.Model, bundle_id = e.Refusal.BundleId, reason = e.Refusal.Reason, falls_back_to_server = e.Fallback }),
+            last_refusal = _lastRefusal is { } r ? new { time = r.Time, bundle_id = r.BundleId, model = r.Model, failure = r.Failure, reason = r.Reason } : null,
+            refusals = Interlocked.Read(ref _refusals),
             telemetry_pending = _telemetry.Pending,
             telemetry_dropped = _telemetry.Dropped,
             server_breaker_open = _breaker.IsOpen,
-        }));
+        })));
+    }
+
+    private IResult Metadata(string model, string? version) => Models.TryGetValue(model, out var m)
+        ? Results.Json(new { name = model, versions = new[] { m.Manifest.Version }, platform = "onnxruntime_onnx", parameters = new { bundle_id = m.Manifest.BundleId, answered_by = "edge" } })
+        : Results.Json(new { error = $"model '{model}' is not on this device" }, statusCode: 404);
+
+    private IResult Authenticated(HttpContext context, Func<ApiKeyRecord, IResult> answer) =>
+        Authenticate(context) is { } key ? answer(key) : Unauthorized(context);
+
+    /// <summary>The caller's local key; the anonymous local caller when no keys are configured; null when refused.</summary>
+    private ApiKeyRecord? Authenticate(HttpContext context)
+    {
+        if (_localKeys.Count == 0)
+        {
+            return _anonymous;
+        }
+
+        var presented = context.Request.Headers.Authorization.ToString() is { } authorization && authorization.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)
+            ? authorization["Bearer ".Length..].Trim()
+            : context.Request.Headers["X-API-Key"].ToString();
+        return presented.Length > 0 && _localKeys.TryGetValue(ApiKeySecrets.Hash(presented), out var key) && key.IsActive(_time.GetUtcNow()) ? key : null;
+    }
+
+    private static IResult Unauthorized(HttpContext context)
+    {
+        context.Response.Headers.WWWAuthenticate = "Bearer";
+        return Results.Json(new { error = "authentication required: send 'Authorization: Bearer <key>' or 'X-API-Key: <key>' with a key of this device" }, statusCode: 401);
     }
 
     private async Task InferAsync(HttpContext context, string model, string? version)
     {
+        if (Authenticate(context) is not { } caller)
+        {
+            await Unauthorized(context).ExecuteAsync(context).ConfigureAwait(false);
+            return;
+        }
+
         using var buffer = new MemoryStream();
         await context.Request.Body.CopyToAsync(buffer, context.RequestAborted).ConfigureAwait(false);
         var body = buffer.ToArray();
-        for (var attempt = 0; attempt < 2; attempt++)
+        if (Models.TryGetValue(model, out var served) && served.Manifest.ExpiresAt <= _time.GetUtcNow())
         {
-            if (!Models.TryGetValue(model, out var served) || (version is not null && served.Manifest.Version != version))
-            {
-                break;
-            }
+            // Expired while in service: stop serving it now rather than at the next sync, which may never come offline.
+            Refuse(served.Manifest.BundleId, new BundleVerificationException(BundleFailure.Expired, $"bundle {served.Manifest.BundleId} expired at {served.Manifest.ExpiresAt:O}"), model);
+            _expired[model] = (_lastRefusal!, served.Policies.OnExpiry == BundlePolicies.ExpiryFallback);
+            _models.Remove(model);
+            served = null;
+        }
 
-            if (!served.Loaded.TryAcquire())
-            {
-                continue; // swapped for a newer bundle between lookup and acquire: read the new snapshot
-            }
+        if (served is null && _expired.TryGetValue(model, out var expired) && !expired.Fallback)
+        {
+            context.Response.StatusCode = 503;
+            await context.Response.WriteAsJsonAsync(new { error = $"model '{model}' is not served: {expired.Refusal.Reason}; the bundle says not to fall back to the server (on_expiry=stop)" }).ConfigureAwait(false);
+            return;
+        }
 
-            try
-            {
-                await AnswerLocallyAsync(context, served, body).ConfigureAwait(false);
-                return;
-            }
-            finally
-            {
-                served.Loaded.Release();
-            }
+        if (served is not null && (version is null || served.Manifest.Version == version))
+        {
+            await AnswerLocallyAsync(context, served, caller, model, version, body).ConfigureAwait(false);
+            return;
         }
 
         await AnswerFromServerAsync(context, model, version, body).ConfigureAwait(false);
     }
 
-    private async Task AnswerLocallyAsync(HttpContext context, EdgeModel served, byte[] body)
+    private async Task AnswerLocallyAsync(HttpContext context, EdgeModel served, ApiKeyRecord caller, string model, string? version, byte[] body)
     {
-        var started = Stopwatch.GetTimestamp();
-        NamedTensorOutputs outputs;
-        string id;
+        InferenceResult result;
         try
         {
             using var request = InferenceRequestReader.Read(body);
-            var inputs = InputBinder.Bind(served.Manifest.Model, served.Loaded.Signature, request.Inputs);
-            outputs = new NamedTensorOutputs(served.Loaded.Run(inputs, request.RequestedOutputs));
-            id = request.Id ?? Guid.NewGuid().ToString("N");
+            result = _inference!.Infer(new InferenceCall(model, version, request, caller, context.Request.Headers["X-Warden-Purpose"].FirstOrDefault()));
         }
         catch (WardenException ex)
         {
+            LogRequestRefused(model, ex.StatusCode, ex.Message);
             context.Response.StatusCode = ex.StatusCode;
+            foreach (var (name, value) in ex.Headers ?? new Dictionary<string, string>())
+            {
+                context.Response.Headers[name] = value;
+            }
+
             await context.Response.WriteAsJsonAsync(new { error = ex.Message }).ConfigureAwait(false);
             return;
+        }
+
+        var bundleId = served.Manifest.BundleId;
+        context.Response.StatusCode = result.Context.StatusCode;
+        if (result.Context.HasResponseHeaders)
+        {
+            foreach (var (name, value) in result.Context.ResponseHeaders)
+            {
+                context.Response.Headers[name] = value;
+            }
         }
 
         context.Response.ContentType = "application/json";
         await using (var writer = new Utf8JsonWriter(context.Response.Body))
         {
-            InferenceResponseWriter.Write(writer, served.Manifest.Model, served.Manifest.Version, id, outputs.Tensors, p =>
+            InferenceResponseWriter.Write(writer, result.Model, result.Version, result.Id, result.Outputs, p =>
             {
+                if (result.Context.HasResponseParameters)
+                {
+                    foreach (var (name, value) in result.Context.ResponseParameters)
+                    {
+                        p.WritePropertyName(name);
+                        JsonSerializer.Serialize(p, value);
+                    }
+                }
+
                 p.WriteString("answered_by", "edge");
-                p.WriteString("bundle_id", served.Manifest.BundleId);
+                p.WriteString("bundle_id", bundleId);
             });
         }
 
-        var latency = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
-        var entry = new { time = _time.GetUtcNow(), id, model = served.Manifest.Model, version = served.Manifest.Version, bundle_id = served.Manifest.BundleId, latency_ms = latency };
-        _predictions.Append(entry);
-        _telemetry.Append("prediction", entry);
+        if (served.Policies.PredictionLog)
+        {
+            var entry = new { time = _time.GetUtcNow(), id = result.Id, model = result.Model, version = result.Version, bundle_id = bundleId, latency_ms = result.LatencyMs, key_id = caller.Id, purpose = result.Context.Purpose };
+            _predictions.Append(entry);
+            _telemetry.Append("prediction", entry);
+        }
     }
 
     private async Task AnswerFromServerAsync(HttpContext context, string model, string? version, byte[] body)
@@ -402,11 +608,11 @@ public sealed partial class EdgeAgent : IAsyncDisposable
         await context.Response.Body.WriteAsync(answer).ConfigureAwait(false);
     }
 
-    [LoggerMessage(1, LogLevel.Information, "Serving {Model} version {Version} from bundle {BundleId}")]
-    private partial void LogActivated(string model, string version, string bundleId);
+    [LoggerMessage(1, LogLevel.Information, "Serving {Model} version {Version} from bundle {BundleId} ({SettingsCount} settings documents)")]
+    private partial void LogActivated(string model, string version, string bundleId, int settingsCount);
 
-    [LoggerMessage(2, LogLevel.Warning, "Refused bundle {BundleId} ({Failure}): {Message}")]
-    private partial void LogRefused(string bundleId, string failure, string message);
+    [LoggerMessage(2, LogLevel.Warning, "Refused bundle {BundleId} of model {Model} ({Failure}): {Message}")]
+    private partial void LogRefused(string bundleId, string model, string failure, string message);
 
     [LoggerMessage(3, LogLevel.Information, "Stopped serving {Model}: bundle {BundleId} was revoked, expired or withdrawn")]
     private partial void LogWithdrawn(string model, string bundleId);
@@ -414,5 +620,15 @@ public sealed partial class EdgeAgent : IAsyncDisposable
     [LoggerMessage(4, LogLevel.Information, "Server unreachable, working offline: {Message}")]
     private partial void LogOffline(string message);
 
-    private sealed record NamedTensorOutputs(Warden.Core.Tensors.NamedTensor[] Tensors);
+    [LoggerMessage(5, LogLevel.Information, "Edge agent {DeviceId} listening on {Address} ({LocalKeys} local keys)")]
+    private partial void LogListening(string deviceId, string address, int localKeys);
+
+    [LoggerMessage(6, LogLevel.Information, "Settings {Kind} of {Model} updated from {Source}")]
+    private partial void LogSettings(string model, string kind, string source);
+
+    [LoggerMessage(7, LogLevel.Information, "Refused a request for {Model}: {Status} {Reason}")]
+    private partial void LogRequestRefused(string model, int status, string reason);
+
+    // The device keeps its own prediction log (LocalPredictionLog) and telemetry, so the shared path's queue stays off.
+    private static readonly PredictionLog Disabled = new(Options.Create(new PredictionLogOptions { Enabled = false }));
 }

@@ -1,3 +1,5 @@
+using Warden.Core.Access;
+
 namespace Warden.Edge;
 
 /// <summary>Settings of the edge agent (<c>warden edge</c>).</summary>
@@ -38,6 +40,13 @@ public sealed class EdgeAgentOptions
 
     /// <summary>How long an open breaker refuses calls before letting one through.</summary>
     public TimeSpan BreakerCooldown { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// Keys local callers must present (<c>Authorization: Bearer</c> or <c>X-API-Key</c>), with their roles, model scopes,
+    /// purposes and limits, as the server's keys have them. Empty: callers are not authenticated, which the agent allows
+    /// only when it listens on loopback.
+    /// </summary>
+    public IReadOnlyList<ApiKeyRecord> LocalKeys { get; init; } = [];
 
     /// <summary>Upper bound on buffered telemetry on disk; the oldest records are dropped beyond it.</summary>
     public long TelemetryCapBytes { get; init; } = 64L * 1024 * 1024;

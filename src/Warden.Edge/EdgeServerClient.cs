@@ -33,6 +33,19 @@ public sealed class EdgeServerClient : IDisposable
     public async Task<BundleRevocations> RevocationsAsync(CancellationToken cancellationToken) =>
         BundleRevocations.Parse(await _http.GetStringAsync(new Uri("edge/revocations", UriKind.Relative), cancellationToken).ConfigureAwait(false));
 
+    /// <summary>The model's current settings documents on the server; null when the server does not offer them (404).</summary>
+    public async Task<BundlePolicies?> PoliciesAsync(string model, CancellationToken cancellationToken)
+    {
+        using var response = await _http.GetAsync(new Uri($"edge/policies/{Uri.EscapeDataString(model)}", UriKind.Relative), cancellationToken).ConfigureAwait(false);
+        if (response.StatusCode == System.Net.HttpStatusCode.NotFound)
+        {
+            return null;
+        }
+
+        response.EnsureSuccessStatusCode();
+        return BundlePolicies.Parse(await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false));
+    }
+
     public async Task<TelemetryAck> UploadTelemetryAsync(TelemetryBatch batch, CancellationToken cancellationToken)
     {
         using var response = await _http.PostAsJsonAsync("edge/telemetry", batch, Json, cancellationToken).ConfigureAwait(false);

@@ -6,7 +6,7 @@ namespace Warden.Cli.Commands;
 
 /// <summary>
 /// <c>warden edge --server URL --device-key device.pem --trust signer.pub.pem --data-dir dir [--channel stable]
-/// [--listen http://127.0.0.1:8090]</c>: runs the offline-first edge agent until Ctrl+C.
+/// [--listen http://127.0.0.1:8090] [--local-keys keys.json] [--log-format text|json]</c>: runs the offline-first edge agent until Ctrl+C.
 /// </summary>
 internal static class EdgeCommand
 {
@@ -20,9 +20,11 @@ internal static class EdgeCommand
         var listen = new Option<string>("--listen") { Description = "Local address to serve the V2 endpoints on", DefaultValueFactory = _ => "http://127.0.0.1:8090" };
         var interval = new Option<int>("--sync-seconds") { Description = "Seconds between syncs and telemetry uploads", DefaultValueFactory = _ => 30 };
         var deviceId = new Option<string?>("--device-id") { Description = "Device id (default: derived from the device key id)" };
+        var logFormat = new Option<string>("--log-format") { Description = "Log lines as text or json", DefaultValueFactory = _ => "text" };
+        var localKeys = new Option<FileInfo?>("--local-keys") { Description = "JSON file of keys local callers must present (required to listen beyond loopback)" };
         var command = new Command("edge", "Run the edge agent: pull signed bundles, serve them locally, fall back to the server")
         {
-            server, deviceKey, trust, dataDir, channel, listen, interval, deviceId,
+            server, deviceKey, trust, dataDir, channel, listen, interval, deviceId, localKeys, logFormat,
         };
         command.SetAction(async (parse, ct) =>
         {
@@ -40,6 +42,22 @@ internal static class EdgeCommand
                 throw new CliException($"key file '{file.FullName}' does not exist");
             }
 
+            if (parse.GetValue(logFormat) is not ("text" or "json"))
+            {
+                throw new CliException($"--log-format '{parse.GetValue(logFormat)}' is not text or json");
+            }
+
+            using var logging = EdgeLogging.Create(parse.GetValue(logFormat)!);
+            IReadOnlyList<Core.Access.ApiKeyRecord> keys;
+            try
+            {
+                keys = parse.GetValue(localKeys) is { } keysFile ? EdgeLocalKeys.Read(keysFile.FullName) : [];
+            }
+            catch (Exception ex) when (ex is InvalidDataException or IOException)
+            {
+                throw new CliException(ex.Message);
+            }
+
             await using var agent = new EdgeAgent(new EdgeAgentOptions
             {
                 Server = serverUri,
@@ -51,8 +69,17 @@ internal static class EdgeCommand
                 Listen = parse.GetValue(listen)!,
                 SyncInterval = TimeSpan.FromSeconds(Math.Max(1, parse.GetValue(interval))),
                 DeviceId = parse.GetValue(deviceId),
-            });
-            await agent.StartAsync(background: true, ct);
+                LocalKeys = keys,
+            }, logger: logging.CreateLogger("Warden.Edge"));
+            try
+            {
+                await agent.StartAsync(background: true, ct);
+            }
+            catch (InvalidOperationException ex)
+            {
+                throw new CliException(ex.Message);
+            }
+
             context.Console.WriteLine($"edge agent {agent.DeviceId} serving on {agent.Address} (channel {parse.GetValue(channel)}); Ctrl+C to stop");
             // The agent's web host takes over SIGTERM for its own graceful stop, so the command listens for the signals
             // itself; otherwise `kill` would stop the listener and leave the process waiting forever.

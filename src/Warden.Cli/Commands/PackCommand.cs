@@ -9,7 +9,8 @@ namespace Warden.Cli.Commands;
 
 /// <summary>
 /// <c>warden pack &lt;model&gt;[:version] --out bundle.wdn --sign-key key.pem [--from-dir dir] [--quantize int8|int8-weights]
-/// [--encrypt-for device.pub.pem] [--expires 30d] [--channel stable]</c>: writes a signed edge bundle.
+/// [--encrypt-for device.pub.pem] [--expires 30d] [--channel stable] [--on-expiry stop|fallback]</c>: writes a signed edge
+/// bundle; packed from the server, it carries the model's settings documents (<see cref="BundlePolicies"/>).
 /// </summary>
 internal static class PackCommand
 {
@@ -25,9 +26,10 @@ internal static class PackCommand
         var encryptFor = new Option<FileInfo?>("--encrypt-for") { Description = "Encrypt the model for this device public key (PEM)" };
         var expires = new Option<string>("--expires") { Description = "Validity, e.g. 30d, 12h, 90m", DefaultValueFactory = _ => "30d" };
         var channel = new Option<string>("--channel") { Description = "Distribution channel (device group)", DefaultValueFactory = _ => "stable" };
+        var onExpiry = new Option<string?>("--on-expiry") { Description = "What the device does once the bundle expires: stop (default) or fallback (forward to the server)" };
         var command = new Command("pack", "Pack a model version into a signed (optionally quantised and encrypted) edge bundle")
         {
-            modelArg, output, fromDir, quantize, signKey, encryptFor, expires, channel,
+            modelArg, output, fromDir, quantize, signKey, encryptFor, expires, channel, onExpiry,
         };
         command.SetAction(async (parse, ct) =>
         {
@@ -61,7 +63,30 @@ internal static class PackCommand
                     ?? throw new CliException($"model '{model}' has no production version; name one as {model}:<version>");
                 var info = await client.GetVersionAsync(model, version, ct);
                 var onnx = await client.DownloadOnnxAsync(model, version, ct);
-                contents = ModelDirectoryBundle.Create(onnx, JsonSerializer.SerializeToUtf8Bytes(info.Card, CardJson), null);
+                // The model's settings documents travel with it, so the device enforces what the server enforces.
+                var policies = await client.GetEdgePoliciesAsync(model, ct);
+                contents = ModelDirectoryBundle.Create(onnx, JsonSerializer.SerializeToUtf8Bytes(info.Card, CardJson), System.Text.Encoding.UTF8.GetBytes(policies));
+            }
+
+            if (parse.GetValue(onExpiry) is { } expiry)
+            {
+                if (expiry is not (BundlePolicies.ExpiryStop or BundlePolicies.ExpiryFallback))
+                {
+                    throw new CliException($"--on-expiry '{expiry}' is not {BundlePolicies.ExpiryStop} or {BundlePolicies.ExpiryFallback}");
+                }
+
+                BundlePolicies read;
+                try
+                {
+                    read = BundlePolicies.Parse(contents.Policies);
+                }
+                catch (BundleVerificationException ex)
+                {
+                    throw new CliException(ex.Message);
+                }
+
+                read.OnExpiry = expiry;
+                contents = ModelDirectoryBundle.WithPolicies(contents, read.ToJson());
             }
 
             string? quantization = null;

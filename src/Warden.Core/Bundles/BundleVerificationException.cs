@@ -21,4 +21,10 @@ public sealed class BundleVerificationException : Exception
 
     /// <summary>The reason for refusal.</summary>
     public BundleFailure Failure { get; }
+
+    /// <summary>The signed manifest, when the refusal came after the signature and parts were verified (an expired bundle).</summary>
+    public BundleManifest? Manifest { get; init; }
+
+    /// <summary>The bundle's verified policies, when <see cref="Manifest"/> is set: an expired bundle's <c>on_expiry</c>.</summary>
+    public BundlePolicies? Policies { get; init; }
 }

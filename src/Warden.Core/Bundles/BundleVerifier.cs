@@ -92,7 +92,12 @@ public sealed class BundleVerifier(TrustedKeys trusted, TimeProvider time)
         var now = time.GetUtcNow();
         if (now >= manifest.ExpiresAt)
         {
-            throw Fail(BundleFailure.Expired, $"bundle {manifest.BundleId} expired at {manifest.ExpiresAt:O}");
+            // Signature and parts are verified by now, so the bundle's own word on what expiry means can be trusted.
+            throw new BundleVerificationException(BundleFailure.Expired, $"bundle {manifest.BundleId} expired at {manifest.ExpiresAt:O}")
+            {
+                Manifest = manifest,
+                Policies = BundlePolicies.Parse(byPath.GetValueOrDefault(BundleNames.Policies)),
+            };
         }
 
         // A small allowance for clock skew between packer and device; beyond it a future creation time is suspicious.
@@ -102,7 +107,7 @@ public sealed class BundleVerifier(TrustedKeys trusted, TimeProvider time)
         }
 
         var model = !decrypt && manifest.Encryption is not null ? [] : OpenModel(manifest, byPath, deviceKey);
-        return new VerifiedBundle(manifest, signature.KeyId, model, byPath);
+        return new VerifiedBundle(manifest, signature.KeyId, model, byPath) { Policies = BundlePolicies.Parse(byPath.GetValueOrDefault(BundleNames.Policies)) };
     }
 
     private static byte[] OpenModel(BundleManifest manifest, Dictionary<string, byte[]> parts, ECDiffieHellman? deviceKey)

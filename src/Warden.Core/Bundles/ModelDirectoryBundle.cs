@@ -60,6 +60,13 @@ public static class ModelDirectoryBundle
         };
     }
 
+    /// <summary>The same contents with another <c>policies.json</c>.</summary>
+    public static BundleContents WithPolicies(BundleContents contents, byte[] policies)
+    {
+        ArgumentNullException.ThrowIfNull(contents);
+        return new BundleContents { Model = contents.Model, Card = contents.Card, Signature = contents.Signature, Policies = policies, Reference = contents.Reference };
+    }
+
     /// <summary>The same contents with another model (e.g. its quantised form).</summary>
     public static BundleContents WithModel(BundleContents contents, byte[] onnx)
     {

@@ -9,4 +9,7 @@ public sealed record VerifiedBundle(BundleManifest Manifest, string SignerKeyId,
 {
     /// <summary>A part's bytes, or null when the bundle has no such part.</summary>
     public byte[]? Part(string path) => Parts.GetValueOrDefault(path);
+
+    /// <summary>The bundle's serving policies and settings documents (<c>policies.json</c>).</summary>
+    public BundlePolicies Policies { get; init; } = new();
 }

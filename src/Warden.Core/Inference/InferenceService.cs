@@ -16,14 +16,14 @@ public sealed class InferenceService
     /// <summary>Prefix of request parameters that carry sensitive attributes.</summary>
     public const string SensitivePrefix = "sensitive.";
 
-    private readonly ModelRegistry _registry;
+    private readonly IModelCatalog _registry;
     private readonly PredictionLog _log;
     private readonly WardenMetrics _metrics;
     private readonly TimeProvider _time;
     private readonly InferenceInterceptor[] _interceptors;
     private readonly InferenceInterceptor[] _explanationInterceptors;
 
-    public InferenceService(ModelRegistry registry, PredictionLog log, WardenMetrics metrics, TimeProvider time, IEnumerable<InferenceInterceptor> interceptors)
+    public InferenceService(IModelCatalog registry, PredictionLog log, WardenMetrics metrics, TimeProvider time, IEnumerable<InferenceInterceptor> interceptors)
     {
         _registry = registry;
         _log = log;

@@ -116,7 +116,7 @@ public sealed class PipelineDeployment
     /// with member models leased from <paramref name="registry"/>, and writes outputs, <c>decided_by</c>,
     /// <c>rules_fired</c> and <c>pipeline_version</c> to <paramref name="context"/>.
     /// </summary>
-    public NamedTensor[] Decide(InferenceContext context, ModelRegistry registry)
+    public NamedTensor[] Decide(InferenceContext context, IModelCatalog registry)
     {
         var inputs = context.Inputs!;
         var result = PipelineEvaluation.Run(context, Pipeline, (model, version) => PipelineEvaluation.ScoreMember(registry, inputs, model, version, 400));

@@ -50,7 +50,7 @@ internal static class PipelineEvaluation
     /// member needs and the request lacks is <paramref name="missingStatus"/>: 400 for a deployed pipeline, whose
     /// signature names it; 503 for an attached one, where the served model's signature could not have told the caller.
     /// </summary>
-    public static double ScoreMember(ModelRegistry registry, NamedTensor[] available, string model, string? version, int missingStatus)
+    public static double ScoreMember(IModelCatalog registry, NamedTensor[] available, string model, string? version, int missingStatus)
     {
         using var lease = registry.Acquire(model, version);
         var inputs = new NamedTensor[lease.Model.Signature.Inputs.Count];

@@ -23,10 +23,10 @@ public sealed class PipelineInterceptor : InferenceInterceptor
     public const string ScoreKey = "pipeline.score";
 
     private readonly ModelSettings _settings;
-    private readonly ModelRegistry _registry;
+    private readonly IModelCatalog _registry;
     private readonly ConditionalWeakTable<PipelineDocument, CompiledPipeline> _compiled = [];
 
-    public PipelineInterceptor(ModelSettings settings, ModelRegistry registry)
+    public PipelineInterceptor(ModelSettings settings, IModelCatalog registry)
     {
         _settings = settings;
         _registry = registry;

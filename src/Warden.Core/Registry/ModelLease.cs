@@ -5,7 +5,8 @@ namespace Warden.Core.Registry;
 /// <summary>A loaded model version held for the duration of one request; disposing releases it.</summary>
 public readonly struct ModelLease : IDisposable
 {
-    internal ModelLease(LoadedModel model, ModelVersionRecord record)
+    /// <summary>Wraps a session the caller has already acquired (<see cref="LoadedModel.TryAcquire"/>); disposing releases it.</summary>
+    public ModelLease(LoadedModel model, ModelVersionRecord record)
     {
         Model = model;
         Record = record;

@@ -15,7 +15,7 @@ namespace Warden.Core.Registry;
 /// Readers see an immutable snapshot swapped atomically after each change, so deploying or promoting never blocks or
 /// breaks in-flight requests; sessions of versions that leave service are disposed once their last request finishes.
 /// </summary>
-public sealed partial class ModelRegistry : IDisposable
+public sealed partial class ModelRegistry : IModelCatalog, IDisposable
 {
     private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<ModelVersionRecord, string> ScoreOutputs = [];
     private static readonly JsonSerializerOptions CardJson = new(JsonSerializerDefaults.Web);
@@ -127,6 +127,19 @@ public sealed partial class ModelRegistry : IDisposable
         }
 
         throw new WardenException(503, $"model '{model}' is being reloaded; retry");
+    }
+
+    /// <summary>The record of <paramref name="version"/> (or the production/latest version) of <paramref name="model"/>; null when unknown.</summary>
+    public ModelVersionRecord? FindRecord(string model, string? version)
+    {
+        if (!_snapshot.TryGetValue(model, out var registered) || registered.Versions.Count == 0)
+        {
+            return null;
+        }
+
+        return version is not null
+            ? registered.FindVersion(version)
+            : (registered.ProductionVersion is { } production ? registered.FindVersion(production) : null) ?? registered.Versions[^1];
     }
 
     /// <summary>

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Warden.Core.Inference;
 using Warden.Core.Registry;
 using Warden.Core.Storage;
 
@@ -10,7 +11,7 @@ namespace Warden.Core.Usage;
 /// so that answers include the latest traffic). A model name that is not registered is counted under
 /// <see cref="ModelRegistry.UnregisteredLabel"/>, so names made up in URLs cannot grow the buckets without bound.
 /// </summary>
-public sealed class UsageMeter(IUsageStore store, TimeProvider time, ModelRegistry registry)
+public sealed class UsageMeter(IUsageStore store, TimeProvider time, IModelCatalog registry)
 {
     private readonly SemaphoreSlim _flush = new(1, 1);
     private ConcurrentDictionary<(long Hour, string Key, string Model, string Purpose), Counter> _pending = new();

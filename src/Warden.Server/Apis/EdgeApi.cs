@@ -1,6 +1,8 @@
 using Warden.Contracts.Edge;
 using Warden.Core;
+using Warden.Core.Bundles;
 using Warden.Core.EdgeFleet;
+using Warden.Core.Settings;
 using Warden.Server.Auth;
 using Warden.Server.Http;
 
@@ -8,7 +10,8 @@ namespace Warden.Server.Apis;
 
 /// <summary>
 /// Edge publication: deployers upload, list and revoke signed bundles per channel; devices (any key allowed to run
-/// inference) register, list their channel, download bundles, read the revocation list and upload telemetry.
+/// inference) register, list their channel, download bundles, read the revocation list and a model's current settings
+/// documents (the ones that travel in bundles, refreshed at every sync), and upload telemetry.
 /// </summary>
 public static class EdgeApi
 {
@@ -37,6 +40,11 @@ public static class EdgeApi
             var body = await ModelsApi.ReadOptionalJsonAsync<Contracts.Admin.StageChangeRequest>(context);
             return await fleet.RevokeAsync(id, context.RequireApiKey().Id, body?.Reason, context.RequestAborted);
         }).RequireAuthorization(WardenPolicies.Deploy);
+        edge.MapGet("/policies/{model}", (string model, HttpContext context, ModelSettings settings) =>
+            context.RequireApiKey().CanUseModel(model)
+                ? Results.Text(BundlePolicies.FromSettings(settings, model).ToString(), "application/json")
+                : throw WardenException.NotFound($"model '{model}' is not found"))
+            .RequireAuthorization(WardenPolicies.Infer).Produces<BundlePolicies>();
         edge.MapGet("/revocations", (EdgeFleetService fleet) => Results.Text(fleet.Revocations().ToJson(), "application/json"))
             .RequireAuthorization(WardenPolicies.Infer);
         edge.MapPost("/devices", async (DeviceRegistration registration, HttpContext context, EdgeFleetService fleet) =>

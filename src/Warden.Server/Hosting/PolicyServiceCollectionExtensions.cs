@@ -7,7 +7,6 @@ using Warden.Core.RateLimiting;
 using Warden.Core.Storage;
 using Warden.Core.Storage.Sqlite;
 using Warden.Core.Usage;
-using Warden.Server.RateLimiting;
 
 namespace Warden.Server.Hosting;
 

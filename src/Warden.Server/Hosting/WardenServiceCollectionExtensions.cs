@@ -44,6 +44,7 @@ public static class WardenServiceCollectionExtensions
         services.TryAddSingleton<AuditCheckpointer>();
         services.TryAddSingleton<ApiKeyService>();
         services.TryAddSingleton<ModelRegistry>();
+        services.TryAddSingleton<IModelCatalog>(sp => sp.GetRequiredService<ModelRegistry>());
         services.TryAddSingleton<ModelRepositoryLoader>();
         services.TryAddSingleton<PredictionLog>();
         services.TryAddSingleton<PredictionLogWriter>();

@@ -1,13 +1,11 @@
 using System.Globalization;
 using Microsoft.Extensions.Options;
-using Warden.Core;
 using Warden.Core.Access;
 using Warden.Core.Inference;
 using Warden.Core.Policies;
-using Warden.Core.RateLimiting;
 using Warden.Core.Settings;
 
-namespace Warden.Server.RateLimiting;
+namespace Warden.Core.RateLimiting;
 
 /// <summary>
 /// Applies the global overload gate (503), then the key's own limits and the model's <c>rate-limit</c> settings (per key ×

@@ -1,4 +1,4 @@
-namespace Warden.Server.RateLimiting;
+namespace Warden.Core.RateLimiting;
 
 /// <summary>Server-wide limits (<c>Warden:RateLimits</c>).</summary>
 public sealed class RateLimitOptions
