@@ -48,6 +48,7 @@ internal static class WardenCli
         DataCommand.Create(),
         KeygenCommand.Create(context),
         PackCommand.Create(context),
+        BundleCommand.Create(context),
         EdgeCommand.Create(context),
         MitigateCommand.Create(),
         ExplainCommand.Create(context),

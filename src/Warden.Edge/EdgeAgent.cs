@@ -1,3 +1,4 @@
+using Warden.Core.Storage.Sql;
 using System.Diagnostics;
 using System.Security.Cryptography;
 using System.Text.Json;
@@ -99,9 +100,9 @@ public sealed partial class EdgeAgent : IAsyncDisposable
         // The device keeps its own settings versions, audit chain (policy violations) and usage counts, in the same SQLite
         // schema the server uses, so the interceptors below run unchanged.
         _database = new SqliteDatabase(Path.Combine(options.DataDir, "edge.db"));
-        var audit = new AuditLog(new SqliteAuditStore(_database), _time);
-        _settings = new ModelSettings(new SqliteSettingsStore(_database), audit, _time, BundlePolicies.Kinds);
-        _usage = new UsageMeter(new SqliteUsageStore(_database), _time, _models);
+        var audit = new AuditLog(new SqlAuditStore(_database), _time);
+        _settings = new ModelSettings(new SqlSettingsStore(_database), audit, _time, BundlePolicies.Kinds);
+        _usage = new UsageMeter(new SqlUsageStore(_database), _time, _models);
         _policyAudit = new PolicyAuditQueue(audit);
         _rateLimits = new RateLimitInterceptor(new InMemoryRateLimitBackend(_time), _settings, Options.Create(new RateLimitOptions()), _time);
         _localKeys = options.LocalKeys.ToDictionary(k => k.SecretHash, StringComparer.Ordinal);

@@ -1,4 +1,6 @@
+using System.Data.Common;
 using Npgsql;
+using Warden.Core.Storage.Sql;
 
 namespace Warden.Storage.PostgreSql;
 
@@ -6,7 +8,7 @@ namespace Warden.Storage.PostgreSql;
 /// The shared store of a scale-out deployment: one PostgreSQL database that every replica reads and writes. Connections
 /// come from one pooled <see cref="NpgsqlDataSource"/>; the schema is created and upgraded by <see cref="PostgresMigrations"/>.
 /// </summary>
-public sealed class PostgresDatabase : IAsyncDisposable, IDisposable
+public sealed class PostgresDatabase : SqlDatabase, IAsyncDisposable, IDisposable
 {
     private readonly NpgsqlDataSource _dataSource;
 
@@ -24,6 +26,11 @@ public sealed class PostgresDatabase : IAsyncDisposable, IDisposable
 
         _dataSource = NpgsqlDataSource.Create(builder.ConnectionString);
     }
+
+    public override SqlDialect Dialect => PostgresDialect.Instance;
+
+    public override async Task<DbConnection> OpenConnectionAsync(CancellationToken cancellationToken = default) =>
+        await OpenAsync(cancellationToken).ConfigureAwait(false);
 
     /// <summary>Opens a pooled connection.</summary>
     public async Task<NpgsqlConnection> OpenAsync(CancellationToken cancellationToken = default) =>

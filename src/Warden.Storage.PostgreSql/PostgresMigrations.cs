@@ -82,6 +82,13 @@ public static class PostgresMigrations
                 seq bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, job_id bigint NOT NULL, time bigint NOT NULL, message text NOT NULL);
             CREATE INDEX ix_retrain_logs_job ON retrain_logs (job_id, seq);
             """),
+        (2, "feedback namespaced by the key that owns the prediction", """
+            ALTER TABLE feedback ADD COLUMN owner_key text NOT NULL DEFAULT '';
+            UPDATE feedback f SET owner_key = COALESCE(
+                (SELECT p.key_id FROM predictions p WHERE p.model = f.model AND p.id = f.prediction_id ORDER BY p.seq LIMIT 1), '');
+            ALTER TABLE feedback DROP CONSTRAINT feedback_pkey;
+            ALTER TABLE feedback ADD PRIMARY KEY (model, owner_key, prediction_id);
+            """),
     ];
 
     /// <summary>The schema version this build needs.</summary>

@@ -1,6 +1,6 @@
 using Warden.Core.Registry;
 using Warden.Core.Storage;
-using static Warden.Storage.PostgreSql.PostgresValues;
+using static Warden.Core.Storage.Sql.SqlValues;
 
 namespace Warden.Storage.PostgreSql;
 

@@ -1,3 +1,4 @@
+using Warden.Core.Storage.Sql;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
@@ -16,18 +17,19 @@ public static class PostgresServiceCollectionExtensions
     public static IServiceCollection AddWardenPostgreSql(this IServiceCollection services, string connectionString, bool migrateAtStart = false)
     {
         services.TryAddSingleton(_ => new PostgresDatabase(connectionString));
-        services.TryAddSingleton<IModelStore, PostgresModelStore>();
+        services.TryAddSingleton<SqlDatabase>(sp => sp.GetRequiredService<PostgresDatabase>());
+        services.TryAddSingleton<IModelStore, SqlModelStore>();
         services.TryAddSingleton<IModelBlobStore, PostgresModelBlobStore>();
-        services.TryAddSingleton<IKeyStore, PostgresKeyStore>();
-        services.TryAddSingleton<IAuditStore, PostgresAuditStore>();
-        services.TryAddSingleton<IPredictionStore, PostgresPredictionStore>();
-        services.TryAddSingleton<IFeedbackStore, PostgresFeedbackStore>();
-        services.TryAddSingleton<ISettingsStore, PostgresSettingsStore>();
-        services.TryAddSingleton<IUsageStore, PostgresUsageStore>();
-        services.TryAddSingleton<IFairnessAuditStore, PostgresFairnessAuditStore>();
-        services.TryAddSingleton<IReferenceProfileStore, PostgresReferenceProfileStore>();
-        services.TryAddSingleton<IAbuseAlertStore, PostgresAbuseAlertStore>();
-        services.TryAddSingleton<IRetrainJobStore, PostgresRetrainJobStore>();
+        services.TryAddSingleton<IKeyStore, SqlKeyStore>();
+        services.TryAddSingleton<IAuditStore, SqlAuditStore>();
+        services.TryAddSingleton<IPredictionStore, SqlPredictionStore>();
+        services.TryAddSingleton<IFeedbackStore, SqlFeedbackStore>();
+        services.TryAddSingleton<ISettingsStore, SqlSettingsStore>();
+        services.TryAddSingleton<IUsageStore, SqlUsageStore>();
+        services.TryAddSingleton<IFairnessAuditStore, SqlFairnessAuditStore>();
+        services.TryAddSingleton<IReferenceProfileStore, SqlReferenceProfileStore>();
+        services.TryAddSingleton<IAbuseAlertStore, SqlAbuseAlertStore>();
+        services.TryAddSingleton<IRetrainJobStore, SqlRetrainJobStore>();
         services.AddSingleton<IHostedService>(sp => new PostgresSchemaCheck(sp.GetRequiredService<PostgresDatabase>(), migrateAtStart));
         return services;
     }

@@ -1,3 +1,4 @@
+using Warden.Core.Storage.Sql;
 using Npgsql;
 using Warden.Core.Retraining;
 using Warden.Core.Storage;
@@ -64,29 +65,29 @@ public sealed class PostgresBackend : StorageBackend
         _database = new PostgresDatabase(ConnectionString);
     }
 
-    public override IModelStore Models() => new PostgresModelStore(Database);
+    public override IModelStore Models() => new SqlModelStore(Database);
 
     public override IModelBlobStore Blobs() => new PostgresModelBlobStore(Database);
 
-    public override IKeyStore Keys() => new PostgresKeyStore(Database);
+    public override IKeyStore Keys() => new SqlKeyStore(Database);
 
-    public override IAuditStore Audit() => new PostgresAuditStore(Database);
+    public override IAuditStore Audit() => new SqlAuditStore(Database);
 
-    public override IPredictionStore Predictions() => new PostgresPredictionStore(Database);
+    public override IPredictionStore Predictions() => new SqlPredictionStore(Database);
 
-    public override IFeedbackStore Feedback() => new PostgresFeedbackStore(Database);
+    public override IFeedbackStore Feedback() => new SqlFeedbackStore(Database);
 
-    public override ISettingsStore Settings() => new PostgresSettingsStore(Database);
+    public override ISettingsStore Settings() => new SqlSettingsStore(Database);
 
-    public override IUsageStore Usage() => new PostgresUsageStore(Database);
+    public override IUsageStore Usage() => new SqlUsageStore(Database);
 
-    public override IFairnessAuditStore FairnessAudits() => new PostgresFairnessAuditStore(Database);
+    public override IFairnessAuditStore FairnessAudits() => new SqlFairnessAuditStore(Database);
 
-    public override IAbuseAlertStore AbuseAlerts() => new PostgresAbuseAlertStore(Database);
+    public override IAbuseAlertStore AbuseAlerts() => new SqlAbuseAlertStore(Database);
 
-    public override IReferenceProfileStore ReferenceProfiles() => new PostgresReferenceProfileStore(Database);
+    public override IReferenceProfileStore ReferenceProfiles() => new SqlReferenceProfileStore(Database);
 
-    public override IRetrainJobStore RetrainJobs() => new PostgresRetrainJobStore(Database);
+    public override IRetrainJobStore RetrainJobs() => new SqlRetrainJobStore(Database);
 
     public override async Task CorruptBlobAsync(string sha)
     {

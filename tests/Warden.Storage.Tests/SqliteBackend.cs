@@ -1,3 +1,4 @@
+using Warden.Core.Storage.Sql;
 using Microsoft.Data.Sqlite;
 using Warden.Core.Registry;
 using Warden.Core.Retraining;
@@ -20,29 +21,29 @@ public sealed class SqliteBackend : StorageBackend
         return Task.CompletedTask;
     }
 
-    public override IModelStore Models() => new SqliteModelStore(Database);
+    public override IModelStore Models() => new SqlModelStore(Database);
 
     public override IModelBlobStore Blobs() => new ModelBlobStore(_dir);
 
-    public override IKeyStore Keys() => new SqliteKeyStore(Database);
+    public override IKeyStore Keys() => new SqlKeyStore(Database);
 
-    public override IAuditStore Audit() => new SqliteAuditStore(Database);
+    public override IAuditStore Audit() => new SqlAuditStore(Database);
 
-    public override IPredictionStore Predictions() => new SqlitePredictionStore(Database);
+    public override IPredictionStore Predictions() => new SqlPredictionStore(Database);
 
-    public override IFeedbackStore Feedback() => new SqliteFeedbackStore(Database);
+    public override IFeedbackStore Feedback() => new SqlFeedbackStore(Database);
 
-    public override ISettingsStore Settings() => new SqliteSettingsStore(Database);
+    public override ISettingsStore Settings() => new SqlSettingsStore(Database);
 
-    public override IUsageStore Usage() => new SqliteUsageStore(Database);
+    public override IUsageStore Usage() => new SqlUsageStore(Database);
 
-    public override IFairnessAuditStore FairnessAudits() => new SqliteFairnessAuditStore(Database);
+    public override IFairnessAuditStore FairnessAudits() => new SqlFairnessAuditStore(Database);
 
-    public override IAbuseAlertStore AbuseAlerts() => new SqliteAbuseAlertStore(Database);
+    public override IAbuseAlertStore AbuseAlerts() => new SqlAbuseAlertStore(Database);
 
-    public override IReferenceProfileStore ReferenceProfiles() => new SqliteReferenceProfileStore(Database);
+    public override IReferenceProfileStore ReferenceProfiles() => new SqlReferenceProfileStore(Database);
 
-    public override IRetrainJobStore RetrainJobs() => new SqliteRetrainJobStore(Database);
+    public override IRetrainJobStore RetrainJobs() => new SqlRetrainJobStore(Database);
 
     public override async Task CorruptBlobAsync(string sha)
     {

@@ -1,3 +1,4 @@
+using Warden.Core.Storage.Sql;
 using System.Diagnostics;
 using System.Globalization;
 using Warden.Core.Drift;
@@ -22,7 +23,7 @@ public static class LoggedDriftRun
         try
         {
             var database = new SqliteDatabase(Path.Combine(directory.FullName, "warden.db"));
-            var store = new SqlitePredictionStore(database);
+            var store = new SqlPredictionStore(database);
             var (profile, _) = DriftBenchmarks.Data(1000, features, seed: 11);
             var write = Stopwatch.StartNew();
             await WriteAsync(store, rows, features);
@@ -51,7 +52,7 @@ public static class LoggedDriftRun
         return 0;
     }
 
-    private static async Task WriteAsync(SqlitePredictionStore store, int rows, int features)
+    private static async Task WriteAsync(SqlPredictionStore store, int rows, int features)
     {
         var random = new Random(7);
         var start = DateTimeOffset.UnixEpoch.AddYears(56);

@@ -1,3 +1,4 @@
+using Warden.Core.Storage.Sql;
 using System.Diagnostics.Metrics;
 using System.Text;
 using BenchmarkDotNet.Attributes;
@@ -38,7 +39,7 @@ public class DeployedPipelineBenchmarks
         Directory.CreateDirectory(_dir);
         var database = new SqliteDatabase(Path.Combine(_dir, "warden.db"));
         var time = TimeProvider.System;
-        _registry = new ModelRegistry(new SqliteModelStore(database), new ModelBlobStore(_dir), new AuditLog(new SqliteAuditStore(database), time),
+        _registry = new ModelRegistry(new SqlModelStore(database), new ModelBlobStore(_dir), new AuditLog(new SqlAuditStore(database), time),
             Options.Create(new OnnxOptions { IntraOpThreads = 1, InterOpThreads = 1 }), time, NullLogger<ModelRegistry>.Instance);
         _registry.InitializeAsync().GetAwaiter().GetResult();
         var onnx = File.ReadAllBytes(RepoFile("samples/models/credit-risk/1/model.onnx"));

@@ -1,3 +1,4 @@
+using Warden.Core.Storage.Sql;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Warden.Core.Abuse;
 using Warden.Core.Inference;
@@ -12,7 +13,7 @@ public static class AbuseServiceCollectionExtensions
     /// <summary>Adds the abuse monitor (opt-in per model through an <c>abuse-policy</c> settings document).</summary>
     public static IServiceCollection AddWardenAbuse(this IServiceCollection services)
     {
-        services.TryAddSingleton<IAbuseAlertStore, SqliteAbuseAlertStore>();
+        services.TryAddSingleton<IAbuseAlertStore, SqlAbuseAlertStore>();
         services.TryAddSingleton<AbuseMonitor>();
         services.AddSingleton<IHostedService>(sp => sp.GetRequiredService<AbuseMonitor>());
         services.AddWardenSettingsKind<AbusePolicy>(AbusePolicy.Kind, policy => policy.Validate());

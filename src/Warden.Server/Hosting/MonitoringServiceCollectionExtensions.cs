@@ -1,3 +1,4 @@
+using Warden.Core.Storage.Sql;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Warden.Core;
@@ -26,12 +27,12 @@ public static class MonitoringServiceCollectionExtensions
 
                 monitoring.RepositoryPaths.Add(WardenBootstrapper.DemoModelsPath);
             });
-        services.TryAddSingleton<IFairnessAuditStore, SqliteFairnessAuditStore>();
+        services.TryAddSingleton<IFairnessAuditStore, SqlFairnessAuditStore>();
         services.TryAddSingleton<FairnessAuditService>();
         services.AddWardenSettingsKind<FairnessPolicySettings>(FairnessPolicySettings.Kind, d => d.Validate());
         services.AddSingleton<IPromotionGate, FairnessPromotionGate>();
         services.AddSingleton<IScheduledMonitor, ScheduledFairnessAudits>();
-        services.TryAddSingleton<IReferenceProfileStore, SqliteReferenceProfileStore>();
+        services.TryAddSingleton<IReferenceProfileStore, SqlReferenceProfileStore>();
         services.TryAddSingleton<ReferenceProfiles>();
         services.TryAddSingleton<LiveDriftService>();
         services.AddWardenSettingsKind<DriftRulesSettings>(DriftRulesSettings.Kind, d => d.Validate());

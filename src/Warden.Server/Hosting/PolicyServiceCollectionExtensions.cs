@@ -1,3 +1,4 @@
+using Warden.Core.Storage.Sql;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Warden.Core.Access;
 using Warden.Core.Inference;
@@ -17,7 +18,7 @@ public static class PolicyServiceCollectionExtensions
     {
         services.AddOptions<RateLimitOptions>().BindConfiguration("Warden:RateLimits").ValidateDataAnnotations().ValidateOnStart();
         services.TryAddSingleton<IRateLimitBackend, InMemoryRateLimitBackend>();
-        services.TryAddSingleton<IUsageStore, SqliteUsageStore>();
+        services.TryAddSingleton<IUsageStore, SqlUsageStore>();
         services.TryAddSingleton<UsageMeter>();
         services.TryAddSingleton<ModelCardCache>();
         services.TryAddSingleton<PolicyAuditQueue>();

@@ -1,3 +1,4 @@
+using Warden.Core.Storage.Sql;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Warden.Core.Monitoring;
 using Warden.Core.Retraining;
@@ -13,7 +14,7 @@ public static class RetrainingServiceCollectionExtensions
     public static IServiceCollection AddWardenRetraining(this IServiceCollection services)
     {
         services.AddOptions<RetrainingOptions>().BindConfiguration("Warden:Retraining").ValidateDataAnnotations().ValidateOnStart();
-        services.TryAddSingleton<IRetrainJobStore, SqliteRetrainJobStore>();
+        services.TryAddSingleton<IRetrainJobStore, SqlRetrainJobStore>();
         services.TryAddSingleton<ModelRetrainer, CreditRiskRetrainer>();
         services.TryAddSingleton<TrainingDataPaths>();
         services.TryAddSingleton<RetrainingService>();

@@ -1,3 +1,4 @@
+using Warden.Core.Storage.Sql;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -109,12 +110,13 @@ public static class WardenServiceCollectionExtensions
         services.TryAddSingleton(sp => new SqliteDatabase(
             Path.Combine(Path.GetFullPath(sp.GetRequiredService<IOptions<WardenOptions>>().Value.DataDir), "warden.db"),
             sp.GetRequiredService<IOptions<PredictionLogOptions>>().Value.Durability == PredictionDurability.Acknowledged));
-        services.TryAddSingleton<IModelStore, SqliteModelStore>();
-        services.TryAddSingleton<IKeyStore, SqliteKeyStore>();
-        services.TryAddSingleton<IAuditStore, SqliteAuditStore>();
-        services.TryAddSingleton<IPredictionStore, SqlitePredictionStore>();
-        services.TryAddSingleton<IFeedbackStore, SqliteFeedbackStore>();
-        services.TryAddSingleton<ISettingsStore, SqliteSettingsStore>();
+        services.TryAddSingleton<SqlDatabase>(sp => sp.GetRequiredService<SqliteDatabase>());
+        services.TryAddSingleton<IModelStore, SqlModelStore>();
+        services.TryAddSingleton<IKeyStore, SqlKeyStore>();
+        services.TryAddSingleton<IAuditStore, SqlAuditStore>();
+        services.TryAddSingleton<IPredictionStore, SqlPredictionStore>();
+        services.TryAddSingleton<IFeedbackStore, SqlFeedbackStore>();
+        services.TryAddSingleton<ISettingsStore, SqlSettingsStore>();
         return services;
     }
 }

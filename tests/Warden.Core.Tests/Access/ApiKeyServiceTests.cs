@@ -1,3 +1,4 @@
+using Warden.Core.Storage.Sql;
 using Microsoft.Extensions.Time.Testing;
 using Warden.Core.Access;
 using Warden.Core.Audit;
@@ -11,13 +12,13 @@ public sealed class ApiKeyServiceTests : IDisposable
     private readonly string _dir = Path.Combine(Path.GetTempPath(), "warden-keys-" + Guid.NewGuid().ToString("N"));
     private readonly FakeTimeProvider _clock = new(DateTimeOffset.Parse("2026-01-01T00:00:00Z", System.Globalization.CultureInfo.InvariantCulture));
     private readonly ApiKeyService _keys;
-    private readonly SqliteKeyStore _store;
+    private readonly SqlKeyStore _store;
 
     public ApiKeyServiceTests()
     {
         var db = new SqliteDatabase(Path.Combine(_dir, "k.db"));
-        _store = new SqliteKeyStore(db);
-        _keys = new ApiKeyService(_store, new AuditLog(new SqliteAuditStore(db), _clock), _clock);
+        _store = new SqlKeyStore(db);
+        _keys = new ApiKeyService(_store, new AuditLog(new SqlAuditStore(db), _clock), _clock);
     }
 
     [Fact]
@@ -45,7 +46,7 @@ public sealed class ApiKeyServiceTests : IDisposable
     public async Task A_lookup_that_overlaps_a_revocation_does_not_cache_the_active_record()
     {
         var gated = new GatedKeyStore(_store);
-        var keys = new ApiKeyService(gated, new AuditLog(new SqliteAuditStore(new SqliteDatabase(Path.Combine(_dir, "a.db"))), _clock), _clock);
+        var keys = new ApiKeyService(gated, new AuditLog(new SqlAuditStore(new SqliteDatabase(Path.Combine(_dir, "a.db"))), _clock), _clock);
         var (record, secret) = await keys.CreateAsync("a", "svc", WardenRoles.Consumer, [], null, TestContext.Current.CancellationToken);
 
         // The lookup reads the still-active record, then stalls while the revocation completes.

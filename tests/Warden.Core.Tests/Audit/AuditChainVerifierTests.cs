@@ -1,3 +1,4 @@
+using Warden.Core.Storage.Sql;
 using Microsoft.Extensions.Time.Testing;
 using Warden.Core.Audit;
 using Warden.Core.Storage.Sqlite;
@@ -93,8 +94,8 @@ public sealed class AuditChainVerifierTests : IDisposable
     {
         var db = new SqliteDatabase(Path.Combine(_dir, "a.db"));
         var clock = new FakeTimeProvider(DateTimeOffset.Parse("2026-01-01T00:00:00Z", System.Globalization.CultureInfo.InvariantCulture));
-        await new AuditLog(new SqliteAuditStore(db), clock).AppendAsync("a", "x", "t", new { n = 1 }, TestContext.Current.CancellationToken);
-        var second = new AuditLog(new SqliteAuditStore(db), clock);
+        await new AuditLog(new SqlAuditStore(db), clock).AppendAsync("a", "x", "t", new { n = 1 }, TestContext.Current.CancellationToken);
+        var second = new AuditLog(new SqlAuditStore(db), clock);
         var entry = await second.AppendAsync("a", "y", "t", new { n = 2 }, TestContext.Current.CancellationToken);
         Assert.Equal(2, entry.Sequence);
         Assert.True((await second.VerifyAsync(TestContext.Current.CancellationToken)).Valid);
@@ -118,7 +119,7 @@ public sealed class AuditChainVerifierTests : IDisposable
 
     private async Task<IReadOnlyList<AuditEntry>> ChainAsync(int count)
     {
-        var store = new SqliteAuditStore(new SqliteDatabase(Path.Combine(_dir, Guid.NewGuid().ToString("N") + ".db")));
+        var store = new SqlAuditStore(new SqliteDatabase(Path.Combine(_dir, Guid.NewGuid().ToString("N") + ".db")));
         var clock = new FakeTimeProvider(DateTimeOffset.Parse("2026-01-01T00:00:00Z", System.Globalization.CultureInfo.InvariantCulture));
         var log = new AuditLog(store, clock);
         for (var i = 1; i <= count; i++)

@@ -1,3 +1,4 @@
+using Warden.Core.Storage.Sql;
 using Warden.Core.Monitoring;
 using Warden.Core.Predictions;
 using Warden.Core.Storage.Sqlite;
@@ -9,14 +10,14 @@ public sealed class LoggedColumnsTests : IDisposable
 {
     private readonly DirectoryInfo _directory = Directory.CreateTempSubdirectory("warden-logged-columns");
     private readonly SqliteDatabase _database;
-    private readonly SqlitePredictionStore _store;
+    private readonly SqlPredictionStore _store;
     private readonly DateTimeOffset _start = new(2026, 11, 1, 0, 0, 0, TimeSpan.Zero);
     private int _next;
 
     public LoggedColumnsTests()
     {
         _database = new SqliteDatabase(Path.Combine(_directory.FullName, "w.db"));
-        _store = new SqlitePredictionStore(_database);
+        _store = new SqlPredictionStore(_database);
     }
 
     public void Dispose()

@@ -89,15 +89,23 @@ internal sealed class EdgeTestBed : IAsyncDisposable
         response.EnsureSuccessStatusCode();
     }
 
+    /// <summary>Runs the CLI in-process; returns the exit code, standard output and standard error.</summary>
+    public static async Task<(int Code, string Out, string Error)> CliAsync(params string[] args)
+    {
+        var output = new StringWriter();
+        var error = new StringWriter();
+        var context = new CliContext { Console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(output) }), Error = error };
+        var code = await WardenCli.RunAsync(args, context);
+        return (code, output.ToString(), error.ToString());
+    }
+
     /// <summary>Packs <paramref name="model"/> from the running server with <c>warden pack</c> and uploads the bundle; returns its bytes.</summary>
     public async Task<byte[]> PackAndUploadAsync(string model, params string[] extra)
     {
         var file = Path.Combine(Root, Guid.NewGuid().ToString("N") + ".wdn");
-        var error = new StringWriter();
-        var context = new CliContext { Console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(new StringWriter()) }), Error = error };
-        var code = await WardenCli.RunAsync(
-            ["pack", model, "--url", Server!.ToString(), "--key", AdminKey, "--out", file, "--sign-key", Path.Combine(Root, "signer.pem"), .. extra], context);
-        Assert.True(code == 0, error.ToString());
+        var (code, _, error) = await CliAsync(
+            ["pack", model, "--url", Server!.ToString(), "--key", AdminKey, "--out", file, "--sign-key", Path.Combine(Root, "signer.pem"), .. extra]);
+        Assert.True(code == 0, error);
         var bytes = await File.ReadAllBytesAsync(file, TestContext.Current.CancellationToken);
         using var admin = Client(Server);
         using var upload = new ByteArrayContent(bytes);
@@ -106,7 +114,8 @@ internal sealed class EdgeTestBed : IAsyncDisposable
         return bytes;
     }
 
-    public EdgeAgent Agent(string dataDir = "device", IReadOnlyList<ApiKeyRecord>? localKeys = null, string listen = "http://127.0.0.1:0", ECDiffieHellman? deviceKey = null)
+    public EdgeAgent Agent(string dataDir = "device", IReadOnlyList<ApiKeyRecord>? localKeys = null, string listen = "http://127.0.0.1:0", ECDiffieHellman? deviceKey = null,
+        TimeProvider? time = null, Microsoft.Extensions.Logging.ILogger? logger = null)
     {
         var agent = new EdgeAgent(new EdgeAgentOptions
         {
@@ -119,7 +128,7 @@ internal sealed class EdgeTestBed : IAsyncDisposable
             Listen = listen,
             FallbackTimeout = TimeSpan.FromSeconds(60),
             LocalKeys = localKeys ?? [],
-        });
+        }, time, logger);
         _agents.Add(agent);
         return agent;
     }

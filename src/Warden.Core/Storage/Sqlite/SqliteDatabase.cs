@@ -1,9 +1,11 @@
+using System.Data.Common;
 using Microsoft.Data.Sqlite;
+using Warden.Core.Storage.Sql;
 
 namespace Warden.Core.Storage.Sqlite;
 
 /// <summary>The embedded single-node store: one SQLite file in WAL mode, schema created on first open.</summary>
-public sealed class SqliteDatabase
+public sealed class SqliteDatabase : SqlDatabase
 {
     private const string Schema = """
         CREATE TABLE IF NOT EXISTS model_versions (
@@ -74,6 +76,7 @@ public sealed class SqliteDatabase
         ("predictions", "payload_key", "INTEGER NULL"),
         ("retrain_jobs", "feedback_weight", "REAL NULL"),
         ("prediction_feature_blocks", "layout", "INTEGER NOT NULL DEFAULT 1"),
+        ("prediction_feature_blocks", "sealed", "TEXT NULL"),
     ];
 
     private readonly string _connectionString;
@@ -123,6 +126,10 @@ public sealed class SqliteDatabase
             NamespaceFeedbackByKey(connection);
         }
 
+        // Sealed monitoring blocks were once kept as text in the block column; they now sit in their own column, as on
+        // PostgreSQL, so that one store reads both.
+        Execute(connection, "UPDATE prediction_feature_blocks SET sealed = CAST(block AS TEXT), block = X'' WHERE payload_key IS NOT NULL AND sealed IS NULL;");
+
         // After the added columns: rotation and the startup key check look rows up by payload key.
         Execute(connection, "CREATE INDEX IF NOT EXISTS ix_predictions_payload_key ON predictions (payload_key);");
     }
@@ -148,6 +155,11 @@ public sealed class SqliteDatabase
 
     /// <summary>Whether every commit is fsynced before it returns.</summary>
     public bool DurableCommits { get; }
+
+    public override SqlDialect Dialect => SqliteDialect.Instance;
+
+    public override async Task<DbConnection> OpenConnectionAsync(CancellationToken cancellationToken = default) =>
+        await OpenAsync(cancellationToken).ConfigureAwait(false);
 
     /// <summary>Opens a pooled connection with the per-connection settings applied.</summary>
     public async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken = default)

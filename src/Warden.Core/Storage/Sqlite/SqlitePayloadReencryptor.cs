@@ -1,3 +1,4 @@
+using Warden.Core.Storage.Sql;
 using System.Globalization;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Options;
@@ -18,10 +19,11 @@ public sealed class SqlitePayloadReencryptor(SqliteDatabase database, PayloadCip
 {
     private static readonly PayloadTable[] Tables =
     [
-        new("predictions", "seq", "id", ["inputs", "outputs", "sensitive"], SqlitePredictionStore.Context),
+        new("predictions", "seq", "id", ["inputs", "outputs", "sensitive"], SqlPredictionStore.Context),
         new("review_items", "rowid", "id", ["inputs", "outputs", "explanation"], ReviewStore.Context),
-        // The monitoring copies of the predictions (blocks of feature vectors) are re-sealed with them.
-        new("prediction_feature_blocks", "block_id", "block_id", ["block"], SqlitePredictionStore.Context),
+        // The monitoring copies of the predictions (blocks of feature vectors) are re-sealed with them: a plaintext block
+        // is bytes in "block", sealed (as base64 text) into "sealed".
+        new("prediction_feature_blocks", "block_id", "block_id", ["sealed"], (id, _) => SqlPredictionStore.Context(id, "block"), PlainBlob: "block"),
     ];
 
     private readonly SemaphoreSlim _gate = new(1, 1);
@@ -117,7 +119,7 @@ public sealed class SqlitePayloadReencryptor(SqliteDatabase database, PayloadCip
         await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
         var rows = new List<(object Key, string Id, int? KeyId, string?[] Values)>();
         await using (var select = Command(connection,
-            $"SELECT {table.Key}, {table.Id}, payload_key, {string.Join(", ", table.Columns)} FROM {table.Name} WHERE payload_key IS NULL OR payload_key <> $active ORDER BY {table.Key} LIMIT $limit",
+            $"SELECT {table.Key}, {table.Id}, payload_key, {string.Join(", ", table.Columns)}{(table.PlainBlob is null ? "" : ", " + table.PlainBlob)} FROM {table.Name} WHERE payload_key IS NULL OR payload_key <> $active ORDER BY {table.Key} LIMIT $limit",
             ("$active", active), ("$limit", batchSize)))
         {
             select.Transaction = transaction;
@@ -127,17 +129,20 @@ public sealed class SqlitePayloadReencryptor(SqliteDatabase database, PayloadCip
                 var values = new string?[table.Columns.Length];
                 for (var c = 0; c < values.Length; c++)
                 {
-                    // A plaintext feature vector is a BLOB; it is sealed (and read back) as base64 text.
-                    values[c] = reader.IsDBNull(3 + c) ? null
-                        : reader.GetFieldType(3 + c) == typeof(byte[]) ? Convert.ToBase64String(reader.GetFieldValue<byte[]>(3 + c))
-                        : reader.GetString(3 + c);
+                    values[c] = reader.IsDBNull(3 + c) ? null : reader.GetString(3 + c);
+                }
+
+                if (table.PlainBlob is not null && values[0] is null)
+                {
+                    // A plaintext feature block is a BLOB; it is sealed (and read back) as base64 text.
+                    values[0] = Convert.ToBase64String(reader.GetFieldValue<byte[]>(3 + values.Length));
                 }
 
                 rows.Add((reader.GetValue(0), reader.GetString(1), reader.IsDBNull(2) ? null : reader.GetInt32(2), values));
             }
         }
 
-        var assignments = string.Join(", ", table.Columns.Select((c, i) => $"{c} = $v{i}"));
+        var assignments = string.Join(", ", table.Columns.Select((c, i) => $"{c} = $v{i}")) + (table.PlainBlob is null ? "" : $", {table.PlainBlob} = X''");
         var written = 0;
         foreach (var (key, id, keyId, values) in rows)
         {
@@ -158,5 +163,5 @@ public sealed class SqlitePayloadReencryptor(SqliteDatabase database, PayloadCip
         return written;
     }
 
-    private sealed record PayloadTable(string Name, string Key, string Id, string[] Columns, Func<string, string, string> Context);
+    private sealed record PayloadTable(string Name, string Key, string Id, string[] Columns, Func<string, string, string> Context, string? PlainBlob = null);
 }

@@ -2,7 +2,7 @@ using System.Buffers.Binary;
 using System.Text;
 using Warden.Core.Predictions;
 
-namespace Warden.Core.Storage.Sqlite;
+namespace Warden.Core.Storage.Sql;
 
 /// <summary>
 /// The monitoring copies of up to <see cref="MaxEntries"/> predictions of one model version, stored as one row so that

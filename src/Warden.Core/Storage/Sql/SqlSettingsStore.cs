@@ -1,25 +1,20 @@
-using Npgsql;
+using System.Data.Common;
 using Warden.Core.Settings;
-using Warden.Core.Storage;
-using static Warden.Storage.PostgreSql.PostgresValues;
+using static Warden.Core.Storage.Sql.SqlValues;
 
-namespace Warden.Storage.PostgreSql;
+namespace Warden.Core.Storage.Sql;
 
-/// <summary>PostgreSQL implementation of <see cref="ISettingsStore"/>.</summary>
-public sealed class PostgresSettingsStore(PostgresDatabase database) : ISettingsStore
+/// <summary><see cref="ISettingsStore"/> over ADO.NET, for SQLite and PostgreSQL alike.</summary>
+public sealed class SqlSettingsStore(SqlDatabase database) : ISettingsStore
 {
     public async Task<SettingsVersion> AppendAsync(string model, string kind, string json, string actor, DateTimeOffset time, CancellationToken cancellationToken = default)
     {
-        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var connection = await database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
 
         // Two replicas saving the same document kind at once must get versions n and n+1, not both n: a transaction-scoped
-        // advisory lock on (model, kind) orders them.
-        await using (var lockKind = Command(connection, transaction, "SELECT pg_advisory_xact_lock(hashtextextended('settings:' || @model || ':' || @kind, 0))",
-            ("model", model), ("kind", kind)))
-        {
-            await lockKind.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-        }
+        // lock on (model, kind) orders them.
+        await LockNameAsync(database, connection, transaction, "settings:" + model + ":" + kind, cancellationToken).ConfigureAwait(false);
 
         await using var insert = Command(connection, transaction,
             """
@@ -28,29 +23,33 @@ public sealed class PostgresSettingsStore(PostgresDatabase database) : ISettings
             RETURNING version
             """,
             ("model", model), ("kind", kind), ("json", json), ("actor", actor), ("time", ToMs(time)));
-        var version = (int)(await insert.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
+        var version = (int)ToInt64(await insert.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false));
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
         return new SettingsVersion(model, kind, version, json, actor, time);
     }
 
     public async Task<IReadOnlyList<SettingsVersion>> ListLatestAsync(CancellationToken cancellationToken = default)
     {
-        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var connection = await database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using var command = Command(connection,
-            "SELECT DISTINCT ON (model, kind) model, kind, version, json, actor, time FROM model_settings ORDER BY model, kind, version DESC");
+            """
+            SELECT s.model, s.kind, s.version, s.json, s.actor, s.time FROM model_settings s
+            JOIN (SELECT model, kind, MAX(version) AS version FROM model_settings GROUP BY model, kind) m
+              ON m.model = s.model AND m.kind = s.kind AND m.version = s.version
+            """);
         return await ReadAsync(command, cancellationToken).ConfigureAwait(false);
     }
 
     public async Task<IReadOnlyList<SettingsVersion>> ListVersionsAsync(string model, string kind, CancellationToken cancellationToken = default)
     {
-        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var connection = await database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using var command = Command(connection,
             "SELECT model, kind, version, json, actor, time FROM model_settings WHERE model = @model AND kind = @kind ORDER BY version",
             ("model", model), ("kind", kind));
         return await ReadAsync(command, cancellationToken).ConfigureAwait(false);
     }
 
-    private static async Task<IReadOnlyList<SettingsVersion>> ReadAsync(NpgsqlCommand command, CancellationToken cancellationToken)
+    private static async Task<IReadOnlyList<SettingsVersion>> ReadAsync(DbCommand command, CancellationToken cancellationToken)
     {
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         var result = new List<SettingsVersion>();

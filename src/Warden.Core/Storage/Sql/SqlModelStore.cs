@@ -1,15 +1,14 @@
 using Warden.Core.Registry;
-using Warden.Core.Storage;
-using static Warden.Storage.PostgreSql.PostgresValues;
+using static Warden.Core.Storage.Sql.SqlValues;
 
-namespace Warden.Storage.PostgreSql;
+namespace Warden.Core.Storage.Sql;
 
-/// <summary>PostgreSQL implementation of <see cref="IModelStore"/>.</summary>
-public sealed class PostgresModelStore(PostgresDatabase database) : IModelStore
+/// <summary><see cref="IModelStore"/> over ADO.NET, for SQLite and PostgreSQL alike.</summary>
+public sealed class SqlModelStore(SqlDatabase database) : IModelStore
 {
     public async Task<IReadOnlyList<ModelVersionRecord>> ListVersionsAsync(CancellationToken cancellationToken = default)
     {
-        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var connection = await database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using var command = Command(connection,
             "SELECT model, version, sha256, size_bytes, stage, deployed_by, deployed_at, signature, card, kind FROM model_versions ORDER BY model, version_num");
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
@@ -27,7 +26,7 @@ public sealed class PostgresModelStore(PostgresDatabase database) : IModelStore
     public async Task AddVersionAsync(ModelVersionRecord record, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(record);
-        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var connection = await database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using var command = Command(connection,
             """
             INSERT INTO model_versions (model, version, version_num, sha256, size_bytes, stage, deployed_by, deployed_at, signature, card, kind)
@@ -42,7 +41,7 @@ public sealed class PostgresModelStore(PostgresDatabase database) : IModelStore
     public async Task SetStagesAsync(string model, IReadOnlyDictionary<string, string> versionStages, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(versionStages);
-        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var connection = await database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
         foreach (var (version, stage) in versionStages)
         {
@@ -62,7 +61,7 @@ public sealed class PostgresModelStore(PostgresDatabase database) : IModelStore
 
     public async Task<IReadOnlyList<string>> GetProductionHistoryAsync(string model, CancellationToken cancellationToken = default)
     {
-        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var connection = await database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using var command = Command(connection, "SELECT version FROM production_history WHERE model = @model ORDER BY id DESC", ("model", model));
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         var result = new List<string>();

@@ -1,16 +1,15 @@
-using Warden.Core.Storage;
 using Warden.Core.Usage;
-using static Warden.Storage.PostgreSql.PostgresValues;
+using static Warden.Core.Storage.Sql.SqlValues;
 
-namespace Warden.Storage.PostgreSql;
+namespace Warden.Core.Storage.Sql;
 
-/// <summary>PostgreSQL implementation of <see cref="IUsageStore"/>: replicas add their counts to the same hourly rows.</summary>
-public sealed class PostgresUsageStore(PostgresDatabase database) : IUsageStore
+/// <summary><see cref="IUsageStore"/> over ADO.NET, for SQLite and PostgreSQL alike: replicas add their counts to the same hourly rows.</summary>
+public sealed class SqlUsageStore(SqlDatabase database) : IUsageStore
 {
     public async Task AddAsync(IReadOnlyList<UsageCount> counts, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(counts);
-        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var connection = await database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
 
         // Rows in a fixed order so that two replicas flushing overlapping rows lock them in the same order (no deadlock).
@@ -33,10 +32,10 @@ public sealed class PostgresUsageStore(PostgresDatabase database) : IUsageStore
 
     public async Task<IReadOnlyList<UsageCount>> QueryAsync(string? keyId, string? model, DateTimeOffset since, CancellationToken cancellationToken = default)
     {
-        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var connection = await database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using var command = Command(connection, """
             SELECT bucket, key_id, model, purpose, requests, errors, violations FROM usage_counts
-            WHERE bucket >= @since AND (@key::text IS NULL OR key_id = @key) AND (@model::text IS NULL OR model = @model)
+            WHERE bucket >= @since AND (CAST(@key AS TEXT) IS NULL OR key_id = @key) AND (CAST(@model AS TEXT) IS NULL OR model = @model)
             ORDER BY bucket, key_id, model, purpose
             """,
             ("since", since.ToUnixTimeSeconds() / 3600 * 3600), ("key", Nullable(keyId)), ("model", Nullable(model)));

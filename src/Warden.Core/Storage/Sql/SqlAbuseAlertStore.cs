@@ -1,17 +1,16 @@
 using Warden.Core.Abuse;
-using Warden.Core.Storage;
-using static Warden.Storage.PostgreSql.PostgresValues;
+using static Warden.Core.Storage.Sql.SqlValues;
 
-namespace Warden.Storage.PostgreSql;
+namespace Warden.Core.Storage.Sql;
 
-/// <summary>PostgreSQL implementation of <see cref="IAbuseAlertStore"/>.</summary>
-public sealed class PostgresAbuseAlertStore(PostgresDatabase database) : IAbuseAlertStore
+/// <summary><see cref="IAbuseAlertStore"/> over ADO.NET, for SQLite and PostgreSQL alike.</summary>
+public sealed class SqlAbuseAlertStore(SqlDatabase database) : IAbuseAlertStore
 {
     public async Task AppendAsync(ModelAbuseAlert alert, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(alert);
         var a = alert.Alert;
-        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var connection = await database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using var command = Command(connection,
             """
             INSERT INTO abuse_alerts (time, model, key_id, kind, statistic, threshold, query_count, detail, suspended)
@@ -24,11 +23,11 @@ public sealed class PostgresAbuseAlertStore(PostgresDatabase database) : IAbuseA
 
     public async Task<IReadOnlyList<ModelAbuseAlert>> QueryAsync(DateTimeOffset? since, string? model, string? keyId, int limit, CancellationToken cancellationToken = default)
     {
-        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var connection = await database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using var command = Command(connection,
             """
             SELECT time, model, key_id, kind, statistic, threshold, query_count, detail, suspended FROM abuse_alerts
-            WHERE time >= @since AND (@model::text IS NULL OR model = @model) AND (@key::text IS NULL OR key_id = @key)
+            WHERE time >= @since AND (CAST(@model AS TEXT) IS NULL OR model = @model) AND (CAST(@key AS TEXT) IS NULL OR key_id = @key)
             ORDER BY id DESC LIMIT @limit
             """,
             ("since", since is null ? long.MinValue : ToMs(since.Value)), ("model", Nullable(model)), ("key", Nullable(keyId)), ("limit", limit));

@@ -1,19 +1,18 @@
 using System.Text.Json;
 using Warden.Core.Monitoring;
-using Warden.Core.Storage;
-using static Warden.Storage.PostgreSql.PostgresValues;
+using static Warden.Core.Storage.Sql.SqlValues;
 
-namespace Warden.Storage.PostgreSql;
+namespace Warden.Core.Storage.Sql;
 
-/// <summary>PostgreSQL implementation of <see cref="IFairnessAuditStore"/>.</summary>
-public sealed class PostgresFairnessAuditStore(PostgresDatabase database) : IFairnessAuditStore
+/// <summary><see cref="IFairnessAuditStore"/> over ADO.NET, for SQLite and PostgreSQL alike.</summary>
+public sealed class SqlFairnessAuditStore(SqlDatabase database) : IFairnessAuditStore
 {
     private const string Columns = "id, model, version, time, actor, trigger, rows, passed, failures, report";
 
     public async Task<FairnessAuditRecord> AddAsync(FairnessAuditRecord record, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(record);
-        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var connection = await database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using var command = Command(connection,
             """
             INSERT INTO fairness_audits (model, version, time, actor, trigger, rows, passed, failures, report)
@@ -22,7 +21,7 @@ public sealed class PostgresFairnessAuditStore(PostgresDatabase database) : IFai
             ("model", record.Model), ("version", Nullable(record.Version)), ("time", ToMs(record.Time)), ("actor", record.Actor),
             ("trigger", record.Trigger), ("rows", record.Rows), ("passed", record.Passed is { } p ? p : DBNull.Value),
             ("failures", JsonSerializer.Serialize(record.Failures)), ("report", record.ReportJson));
-        var id = (long)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
+        var id = ToInt64(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false));
         return record with { Id = id };
     }
 
@@ -35,12 +34,12 @@ public sealed class PostgresFairnessAuditStore(PostgresDatabase database) : IFai
 
     public async Task<FairnessAuditRecord?> LatestAsync(string model, string version, string? trigger = null, CancellationToken cancellationToken = default) =>
         (await QueryAsync(
-            $"SELECT {Columns} FROM fairness_audits WHERE model = @model AND version = @version AND (@trigger::text IS NULL OR trigger = @trigger) ORDER BY id DESC LIMIT 1",
+            $"SELECT {Columns} FROM fairness_audits WHERE model = @model AND version = @version AND (CAST(@trigger AS TEXT) IS NULL OR trigger = @trigger) ORDER BY id DESC LIMIT 1",
             cancellationToken, ("model", model), ("version", version), ("trigger", Nullable(trigger))).ConfigureAwait(false)).FirstOrDefault();
 
     private async Task<IReadOnlyList<FairnessAuditRecord>> QueryAsync(string sql, CancellationToken cancellationToken, params (string, object?)[] parameters)
     {
-        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var connection = await database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using var command = Command(connection, sql, parameters);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         var result = new List<FairnessAuditRecord>();

@@ -1,19 +1,18 @@
 using System.Text.Json;
 using Warden.Core.Drift;
 using Warden.Core.Monitoring;
-using Warden.Core.Storage;
-using static Warden.Storage.PostgreSql.PostgresValues;
+using static Warden.Core.Storage.Sql.SqlValues;
 
-namespace Warden.Storage.PostgreSql;
+namespace Warden.Core.Storage.Sql;
 
-/// <summary>PostgreSQL implementation of <see cref="IReferenceProfileStore"/> (the <c>scores</c> column holds the same JSON as in SQLite).</summary>
-public sealed class PostgresReferenceProfileStore(PostgresDatabase database) : IReferenceProfileStore
+/// <summary><see cref="IReferenceProfileStore"/> over ADO.NET, for SQLite and PostgreSQL alike (the <c>scores</c> column holds the same JSON as in SQLite).</summary>
+public sealed class SqlReferenceProfileStore(SqlDatabase database) : IReferenceProfileStore
 {
     public async Task PutAsync(ReferenceSnapshot snapshot, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(snapshot);
         var extra = JsonSerializer.Serialize(new Extra(snapshot.Source, snapshot.Scores, snapshot.Labels));
-        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var connection = await database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using var command = Command(connection,
             """
             INSERT INTO reference_profiles (model, version, profile, scores, actor, time) VALUES (@model, @version, @profile, @extra, @actor, @time)
@@ -26,7 +25,7 @@ public sealed class PostgresReferenceProfileStore(PostgresDatabase database) : I
 
     public async Task<ReferenceSnapshot?> GetAsync(string model, string version, CancellationToken cancellationToken = default)
     {
-        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var connection = await database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using var command = Command(connection,
             "SELECT profile, scores, actor, time FROM reference_profiles WHERE model = @model AND version = @version", ("model", model), ("version", version));
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);

@@ -1,11 +1,11 @@
-using Npgsql;
+using System.Data.Common;
 using Warden.Core.Retraining;
-using static Warden.Storage.PostgreSql.PostgresValues;
+using static Warden.Core.Storage.Sql.SqlValues;
 
-namespace Warden.Storage.PostgreSql;
+namespace Warden.Core.Storage.Sql;
 
-/// <summary>PostgreSQL implementation of <see cref="IRetrainJobStore"/> (tables <c>retrain_jobs</c> and <c>retrain_logs</c>).</summary>
-public sealed class PostgresRetrainJobStore(PostgresDatabase database) : IRetrainJobStore
+/// <summary><see cref="IRetrainJobStore"/> over ADO.NET, for SQLite and PostgreSQL alike (tables <c>retrain_jobs</c> and <c>retrain_logs</c>).</summary>
+public sealed class SqlRetrainJobStore(SqlDatabase database) : IRetrainJobStore
 {
     private const string Columns =
         "id, model, base_version, trigger, actor, status, progress, phase, created, started, finished, result_version, error, training_data, feedback_rows, feedback_weight";
@@ -13,21 +13,21 @@ public sealed class PostgresRetrainJobStore(PostgresDatabase database) : IRetrai
     public async Task<RetrainJob> AddAsync(RetrainJob job, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(job);
-        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var connection = await database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using var command = Command(connection,
             """
             INSERT INTO retrain_jobs (model, base_version, trigger, actor, status, progress, phase, created, started, finished, result_version, error, training_data, feedback_rows, feedback_weight)
             VALUES (@model, @base, @trigger, @actor, @status, @progress, @phase, @created, @started, @finished, @result, @error, @data, @feedback, @weight) RETURNING id
             """,
             Parameters(job));
-        var id = (long)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
+        var id = ToInt64(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false));
         return job with { Id = id };
     }
 
     public async Task UpdateAsync(RetrainJob job, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(job);
-        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var connection = await database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using var command = Command(connection,
             """
             UPDATE retrain_jobs SET status = @status, progress = @progress, phase = @phase, started = @started, finished = @finished,
@@ -42,16 +42,22 @@ public sealed class PostgresRetrainJobStore(PostgresDatabase database) : IRetrai
 
     public async Task<IReadOnlyList<RetrainJob>> ListAsync(string? model, IReadOnlyCollection<string>? statuses, int limit, CancellationToken cancellationToken = default)
     {
-        var jobs = await QueryAsync(
-            $"SELECT {Columns} FROM retrain_jobs WHERE (@model::text IS NULL OR model = @model) ORDER BY id DESC",
-            cancellationToken, ("model", Nullable(model))).ConfigureAwait(false);
-        return jobs.Where(j => statuses is null || statuses.Contains(j.Status)).Take(limit).ToList();
+        if (limit <= 0 || statuses is { Count: 0 })
+        {
+            return [];
+        }
+
+        var parameters = new List<(string, object?)> { ("model", Nullable(model)), ("limit", limit) };
+        var status = statuses is null ? "" : " AND status IN " + InList("s", statuses.ToList(), parameters);
+        return await QueryAsync(
+            $"SELECT {Columns} FROM retrain_jobs WHERE (CAST(@model AS TEXT) IS NULL OR model = @model){status} ORDER BY id DESC LIMIT @limit",
+            cancellationToken, [.. parameters]).ConfigureAwait(false);
     }
 
     public async Task AppendLogAsync(RetrainLogLine line, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(line);
-        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var connection = await database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using var command = Command(connection, "INSERT INTO retrain_logs (job_id, time, message) VALUES (@job, @time, @message)",
             ("job", line.JobId), ("time", ToMs(line.Time)), ("message", line.Message));
         await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
@@ -59,7 +65,7 @@ public sealed class PostgresRetrainJobStore(PostgresDatabase database) : IRetrai
 
     public async Task<IReadOnlyList<RetrainLogLine>> LogsAsync(long id, CancellationToken cancellationToken = default)
     {
-        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var connection = await database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using var command = Command(connection, "SELECT job_id, time, message FROM retrain_logs WHERE job_id = @job ORDER BY seq", ("job", id));
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         var lines = new List<RetrainLogLine>();
@@ -73,7 +79,7 @@ public sealed class PostgresRetrainJobStore(PostgresDatabase database) : IRetrai
 
     public async Task<int> CountFeedbackAsync(string model, DateTimeOffset? since, CancellationToken cancellationToken = default)
     {
-        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var connection = await database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using var command = Command(connection, "SELECT COUNT(*) FROM feedback WHERE model = @model AND time >= @since",
             ("model", model), ("since", since is null ? 0L : ToMs(since.Value)));
         return Convert.ToInt32(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), System.Globalization.CultureInfo.InvariantCulture);
@@ -89,7 +95,7 @@ public sealed class PostgresRetrainJobStore(PostgresDatabase database) : IRetrai
 
     private async Task<IReadOnlyList<RetrainJob>> QueryAsync(string sql, CancellationToken cancellationToken, params (string, object?)[] parameters)
     {
-        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var connection = await database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using var command = Command(connection, sql, parameters);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         var result = new List<RetrainJob>();
@@ -101,7 +107,7 @@ public sealed class PostgresRetrainJobStore(PostgresDatabase database) : IRetrai
         return result;
     }
 
-    private static RetrainJob Read(NpgsqlDataReader r) => new(
+    private static RetrainJob Read(DbDataReader r) => new(
         r.GetInt64(0), r.GetString(1), ReadNullableString(r, 2), r.GetString(3), r.GetString(4), r.GetString(5), r.GetDouble(6), r.GetString(7),
         FromMs(r.GetInt64(8)), ReadNullableTime(r, 9), ReadNullableTime(r, 10), ReadNullableString(r, 11), ReadNullableString(r, 12),
         r.GetString(13), r.GetInt32(14), r.IsDBNull(15) ? null : r.GetDouble(15));
