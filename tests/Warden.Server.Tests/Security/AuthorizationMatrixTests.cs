@@ -72,6 +72,12 @@ public sealed class AuthorizationMatrixTests(SecurityFixture fixture) : IClassFi
             ("GET", "/api/pipelines/{model}/versions/{version}/document") => 404,
             ("GET", "/api/models/{model}/versions/{version}/card.md") or ("GET", "/api/models/{model}/versions/{version}/card.html") => Scoped(200),
             ("GET", "/openapi/{documentName}.json") => 200,
+            ("GET", "/edge/policies/{model}") => Is("admin", "deployer", "consumer") ? Scoped(200) : Forbidden,
+            // Triton's statistics and repository extensions (issue 13): statistics and the index read, load/unload deploy.
+            ("GET", "/v2/models/stats") or ("POST", "/v2/repository/index") => 200,
+            ("GET", "/v2/models/{model}/stats") or ("GET", "/v2/models/{model}/versions/{version}/stats") => Scoped(200),
+            ("POST", "/v2/repository/models/{model}/load") or ("POST", "/v2/repository/models/{model}/unload") =>
+                Is("admin", "deployer") ? 200 : Forbidden,
             _ => -1,
         };
     }
@@ -111,6 +117,13 @@ public sealed class AuthorizationMatrixTests(SecurityFixture fixture) : IClassFi
                     if ((int)response.StatusCode != expected)
                     {
                         failures.Add($"{role} {method} {path}: expected {expected}, got {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+                    }
+
+                    if (path.EndsWith("/unload", StringComparison.Ordinal) && response.IsSuccessStatusCode)
+                    {
+                        // Put the model back so the endpoints checked after this one still see it served.
+                        using var reload = await fixture.Factory.Admin().PostAsync(path[..^"unload".Length] + "load", V2Requests.Raw("{}"));
+                        Assert.True(reload.IsSuccessStatusCode, await reload.Content.ReadAsStringAsync());
                     }
 
                     // Anonymous callers are refused everywhere but health.
