@@ -31,6 +31,7 @@ public static class WardenApp
         builder.Services.AddWardenDatabase(builder.Configuration);
         builder.Services.AddWarden();
         builder.Services.AddWardenGrpc();
+        builder.AddWardenTelemetry();
         configure?.Invoke(builder);
         var app = builder.Build();
         app.UseWarden();
@@ -46,6 +47,7 @@ public static class WardenApp
             app.UseHsts();
         }
 
+        app.UseMiddleware<RequestLogMiddleware>();
         app.UseMiddleware<ErrorHandlingMiddleware>();
         app.UseWardenConsoleAssets();
         app.UseAuthentication();

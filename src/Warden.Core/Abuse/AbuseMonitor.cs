@@ -18,7 +18,8 @@ namespace Warden.Core.Abuse;
 /// revokes the key (never the bootstrap admin key).
 /// </summary>
 public sealed class AbuseMonitor(
-    ModelSettings settings, AuditLog audit, EventPublisher events, ApiKeyService keys, TimeProvider time, IAbuseAlertStore store) : BackgroundService
+    ModelSettings settings, AuditLog audit, EventPublisher events, ApiKeyService keys, TimeProvider time, IAbuseAlertStore store,
+    Telemetry.WardenMetrics? metrics = null) : BackgroundService
 {
     /// <summary>Most alerts kept in memory; the oldest are dropped first (the store keeps all).</summary>
     public const int MaxAlerts = 1000;
@@ -132,6 +133,7 @@ public sealed class AbuseMonitor(
         }
 
         var recorded = new ModelAbuseAlert(observation.Model, alert, suspend);
+        metrics?.RecordAbuseAlert(observation.Model, EventType(alert.Kind));
         _alerts.Enqueue(recorded);
         while (_alerts.Count > MaxAlerts && _alerts.TryDequeue(out _))
         {

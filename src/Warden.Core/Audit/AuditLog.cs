@@ -7,7 +7,7 @@ namespace Warden.Core.Audit;
 /// its own write transaction, so the chain stays linear across processes sharing the database; the in-process gate only
 /// spares this process's appends from contending for that lock.
 /// </summary>
-public sealed class AuditLog(IAuditStore store, TimeProvider time)
+public sealed class AuditLog(IAuditStore store, TimeProvider time, Telemetry.WardenMetrics? metrics = null)
 {
     private readonly SemaphoreSlim _gate = new(1, 1);
 
@@ -25,13 +25,15 @@ public sealed class AuditLog(IAuditStore store, TimeProvider time)
         {
             // Millisecond precision is what the store keeps; truncate first so the hash is over the stored value.
             var now = DateTimeOffset.FromUnixTimeMilliseconds(time.GetUtcNow().ToUnixTimeMilliseconds());
-            return await store.AppendNextAsync(head =>
+            var entry = await store.AppendNextAsync(head =>
             {
                 var previous = head?.Hash ?? AuditHasher.Genesis;
                 return new AuditEntry(
                     (head?.Sequence ?? 0) + 1, now, actor, action, target, detailsJson, previous,
                     AuditHasher.Compute(previous, now, actor, action, target, detailsJson));
             }, cancellationToken).ConfigureAwait(false);
+            metrics?.RecordAuditAppend(action);
+            return entry;
         }
         finally
         {

@@ -260,6 +260,9 @@ public sealed class EdgeFleetService : IDisposable
         }
     }
 
+    /// <summary>Where the age of arriving telemetry is recorded (set by the host; null records nothing).</summary>
+    public Warden.Core.Telemetry.WardenMetrics? Metrics { get; init; }
+
     /// <summary>Stores telemetry records not seen before; a (device, sequence) pair already stored counts as a duplicate.</summary>
     public TelemetryAck AcceptTelemetry(TelemetryBatch batch)
     {
@@ -303,6 +306,7 @@ public sealed class EdgeFleetService : IDisposable
             data.Value = record.Data is { } d ? d.GetRawText() : DBNull.Value;
             if (insert.ExecuteNonQuery() == 1)
             {
+                Metrics?.RecordEdgeTelemetryLag((_time.GetUtcNow() - record.Time).TotalSeconds);
                 ack.Accepted++;
             }
             else

@@ -34,6 +34,9 @@ public sealed class InferenceContext
     /// <summary>Model name.</summary>
     public string Model => Call.Model;
 
+    /// <summary>The step running now (an interceptor's name, <c>bind</c>, <c>run</c> …): the reason recorded when it refuses.</summary>
+    internal string Stage { get; set; } = "access";
+
     /// <summary>Version to run: the caller's, or one an interceptor chose (canary routing); null means production.</summary>
     public string? Version { get; set; }
 

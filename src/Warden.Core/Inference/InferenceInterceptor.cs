@@ -8,6 +8,14 @@ namespace Warden.Core.Inference;
 /// </summary>
 public abstract class InferenceInterceptor
 {
+    private string? _name;
+
+    /// <summary>
+    /// Short snake_case name of the step (<c>RateLimitInterceptor</c> is <c>rate_limit</c>): the refusal reason in metrics
+    /// and the span name on traces.
+    /// </summary>
+    public virtual string Name => _name ??= SnakeCase(GetType().Name is var type && type.EndsWith("Interceptor", StringComparison.Ordinal) ? type[..^"Interceptor".Length] : type);
+
     /// <summary>Order among interceptors; lower runs first.</summary>
     public virtual int Order => 0;
 
@@ -42,5 +50,21 @@ public abstract class InferenceInterceptor
     /// <summary>The call was refused or failed after <see cref="OnRequest"/> started: observers (usage error counts). Must not throw.</summary>
     public virtual void OnFailed(InferenceContext context, Exception error)
     {
+    }
+
+    private static string SnakeCase(string name)
+    {
+        var builder = new System.Text.StringBuilder(name.Length + 4);
+        for (var i = 0; i < name.Length; i++)
+        {
+            if (char.IsUpper(name[i]) && i > 0)
+            {
+                builder.Append('_');
+            }
+
+            builder.Append(char.ToLowerInvariant(name[i]));
+        }
+
+        return builder.ToString();
     }
 }

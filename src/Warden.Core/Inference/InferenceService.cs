@@ -49,12 +49,14 @@ public sealed class InferenceService
     {
         var started = _time.GetTimestamp();
         var context = Begin(call, isExplanation: false);
+        using var span = WardenActivitySource.Start("warden.inference");
+        span?.SetTag("warden.model", call.Model);
+        span?.SetTag("warden.request.id", context.Id);
+        span?.SetTag("warden.key.id", call.Caller.Id);
         try
         {
-            foreach (var interceptor in _interceptors)
-            {
-                interceptor.OnRequest(context);
-            }
+            RunPhase(_interceptors, context, Phase.Request);
+            context.Stage = "resolve";
 
             // A name holding pipeline versions runs the pipeline in place of a session; it needs no lease of its own, and the
             // member models it calls are leased per call, so only the inputs present are bound (a rule may decide alone).
@@ -62,11 +64,17 @@ public sealed class InferenceService
             using var lease = pipeline is null ? _registry.Acquire(call.Model, context.Version) : default;
             var model = lease.Model;
             context.Record = pipeline?.Record ?? lease.Record;
+            span?.SetTag("warden.model.version", context.Record.Version);
             var signature = pipeline?.Signature ?? model.Signature;
             context.Signature = signature;
-            context.Inputs = pipeline is null
-                ? InputBinder.Bind(call.Model, signature, call.Request.Inputs)
-                : InputBinder.BindPresent(call.Model, signature, call.Request.Inputs);
+            context.Stage = "bind";
+            using (WardenActivitySource.Start("warden.bind"))
+            {
+                context.Inputs = pipeline is null
+                    ? InputBinder.Bind(call.Model, signature, call.Request.Inputs)
+                    : InputBinder.BindPresent(call.Model, signature, call.Request.Inputs);
+            }
+
             var requested = call.Request.RequestedOutputs;
             if (requested is not null)
             {
@@ -80,11 +88,8 @@ public sealed class InferenceService
                 }
             }
 
-            foreach (var interceptor in _interceptors)
-            {
-                interceptor.OnInputs(context);
-            }
-
+            RunPhase(_interceptors, context, Phase.Inputs);
+            context.Stage = "prediction_log";
             if (_log.Options.Enabled && !_log.HasRoom)
             {
                 throw new WardenException(503, "the prediction log is full; retry shortly");
@@ -95,14 +100,16 @@ public sealed class InferenceService
             var computed = requested is not null && context.HasAdditionalOutputs
                 ? requested.Concat(context.AdditionalOutputs.Where(o => !requested.Contains(o) && signature.FindOutput(o) is not null)).ToList()
                 : requested;
-            context.Outputs = pipeline is null
-                ? await model.RunAsync(context.Inputs, computed, _settings?.Get<ServingSettings>(call.Model, ServingSettings.Kind)?.DynamicBatching, _metrics, _time).ConfigureAwait(false)
-                : Select(pipeline.Decide(context, _registry), computed);
-            _metrics.RecordInference(call.Model, version, _time.GetElapsedTime(runStarted).TotalSeconds);
-            foreach (var interceptor in _interceptors)
+            context.Stage = "run";
+            using (WardenActivitySource.Start("warden.model.run"))
             {
-                interceptor.OnOutputs(context);
+                context.Outputs = pipeline is null
+                    ? await model.RunAsync(context.Inputs, computed, _settings?.Get<ServingSettings>(call.Model, ServingSettings.Kind)?.DynamicBatching, _metrics, _time).ConfigureAwait(false)
+                    : Select(pipeline.Decide(context, _registry), computed);
             }
+
+            _metrics.RecordInference(call.Model, version, _time.GetElapsedTime(runStarted).TotalSeconds);
+            RunPhase(_interceptors, context, Phase.Outputs);
 
             if (!ReferenceEquals(computed, requested))
             {
@@ -113,6 +120,7 @@ public sealed class InferenceService
             var committed = Task.CompletedTask;
             if (_log.Options.Enabled)
             {
+                context.Stage = "prediction_log";
                 var record = new PredictionRecord(
                     context.Id, _time.GetUtcNow(), call.Model, version, call.Caller.Id, context.Purpose,
                     context.Inputs, context.Outputs, context.Sensitive, latency);
@@ -122,16 +130,19 @@ public sealed class InferenceService
                 }
             }
 
-            foreach (var interceptor in _interceptors)
-            {
-                interceptor.OnCompleted(context);
-            }
-
+            RunPhase(_interceptors, context, Phase.Completed);
             _statistics?.For(call.Model, version).RecordRequest(true, RowsOf(context), _time.GetElapsedTime(started), _time.GetUtcNow());
             return new InferenceResult(call.Model, version, context.Id, context.Outputs, latency, context) { Committed = committed };
         }
         catch (Exception ex)
         {
+            WardenActivitySource.RecordFailure(span, ex);
+            if (ex is WardenException refusal)
+            {
+                _metrics.RecordRefusal(_registry.Label(call.Model), context.Stage, refusal.StatusCode);
+                span?.SetTag("warden.refusal.reason", context.Stage);
+            }
+
             if (context.Record is { } resolved)
             {
                 _statistics?.For(call.Model, resolved.Version).RecordRequest(false, 0, _time.GetElapsedTime(started), _time.GetUtcNow());
@@ -166,12 +177,13 @@ public sealed class InferenceService
     public async Task<T> ExplainAsync<T>(InferenceCall call, Func<InferenceContext, CancellationToken, Task<T>> explain, CancellationToken cancellationToken = default)
     {
         var context = Begin(call, isExplanation: true);
+        using var span = WardenActivitySource.Start("warden.explanation");
+        span?.SetTag("warden.model", call.Model);
+        span?.SetTag("warden.request.id", context.Id);
         try
         {
-            foreach (var interceptor in _explanationInterceptors)
-            {
-                interceptor.OnRequest(context);
-            }
+            RunPhase(_explanationInterceptors, context, Phase.Request);
+            context.Stage = "resolve";
 
             if (_registry.FindPipeline(call.Model, context.Version) is not null)
             {
@@ -182,24 +194,24 @@ public sealed class InferenceService
             {
                 context.Record = lease.Record;
                 context.Signature = lease.Model.Signature;
+                context.Stage = "bind";
                 context.Inputs = InputBinder.Bind(call.Model, lease.Model.Signature, call.Request.Inputs);
             }
 
-            foreach (var interceptor in _explanationInterceptors)
-            {
-                interceptor.OnInputs(context);
-            }
-
+            RunPhase(_explanationInterceptors, context, Phase.Inputs);
+            context.Stage = "explain";
             var result = await explain(context, cancellationToken).ConfigureAwait(false);
-            foreach (var interceptor in _explanationInterceptors)
-            {
-                interceptor.OnCompleted(context);
-            }
-
+            RunPhase(_explanationInterceptors, context, Phase.Completed);
             return result;
         }
         catch (Exception ex)
         {
+            WardenActivitySource.RecordFailure(span, ex);
+            if (ex is WardenException refusal)
+            {
+                _metrics.RecordRefusal(_registry.Label(call.Model), context.Stage, refusal.StatusCode);
+            }
+
             foreach (var interceptor in _explanationInterceptors)
             {
                 interceptor.OnFailed(context, ex);
@@ -217,6 +229,7 @@ public sealed class InferenceService
     {
         if (!call.Caller.CanUseModel(call.Model))
         {
+            _metrics.RecordRefusal(_registry.Label(call.Model), "access", 404);
             // Same answer as for a model that does not exist, so a scoped key cannot discover other models' names.
             throw WardenException.NotFound($"model '{call.Model}' is not found");
         }
@@ -224,6 +237,48 @@ public sealed class InferenceService
         var id = string.IsNullOrEmpty(call.Request.Id) ? Guid.CreateVersion7(_time.GetUtcNow()).ToString() : call.Request.Id;
         return new InferenceContext(call, id, call.Request.GetStringParameter("purpose") ?? call.PurposeHeader, ReadSensitive(call.Request), isExplanation);
     }
+
+    // Each interceptor's hook runs in its own span; the context remembers the step so that a refusal names it.
+    private static void RunPhase(InferenceInterceptor[] interceptors, InferenceContext context, Phase phase)
+    {
+        var traced = WardenActivitySource.Instance.HasListeners();
+        foreach (var interceptor in interceptors)
+        {
+            context.Stage = interceptor.Name;
+            using var span = traced ? WardenActivitySource.Instance.StartActivity($"warden.interceptor {interceptor.Name} {PhaseName(phase)}") : null;
+            try
+            {
+                switch (phase)
+                {
+                    case Phase.Request:
+                        interceptor.OnRequest(context);
+                        break;
+                    case Phase.Inputs:
+                        interceptor.OnInputs(context);
+                        break;
+                    case Phase.Outputs:
+                        interceptor.OnOutputs(context);
+                        break;
+                    default:
+                        interceptor.OnCompleted(context);
+                        break;
+                }
+            }
+            catch (Exception ex)
+            {
+                WardenActivitySource.RecordFailure(span, ex);
+                throw;
+            }
+        }
+    }
+
+    private static string PhaseName(Phase phase) => phase switch
+    {
+        Phase.Request => "request",
+        Phase.Inputs => "inputs",
+        Phase.Outputs => "outputs",
+        _ => "completed",
+    };
 
     private static NamedTensor[] Select(NamedTensor[] outputs, IReadOnlyList<string>? requested) =>
         requested is null ? outputs : outputs.Where(o => requested.Contains(o.Name)).ToArray();
@@ -246,5 +301,13 @@ public sealed class InferenceService
         }
 
         return result;
+    }
+
+    private enum Phase
+    {
+        Request,
+        Inputs,
+        Outputs,
+        Completed,
     }
 }

@@ -28,10 +28,13 @@ public sealed class FairnessAuditService
     private readonly EventPublisher _events;
     private readonly AuditLog _audit;
     private readonly TimeProvider _time;
+    private readonly Telemetry.WardenMetrics? _metrics;
 
     public FairnessAuditService(
-        IFeedbackStore feedback, IFairnessAuditStore store, ModelRegistry registry, ModelSettings settings, EventPublisher events, AuditLog audit, TimeProvider time)
+        IFeedbackStore feedback, IFairnessAuditStore store, ModelRegistry registry, ModelSettings settings, EventPublisher events, AuditLog audit, TimeProvider time,
+        Telemetry.WardenMetrics? metrics = null)
     {
+        _metrics = metrics;
         _feedback = feedback;
         _store = store;
         _registry = registry;
@@ -184,6 +187,7 @@ public sealed class FairnessAuditService
         var record = await _store.AddAsync(
             new FairnessAuditRecord(0, model, version, _time.GetUtcNow(), actor, trigger, data.Rows, passed, failures, FairnessReportJson.Serialize(report)),
             cancellationToken).ConfigureAwait(false);
+        _metrics?.RecordFairnessAudit(model, passed);
         if (passed == false)
         {
             var details = new { audit = record.Id, version, rows = record.Rows, failures };

@@ -28,12 +28,14 @@ public sealed class LiveDriftService
     private readonly EventPublisher _events;
     private readonly AuditLog _audit;
     private readonly TimeProvider _time;
+    private readonly Telemetry.WardenMetrics? _metrics;
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, DateTimeOffset> _lastRun = new(StringComparer.Ordinal);
 
     public LiveDriftService(
         IPredictionStore predictions, IFeedbackStore feedback, ReferenceProfiles references, ModelRegistry registry, ModelSettings settings,
-        EventPublisher events, AuditLog audit, TimeProvider time)
+        EventPublisher events, AuditLog audit, TimeProvider time, Telemetry.WardenMetrics? metrics = null)
     {
+        _metrics = metrics;
         _predictions = predictions;
         _feedback = feedback;
         _references = references;
@@ -127,6 +129,7 @@ public sealed class LiveDriftService
             _lastRun[registered.Name] = now;
 
             var report = await AnalyzeAsync(registered.Name, version, since, null, cancellationToken).ConfigureAwait(false);
+            _metrics?.RecordDriftEvaluation(registered.Name, report.Alerts.Count > 0);
             if (report.Alerts.Count == 0)
             {
                 continue;

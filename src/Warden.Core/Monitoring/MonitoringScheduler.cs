@@ -30,12 +30,15 @@ public sealed partial class MonitoringScheduler(
     {
         foreach (var monitor in _monitors)
         {
+            using var span = Telemetry.WardenActivitySource.Start("warden.job monitoring");
+            span?.SetTag("warden.job.monitor", monitor.GetType().Name);
             try
             {
                 await monitor.RunDueAsync(cancellationToken).ConfigureAwait(false);
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
+                Telemetry.WardenActivitySource.RecordFailure(span, ex);
                 LogFailed(ex, monitor.GetType().Name);
             }
         }

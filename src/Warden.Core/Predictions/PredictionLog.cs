@@ -67,6 +67,7 @@ public sealed class PredictionLog
             return;
         }
 
+        using var span = Telemetry.WardenActivitySource.Start("warden.prediction_log.commit");
         try
         {
             // Real time: the timeout guards against a stalled store, which a test's fake clock would never let expire.

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Warden.Core.Privacy;
 using Warden.Core.Storage;
+using Warden.Core.Telemetry;
 
 namespace Warden.Core.Predictions;
 
@@ -16,7 +17,7 @@ namespace Warden.Core.Predictions;
 /// The writer knows only <see cref="IPredictionStore"/>, so any store that commits a batch durably keeps the promise.
 /// </summary>
 public sealed partial class PredictionLogWriter(
-    PredictionLog log, IPredictionStore store, ILogger<PredictionLogWriter> logger, PredictionRedactor? redactor = null)
+    PredictionLog log, IPredictionStore store, ILogger<PredictionLogWriter> logger, PredictionRedactor? redactor = null, WardenMetrics? metrics = null)
     : BackgroundService
 {
     // Batch deadlines and retry delays are real waits, never the injected clock: a test's frozen fake clock must not hold a
@@ -107,11 +108,15 @@ public sealed partial class PredictionLogWriter(
     private async Task WriteWithRetryAsync(List<StoredPrediction> batch)
     {
         var delay = TimeSpan.FromMilliseconds(100);
+        using var span = WardenActivitySource.Start("warden.prediction_log.write");
+        span?.SetTag("warden.prediction_log.batch_size", batch.Count);
         for (var attempt = 1; ; attempt++)
         {
             try
             {
+                var started = RealTime.GetTimestamp();
                 await store.WriteBatchAsync(batch).ConfigureAwait(false);
+                metrics?.RecordLogCommit(batch.Count, RealTime.GetElapsedTime(started).TotalSeconds);
                 Interlocked.Add(ref _written, batch.Count);
                 return;
             }

@@ -31,8 +31,14 @@ public sealed class ReviewQueue
     private readonly Channel<ExplanationRequest> _explanations = Channel.CreateBounded<ExplanationRequest>(
         new BoundedChannelOptions(1000) { FullMode = BoundedChannelFullMode.DropWrite, SingleReader = true });
 
-    public ReviewQueue(ReviewStore store, IFeedbackStore feedback, IKeyStore keys, EventPublisher events, AuditLog audit, TimeProvider time)
+    private readonly Telemetry.WardenMetrics? _metrics;
+
+    public ReviewQueue(
+        ReviewStore store, IFeedbackStore feedback, IKeyStore keys, EventPublisher events, AuditLog audit, TimeProvider time,
+        Telemetry.WardenMetrics? metrics = null)
     {
+        _metrics = metrics;
+        metrics?.ObserveReviewQueue(store.OpenCount);
         _store = store;
         _feedback = feedback;
         _keys = keys;
@@ -142,6 +148,7 @@ public sealed class ReviewQueue
                 await _audit.AppendAsync(reviewer.Id, "review.decide", $"{item.Model}/{item.PredictionId}",
                     new { review = id, label = top.Key, votes = votes.Select(v => new { v.Reviewer, v.Label }).ToList() }, cancellationToken).ConfigureAwait(false);
                 _events.Publish("review.decided", Summary(next));
+                _metrics?.RecordReviewDecision(item.Model, "decided", (now - item.CreatedAt).TotalSeconds);
             }
             else if (votes.Count >= item.MaxReviewers)
             {
@@ -149,6 +156,7 @@ public sealed class ReviewQueue
                 _store.Save(next);
                 await _audit.AppendAsync(reviewer.Id, "review.vote", $"{item.Model}/{item.PredictionId}", new { review = id, label, escalated = true }, cancellationToken).ConfigureAwait(false);
                 _events.Publish("review.escalated", Summary(next));
+                _metrics?.RecordReviewDecision(item.Model, "escalated", (now - item.CreatedAt).TotalSeconds);
             }
             else
             {

@@ -93,6 +93,14 @@ public sealed class ReviewStore
         return load;
     }
 
+    /// <summary>Items not decided yet (pending, claimed or escalated).</summary>
+    public long OpenCount()
+    {
+        using var connection = Open();
+        using var command = Command(connection, "SELECT COUNT(*) FROM review_items WHERE status <> 'decided'");
+        return Convert.ToInt64(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
+    }
+
     /// <summary>When each reviewer was last assigned an item (for round-robin).</summary>
     public Dictionary<string, long> LastAssigned()
     {

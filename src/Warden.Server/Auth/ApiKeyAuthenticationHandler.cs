@@ -3,6 +3,7 @@ using System.Text.Encodings.Web;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Options;
 using Warden.Core.Access;
+using Warden.Core.Telemetry;
 using Warden.Server.Http;
 
 namespace Warden.Server.Auth;
@@ -29,11 +30,16 @@ public sealed class ApiKeyAuthenticationHandler(
             return AuthenticateResult.NoResult();
         }
 
+        using var span = WardenActivitySource.Start("warden.auth");
         var record = await keys.AuthenticateAsync(secret, Context.RequestAborted);
         if (record is null)
         {
+            span?.SetTag("warden.auth.result", "refused");
             return AuthenticateResult.Fail("invalid, expired or revoked API key");
         }
+
+        span?.SetTag("warden.auth.result", "authenticated");
+        span?.SetTag("warden.key.id", record.Id);
 
         Context.SetApiKey(record);
         var identity = new ClaimsIdentity(

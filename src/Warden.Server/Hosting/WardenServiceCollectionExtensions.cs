@@ -3,7 +3,6 @@ using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
-using OpenTelemetry.Metrics;
 using Warden.WebConsole.Hosting;
 using Warden.Core;
 using Warden.Core.Access;
@@ -28,7 +27,10 @@ namespace Warden.Server.Hosting;
 /// <summary>Registers Warden's services.</summary>
 public static class WardenServiceCollectionExtensions
 {
-    /// <summary>Adds the serving core: options, the embedded store, registry, keys, audit chain, prediction log, auth, metrics, OpenAPI.</summary>
+    /// <summary>
+    /// Adds the serving core: options, the embedded store, registry, keys, audit chain, prediction log, auth, metric
+    /// instruments, OpenAPI. Their export (Prometheus, OTLP) is wired by <see cref="TelemetryHostBuilderExtensions.AddWardenTelemetry"/>.
+    /// </summary>
     public static IServiceCollection AddWarden(this IServiceCollection services)
     {
         services.TryAddSingleton(TimeProvider.System);
@@ -62,7 +64,7 @@ public static class WardenServiceCollectionExtensions
         services.AddOptions<EdgeFleetOptions>().BindConfiguration("Warden:Edge");
         services.TryAddSingleton(sp => new EdgeFleetService(
             Path.GetFullPath(sp.GetRequiredService<IOptions<WardenOptions>>().Value.DataDir), sp.GetRequiredService<IOptions<EdgeFleetOptions>>(),
-            sp.GetRequiredService<AuditLog>(), sp.GetRequiredService<TimeProvider>()));
+            sp.GetRequiredService<AuditLog>(), sp.GetRequiredService<TimeProvider>()) { Metrics = sp.GetRequiredService<WardenMetrics>() });
 
         // The bootstrapper runs before the writer so that the store and registry are ready before traffic.
         services.AddHostedService<WardenBootstrapper>();
@@ -74,13 +76,6 @@ public static class WardenServiceCollectionExtensions
             .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
         services.AddAuthorizationBuilder().AddWardenPolicies();
 
-        services.AddOpenTelemetry().WithMetrics(metrics => metrics
-            .AddMeter(WardenMetrics.MeterName)
-            .AddView("warden.inference.request.duration", new ExplicitBucketHistogramConfiguration { Boundaries = [0.0005, 0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5] })
-            .AddView("warden.batching.batch_size", new ExplicitBucketHistogramConfiguration { Boundaries = [1, 2, 3, 4, 6, 8, 12, 16, 24, 32, 64, 128] })
-            .AddView("warden.batching.queue_delay", new ExplicitBucketHistogramConfiguration { Boundaries = [0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.002, 0.005, 0.01, 0.05, 0.1] })
-            .AddView("warden.inference.model.duration", new ExplicitBucketHistogramConfiguration { Boundaries = [0.0001, 0.00025, 0.0005, 0.001, 0.002, 0.005, 0.01, 0.05, 0.1, 0.5, 1] })
-            .AddPrometheusExporter());
         services.AddWardenPolicies();
         services.AddWardenMonitoring();
         services.AddWardenRetraining();
