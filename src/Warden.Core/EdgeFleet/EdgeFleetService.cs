@@ -12,8 +12,8 @@ namespace Warden.Core.EdgeFleet;
 /// <summary>
 /// Publication of signed bundles to edge devices, per channel (device group): upload (verified against the trusted
 /// signing keys before it is stored), listing, download and revocation, each change recorded in the audit chain; device
-/// registration; and telemetry intake, idempotent per (device, sequence) so that a device may resend a batch whose
-/// acknowledgement it never received. State lives in <c>&lt;DataDir&gt;/edge/edge.db</c>, bundle files beside it.
+/// registration, binding each device id to its key; and telemetry intake, signed by the device and idempotent per
+/// (device, epoch, sequence) so that a device may resend a batch whose acknowledgement it never received. State lives in <c>&lt;DataDir&gt;/edge/edge.db</c>, bundle files beside it.
 /// </summary>
 public sealed class EdgeFleetService : IDisposable
 {

@@ -167,7 +167,7 @@ public sealed class EdgeTelemetryIdentityTests
         Assert.True(await owner.SyncAsync(ct));
 
         using var otherKey = ECDiffieHellman.Create(ECCurve.NamedCurves.nistP256);
-        var impostor = bed.Agent("device-1", deviceKey: otherKey);
+        var impostor = bed.Agent("impostor", deviceKey: otherKey, deviceId: "device-1");
         await impostor.StartAsync(background: false, ct);
         Assert.False(await impostor.SyncAsync(ct));
         Assert.Equal(409, impostor.LastServerRefusal!.Status);
