@@ -54,18 +54,42 @@ public static class EdgeApi
         edge.MapGet("/revocations", (EdgeFleetService fleet) => Results.Text(fleet.Revocations().ToJson(), "application/json"))
             .RequireAuthorization(WardenPolicies.Infer)
             .WithName("GetEdgeRevocations").WithSummary("Revoked bundles and keys, for edge devices");
-        edge.MapPost("/devices", async (DeviceRegistration registration, HttpContext context, EdgeFleetService fleet) =>
+        edge.MapPost("/devices", async (HttpContext context, EdgeFleetService fleet) =>
         {
-            await fleet.RegisterAsync(registration, context.RequireApiKey().Id, context.RequestAborted);
+            var body = await ReadBodyAsync(context);
+            var registration = Deserialize<DeviceRegistration>(body, "device registration");
+            await fleet.RegisterAsync(registration, body, context.Request.Headers[DeviceSignature.Header].FirstOrDefault(), context.RequireApiKey().Id, context.RequestAborted);
             return Results.NoContent();
-        }).RequireAuthorization(WardenPolicies.Infer)
+        }).RequireAuthorization(WardenPolicies.Infer).Accepts<DeviceRegistration>("application/json")
             .WithName("RegisterEdgeDevice").WithSummary("Register an edge device");
-        edge.MapPost("/telemetry", (TelemetryBatch batch, EdgeFleetService fleet) => fleet.AcceptTelemetry(batch))
-            .RequireAuthorization(WardenPolicies.Infer)
+        edge.MapPost("/telemetry", async (HttpContext context, EdgeFleetService fleet) =>
+            fleet.AcceptTelemetry(await ReadBodyAsync(context), context.Request.Headers[DeviceSignature.Header].FirstOrDefault()))
+            .RequireAuthorization(WardenPolicies.Infer).Accepts<TelemetryBatch>("application/json").Produces<TelemetryAck>()
             .WithName("PostEdgeTelemetry").WithSummary("Upload a batch of edge telemetry");
         edge.MapGet("/telemetry/{device}", (string device, EdgeFleetService fleet) => fleet.Telemetry(device))
             .RequireAuthorization(WardenPolicies.Audit)
             .WithName("GetEdgeTelemetry").WithSummary("Telemetry received from one edge device");
         return app;
+    }
+
+    // Device requests are read as bytes: the device signature covers the exact body.
+    private static async Task<byte[]> ReadBodyAsync(HttpContext context)
+    {
+        using var buffer = new MemoryStream();
+        await context.Request.Body.CopyToAsync(buffer, context.RequestAborted);
+        return buffer.ToArray();
+    }
+
+    private static T Deserialize<T>(byte[] body, string what)
+    {
+        try
+        {
+            return System.Text.Json.JsonSerializer.Deserialize<T>(body, System.Text.Json.JsonSerializerOptions.Web)
+                ?? throw WardenException.BadRequest($"send the {what} as a JSON object");
+        }
+        catch (System.Text.Json.JsonException ex)
+        {
+            throw WardenException.BadRequest($"the {what} is not valid JSON: {ex.Message}");
+        }
     }
 }
