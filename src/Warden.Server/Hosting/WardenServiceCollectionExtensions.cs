@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Warden.WebConsole.Hosting;
+using Warden.Server.ApiContract;
 using Warden.Core;
 using Warden.Core.Access;
 using Warden.Core.Audit;
@@ -82,7 +83,7 @@ public static class WardenServiceCollectionExtensions
         services.AddWardenRetraining();
         services.AddWardenAbuse();
         services.AddWardenPrivacy();
-        services.AddOpenApi();
+        services.AddWardenOpenApi();
         services.AddWardenConsole();
         services.AddOptions<KestrelServerOptions>().Configure<IOptions<WardenOptions>>((kestrel, warden) =>
             kestrel.Limits.MaxRequestBodySize = warden.Value.MaxRequestBodyBytes + 1024);
