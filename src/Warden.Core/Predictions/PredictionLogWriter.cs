@@ -14,10 +14,12 @@ namespace Warden.Core.Predictions;
 /// waiting for the batch are released. A failed write is retried (with back-off) rather than dropped; meanwhile the queue
 /// fills and inference answers 503. On shutdown it writes everything still queued. Each record passes through the
 /// <see cref="PredictionRedactor"/> (card redaction, PII) before it is serialised, so only the stored copy changes.
+/// A model's <see cref="RetentionPolicy"/> (<c>keep</c>, <c>sampleRate</c>) is applied here, off the request path.
 /// The writer knows only <see cref="IPredictionStore"/>, so any store that commits a batch durably keeps the promise.
 /// </summary>
 public sealed partial class PredictionLogWriter(
-    PredictionLog log, IPredictionStore store, ILogger<PredictionLogWriter> logger, PredictionRedactor? redactor = null, WardenMetrics? metrics = null)
+    PredictionLog log, IPredictionStore store, ILogger<PredictionLogWriter> logger, PredictionRedactor? redactor = null, WardenMetrics? metrics = null,
+    Settings.ModelSettings? settings = null)
     : BackgroundService
 {
     // Batch deadlines and retry delays are real waits, never the injected clock: a test's frozen fake clock must not hold a
@@ -58,7 +60,16 @@ public sealed partial class PredictionLogWriter(
                             waiters.Add(queued.Commit);
                         }
 
-                        batch.Add(PredictionSerializer.ToStored(redactor is null ? queued.Record : redactor.Apply(queued.Record)));
+                        // The model's retention document decides whether, and how much of, the record is kept; a request
+                        // whose record is dropped is still released with the batch.
+                        var retention = settings?.Get<RetentionPolicy>(queued.Record.Model, RetentionPolicy.Kind);
+                        if (retention is not null && !retention.Samples(queued.Record.Id))
+                        {
+                            continue;
+                        }
+
+                        var stored = PredictionSerializer.ToStored(redactor is null ? queued.Record : redactor.Apply(queued.Record));
+                        batch.Add(retention?.Keep == "features" ? stored with { InputsJson = "[]" } : stored);
                         continue;
                     }
 
@@ -82,7 +93,10 @@ public sealed partial class PredictionLogWriter(
                     }
                 }
 
-                await WriteWithRetryAsync(batch).ConfigureAwait(false);
+                if (batch.Count > 0)
+                {
+                    await WriteWithRetryAsync(batch).ConfigureAwait(false);
+                }
                 foreach (var waiter in waiters)
                 {
                     waiter.TrySetResult();

@@ -19,4 +19,13 @@ public interface IPredictionStore
 
     /// <summary>Number of predictions stored for a model (all models when null).</summary>
     Task<long> CountAsync(string? model = null, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Deletes <paramref name="model"/>'s oldest predictions, with their monitoring blocks, up to the newest one that breaks
+    /// a limit: older than <paramref name="olderThan"/>, beyond the newest <paramref name="maxRecords"/>, or beyond the
+    /// newest <paramref name="maxBytes"/> of stored payload text. Deletes at most <paramref name="maxDeletes"/> (oldest
+    /// first) in one transaction. Returns how many were deleted and the highest sequence number deleted (0 when none).
+    /// </summary>
+    Task<(long Deleted, long Through)> PruneAsync(
+        string model, DateTimeOffset? olderThan, long? maxRecords, long? maxBytes, int maxDeletes, CancellationToken cancellationToken = default);
 }

@@ -97,6 +97,10 @@ public static class TelemetryHostBuilderExtensions
 
         // Trace and span ids go into every log line's scope; the console formats get a UTC timestamp unless configured.
         builder.Logging.Configure(options => options.ActivityTrackingOptions = ActivityTrackingOptions.TraceId | ActivityTrackingOptions.SpanId);
+
+        // Without a formatter name the console logger copies its obsolete inline options over the formatter's, ignoring
+        // the ones below; naming "simple" (unless configuration chose one, e.g. json) makes them count.
+        builder.Services.Configure<ConsoleLoggerOptions>(options => options.FormatterName ??= ConsoleFormatterNames.Simple);
         builder.Services.Configure<SimpleConsoleFormatterOptions>(options =>
         {
             if (options.TimestampFormat is null)

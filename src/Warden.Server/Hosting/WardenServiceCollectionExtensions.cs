@@ -52,6 +52,8 @@ public static class WardenServiceCollectionExtensions
         services.TryAddSingleton<ModelRegistry>();
         services.TryAddSingleton<IModelCatalog>(sp => sp.GetRequiredService<ModelRegistry>());
         services.AddWardenSettingsKind<ServingSettings>(ServingSettings.Kind, settings => settings.Validate());
+        services.AddWardenSettingsKind<RetentionPolicy>(RetentionPolicy.Kind, policy => policy.Validate());
+        services.AddOptions<RetentionOptions>().BindConfiguration("Warden:Retention").ValidateDataAnnotations().ValidateOnStart();
         services.TryAddSingleton<ModelRepositoryLoader>();
         services.TryAddSingleton<PredictionLog>();
         services.TryAddSingleton<PredictionLogWriter>();
@@ -71,6 +73,8 @@ public static class WardenServiceCollectionExtensions
         // The bootstrapper runs before the writer so that the store and registry are ready before traffic.
         services.AddHostedService<WardenBootstrapper>();
         services.AddHostedService(sp => sp.GetRequiredService<PredictionLogWriter>());
+        services.TryAddSingleton<PredictionRetentionJob>();
+        services.AddSingleton<IHostedService>(sp => sp.GetRequiredService<PredictionRetentionJob>());
         services.TryAddSingleton<ClusterCacheSync>();
         services.AddSingleton<IHostedService>(sp => sp.GetRequiredService<ClusterCacheSync>());
 

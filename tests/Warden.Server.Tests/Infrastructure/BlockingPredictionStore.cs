@@ -34,4 +34,8 @@ public sealed class BlockingPredictionStore : IPredictionStore
         Task.FromResult(new MonitoredWindow([], []));
 
     public Task<long> CountAsync(string? model = null, CancellationToken cancellationToken = default) => Task.FromResult((long)Written);
+
+    public Task<(long Deleted, long Through)> PruneAsync(
+        string model, DateTimeOffset? olderThan, long? maxRecords, long? maxBytes, int maxDeletes, CancellationToken cancellationToken = default) =>
+        Task.FromResult((0L, 0L));
 }

@@ -4,6 +4,8 @@ using System.Net;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Console;
+using Microsoft.Extensions.Options;
 using Warden.Server.Tests.Infrastructure;
 
 namespace Warden.Server.Tests.Telemetry;
@@ -74,6 +76,24 @@ public sealed class TelemetryTests
         Assert.Contains("warden.model.run", trace);
         Assert.Contains("warden.prediction_log.commit", trace);
         Assert.Contains(trace, name => name.StartsWith("warden.interceptor ", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Console_logs_carry_a_utc_timestamp_and_trace_ids_unless_another_format_is_configured()
+    {
+        using var factory = new WardenFactory();
+        var services = factory.Services;
+
+        Assert.Equal(ConsoleFormatterNames.Simple, services.GetRequiredService<IOptions<ConsoleLoggerOptions>>().Value.FormatterName);
+        var simple = services.GetRequiredService<IOptionsMonitor<SimpleConsoleFormatterOptions>>().CurrentValue;
+        Assert.Equal("yyyy-MM-ddTHH:mm:ss.fffZ ", simple.TimestampFormat);
+        Assert.True(simple.UseUtcTimestamp && simple.IncludeScopes && simple.SingleLine);
+        var tracking = services.GetRequiredService<IOptions<LoggerFactoryOptions>>().Value.ActivityTrackingOptions;
+        Assert.True(tracking.HasFlag(ActivityTrackingOptions.TraceId) && tracking.HasFlag(ActivityTrackingOptions.SpanId));
+
+        using var json = new WardenFactory();
+        json.Settings["Logging:Console:FormatterName"] = "json";
+        Assert.Equal(ConsoleFormatterNames.Json, json.Services.GetRequiredService<IOptions<ConsoleLoggerOptions>>().Value.FormatterName);
     }
 
     private static async Task<string> ScrapeUntilAsync(HttpClient client, string series)

@@ -79,4 +79,47 @@ public abstract class PredictionStoreContract<TBackend> : StoreContract<TBackend
         var since = await store.QueryMonitoredAsync(new MonitoredQuery("credit-risk", "1", T0.AddSeconds(2), range.Value.First - 1, range.Value.Last, false), Ct);
         Assert.Equal([2.0], since.Blocks.SelectMany(b => b.Rows.Select(r => b.Input(0, r))));
     }
+
+    [Fact]
+    public async Task Prune_by_age_deletes_older_rows_of_that_model_only_with_their_monitoring_blocks()
+    {
+        var store = Backend.Predictions();
+        await store.WriteBatchAsync([Prediction("a1", 1), Prediction("a2", 2), Prediction("o1", 1, model: "other")], Ct);
+        await store.WriteBatchAsync([Prediction("a3", 3), Prediction("a4", 4)], Ct);
+
+        var (deleted, through) = await store.PruneAsync("credit-risk", T0.AddSeconds(3), null, null, 1000, Ct);
+
+        Assert.Equal(2, deleted);
+        var left = await store.QueryAsync(new PredictionQuery(Limit: 10), Ct);
+        Assert.Equal(["o1", "a3", "a4"], left.Select(p => p.Id));
+        Assert.True(through < left.Single(p => p.Id == "a3").Sequence);
+        var range = await store.SequenceRangeAsync("credit-risk", null, Ct);
+        var window = await store.QueryMonitoredAsync(new MonitoredQuery("credit-risk", "1", null, 0, range!.Value.Last, false), Ct);
+        Assert.Equal(["a3", "a4"], window.Blocks.SelectMany(b => b.Rows.Select(b.Id)));
+    }
+
+    [Fact]
+    public async Task Prune_by_count_and_by_bytes_keeps_the_newest_rows()
+    {
+        var store = Backend.Predictions();
+        await store.WriteBatchAsync(Enumerable.Range(1, 6).Select(i => Prediction($"c{i}", i)).ToList(), Ct);
+
+        Assert.Equal(2, (await store.PruneAsync("credit-risk", null, 4, null, 1000, Ct)).Deleted);
+        Assert.Equal(["c3", "c4", "c5", "c6"], (await store.QueryAsync(new PredictionQuery(Limit: 10), Ct)).Select(p => p.Id));
+
+        // Each row stores {"x":i} and {"y":i}: 14 characters; a 30-byte budget holds the newest two.
+        Assert.Equal(2, (await store.PruneAsync("credit-risk", null, null, 30, 1000, Ct)).Deleted);
+        Assert.Equal(["c5", "c6"], (await store.QueryAsync(new PredictionQuery(Limit: 10), Ct)).Select(p => p.Id));
+        Assert.Equal((0L, 0L), await store.PruneAsync("credit-risk", null, 2, 30, 1000, Ct));
+    }
+
+    [Fact]
+    public async Task Prune_deletes_at_most_the_given_number_oldest_first()
+    {
+        var store = Backend.Predictions();
+        await store.WriteBatchAsync(Enumerable.Range(1, 5).Select(i => Prediction($"m{i}", i)).ToList(), Ct);
+
+        Assert.Equal(2, (await store.PruneAsync("credit-risk", T0.AddDays(1), null, null, 2, Ct)).Deleted);
+        Assert.Equal(["m3", "m4", "m5"], (await store.QueryAsync(new PredictionQuery(Limit: 10), Ct)).Select(p => p.Id));
+    }
 }

@@ -103,6 +103,63 @@ public sealed class SqlPredictionStore(SqlDatabase database, PayloadCipher? ciph
         }
     }
 
+    public async Task<(long Deleted, long Through)> PruneAsync(
+        string model, DateTimeOffset? olderThan, long? maxRecords, long? maxBytes, int maxDeletes, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxDeletes, 1);
+        await using var connection = await database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+
+        // The newest sequence number each limit condemns; everything of the model at or below the highest goes.
+        long through = 0;
+        if (olderThan is { } cutoff)
+        {
+            through = Math.Max(through, await ScalarAsync(connection, transaction,
+                "SELECT MAX(seq) FROM predictions WHERE model = @model AND time < @cutoff", cancellationToken, ("model", model), ("cutoff", ToMs(cutoff))).ConfigureAwait(false));
+        }
+
+        if (maxRecords is { } records)
+        {
+            through = Math.Max(through, await ScalarAsync(connection, transaction,
+                "SELECT seq FROM predictions WHERE model = @model ORDER BY seq DESC LIMIT 1 OFFSET @keep", cancellationToken, ("model", model), ("keep", records)).ConfigureAwait(false));
+        }
+
+        if (maxBytes is { } bytes)
+        {
+            // A running total from the newest row back: the first row whose total passes the budget, and all older, go.
+            through = Math.Max(through, await ScalarAsync(connection, transaction,
+                """
+                SELECT MAX(seq) FROM (
+                    SELECT seq, SUM(LENGTH(inputs) + LENGTH(outputs) + COALESCE(LENGTH(sensitive), 0)) OVER (ORDER BY seq DESC) AS total
+                    FROM predictions WHERE model = @model) sized
+                WHERE total > @bytes
+                """, cancellationToken, ("model", model), ("bytes", bytes)).ConfigureAwait(false));
+        }
+
+        if (through == 0)
+        {
+            return (0, 0);
+        }
+
+        // Oldest first, a bounded number per call, so a first prune of a large log does not hold the database for long.
+        through = Math.Min(through, await ScalarAsync(connection, transaction,
+            "SELECT MAX(seq) FROM (SELECT seq FROM predictions WHERE model = @model AND seq <= @through ORDER BY seq LIMIT @limit) oldest",
+            cancellationToken, ("model", model), ("through", through), ("limit", maxDeletes)).ConfigureAwait(false));
+        await using var delete = Command(connection, transaction, "DELETE FROM predictions WHERE model = @model AND seq <= @through", ("model", model), ("through", through));
+        var deleted = await delete.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        await using var blocks = Command(connection, transaction, "DELETE FROM prediction_feature_blocks WHERE model = @model AND last_seq <= @through", ("model", model), ("through", through));
+        await blocks.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        return (deleted, deleted == 0 ? 0 : through);
+    }
+
+    private static async Task<long> ScalarAsync(
+        DbConnection connection, DbTransaction transaction, string sql, CancellationToken cancellationToken, params (string Name, object? Value)[] parameters)
+    {
+        await using var command = Command(connection, transaction, sql, parameters);
+        return await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is { } value and not DBNull ? ToInt64(value) : 0;
+    }
+
     public async Task<IReadOnlyList<StoredPrediction>> QueryAsync(PredictionQuery query, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(query);
