@@ -94,7 +94,7 @@ public abstract class PredictionStoreContract<TBackend> : StoreContract<TBackend
         Assert.Equal(["o1", "a3", "a4"], left.Select(p => p.Id));
         Assert.True(through < left.Single(p => p.Id == "a3").Sequence);
         var range = await store.SequenceRangeAsync("credit-risk", null, Ct);
-        var window = await store.QueryMonitoredAsync(new MonitoredQuery("credit-risk", "1", null, 0, range!.Value.Last, false), Ct);
+        var window = await store.QueryMonitoredAsync(new MonitoredQuery("credit-risk", "1", null, 0, range!.Value.Last, true), Ct);
         Assert.Equal(["a3", "a4"], window.Blocks.SelectMany(b => b.Rows.Select(b.Id)));
     }
 
