@@ -47,15 +47,39 @@ public static class EdgeApi
             .RequireAuthorization(WardenPolicies.Infer).Produces<BundlePolicies>();
         edge.MapGet("/revocations", (EdgeFleetService fleet) => Results.Text(fleet.Revocations().ToJson(), "application/json"))
             .RequireAuthorization(WardenPolicies.Infer);
-        edge.MapPost("/devices", async (DeviceRegistration registration, HttpContext context, EdgeFleetService fleet) =>
+        edge.MapPost("/devices", async (HttpContext context, EdgeFleetService fleet) =>
         {
-            await fleet.RegisterAsync(registration, context.RequireApiKey().Id, context.RequestAborted);
+            var body = await ReadBodyAsync(context);
+            var registration = Deserialize<DeviceRegistration>(body, "device registration");
+            await fleet.RegisterAsync(registration, body, context.Request.Headers[DeviceSignature.Header].FirstOrDefault(), context.RequireApiKey().Id, context.RequestAborted);
             return Results.NoContent();
-        }).RequireAuthorization(WardenPolicies.Infer);
-        edge.MapPost("/telemetry", (TelemetryBatch batch, EdgeFleetService fleet) => fleet.AcceptTelemetry(batch))
-            .RequireAuthorization(WardenPolicies.Infer);
+        }).RequireAuthorization(WardenPolicies.Infer).Accepts<DeviceRegistration>("application/json");
+        edge.MapPost("/telemetry", async (HttpContext context, EdgeFleetService fleet) =>
+            fleet.AcceptTelemetry(await ReadBodyAsync(context), context.Request.Headers[DeviceSignature.Header].FirstOrDefault()))
+            .RequireAuthorization(WardenPolicies.Infer).Accepts<TelemetryBatch>("application/json").Produces<TelemetryAck>();
         edge.MapGet("/telemetry/{device}", (string device, EdgeFleetService fleet) => fleet.Telemetry(device))
             .RequireAuthorization(WardenPolicies.Audit);
         return app;
+    }
+
+    // Device requests are read as bytes: the device signature covers the exact body.
+    private static async Task<byte[]> ReadBodyAsync(HttpContext context)
+    {
+        using var buffer = new MemoryStream();
+        await context.Request.Body.CopyToAsync(buffer, context.RequestAborted);
+        return buffer.ToArray();
+    }
+
+    private static T Deserialize<T>(byte[] body, string what)
+    {
+        try
+        {
+            return System.Text.Json.JsonSerializer.Deserialize<T>(body, System.Text.Json.JsonSerializerOptions.Web)
+                ?? throw WardenException.BadRequest($"send the {what} as a JSON object");
+        }
+        catch (System.Text.Json.JsonException ex)
+        {
+            throw WardenException.BadRequest($"the {what} is not valid JSON: {ex.Message}");
+        }
     }
 }
