@@ -6,7 +6,7 @@ public sealed class AttributionInfo
     /// <summary>Feature (input) name.</summary>
     public string Feature { get; set; } = "";
 
-    /// <summary>The feature's value in the explained row (0 for a categorical feature: see <see cref="Category"/>).</summary>
+    /// <summary>The feature's value in the explained row (0 for a categorical feature, whose value is in category).</summary>
     public double Value { get; set; }
 
     /// <summary>The value of a categorical (STRING) feature in the explained row; absent for numeric features.</summary>
