@@ -34,6 +34,9 @@ public static class TelemetryHostBuilderExtensions
 
         otel.WithMetrics(meter =>
         {
+            // The SDK listens to meters by name, process-wide: a process hosting several servers (the test suite) sees every
+            // host's instruments as separate streams, so the default limit of 1000 would silently drop the newest host's.
+            meter.SetMaxMetricStreams(20_000);
             meter.AddMeter(WardenMetrics.MeterName)
                 .AddMeter("Npgsql")
                 .AddAspNetCoreInstrumentation()
