@@ -55,7 +55,7 @@ public static class EdgeApi
             return Results.NoContent();
         }).RequireAuthorization(WardenPolicies.Infer).Accepts<DeviceRegistration>("application/json");
         edge.MapPost("/telemetry", async (HttpContext context, EdgeFleetService fleet) =>
-            fleet.AcceptTelemetry(await ReadBodyAsync(context), context.Request.Headers[DeviceSignature.Header].FirstOrDefault()))
+            await fleet.AcceptTelemetryAsync(await ReadBodyAsync(context), context.Request.Headers[DeviceSignature.Header].FirstOrDefault(), context.RequestAborted))
             .RequireAuthorization(WardenPolicies.Infer).Accepts<TelemetryBatch>("application/json").Produces<TelemetryAck>();
         edge.MapGet("/telemetry/{device}", (string device, EdgeFleetService fleet) => fleet.Telemetry(device))
             .RequireAuthorization(WardenPolicies.Audit);
