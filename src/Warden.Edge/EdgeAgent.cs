@@ -25,6 +25,7 @@ using Warden.Core.Policies;
 using Warden.Core.Predictions;
 using Warden.Core.Privacy;
 using Warden.Core.RateLimiting;
+using Warden.Core.Registry;
 using Warden.Core.Settings;
 using Warden.Core.Storage.Sqlite;
 using Warden.Core.Telemetry;
