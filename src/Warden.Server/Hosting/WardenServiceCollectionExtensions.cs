@@ -44,6 +44,7 @@ public static class WardenServiceCollectionExtensions
         services.TryAddSingleton<AuditLog>();
         services.AddOptions<AuditCheckpointOptions>().BindConfiguration("Warden:Audit");
         services.TryAddSingleton<AuditCheckpointer>();
+        services.AddHostedService<AuditCheckpointWorker>();
         services.TryAddSingleton<ApiKeyService>();
         services.TryAddSingleton<ExecutionStatistics>();
         services.TryAddSingleton<ModelRegistry>();
