@@ -5,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using OpenTelemetry.Metrics;
 using Warden.WebConsole.Hosting;
+using Warden.Server.ApiContract;
 using Warden.Core;
 using Warden.Core.Access;
 using Warden.Core.Audit;
@@ -88,7 +89,7 @@ public static class WardenServiceCollectionExtensions
         services.AddWardenRetraining();
         services.AddWardenAbuse();
         services.AddWardenPrivacy();
-        services.AddOpenApi();
+        services.AddWardenOpenApi();
         services.AddWardenConsole();
         services.AddOptions<KestrelServerOptions>().Configure<IOptions<WardenOptions>>((kestrel, warden) =>
             kestrel.Limits.MaxRequestBodySize = warden.Value.MaxRequestBodyBytes + 1024);
