@@ -33,7 +33,8 @@ internal sealed class ReplicaCluster : IAsyncDisposable
 
     public int NginxPort { get; } = WardenProcess.FreePort();
 
-    public string DatabaseConnection => new NpgsqlConnectionStringBuilder(_adminConnection) { Database = _database }.ConnectionString;
+    // Generous timeouts: on a saturated CI machine opening a PostgreSQL connection alone has taken more than the server's 5 s default.
+    public string DatabaseConnection => new NpgsqlConnectionStringBuilder(_adminConnection) { Database = _database, Timeout = 30, CommandTimeout = 120 }.ConnectionString;
 
     public static async Task<ReplicaCluster> StartAsync(string postgres, CancellationToken cancellationToken)
     {
