@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Spectre.Console;
 using Warden.Client;
 
@@ -6,9 +7,15 @@ namespace Warden.Cli;
 /// <summary>What commands need from their surroundings: where output goes and how to reach a server. Tests swap both.</summary>
 internal sealed class CliContext
 {
-    public IAnsiConsole Console { get; init; } = AnsiConsole.Console;
+    /// <summary>The shape of every <c>--json</c> answer: camelCase names, indented, as the HTTP API writes them.</summary>
+    public static readonly JsonSerializerOptions JsonOptions = new(JsonSerializerDefaults.Web) { WriteIndented = true };
+
+    public IAnsiConsole Console { get; init; } = StandardOutput.Console;
 
     public TextWriter Error { get; init; } = System.Console.Error;
+
+    /// <summary>Where <c>--input @-</c> reads from.</summary>
+    public TextReader Input { get; init; } = System.Console.In;
 
     /// <summary>Creates the HTTP client for a server URL; tests route it to an in-process server.</summary>
     public Func<Uri, HttpClient> HttpClientFactory { get; init; } = url => new HttpClient { BaseAddress = url, Timeout = TimeSpan.FromSeconds(100) };
@@ -26,5 +33,19 @@ internal sealed class CliContext
         }
 
         return new WardenClient(HttpClientFactory(uri), key);
+    }
+
+    /// <summary>
+    /// Writes <paramref name="value"/> as JSON straight to the console's writer: through Spectre a long line would be
+    /// wrapped at the console width, which breaks the document for a script reading it.
+    /// </summary>
+    public void WriteJson<T>(T value) => WriteRaw(value is JsonElement element ? JsonSerializer.Serialize(element, JsonOptions) : JsonSerializer.Serialize(value, JsonOptions));
+
+    /// <summary>Writes one line of text unwrapped and unformatted.</summary>
+    public void WriteRaw(string text)
+    {
+        var writer = Console.Profile.Out.Writer;
+        writer.WriteLine(text);
+        writer.Flush();
     }
 }

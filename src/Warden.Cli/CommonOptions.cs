@@ -19,6 +19,9 @@ internal static class CommonOptions
         Recursive = true,
     };
 
+    /// <summary>A new <c>--json</c> flag: list and show commands print the server's answer as JSON instead of a table.</summary>
+    public static Option<bool> Json() => new("--json") { Description = "Print JSON (camelCase, as the HTTP API answers) instead of a table" };
+
     /// <summary>The API key from <c>--key</c>, else from <c>WARDEN_API_KEY</c>.</summary>
     public static string? KeyOf(ParseResult parse) => parse.GetValue(Key) ?? Environment.GetEnvironmentVariable("WARDEN_API_KEY");
 

@@ -12,10 +12,17 @@ internal static class AuditCommand
 
         var after = new Option<long>("--after") { Description = "Show entries after this sequence number" };
         var limit = new Option<int>("--limit") { Description = "Entries per page", DefaultValueFactory = _ => 100 };
-        var list = new Command("list", "List audit entries") { after, limit };
+        var listJson = CommonOptions.Json();
+        var list = new Command("list", "List audit entries") { after, limit, listJson };
         list.SetAction(async (parse, ct) =>
         {
             var page = await context.Client(parse).ListAuditAsync(parse.GetValue(after), parse.GetValue(limit), ct);
+            if (parse.GetValue(listJson))
+            {
+                context.WriteJson(page);
+                return 0;
+            }
+
             var table = new Table().AddColumns("#", "Time", "Actor", "Action", "Target", "Details", "Hash");
             foreach (var e in page.Items)
             {
@@ -34,9 +41,10 @@ internal static class AuditCommand
 
         var checkpointFile = new Option<FileInfo?>("--checkpoint") { Description = "Also check the chain against the last signed checkpoint in this file (checkpoints.jsonl)" };
         var publicKey = new Option<string?>("--public-key") { Description = "Base64 public key (SubjectPublicKeyInfo) the checkpoint must be signed with" };
+        var verifyJson = CommonOptions.Json();
         var verify = new Command("verify", "Verify the chain; exits 5 if any entry was edited, deleted, inserted or reordered, or if it does not extend the checkpoint")
         {
-            checkpointFile, publicKey,
+            checkpointFile, publicKey, verifyJson,
         };
         verify.SetAction(async (parse, ct) =>
         {
@@ -46,6 +54,12 @@ internal static class AuditCommand
             }
 
             var result = await context.Client(parse).VerifyAuditAsync(ct);
+            if (parse.GetValue(verifyJson))
+            {
+                context.WriteJson(result);
+                return result.Valid ? 0 : 5;
+            }
+
             if (result.Valid)
             {
                 context.Console.MarkupLine($"[green]audit chain intact[/]: {result.EntriesChecked} entries verified");

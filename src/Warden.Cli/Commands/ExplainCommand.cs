@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.Globalization;
-using System.Text.Json;
 using Spectre.Console;
 
 namespace Warden.Cli.Commands;
@@ -8,25 +7,22 @@ namespace Warden.Cli.Commands;
 /// <summary><c>warden explain</c>: per-feature Shapley attributions of one prediction, as a table or JSON.</summary>
 internal static class ExplainCommand
 {
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { WriteIndented = true };
-
     public static Command Create(CliContext context)
     {
         var model = new Argument<string>("model") { Description = "Model name" };
         var version = new Option<string?>("--version") { Description = "Model version (production by default)" };
-        var input = new Option<string>("--input") { Description = "A V2 request with one row, or an object of feature values; inline JSON or @file", Required = true };
+        var input = new Option<string>("--input") { Description = "A V2 request with one row, or an object of feature values; inline JSON, @file, or @- for standard input", Required = true };
         var json = new Option<bool>("--json") { Description = "Print the full answer as JSON" };
         var command = new Command("explain", "Explain one prediction with Shapley values") { model, version, input, json };
         command.SetAction(async (parse, ct) =>
         {
             var client = context.Client(parse);
             var name = parse.GetValue(model)!;
-            var metadata = await client.GetModelMetadataAsync(name, parse.GetValue(version), ct);
-            var request = PredictCommand.BuildRequest(PredictCommand.ReadJson(parse.GetValue(input)!), metadata, null);
+            var request = await PredictCommand.BuildRequestAsync(client, name, parse.GetValue(version), PredictCommand.ReadJson(context, parse.GetValue(input)!), null, ct);
             var result = await client.ExplainAsync(name, request, parse.GetValue(version), ct);
             if (parse.GetValue(json))
             {
-                context.Console.WriteLine(JsonSerializer.Serialize(result, Json));
+                context.WriteJson(result);
                 return 0;
             }
 

@@ -26,10 +26,17 @@ internal static class KeysCommand
             return 0;
         });
 
-        var list = new Command("list", "List keys (never their secrets)");
+        var json = CommonOptions.Json();
+        var list = new Command("list", "List keys (never their secrets)") { json };
         list.SetAction(async (parse, ct) =>
         {
             var keys = await context.Client(parse).ListKeysAsync(ct);
+            if (parse.GetValue(json))
+            {
+                context.WriteJson(keys);
+                return 0;
+            }
+
             var table = new Table().AddColumns("Id", "Name", "Role", "Models", "Created", "Expires", "Revoked");
             foreach (var k in keys)
             {

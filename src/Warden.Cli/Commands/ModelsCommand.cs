@@ -15,10 +15,17 @@ internal static class ModelsCommand
     {
         var command = new Command("models", "Inspect and manage the model registry");
 
-        var list = new Command("list", "List models and their versions");
+        var listJson = CommonOptions.Json();
+        var list = new Command("list", "List models and their versions") { listJson };
         list.SetAction(async (parse, ct) =>
         {
             var models = await context.Client(parse).ListModelsAsync(ct);
+            if (parse.GetValue(listJson))
+            {
+                context.WriteJson(models);
+                return 0;
+            }
+
             var table = new Table().AddColumns("Model", "Version", "Stage", "SHA-256", "Deployed by", "Deployed at");
             foreach (var model in models)
             {
@@ -33,11 +40,12 @@ internal static class ModelsCommand
         });
 
         var modelArg = new Argument<string>("model") { Description = "Model name" };
-        var show = new Command("show", "Show a model's versions, signature and card") { modelArg };
+        // Always JSON; --json is accepted so every list and show command takes it.
+        var show = new Command("show", "Show a model's versions, signature and card (JSON)") { modelArg, CommonOptions.Json() };
         show.SetAction(async (parse, ct) =>
         {
             var model = await context.Client(parse).GetModelAsync(parse.GetValue(modelArg)!, ct);
-            context.Console.WriteLine(JsonSerializer.Serialize(model, Json));
+            context.WriteJson(model);
             return 0;
         });
 

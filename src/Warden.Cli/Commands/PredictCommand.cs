@@ -15,13 +15,11 @@ namespace Warden.Cli.Commands;
 /// </summary>
 internal static class PredictCommand
 {
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { WriteIndented = true };
-
     public static Command Create(CliContext context)
     {
         var model = new Argument<string>("model") { Description = "Model name" };
         var version = new Option<string?>("--version") { Description = "Model version (production by default)" };
-        var input = new Option<string?>("--input") { Description = "A V2 request, or an object of feature values; inline JSON or @file" };
+        var input = new Option<string?>("--input") { Description = "A V2 request, or an object of feature values; inline JSON, @file, or @- for standard input" };
         var csv = new Option<FileInfo?>("--csv") { Description = "CSV file whose columns are named like the model inputs" };
         var output = new Option<FileInfo?>("--out") { Description = "CSV file for the results (default: <csv>.predictions.csv)" };
         var batch = new Option<int>("--batch-size") { Description = "Rows per request in CSV mode", DefaultValueFactory = _ => 256 };
@@ -40,10 +38,9 @@ internal static class PredictCommand
             }
 
             var text = parse.GetValue(input) ?? throw new CliException("give --input JSON (or @file) or --csv FILE");
-            var metadata = await client.GetModelMetadataAsync(name, parse.GetValue(version), ct);
-            var request = BuildRequest(ReadJson(text), metadata, parse.GetValue(purpose));
+            var request = await BuildRequestAsync(client, name, parse.GetValue(version), ReadJson(context, text), parse.GetValue(purpose), ct);
             var response = await client.InferAsync(name, request, parse.GetValue(version), ct);
-            context.Console.WriteLine(JsonSerializer.Serialize(response, Json));
+            context.WriteJson(response);
             return 0;
         });
         return command;
@@ -83,13 +80,18 @@ internal static class PredictCommand
         var rows = table.RowCount;
         var results = new List<string>[rows];
         var outputNames = new List<string>();
-        await context.Console.Progress().StartAsync(async progress =>
+        // The progress bar is for a person at a terminal; piped or redirected, it would only add noise to the output.
+        var progress = context.Console.Progress().AutoClear(false);
+        await (context.Console.Profile.Capabilities.Interactive
+            ? progress.StartAsync(ctx => RunBatchesAsync(ctx.AddTask($"predicting {rows} rows", maxValue: rows).Increment))
+            : RunBatchesAsync(_ => { }));
+
+        async Task RunBatchesAsync(Action<double> advance)
         {
-            var task = progress.AddTask($"predicting {rows} rows", maxValue: rows);
             for (var start = 0; start < rows; start += step)
             {
                 var count = Math.Min(step, rows - start);
-                var request = new InferenceRequest { Inputs = metadata.Inputs.Select(i => ColumnInput(i, table.Column(i.Name), start, count)).ToList() };
+                var request = new InferenceRequest { Inputs = metadata.Inputs.Select(i => ColumnInput(i, table.Column(i.Name), start, count, CsvCell(i.Name))).ToList() };
                 var parameters = new Dictionary<string, object>();
                 if (purpose is not null)
                 {
@@ -113,9 +115,9 @@ internal static class PredictCommand
                     results[start + r] = response.Outputs.Select(o => RowValue(o, r, count)).ToList();
                 }
 
-                task.Increment(count);
+                advance(count);
             }
-        });
+        }
 
         await using (var writer = new StreamWriter(target.FullName, false, new UTF8Encoding(false)))
         {
@@ -130,7 +132,7 @@ internal static class PredictCommand
         return 0;
     }
 
-    private static InferenceInput ColumnInput(TensorMetadata input, string[] column, int start, int count)
+    private static InferenceInput ColumnInput(TensorMetadata input, string[] column, int start, int count, Func<int, string> where)
     {
         var shape = input.Shape.Length switch
         {
@@ -141,13 +143,14 @@ internal static class PredictCommand
         var values = new object[count];
         for (var i = 0; i < count; i++)
         {
-            values[i] = ParseCell(input, column[start + i], start + i + 2);
+            values[i] = ParseCell(input, column[start + i], where(start + i));
         }
 
         return new InferenceInput { Name = input.Name, Datatype = input.Datatype, Shape = shape, Data = values };
     }
 
-    private static object ParseCell(TensorMetadata input, string cell, int line)
+    // `where` names the value as the user wrote it: a CSV row and column, or a feature of the JSON input.
+    private static object ParseCell(TensorMetadata input, string cell, string where)
     {
         var text = cell.Trim();
         switch (input.Datatype)
@@ -159,7 +162,7 @@ internal static class PredictCommand
                 {
                     "TRUE" or "YES" or "1" => true,
                     "FALSE" or "NO" or "0" => false,
-                    _ => throw new CliException($"line {line}, column '{input.Name}': '{cell}' is not a boolean"),
+                    _ => throw new CliException($"{where}: '{cell}' is not a boolean"),
                 };
             default:
                 // yes/no columns (as in the HMDA data) feed numeric inputs as 1/0.
@@ -185,7 +188,7 @@ internal static class PredictCommand
                     return integer;
                 }
 
-                throw new CliException($"line {line}, column '{input.Name}': '{cell}' is not a number");
+                throw new CliException($"{where}: '{cell}' is not a number ({input.Datatype})");
         }
     }
 
@@ -197,14 +200,14 @@ internal static class PredictCommand
         return string.Join(";", values);
     }
 
-    internal static InferenceRequest BuildRequest(JsonElement json, ModelMetadata metadata, string? purpose)
+    internal static InferenceRequest BuildRequest(JsonElement json, ModelMetadata? metadata, string? purpose)
     {
         InferenceRequest request;
-        if (json.ValueKind == JsonValueKind.Object && json.TryGetProperty("inputs", out _))
+        if (IsV2Request(json))
         {
             request = json.Deserialize<InferenceRequest>() ?? throw new CliException("the request JSON is empty");
         }
-        else if (json.ValueKind == JsonValueKind.Object)
+        else if (json.ValueKind == JsonValueKind.Object && metadata is not null)
         {
             request = new InferenceRequest
             {
@@ -216,7 +219,7 @@ internal static class PredictCommand
                     }
 
                     var text = value.ValueKind == JsonValueKind.String ? value.GetString()! : value.GetRawText();
-                    return ColumnInput(i, [text], 0, 1);
+                    return ColumnInput(i, [text], 0, 1, _ => $"--input feature '{i.Name}'");
                 }).ToList(),
             };
         }
@@ -234,9 +237,31 @@ internal static class PredictCommand
         return request;
     }
 
-    internal static JsonElement ReadJson(string text)
+    /// <summary>
+    /// The request for <paramref name="json"/>: a V2 request is sent as it is (no metadata round trip), an object of feature
+    /// values is shaped by the model's metadata.
+    /// </summary>
+    internal static async Task<InferenceRequest> BuildRequestAsync(
+        WardenClient client, string model, string? version, JsonElement json, string? purpose, CancellationToken ct)
     {
-        var content = text.StartsWith('@') ? File.ReadAllText(text[1..]) : text;
+        var metadata = IsV2Request(json) ? null : await client.GetModelMetadataAsync(model, version, ct);
+        return BuildRequest(json, metadata, purpose);
+    }
+
+    private static bool IsV2Request(JsonElement json) => json.ValueKind == JsonValueKind.Object && json.TryGetProperty("inputs", out _);
+
+    // Rows are numbered as a spreadsheet shows them (the header is row 1), which stays right when a quoted value spans lines.
+    private static Func<int, string> CsvCell(string column) => row => $"CSV row {row + 2}, column '{column}'";
+
+    /// <summary>The text of <c>--input</c>: inline JSON, <c>@path</c> for a file, or <c>@-</c> for standard input.</summary>
+    internal static JsonElement ReadJson(CliContext context, string text)
+    {
+        var content = text switch
+        {
+            "@-" => context.Input.ReadToEnd(),
+            ['@', .. var path] => File.Exists(path) ? File.ReadAllText(path) : throw new CliException($"--input file '{path}' does not exist"),
+            _ => text,
+        };
         try
         {
             using var document = JsonDocument.Parse(content);

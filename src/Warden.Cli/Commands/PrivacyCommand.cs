@@ -13,10 +13,17 @@ internal static class PrivacyCommand
 {
     public static Command Create(CliContext context)
     {
-        var keys = new Command("keys", "Show the payload encryption keys and how many stored rows are under each");
+        var json = CommonOptions.Json();
+        var keys = new Command("keys", "Show the payload encryption keys and how many stored rows are under each") { json };
         keys.SetAction(async (parse, ct) =>
         {
             var info = await context.Client(parse).GetPrivacyKeysAsync(ct);
+            if (parse.GetValue(json))
+            {
+                context.WriteJson(info);
+                return 0;
+            }
+
             context.Console.MarkupLine(Markup.Escape(string.Create(CultureInfo.InvariantCulture,
                 $"encryption: {(info.GetProperty("encryption").GetBoolean() ? "on, active key " + Text(info.GetProperty("activeKeyId")) : "off")}; keys: {Text(info.GetProperty("keyIds"))}; hash key: {(info.GetProperty("hashKeyConfigured").GetBoolean() ? "set" : "not set")}; PII redaction: {(info.GetProperty("redactPii").GetBoolean() ? "on" : "off")}")));
             var table = new Table().AddColumns("Table", "Key", "Rows", "Readable", "Current");

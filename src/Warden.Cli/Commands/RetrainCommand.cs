@@ -8,8 +8,6 @@ namespace Warden.Cli.Commands;
 /// <summary><c>warden retrain start|list|show|cancel</c>: retraining jobs on the server.</summary>
 internal static class RetrainCommand
 {
-    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
-
     public static Command Create(CliContext? context = null)
     {
         context ??= new CliContext();
@@ -58,10 +56,17 @@ internal static class RetrainCommand
     private static Command CreateList(CliContext context)
     {
         var model = new Option<string?>("--model") { Description = "Only this model's jobs" };
-        var command = new Command("list", "List retraining jobs, newest first") { model };
+        var json = CommonOptions.Json();
+        var command = new Command("list", "List retraining jobs, newest first") { model, json };
         command.SetAction(async (parse, ct) =>
         {
             var jobs = await context.Client(parse).ListRetrainJobsAsync(parse.GetValue(model), ct);
+            if (parse.GetValue(json))
+            {
+                context.WriteJson(jobs);
+                return 0;
+            }
+
             var table = new Table().AddColumns("Id", "Model", "Trigger", "Status", "Progress", "Phase", "Created", "Version", "Error");
             foreach (var j in jobs.EnumerateArray())
             {
@@ -80,14 +85,14 @@ internal static class RetrainCommand
     private static Command CreateShow(CliContext context)
     {
         var id = new Argument<long>("id") { Description = "Job id" };
-        var json = new Option<bool>("--json") { Description = "Print the job and its log as JSON" };
+        var json = CommonOptions.Json();
         var command = new Command("show", "Show one job with its log") { id, json };
         command.SetAction(async (parse, ct) =>
         {
             var shown = await context.Client(parse).GetRetrainJobAsync(parse.GetValue(id), ct);
             if (parse.GetValue(json))
             {
-                context.Console.WriteLine(JsonSerializer.Serialize(shown, Indented));
+                context.WriteJson(shown);
             }
             else
             {

@@ -21,10 +21,17 @@ internal static class ReviewCommand
         var model = new Option<string?>("--model") { Description = "Only this model" };
         var status = new Option<string?>("--status") { Description = "pending, decided or escalated", DefaultValueFactory = _ => "pending" };
         var mine = new Option<bool>("--mine") { Description = "Only items assigned to or claimed by this key" };
-        var command = new Command("list", "List review items") { model, status, mine };
+        var json = CommonOptions.Json();
+        var command = new Command("list", "List review items") { model, status, mine, json };
         command.SetAction(async (parse, ct) =>
         {
             var items = await context.Client(parse).ListReviewsAsync(parse.GetValue(model), parse.GetValue(status), parse.GetValue(mine), ct);
+            if (parse.GetValue(json))
+            {
+                context.WriteJson(items);
+                return 0;
+            }
+
             var table = new Table().AddColumns("id", "model", "prediction", "status", "score", "assigned", "deadline", "reasons");
             foreach (var item in items)
             {

@@ -13,10 +13,17 @@ internal static class UsageCommand
         var key = new Option<string?>("--key-id") { Description = "Only this API key id (--key is the API key the CLI authenticates with)" };
         var model = new Option<string?>("--model") { Description = "Only this model" };
         var since = new Option<string>("--since") { Description = "How far back: 90m, 24h, 7d", DefaultValueFactory = _ => "24h" };
-        var command = new Command("usage", "Show usage counts per key, model and purpose (auditor or admin key)") { key, model, since };
+        var json = CommonOptions.Json();
+        var command = new Command("usage", "Show usage counts per key, model and purpose (auditor or admin key)") { key, model, since, json };
         command.SetAction(async (parse, ct) =>
         {
             var usage = await context.Client(parse).GetUsageAsync(parse.GetValue(key), parse.GetValue(model), parse.GetValue(since) ?? "24h", ct);
+            if (parse.GetValue(json))
+            {
+                context.WriteJson(usage);
+                return 0;
+            }
+
             var table = new Table().AddColumns("Hour (UTC)", "Key", "Model", "Purpose", "Requests", "Errors", "Violations");
             foreach (var b in usage.GetProperty("buckets").EnumerateArray())
             {

@@ -7,7 +7,11 @@ namespace Warden.Server.Tests.Infrastructure;
 internal static class CliRunner
 {
     /// <summary>Runs <paramref name="args"/> with <c>--url</c> pointing at the factory and <c>--key</c> (empty when <paramref name="key"/> is null).</summary>
-    public static async Task<(int Code, string Output, string Error)> RunCliAsync(this WardenFactory factory, string? key, params string[] args)
+    public static Task<(int Code, string Output, string Error)> RunCliAsync(this WardenFactory factory, string? key, params string[] args) =>
+        factory.RunCliWithInputAsync(key, "", args);
+
+    /// <summary>As <see cref="RunCliAsync"/>, with <paramref name="input"/> as the command's standard input.</summary>
+    public static async Task<(int Code, string Output, string Error)> RunCliWithInputAsync(this WardenFactory factory, string? key, string input, params string[] args)
     {
         var output = new StringWriter();
         var error = new StringWriter();
@@ -24,6 +28,7 @@ internal static class CliRunner
         {
             Console = console,
             Error = error,
+            Input = new StringReader(input),
             HttpClientFactory = url => new HttpClient(handler, disposeHandler: false) { BaseAddress = url },
         };
         var code = await WardenCli.RunAsync([.. args, "--url", "http://localhost", "--key", key ?? ""], context);
