@@ -16,6 +16,7 @@ using Warden.Core;
 using Warden.Core.Access;
 using Warden.Core.Audit;
 using Warden.Core.Bundles;
+using Warden.Core.EdgeFleet;
 using Warden.Core.Inference;
 using Warden.Core.Monitoring;
 using Warden.Core.Pipelines;
@@ -47,6 +48,7 @@ public sealed partial class EdgeAgent : IAsyncDisposable
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly ECDiffieHellman _deviceKey;
+    private readonly ECDsa _signingKey;
     private readonly TrustedKeys _trusted = new();
     private readonly BundleCache _cache;
     private readonly EdgeModelSet _models = new();
@@ -65,7 +67,10 @@ public sealed partial class EdgeAgent : IAsyncDisposable
     private readonly ApiKeyRecord _anonymous;
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, (EdgeRefusal Refusal, bool Fallback)> _expired = new(StringComparer.Ordinal);
     private volatile EdgeRefusal? _lastRefusal;
+    private volatile ServerRefusal? _serverRefusal;
     private long _refusals;
+    private long _telemetryAccepted;
+    private long _telemetryDuplicates;
     private int _disposed;
     private InferenceService? _inference;
     private WardenMetrics? _metrics;
@@ -89,12 +94,13 @@ public sealed partial class EdgeAgent : IAsyncDisposable
             _trusted.AddPem(pem);
         }
 
+        _signingKey = DeviceSignature.SigningKey(_deviceKey);
         DeviceId = options.DeviceId ?? EcKeys.KeyId(_deviceKey).Replace(':', '-');
         Directory.CreateDirectory(options.DataDir);
         _cache = new BundleCache(options.DataDir);
         _telemetry = new TelemetryBuffer(Path.Combine(options.DataDir, "telemetry"), options.TelemetryCapBytes, _time);
         _predictions = new LocalPredictionLog(Path.Combine(options.DataDir, "predictions.jsonl"));
-        _server = new EdgeServerClient(options.Server, options.ApiKey, options.FallbackTimeout);
+        _server = new EdgeServerClient(options.Server, options.ApiKey, options.FallbackTimeout, _signingKey);
         _breaker = new CircuitBreaker(options.BreakerThreshold, options.BreakerCooldown, _time);
 
         // The device keeps its own settings versions, audit chain (policy violations) and usage counts, in the same SQLite
@@ -176,7 +182,7 @@ public sealed partial class EdgeAgent : IAsyncDisposable
         await _syncGate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            await _server.RegisterAsync(new DeviceRegistration { DeviceId = DeviceId, Channel = _options.Channel, KeyId = EcKeys.KeyId(_deviceKey) }, cancellationToken).ConfigureAwait(false);
+            await _server.RegisterAsync(new DeviceRegistration { DeviceId = DeviceId, Channel = _options.Channel, KeyId = EcKeys.KeyId(_deviceKey), PublicKey = EcKeys.PublicPem(_deviceKey) }, cancellationToken).ConfigureAwait(false);
             var revocations = await _server.RevocationsAsync(cancellationToken).ConfigureAwait(false);
             _cache.WriteRevocations(revocations);
             var now = _time.GetUtcNow();
@@ -229,6 +235,11 @@ public sealed partial class EdgeAgent : IAsyncDisposable
             await _usage.FlushAsync(cancellationToken).ConfigureAwait(false);
             return true;
         }
+        catch (EdgeServerRefusedException ex)
+        {
+            ServerRefused(ex);
+            return false;
+        }
         catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException or JsonException)
         {
             LogOffline(ex.Message);
@@ -240,7 +251,10 @@ public sealed partial class EdgeAgent : IAsyncDisposable
         }
     }
 
-    /// <summary>Uploads buffered telemetry until none is left; false when the server could not be reached.</summary>
+    /// <summary>
+    /// Uploads buffered telemetry until none is left; false when the server could not be reached or refused it. Refused
+    /// records stay in the buffer, and the refusal is logged and shown by <c>/edge/status</c>.
+    /// </summary>
     public async Task<bool> UploadTelemetryAsync(CancellationToken cancellationToken = default)
     {
         try
@@ -253,12 +267,19 @@ public sealed partial class EdgeAgent : IAsyncDisposable
                     return true;
                 }
 
-                await _server.UploadTelemetryAsync(new TelemetryBatch { DeviceId = DeviceId, Records = batch }, cancellationToken).ConfigureAwait(false);
+                var ack = await _server.UploadTelemetryAsync(new TelemetryBatch { DeviceId = DeviceId, Epoch = _telemetry.Epoch, Records = batch }, cancellationToken).ConfigureAwait(false);
+                Interlocked.Add(ref _telemetryAccepted, ack.Accepted);
+                Interlocked.Add(ref _telemetryDuplicates, ack.Duplicates);
 
                 // Removed only after the server acknowledged; if the answer is lost the batch is sent again and the server
                 // recognises every (device, sequence) it already stored.
                 _telemetry.Remove(batch.Select(r => r.Sequence));
             }
+        }
+        catch (EdgeServerRefusedException ex)
+        {
+            ServerRefused(ex);
+            return false;
         }
         catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
         {
@@ -266,6 +287,9 @@ public sealed partial class EdgeAgent : IAsyncDisposable
             return false;
         }
     }
+
+    /// <summary>The server's most recent refusal of this device's registration or telemetry, or null.</summary>
+    public ServerRefusal? LastServerRefusal => _serverRefusal;
 
     public async ValueTask DisposeAsync()
     {
@@ -293,7 +317,9 @@ public sealed partial class EdgeAgent : IAsyncDisposable
         _metrics?.Dispose();
         _models.Dispose();
         _server.Dispose();
+        _telemetry.Close();
         _trusted.Dispose();
+        _signingKey.Dispose();
         _deviceKey.Dispose();
         _stopping.Dispose();
         _syncGate.Dispose();
@@ -400,6 +426,12 @@ public sealed partial class EdgeAgent : IAsyncDisposable
         }
     }
 
+    private void ServerRefused(EdgeServerRefusedException ex)
+    {
+        _serverRefusal = new ServerRefusal(_time.GetUtcNow(), ex.Request, ex.Status, ex.Reason);
+        LogServerRefused(ex.Request, ex.Status, ex.Reason);
+    }
+
     private async Task LoopAsync(CancellationToken cancellationToken)
     {
         while (!cancellationToken.IsCancellationRequested)
@@ -434,6 +466,16 @@ public sealed partial class EdgeAgent : IAsyncDisposable
             refusals = Interlocked.Read(ref _refusals),
             telemetry_pending = _telemetry.Pending,
             telemetry_dropped = _telemetry.Dropped,
+            telemetry = new
+            {
+                epoch = _telemetry.Epoch,
+                pending = _telemetry.Pending,
+                pending_bytes = _telemetry.PendingBytes,
+                dropped = _telemetry.Dropped,
+                accepted_by_server = Interlocked.Read(ref _telemetryAccepted),
+                duplicates_by_server = Interlocked.Read(ref _telemetryDuplicates),
+            },
+            server_refusal = _serverRefusal is { } s ? new { time = s.Time, request = s.Request, status = s.Status, reason = s.Reason } : null,
             server_breaker_open = _breaker.IsOpen,
         })));
     }
@@ -629,6 +671,9 @@ public sealed partial class EdgeAgent : IAsyncDisposable
 
     [LoggerMessage(7, LogLevel.Information, "Refused a request for {Model}: {Status} {Reason}")]
     private partial void LogRequestRefused(string model, int status, string reason);
+
+    [LoggerMessage(8, LogLevel.Warning, "The server refused {Request}: {Status} {Reason}; the data stays on the device")]
+    private partial void LogServerRefused(string request, int status, string reason);
 
     // The device keeps its own prediction log (LocalPredictionLog) and telemetry, so the shared path's queue stays off.
     private static readonly PredictionLog Disabled = new(Options.Create(new PredictionLogOptions { Enabled = false }));

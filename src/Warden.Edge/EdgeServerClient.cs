@@ -1,8 +1,10 @@
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
+using System.Security.Cryptography;
 using System.Text.Json;
 using Warden.Contracts.Edge;
 using Warden.Core.Bundles;
+using Warden.Core.EdgeFleet;
 
 namespace Warden.Edge;
 
@@ -11,17 +13,24 @@ public sealed class EdgeServerClient : IDisposable
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
     private readonly HttpClient _http;
+    private readonly ECDsa _deviceKey;
 
-    public EdgeServerClient(Uri server, string apiKey, TimeSpan timeout)
+    /// <param name="server">The server's base address.</param>
+    /// <param name="apiKey">The API key the device calls with.</param>
+    /// <param name="timeout">Per-request timeout.</param>
+    /// <param name="deviceKey">Signs registrations and telemetry (<see cref="DeviceSignature"/>); owned by the caller.</param>
+    public EdgeServerClient(Uri server, string apiKey, TimeSpan timeout, ECDsa deviceKey)
     {
         _http = new HttpClient { BaseAddress = server, Timeout = timeout };
         _http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", apiKey);
+        _deviceKey = deviceKey;
     }
 
+    /// <summary>Registers the device with a signed body; <see cref="EdgeServerRefusedException"/> when the server says no.</summary>
     public async Task RegisterAsync(DeviceRegistration registration, CancellationToken cancellationToken)
     {
-        using var response = await _http.PostAsJsonAsync("edge/devices", registration, Json, cancellationToken).ConfigureAwait(false);
-        response.EnsureSuccessStatusCode();
+        using var response = await PostSignedAsync("edge/devices", JsonSerializer.SerializeToUtf8Bytes(registration, Json), cancellationToken).ConfigureAwait(false);
+        await EnsureAcceptedAsync(response, "the device registration", cancellationToken).ConfigureAwait(false);
     }
 
     public async Task<List<EdgeBundleInfo>> ListAsync(string channel, CancellationToken cancellationToken) =>
@@ -46,11 +55,44 @@ public sealed class EdgeServerClient : IDisposable
         return BundlePolicies.Parse(await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false));
     }
 
+    /// <summary>Uploads a signed batch; <see cref="EdgeServerRefusedException"/> when the server says no.</summary>
     public async Task<TelemetryAck> UploadTelemetryAsync(TelemetryBatch batch, CancellationToken cancellationToken)
     {
-        using var response = await _http.PostAsJsonAsync("edge/telemetry", batch, Json, cancellationToken).ConfigureAwait(false);
-        response.EnsureSuccessStatusCode();
+        using var response = await PostSignedAsync("edge/telemetry", JsonSerializer.SerializeToUtf8Bytes(batch, Json), cancellationToken).ConfigureAwait(false);
+        await EnsureAcceptedAsync(response, "telemetry", cancellationToken).ConfigureAwait(false);
         return await response.Content.ReadFromJsonAsync<TelemetryAck>(Json, cancellationToken).ConfigureAwait(false) ?? new TelemetryAck();
+    }
+
+    private async Task<HttpResponseMessage> PostSignedAsync(string path, byte[] body, CancellationToken cancellationToken)
+    {
+        using var content = new ByteArrayContent(body);
+        content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(path, UriKind.Relative)) { Content = content };
+        request.Headers.Add(DeviceSignature.Header, DeviceSignature.Sign(_deviceKey, body));
+        return await _http.SendAsync(request, cancellationToken).ConfigureAwait(false);
+    }
+
+    // 4xx: the server was reached and refused, which the agent reports (and keeps the data); 5xx counts as unreachable.
+    private static async Task EnsureAcceptedAsync(HttpResponseMessage response, string what, CancellationToken cancellationToken)
+    {
+        var status = (int)response.StatusCode;
+        if (status is >= 400 and < 500)
+        {
+            var text = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
+            string reason;
+            try
+            {
+                reason = JsonDocument.Parse(text).RootElement.GetProperty("error").GetString() ?? text;
+            }
+            catch (Exception ex) when (ex is JsonException or KeyNotFoundException or InvalidOperationException)
+            {
+                reason = text;
+            }
+
+            throw new EdgeServerRefusedException(what, status, reason);
+        }
+
+        response.EnsureSuccessStatusCode();
     }
 
     /// <summary>Forwards a V2 inference body; returns the server's status and body.</summary>

@@ -1,10 +1,11 @@
 using System.Globalization;
+using Warden.Core.Data;
 
 namespace Warden.Training;
 
 /// <summary>
 /// Reads <c>samples/data/hmda.csv</c> (R package AER, data set <c>HMDA</c>, written by <c>write.csv</c>): a header row,
-/// then one quoted-or-bare value per column. <c>yes</c>/<c>no</c> become 1/0; <c>chist</c> and <c>mhist</c>, stored as
+/// then one quoted-or-bare value per column, read by <see cref="CsvTable"/>. <c>yes</c>/<c>no</c> become 1/0; <c>chist</c> and <c>mhist</c>, stored as
 /// quoted factor levels, are read as numbers.
 /// </summary>
 public static class HmdaDataset
@@ -22,44 +23,34 @@ public static class HmdaDataset
     private static readonly string[] RequiredColumns = [LabelName, SensitiveAttribute, .. FeatureNames];
 
     /// <summary>Loads every application in file order.</summary>
-    /// <exception cref="InvalidDataException">A column is missing or a value cannot be read; the message names the line.</exception>
+    /// <exception cref="InvalidDataException">A column is missing or a value cannot be read; the message names the record.</exception>
     public static IReadOnlyList<HmdaApplication> Load(string path)
     {
-        using var reader = new StreamReader(path);
-        var header = reader.ReadLine() ?? throw new InvalidDataException($"{path}: the file is empty.");
-        var columns = Split(header);
-        var index = new Dictionary<string, int>(StringComparer.Ordinal);
-        for (var i = 0; i < columns.Length; i++)
+        CsvTable table;
+        try
         {
-            index[columns[i]] = i;
+            table = CsvTable.Read(path);
+        }
+        catch (InvalidDataException ex)
+        {
+            throw new InvalidDataException($"{path}: {ex.Message}", ex);
         }
 
-        var missing = RequiredColumns.Where(c => !index.ContainsKey(c)).ToArray();
+        var missing = RequiredColumns.Where(c => !table.HasColumn(c)).ToArray();
         if (missing.Length > 0)
         {
             throw new InvalidDataException($"{path}: missing column(s) {string.Join(", ", missing)}.");
         }
 
-        var rows = new List<HmdaApplication>();
-        var lineNumber = 1;
-        while (reader.ReadLine() is { } line)
+        var rows = new HmdaApplication[table.RowCount];
+        for (var row = 0; row < rows.Length; row++)
         {
-            lineNumber++;
-            if (line.Length == 0)
-            {
-                continue;
-            }
+            // The header is record 1; this equals the line number unless a quoted value spans lines.
+            var record = row + 2;
+            float Number(string column) => ParseNumber(table.Column(column)[row], path, record, column);
+            float YesNo(string column) => ParseYesNo(table.Column(column)[row], path, record, column);
 
-            var values = Split(line);
-            if (values.Length != columns.Length)
-            {
-                throw new InvalidDataException($"{path}:{lineNumber}: expected {columns.Length} values, found {values.Length}.");
-            }
-
-            float Number(string column) => ParseNumber(values[index[column]], path, lineNumber, column);
-            float YesNo(string column) => ParseYesNo(values[index[column]], path, lineNumber, column);
-
-            rows.Add(new HmdaApplication
+            rows[row] = new HmdaApplication
             {
                 Pirat = Number("pirat"),
                 Hirat = Number("hirat"),
@@ -75,21 +66,18 @@ public static class HmdaDataset
                 Hschool = YesNo("hschool"),
                 Afam = YesNo("afam"),
                 Deny = YesNo("deny") == 1f,
-            });
+            };
         }
 
         return rows;
     }
-
-    private static string[] Split(string line) =>
-        line.Split(',').Select(v => v.Trim().Trim('"')).ToArray();
 
     private static float ParseNumber(string text, string path, int line, string column) =>
         float.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) && float.IsFinite(value)
             ? value
             : throw new InvalidDataException($"{path}:{line}: column '{column}' is not a number: '{text}'.");
 
-    private static float ParseYesNo(string text, string path, int line, string column) => text switch
+    private static float ParseYesNo(string text, string path, int line, string column) => text.Trim() switch
     {
         "yes" => 1f,
         "no" => 0f,

@@ -43,6 +43,26 @@ public class HmdaDatasetTests
     }
 
     [Fact]
+    public void Quoted_commas_and_line_breaks_in_a_column_are_one_value()
+    {
+        var path = Path.GetTempFileName();
+        try
+        {
+            var lines = File.ReadLines(DataPath).Take(3).ToList();
+            File.WriteAllText(path, lines[0] + ",\"note\"\n" + lines[1] + ",\"late, twice\nthen on time\"\n" + lines[2] + ",\"\"\n");
+
+            var rows = HmdaDataset.Load(path);
+
+            Assert.Equal(2, rows.Count);
+            Assert.Equal(HmdaDataset.Load(DataPath)[1].Features(), rows[1].Features());
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Fact]
     public void A_value_other_than_yes_or_no_is_reported_with_its_line()
     {
         var path = Path.GetTempFileName();

@@ -2,9 +2,12 @@ using System.Text.Json;
 
 namespace Warden.Contracts.Edge;
 
-/// <summary>One telemetry event from a device; <see cref="Sequence"/> is unique per device and never reused.</summary>
+/// <summary>One telemetry event from a device; <see cref="Sequence"/> is unique per device and epoch, never reused.</summary>
 public sealed class TelemetryRecord
 {
+    /// <summary>The sequence epoch the record belongs to (set when the server lists a device's telemetry).</summary>
+    public string? Epoch { get; set; }
+
     /// <summary>Per-device sequence number.</summary>
     public long Sequence { get; set; }
 

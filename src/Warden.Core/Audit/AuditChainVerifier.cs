@@ -23,7 +23,7 @@ public static class AuditChainVerifier
         for (var i = 0; i < entries.Count; i++)
         {
             var entry = entries[i];
-            if (AuditHasher.Compute(entry) != entry.Hash)
+            if (!AuditHasher.Matches(entry))
             {
                 Add(result, entry.Sequence, "edited", $"entry {entry.Sequence} ({entry.Action} on {entry.Target}) does not match its hash: its content was changed");
                 continue;

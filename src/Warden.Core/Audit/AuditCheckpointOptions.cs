@@ -14,4 +14,10 @@ public sealed class AuditCheckpointOptions
     /// <c>checkpoints</c> in the data directory. Point it at storage the database's writers cannot rewrite.
     /// </summary>
     public string? CheckpointDirectory { get; set; }
+
+    /// <summary>
+    /// Minutes between scheduled checkpoints (0 turns the schedule off). A tick signs a checkpoint only when the chain grew
+    /// since the last one, so an idle server does not fill the log.
+    /// </summary>
+    public double IntervalMinutes { get; set; } = 60;
 }

@@ -2,16 +2,22 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.Options;
+using Warden.Core.Events;
 using Warden.Core.Storage;
 
 namespace Warden.Core.Audit;
 
 /// <summary>
 /// Signs checkpoints of the audit chain's current head and appends each as one JSON line to
-/// <c>checkpoints.jsonl</c>, opened for append only, so earlier checkpoints are never rewritten by Warden.
+/// <c>checkpoints.jsonl</c>, opened for append only, so earlier checkpoints are never rewritten by Warden. Each checkpoint
+/// is also published as an <c>audit.checkpoint</c> event, so a webhook subscribed to it hands a copy to an external witness.
 /// </summary>
-public sealed class AuditCheckpointer(IAuditStore store, IOptions<AuditCheckpointOptions> options, IOptions<WardenOptions> warden, TimeProvider time)
+public sealed class AuditCheckpointer(
+    IAuditStore store, IOptions<AuditCheckpointOptions> options, IOptions<WardenOptions> warden, TimeProvider time, EventPublisher? events = null)
 {
+    /// <summary>Event type of a signed checkpoint (for witness webhooks).</summary>
+    public const string EventType = "audit.checkpoint";
+
     /// <summary>File name of the checkpoint log inside the checkpoint directory.</summary>
     public const string FileName = "checkpoints.jsonl";
 
@@ -39,6 +45,7 @@ public sealed class AuditCheckpointer(IAuditStore store, IOptions<AuditCheckpoin
             await file.WriteAsync(Encoding.UTF8.GetBytes(JsonSerializer.Serialize(checkpoint, Json) + "\n"), cancellationToken).ConfigureAwait(false);
             await file.FlushAsync(cancellationToken).ConfigureAwait(false);
             file.Flush(flushToDisk: true);
+            events?.Publish(EventType, checkpoint);
             return checkpoint;
         }
         finally
@@ -46,6 +53,13 @@ public sealed class AuditCheckpointer(IAuditStore store, IOptions<AuditCheckpoin
             _gate.Release();
         }
     }
+
+    /// <summary>Size of the chain's head now.</summary>
+    public async Task<long> HeadSizeAsync(CancellationToken cancellationToken = default) =>
+        (await store.GetLastAsync(cancellationToken).ConfigureAwait(false))?.Sequence ?? 0;
+
+    /// <summary>The last checkpoint in this checkpointer's log, or null when there is none.</summary>
+    public AuditCheckpoint? Latest() => File.Exists(LogPath) && File.ReadLines(LogPath).Any(l => !string.IsNullOrWhiteSpace(l)) ? ReadLatest(LogPath) : null;
 
     /// <summary>Reads the last checkpoint of a <c>checkpoints.jsonl</c> (or a file holding one checkpoint).</summary>
     public static AuditCheckpoint ReadLatest(string path)

@@ -4,8 +4,8 @@ using System.Text;
 namespace Warden.Core.Audit;
 
 /// <summary>
-/// Computes an entry's hash: SHA-256 over the previous entry's hash and the entry's canonical JSON
-/// (time, actor, action, target, details). The sequence number is deliberately not hashed, so the verifier can tell
+/// Computes an entry's hash: SHA-256 over the UTF-8 bytes of the RFC 8785 canonical JSON of
+/// <c>{"action","actor","details","prev","target","time"}</c> (time in Unix milliseconds, prev the previous entry's hash). The sequence number is deliberately not hashed, so the verifier can tell
 /// a renumbered insertion or reordering from an edit.
 /// </summary>
 public static class AuditHasher
@@ -14,9 +14,31 @@ public static class AuditHasher
     public static readonly string Genesis = new('0', 64);
 
     /// <summary>Hex SHA-256 of an entry's content chained to <paramref name="previousHash"/>.</summary>
-    public static string Compute(string previousHash, DateTimeOffset time, string actor, string action, string target, string detailsJson)
+    public static string Compute(string previousHash, DateTimeOffset time, string actor, string action, string target, string detailsJson) =>
+        Hash(CanonicalJson.Serialize(Content(previousHash, time, actor, action, target, detailsJson)));
+
+    /// <summary>Recomputes the hash of a stored entry.</summary>
+    public static string Compute(AuditEntry entry) =>
+        Compute(entry.PreviousHash, entry.Time, entry.Actor, entry.Action, entry.Target, entry.DetailsJson);
+
+    /// <summary>
+    /// Whether <paramref name="entry"/>'s stored hash matches its content: the RFC 8785 hash, or for entries written
+    /// before it, the earlier canonical form (System.Text.Json escaping and number text).
+    /// </summary>
+    public static bool Matches(AuditEntry entry)
     {
-        var canonical = CanonicalJson.Serialize(new SortedDictionary<string, object>(StringComparer.Ordinal)
+        if (Compute(entry) == entry.Hash)
+        {
+            return true;
+        }
+
+        using var content = System.Text.Json.JsonSerializer.SerializeToDocument(
+            Content(entry.PreviousHash, entry.Time, entry.Actor, entry.Action, entry.Target, entry.DetailsJson));
+        return Hash(CanonicalJson.SerializeLegacy(content.RootElement)) == entry.Hash;
+    }
+
+    private static SortedDictionary<string, object> Content(string previousHash, DateTimeOffset time, string actor, string action, string target, string detailsJson) =>
+        new(StringComparer.Ordinal)
         {
             ["action"] = action,
             ["actor"] = actor,
@@ -24,11 +46,7 @@ public static class AuditHasher
             ["prev"] = previousHash,
             ["target"] = target,
             ["time"] = time.ToUnixTimeMilliseconds(),
-        });
-        return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(canonical)));
-    }
+        };
 
-    /// <summary>Recomputes the hash of a stored entry.</summary>
-    public static string Compute(AuditEntry entry) =>
-        Compute(entry.PreviousHash, entry.Time, entry.Actor, entry.Action, entry.Target, entry.DetailsJson);
+    private static string Hash(string canonical) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(canonical)));
 }

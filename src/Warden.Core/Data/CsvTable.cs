@@ -1,9 +1,12 @@
+using System.Globalization;
 using System.Text;
 
 namespace Warden.Core.Data;
 
 /// <summary>
-/// A CSV file held column by column as strings (RFC 4180 quoting, comma separator, first line is the header).
+/// A CSV file held column by column as strings (RFC 4180 quoting, comma separator, first line is the header unless read
+/// with <see cref="ReadHeaderless"/>). Every CSV Warden reads goes through here, so quoted commas, doubled quotes and
+/// line breaks inside quotes mean the same thing to every command.
 /// Repeated values in low-cardinality columns share one string instance so a million-row categorical column costs little.
 /// </summary>
 public sealed class CsvTable
@@ -52,17 +55,26 @@ public sealed class CsvTable
         return Parse(reader, onlyColumns);
     }
 
+    /// <summary>Reads a CSV file that has no header line; its columns are named by position: "1", "2", ….</summary>
+    public static CsvTable ReadHeaderless(string path)
+    {
+        using var reader = new StreamReader(path, Encoding.UTF8, detectEncodingFromByteOrderMarks: true, bufferSize: 1 << 16);
+        return Parse(reader, null, hasHeader: false);
+    }
+
     /// <summary>Parses CSV text; when <paramref name="onlyColumns"/> is given, other columns are skipped.</summary>
-    public static CsvTable Parse(TextReader reader, IReadOnlyCollection<string>? onlyColumns = null)
+    public static CsvTable Parse(TextReader reader, IReadOnlyCollection<string>? onlyColumns = null) => Parse(reader, onlyColumns, hasHeader: true);
+
+    private static CsvTable Parse(TextReader reader, IReadOnlyCollection<string>? onlyColumns, bool hasHeader)
     {
         var fields = new List<string>();
         var builder = new StringBuilder();
         if (!ReadRecord(reader, fields, builder, null))
         {
-            throw new InvalidDataException("CSV is empty: no header line.");
+            throw new InvalidDataException(hasHeader ? "CSV is empty: no header line." : "CSV is empty.");
         }
 
-        var header = fields.ToList();
+        var header = hasHeader ? fields.ToList() : Enumerable.Range(1, fields.Count).Select(i => i.ToString(CultureInfo.InvariantCulture)).ToList();
         var wanted = onlyColumns is null ? Enumerable.Range(0, header.Count).ToArray()
             : onlyColumns.Distinct().Select(c =>
             {
@@ -71,9 +83,12 @@ public sealed class CsvTable
             }).ToArray();
         var lists = wanted.Select(_ => new List<string>()).ToArray();
         var interns = wanted.Select(_ => new Dictionary<string, string>(StringComparer.Ordinal)).ToArray();
-        var line = 1;
-        while (ReadRecord(reader, fields, builder, null))
+        // Without a header the first record is already in `fields` and is data.
+        var line = hasHeader ? 1 : 0;
+        var firstIsData = !hasHeader;
+        while (firstIsData || ReadRecord(reader, fields, builder, null))
         {
+            firstIsData = false;
             line++;
             if (fields.Count == 1 && fields[0].Length == 0)
             {
@@ -82,7 +97,7 @@ public sealed class CsvTable
 
             if (fields.Count != header.Count)
             {
-                throw new InvalidDataException($"CSV record {line} has {fields.Count} fields; the header has {header.Count}.");
+                throw new InvalidDataException($"CSV record {line} has {fields.Count} fields; the {(hasHeader ? "header" : "first record")} has {header.Count}.");
             }
 
             for (var k = 0; k < wanted.Length; k++)

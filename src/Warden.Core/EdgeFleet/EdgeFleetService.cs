@@ -12,8 +12,8 @@ namespace Warden.Core.EdgeFleet;
 /// <summary>
 /// Publication of signed bundles to edge devices, per channel (device group): upload (verified against the trusted
 /// signing keys before it is stored), listing, download and revocation, each change recorded in the audit chain; device
-/// registration; and telemetry intake, idempotent per (device, sequence) so that a device may resend a batch whose
-/// acknowledgement it never received. State lives in <c>&lt;DataDir&gt;/edge/edge.db</c>, bundle files beside it.
+/// registration, binding each device id to its key; and telemetry intake, signed by the device and idempotent per
+/// (device, epoch, sequence) so that a device may resend a batch whose acknowledgement it never received. State lives in <c>&lt;DataDir&gt;/edge/edge.db</c>, bundle files beside it.
 /// </summary>
 public sealed class EdgeFleetService : IDisposable
 {
@@ -25,9 +25,19 @@ public sealed class EdgeFleetService : IDisposable
             revoked_at INTEGER NULL);
         CREATE TABLE IF NOT EXISTS edge_devices (
             device_id TEXT PRIMARY KEY, channel TEXT NOT NULL, key_id TEXT NULL, registered_by TEXT NOT NULL, last_seen INTEGER NOT NULL);
-        CREATE TABLE IF NOT EXISTS edge_telemetry (
-            device_id TEXT NOT NULL, seq INTEGER NOT NULL, time INTEGER NOT NULL, kind TEXT NOT NULL, data TEXT NULL,
-            received_at INTEGER NOT NULL, PRIMARY KEY (device_id, seq));
+        """;
+
+    // Sequence numbers are unique per (device, epoch): a wiped device starts a new epoch instead of colliding with the
+    // numbers it used before. Databases from before epochs are moved over with the empty epoch.
+    private const string TelemetrySchema = """
+        CREATE TABLE IF NOT EXISTS edge_telemetry_v2 (
+            device_id TEXT NOT NULL, epoch TEXT NOT NULL, seq INTEGER NOT NULL, time INTEGER NOT NULL, kind TEXT NOT NULL, data TEXT NULL,
+            received_at INTEGER NOT NULL, PRIMARY KEY (device_id, epoch, seq));
+        """;
+
+    private const string TelemetryMigration = """
+        INSERT OR IGNORE INTO edge_telemetry_v2 SELECT device_id, '', seq, time, kind, data, received_at FROM edge_telemetry;
+        DROP TABLE edge_telemetry;
         """;
 
     private readonly string _root;
@@ -35,6 +45,7 @@ public sealed class EdgeFleetService : IDisposable
     private readonly AuditLog _audit;
     private readonly TimeProvider _time;
     private readonly TrustedKeys _trusted = new();
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
     private readonly SemaphoreSlim _gate = new(1, 1);
 
     public EdgeFleetService(string dataDir, IOptions<EdgeFleetOptions> options, AuditLog audit, TimeProvider time)
@@ -53,6 +64,18 @@ public sealed class EdgeFleetService : IDisposable
         using var connection = Open();
         Execute(connection, "PRAGMA journal_mode=WAL;");
         Execute(connection, Schema);
+        Execute(connection, TelemetrySchema);
+        if (Scalar(connection, "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'edge_telemetry'") > 0)
+        {
+            using var transaction = connection.BeginTransaction();
+            Execute(connection, TelemetryMigration, transaction);
+            transaction.Commit();
+        }
+
+        if (Scalar(connection, "SELECT COUNT(*) FROM pragma_table_info('edge_devices') WHERE name = 'public_key'") == 0)
+        {
+            Execute(connection, "ALTER TABLE edge_devices ADD COLUMN public_key TEXT NULL;");
+        }
     }
 
     /// <summary>Trusts another signing key (in addition to the configured files); returns its key id.</summary>
@@ -218,8 +241,13 @@ public sealed class EdgeFleetService : IDisposable
     /// <summary>The revocation list devices apply.</summary>
     public BundleRevocations Revocations() => new() { Bundles = List().Where(b => b.RevokedAt is not null).Select(b => b.BundleId).ToHashSet(StringComparer.Ordinal) };
 
-    /// <summary>Records (or refreshes) a device; audited the first time and when its channel or key changes.</summary>
-    public async Task RegisterAsync(DeviceRegistration registration, string actor, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Records (or refreshes) a device. The body must be signed with the private part of the public key it carries, and
+    /// the first registration binds the device id to that key: another key registering the same id is refused (409), so
+    /// nobody can take over a device's telemetry by registering it first with a key of their own. Audited the first time
+    /// and when the channel changes.
+    /// </summary>
+    public async Task RegisterAsync(DeviceRegistration registration, ReadOnlyMemory<byte> body, string? signature, string actor, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(registration);
         if (!BundleNames.IsValidReferenceName(registration.DeviceId) || !BundleNames.IsValidReferenceName(registration.Channel))
@@ -227,46 +255,85 @@ public sealed class EdgeFleetService : IDisposable
             throw WardenException.BadRequest("device id and channel must be 1-100 letters, digits, '.', '_' or '-'");
         }
 
-        using var connection = Open();
-        using var select = connection.CreateCommand();
-        select.CommandText = "SELECT channel, key_id FROM edge_devices WHERE device_id = $id";
-        select.Parameters.AddWithValue("$id", registration.DeviceId);
-        string? channel = null, keyId = null;
-        var known = false;
-        using (var reader = select.ExecuteReader())
+        if (string.IsNullOrWhiteSpace(registration.PublicKey))
         {
-            if (reader.Read())
-            {
-                known = true;
-                channel = reader.GetString(0);
-                keyId = reader.IsDBNull(1) ? null : reader.GetString(1);
-            }
+            throw WardenException.BadRequest("registration needs the device's P-256 public key (publicKey, PEM) and a signature of the body with it (header " + DeviceSignature.Header + ")");
         }
 
-        using var upsert = connection.CreateCommand();
-        upsert.CommandText = """
-            INSERT INTO edge_devices VALUES ($id, $channel, $key, $by, $at)
-            ON CONFLICT(device_id) DO UPDATE SET channel = $channel, key_id = $key, last_seen = $at
-            """;
-        upsert.Parameters.AddWithValue("$id", registration.DeviceId);
-        upsert.Parameters.AddWithValue("$channel", registration.Channel);
-        upsert.Parameters.AddWithValue("$key", (object?)registration.KeyId ?? DBNull.Value);
-        upsert.Parameters.AddWithValue("$by", actor);
-        upsert.Parameters.AddWithValue("$at", _time.GetUtcNow().ToUnixTimeMilliseconds());
-        upsert.ExecuteNonQuery();
-        if (!known || channel != registration.Channel || keyId != registration.KeyId)
+        string keyId;
+        try
         {
-            await _audit.AppendAsync(actor, "edge.device.register", registration.DeviceId, new { channel = registration.Channel, key_id = registration.KeyId }, cancellationToken).ConfigureAwait(false);
+            using var key = EcKeys.LoadSigningKey(registration.PublicKey);
+            keyId = EcKeys.KeyId(key);
+        }
+        catch (Exception ex) when (ex is ArgumentException or CryptographicException)
+        {
+            throw WardenException.BadRequest($"publicKey is not a P-256 public key in PEM: {ex.Message}");
+        }
+
+        if (!DeviceSignature.Verify(registration.PublicKey, body.Span, signature))
+        {
+            throw new WardenException(403, $"the registration is not signed with the key it carries ({keyId}); sign the body with the device key (header {DeviceSignature.Header})");
+        }
+
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            using var connection = Open();
+            var existing = FindDevice(connection, registration.DeviceId);
+            if (existing is { KeyId: { } boundKey, PublicKey: not null } && boundKey != keyId)
+            {
+                throw WardenException.Conflict($"device '{registration.DeviceId}' is bound to another device key ({boundKey}); a device id cannot be registered with a second key");
+            }
+
+            using var upsert = connection.CreateCommand();
+            upsert.CommandText = """
+                INSERT INTO edge_devices (device_id, channel, key_id, registered_by, last_seen, public_key) VALUES ($id, $channel, $key, $by, $at, $pem)
+                ON CONFLICT(device_id) DO UPDATE SET channel = $channel, key_id = $key, public_key = $pem, last_seen = $at
+                """;
+            upsert.Parameters.AddWithValue("$id", registration.DeviceId);
+            upsert.Parameters.AddWithValue("$channel", registration.Channel);
+            upsert.Parameters.AddWithValue("$key", keyId);
+            upsert.Parameters.AddWithValue("$by", actor);
+            upsert.Parameters.AddWithValue("$at", _time.GetUtcNow().ToUnixTimeMilliseconds());
+            upsert.Parameters.AddWithValue("$pem", registration.PublicKey);
+            upsert.ExecuteNonQuery();
+            if (existing is null || existing.Value.Channel != registration.Channel || existing.Value.PublicKey is null)
+            {
+                await _audit.AppendAsync(actor, "edge.device.register", registration.DeviceId, new { channel = registration.Channel, key_id = keyId }, cancellationToken).ConfigureAwait(false);
+            }
+        }
+        finally
+        {
+            _gate.Release();
         }
     }
 
-    /// <summary>Stores telemetry records not seen before; a (device, sequence) pair already stored counts as a duplicate.</summary>
-    public TelemetryAck AcceptTelemetry(TelemetryBatch batch)
+    /// <summary>
+    /// Stores telemetry records not seen before; a (device, epoch, sequence) already stored counts as a duplicate. The body
+    /// must be signed by the key the device was registered with (403 otherwise, and for devices never registered).
+    /// </summary>
+    public TelemetryAck AcceptTelemetry(ReadOnlySpan<byte> body, string? signature)
     {
-        ArgumentNullException.ThrowIfNull(batch);
-        if (string.IsNullOrEmpty(batch.DeviceId))
+        TelemetryBatch? batch;
+        try
+        {
+            batch = JsonSerializer.Deserialize<TelemetryBatch>(body, Json);
+        }
+        catch (JsonException ex)
+        {
+            throw WardenException.BadRequest($"telemetry is not a valid batch: {ex.Message}");
+        }
+
+        if (batch is null || string.IsNullOrEmpty(batch.DeviceId))
         {
             throw WardenException.BadRequest("telemetry without a device id");
+        }
+
+        var epoch = batch.Epoch ?? "";
+        if (epoch.Length > 64 || epoch.Any(c => !char.IsAsciiLetterOrDigit(c) && c != '-'))
+        {
+            throw WardenException.BadRequest("epoch must be at most 64 letters, digits or '-'");
         }
 
         if (batch.Records is null)
@@ -283,11 +350,23 @@ public sealed class EdgeFleetService : IDisposable
         }
 
         using var connection = Open();
+        var device = FindDevice(connection, batch.DeviceId);
+        if (device is not { PublicKey: { } publicKey })
+        {
+            throw new WardenException(403, $"device '{batch.DeviceId}' is not registered with a device key; register it (POST /edge/devices) before sending telemetry");
+        }
+
+        if (!DeviceSignature.Verify(publicKey, body, signature))
+        {
+            throw new WardenException(403, $"telemetry for device '{batch.DeviceId}' must be signed with its device key ({device.Value.KeyId}) in header {DeviceSignature.Header}");
+        }
+
         using var transaction = connection.BeginTransaction();
         using var insert = connection.CreateCommand();
         insert.Transaction = transaction;
-        insert.CommandText = "INSERT OR IGNORE INTO edge_telemetry VALUES ($device, $seq, $time, $kind, $data, $received)";
-        var device = insert.Parameters.Add("$device", SqliteType.Text);
+        insert.CommandText = "INSERT OR IGNORE INTO edge_telemetry_v2 VALUES ($device, $epoch, $seq, $time, $kind, $data, $received)";
+        insert.Parameters.AddWithValue("$device", batch.DeviceId);
+        insert.Parameters.AddWithValue("$epoch", epoch);
         var seq = insert.Parameters.Add("$seq", SqliteType.Integer);
         var time = insert.Parameters.Add("$time", SqliteType.Integer);
         var kind = insert.Parameters.Add("$kind", SqliteType.Text);
@@ -296,7 +375,6 @@ public sealed class EdgeFleetService : IDisposable
         var ack = new TelemetryAck();
         foreach (var record in batch.Records)
         {
-            device.Value = batch.DeviceId;
             seq.Value = record.Sequence;
             time.Value = record.Time.ToUnixTimeMilliseconds();
             kind.Value = record.Kind;
@@ -315,12 +393,12 @@ public sealed class EdgeFleetService : IDisposable
         return ack;
     }
 
-    /// <summary>A device's telemetry in sequence order.</summary>
+    /// <summary>A device's telemetry in arrival order (sequence order within an epoch).</summary>
     public IReadOnlyList<TelemetryRecord> Telemetry(string deviceId)
     {
         using var connection = Open();
         using var command = connection.CreateCommand();
-        command.CommandText = "SELECT seq, time, kind, data FROM edge_telemetry WHERE device_id = $device ORDER BY seq";
+        command.CommandText = "SELECT seq, time, kind, data, epoch FROM edge_telemetry_v2 WHERE device_id = $device ORDER BY rowid";
         command.Parameters.AddWithValue("$device", deviceId);
         using var reader = command.ExecuteReader();
         var result = new List<TelemetryRecord>();
@@ -332,6 +410,7 @@ public sealed class EdgeFleetService : IDisposable
                 Time = DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(1)),
                 Kind = reader.GetString(2),
                 Data = reader.IsDBNull(3) ? null : JsonDocument.Parse(reader.GetString(3)).RootElement.Clone(),
+                Epoch = reader.GetString(4),
             });
         }
 
@@ -353,11 +432,28 @@ public sealed class EdgeFleetService : IDisposable
         return connection;
     }
 
-    private static void Execute(SqliteConnection connection, string sql)
+    private static void Execute(SqliteConnection connection, string sql, SqliteTransaction? transaction = null)
+    {
+        using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = sql;
+        command.ExecuteNonQuery();
+    }
+
+    private static long Scalar(SqliteConnection connection, string sql)
     {
         using var command = connection.CreateCommand();
         command.CommandText = sql;
-        command.ExecuteNonQuery();
+        return Convert.ToInt64(command.ExecuteScalar(), CultureInfo.InvariantCulture);
+    }
+
+    private static (string Channel, string? KeyId, string? PublicKey)? FindDevice(SqliteConnection connection, string deviceId)
+    {
+        using var select = connection.CreateCommand();
+        select.CommandText = "SELECT channel, key_id, public_key FROM edge_devices WHERE device_id = $id";
+        select.Parameters.AddWithValue("$id", deviceId);
+        using var reader = select.ExecuteReader();
+        return reader.Read() ? (reader.GetString(0), reader.IsDBNull(1) ? null : reader.GetString(1), reader.IsDBNull(2) ? null : reader.GetString(2)) : null;
     }
 
     private static EdgeBundleInfo ReadInfo(SqliteDataReader r) => new()

@@ -40,7 +40,8 @@ public static class AbuseApi
                 suspended = a.Suspended,
             });
             return new { processed = monitor.Processed, dropped = monitor.Dropped, unobservable = monitor.Unobservable, items = alerts };
-        }).WithTags("abuse").RequireAuthorization(WardenPolicies.Audit);
+        }).WithTags("abuse").RequireAuthorization(WardenPolicies.Audit)
+            .WithName("ListAbuseAlerts").WithSummary("Abuse and model-extraction alerts");
         return app;
     }
 

@@ -24,10 +24,12 @@ public static class AuditApi
                 Items = entries.Select(e => e.ToInfo()).ToList(),
                 Next = entries.Count == size ? entries[^1].Sequence.ToString(System.Globalization.CultureInfo.InvariantCulture) : null,
             };
-        });
-        audit.MapGet("/audit/verify", (AuditLog log, CancellationToken ct) => log.VerifyAsync(ct));
+        }).WithName("ListAuditEntries").WithSummary("Page through the audit log");
+        audit.MapGet("/audit/verify", (AuditLog log, CancellationToken ct) => log.VerifyAsync(ct))
+            .WithName("VerifyAudit").WithSummary("Verify the audit log's hash chain");
         // Signs the current head and appends it to Warden:Audit:CheckpointDirectory/checkpoints.jsonl (issue 17 item 4).
-        audit.MapPost("/audit/checkpoints", (AuditCheckpointer checkpointer, CancellationToken ct) => checkpointer.CheckpointAsync(ct));
+        audit.MapPost("/audit/checkpoints", (AuditCheckpointer checkpointer, CancellationToken ct) => checkpointer.CheckpointAsync(ct))
+            .WithName("CreateAuditCheckpoint").WithSummary("Sign the audit log's head and append a checkpoint");
         audit.MapGet("/predictions", async (IPredictionStore store, string? model, DateTimeOffset? since, long? after, int? limit, CancellationToken ct) =>
         {
             var size = PageSize(limit);
@@ -37,7 +39,7 @@ public static class AuditApi
                 Items = rows.Select(r => r.ToInfo()).ToList(),
                 Next = rows.Count == size ? rows[^1].Sequence.ToString(System.Globalization.CultureInfo.InvariantCulture) : null,
             };
-        });
+        }).WithName("ListPredictions").WithSummary("Page through the prediction log");
         return app;
     }
 

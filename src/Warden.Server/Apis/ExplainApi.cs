@@ -19,9 +19,11 @@ public static class ExplainApi
     public static IEndpointRouteBuilder MapExplainApi(this IEndpointRouteBuilder app)
     {
         app.MapPost("/v2/models/{model}/explain", (string model, HttpContext context) => ExplainAsync(context, model, null))
-            .RequireAuthorization(WardenPolicies.Infer).WithTags("explanations").Produces<ExplanationResponse>().Produces<ExplanationJobInfo>(StatusCodes.Status202Accepted);
+            .RequireAuthorization(WardenPolicies.Infer).WithTags("explanations").Produces<ExplanationResponse>().Produces<ExplanationJobInfo>(StatusCodes.Status202Accepted)
+            .WithName("Explain").Accepts<Warden.Contracts.V2.InferenceRequest>("application/json").WithSummary("Explain a prediction of the model's serving version");
         app.MapPost("/v2/models/{model}/versions/{version}/explain", (string model, string version, HttpContext context) => ExplainAsync(context, model, version))
-            .RequireAuthorization(WardenPolicies.Infer).WithTags("explanations").Produces<ExplanationResponse>().Produces<ExplanationJobInfo>(StatusCodes.Status202Accepted);
+            .RequireAuthorization(WardenPolicies.Infer).WithTags("explanations").Produces<ExplanationResponse>().Produces<ExplanationJobInfo>(StatusCodes.Status202Accepted)
+            .WithName("ExplainVersion").Accepts<Warden.Contracts.V2.InferenceRequest>("application/json").WithSummary("Explain a prediction of one model version");
         app.MapGet("/api/explanations/{id}", (string id, HttpContext context, ExplanationJobQueue jobs) =>
         {
             var key = context.RequireApiKey();
@@ -29,7 +31,8 @@ public static class ExplainApi
             return job is null || (job.OwnerKeyId != key.Id && key.Role != WardenRoles.Admin)
                 ? throw WardenException.NotFound($"explanation job '{id}' is not found (jobs are kept for an hour after they end)")
                 : Results.Ok(job.ToInfo());
-        }).RequireAuthorization(WardenPolicies.Infer).WithTags("explanations").Produces<ExplanationJobInfo>();
+        }).RequireAuthorization(WardenPolicies.Infer).WithTags("explanations").Produces<ExplanationJobInfo>()
+            .WithName("GetExplanationJob").WithSummary("A queued explanation job and its result");
         return app;
     }
 

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Warden.Contracts.Feedback;
 using Warden.Core;
 using Warden.Core.Access;
 using Warden.Core.Feedback;
@@ -19,12 +20,14 @@ public static class FeedbackApi
     public static IEndpointRouteBuilder MapFeedbackApi(this IEndpointRouteBuilder app)
     {
         app.MapPost("/api/models/{model}/feedback", PostAsync).WithTags("feedback")
-            .RequireAuthorization(p => p.RequireRole(WardenRoles.Admin, WardenRoles.Deployer, WardenRoles.Reviewer, WardenRoles.Consumer));
+            .RequireAuthorization(p => p.RequireRole(WardenRoles.Admin, WardenRoles.Deployer, WardenRoles.Reviewer, WardenRoles.Consumer))
+            .WithName("PostFeedback").Accepts<FeedbackBatch>("application/json").Produces<FeedbackResult>().WithSummary("Record ground-truth labels for earlier predictions");
         app.MapGet("/api/models/{model}/feedback", async (string model, DateTimeOffset? since, int? limit, IFeedbackStore store, CancellationToken ct) =>
         {
             var rows = await store.QueryLabeledAsync(model, since, Math.Clamp(limit ?? 1000, 1, 100_000), ct);
             return rows.Select(r => new { id = r.Prediction.Id, time = r.Prediction.Time, version = r.Prediction.Version, label = r.Label, source = r.Source });
-        }).WithTags("feedback").RequireAuthorization(p => p.RequireRole(WardenRoles.Admin, WardenRoles.Auditor, WardenRoles.Deployer));
+        }).WithTags("feedback").RequireAuthorization(p => p.RequireRole(WardenRoles.Admin, WardenRoles.Auditor, WardenRoles.Deployer))
+            .WithName("ListFeedback").WithSummary("Labelled predictions of a model");
         return app;
     }
 
@@ -113,11 +116,11 @@ public static class FeedbackApi
         }
 
         await store.UpsertAsync(records, context.RequestAborted);
-        return Results.Ok(new
+        return Results.Ok(new FeedbackResult
         {
-            accepted = records.Count,
-            matched = parsed.Count - unmatched.Count,
-            unmatched = unmatched.Distinct().Take(100).ToList(),
+            Accepted = records.Count,
+            Matched = parsed.Count - unmatched.Count,
+            Unmatched = unmatched.Distinct().Take(100).ToList(),
         });
     }
 }

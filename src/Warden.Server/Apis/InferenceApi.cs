@@ -27,10 +27,12 @@ public static class InferenceApi
 
     public static IEndpointRouteBuilder MapInferenceApi(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/v2/health/live", () => Results.Ok(new { live = true })).AllowAnonymous().WithTags("health");
+        app.MapGet("/v2/health/live", () => Results.Ok(new { live = true })).AllowAnonymous().WithTags("health")
+            .WithName("GetServerLive").WithSummary("Liveness probe: the process answers");
         app.MapGet("/v2/health/ready", (ModelRegistry registry) =>
             registry.IsReady ? Results.Ok(new { ready = true }) : Results.Json(new ErrorResponse { Error = "server is starting" }, statusCode: 400))
-            .AllowAnonymous().WithTags("health");
+            .AllowAnonymous().WithTags("health")
+            .WithName("GetServerReady").Produces(StatusCodes.Status200OK).Produces<ErrorResponse>(StatusCodes.Status400BadRequest).WithSummary("Readiness probe: the model registry is loaded");
 
         var v2 = app.MapGroup("/v2").WithTags("inference");
         v2.MapGet("", () => new ServerMetadata
@@ -38,20 +40,27 @@ public static class InferenceApi
             Name = "warden",
             Version = ServerVersion,
             Extensions = [.. RestExtensions],
-        }).RequireAuthorization(WardenPolicies.Read);
+        }).RequireAuthorization(WardenPolicies.Read)
+            .WithName("GetServerMetadata").WithSummary("Server name, version and protocol extensions");
 
         v2.MapGet("/models/{model}", (string model, HttpContext context, ModelRegistry registry) => Metadata(context, registry, model, null))
-            .RequireAuthorization(WardenPolicies.Read);
+            .RequireAuthorization(WardenPolicies.Read)
+            .WithName("GetModelMetadata").Produces<ModelMetadata>().WithSummary("Inputs, outputs and versions of a model");
         v2.MapGet("/models/{model}/versions/{version}", (string model, string version, HttpContext context, ModelRegistry registry) => Metadata(context, registry, model, version))
-            .RequireAuthorization(WardenPolicies.Read);
+            .RequireAuthorization(WardenPolicies.Read)
+            .WithName("GetModelVersionMetadata").Produces<ModelMetadata>().WithSummary("Inputs and outputs of one model version");
         v2.MapGet("/models/{model}/ready", (string model, HttpContext context, ModelRegistry registry) => Ready(context, registry, model, null))
-            .RequireAuthorization(WardenPolicies.Read);
+            .RequireAuthorization(WardenPolicies.Read)
+            .WithName("GetModelReady").WithSummary("Whether the model's serving version can answer");
         v2.MapGet("/models/{model}/versions/{version}/ready", (string model, string version, HttpContext context, ModelRegistry registry) => Ready(context, registry, model, version))
-            .RequireAuthorization(WardenPolicies.Read);
+            .RequireAuthorization(WardenPolicies.Read)
+            .WithName("GetModelVersionReady").WithSummary("Whether one model version can answer");
         v2.MapPost("/models/{model}/infer", (string model, HttpContext context) => InferAsync(context, model, null))
-            .RequireAuthorization(WardenPolicies.Infer).Produces<InferenceResponse>();
+            .RequireAuthorization(WardenPolicies.Infer).Produces<InferenceResponse>()
+            .WithName("Infer").Accepts<InferenceRequest>("application/json").WithSummary("Run an inference on the model's serving version (Open Inference Protocol)");
         v2.MapPost("/models/{model}/versions/{version}/infer", (string model, string version, HttpContext context) => InferAsync(context, model, version))
-            .RequireAuthorization(WardenPolicies.Infer).Produces<InferenceResponse>();
+            .RequireAuthorization(WardenPolicies.Infer).Produces<InferenceResponse>()
+            .WithName("InferVersion").Accepts<InferenceRequest>("application/json").WithSummary("Run an inference on one model version (Open Inference Protocol)");
         return app;
     }
 

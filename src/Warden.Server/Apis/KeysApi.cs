@@ -12,7 +12,8 @@ public static class KeysApi
     public static IEndpointRouteBuilder MapKeysApi(this IEndpointRouteBuilder app)
     {
         var keys = app.MapGroup("/api/keys").WithTags("keys").RequireAuthorization(WardenPolicies.Admin);
-        keys.MapGet("", async (ApiKeyService service, CancellationToken ct) => (await service.ListAsync(ct)).Select(k => k.ToInfo()).ToList());
+        keys.MapGet("", async (ApiKeyService service, CancellationToken ct) => (await service.ListAsync(ct)).Select(k => k.ToInfo()).ToList())
+            .WithName("ListKeys").WithSummary("List API keys (never their secrets)");
         keys.MapPost("", async (HttpContext context, ApiKeyService service, TimeProvider time) =>
         {
             var body = await ModelsApi.ReadOptionalJsonAsync<CreateKeyRequest>(context)
@@ -51,11 +52,13 @@ public static class KeysApi
             var grant = new ApiKeyGrant(purposes, string.IsNullOrWhiteSpace(body.DefaultPurpose) ? null : body.DefaultPurpose.Trim(), limits);
             var (record, secret) = await service.CreateAsync(context.RequireApiKey().Id, body.Name, body.Role, body.Models ?? [], body.ExpiresAt, grant, context.RequestAborted);
             return Results.Created($"/api/keys/{record.Id}", new CreatedKey { Info = record.ToInfo(), Secret = secret });
-        }).Produces<CreatedKey>(StatusCodes.Status201Created);
+        }).Produces<CreatedKey>(StatusCodes.Status201Created)
+            .WithName("CreateKey").Accepts<CreateKeyRequest>("application/json").WithSummary("Create an API key; the secret is returned once");
         keys.MapDelete("/{id}", async (string id, HttpContext context, ApiKeyService service) =>
             await service.RevokeAsync(context.RequireApiKey().Id, id, context.RequestAborted)
                 ? Results.NoContent()
-                : throw WardenException.NotFound($"key '{id}' is not found"));
+                : throw WardenException.NotFound($"key '{id}' is not found"))
+            .WithName("RevokeKey").WithSummary("Revoke an API key");
         return app;
     }
 }

@@ -15,10 +15,12 @@ public static class ModelCardsApi
     {
         app.MapGet("/api/models/{model}/versions/{version}/card.md", async (string model, string version, HttpContext context, ModelCardSources sources) =>
             Results.Text(ModelCardMarkdown.Render(await LoadAsync(context, sources, model, version)), "text/markdown; charset=utf-8"))
-            .RequireAuthorization(WardenPolicies.Read).WithTags("models").Produces<string>(StatusCodes.Status200OK, "text/markdown");
+            .RequireAuthorization(WardenPolicies.Read).WithTags("models").Produces<string>(StatusCodes.Status200OK, "text/markdown")
+            .WithName("GetModelCardMarkdown").WithSummary("A version's model card as Markdown");
         app.MapGet("/api/models/{model}/versions/{version}/card.html", async (string model, string version, HttpContext context, ModelCardSources sources) =>
             Results.Text(ModelCardHtml.Render(await LoadAsync(context, sources, model, version)), "text/html; charset=utf-8"))
-            .RequireAuthorization(WardenPolicies.Read).WithTags("models").Produces<string>(StatusCodes.Status200OK, "text/html");
+            .RequireAuthorization(WardenPolicies.Read).WithTags("models").Produces<string>(StatusCodes.Status200OK, "text/html")
+            .WithName("GetModelCardHtml").WithSummary("A version's model card as HTML");
         return app;
     }
 

@@ -4,6 +4,7 @@ using Warden.Contracts.Registry;
 using Warden.Core;
 using Warden.Core.Registry;
 using Warden.Core.Storage;
+using Warden.Server.ApiContract;
 using Warden.Server.Auth;
 using Warden.Server.Http;
 
@@ -19,12 +20,15 @@ public static class ModelsApi
         var models = app.MapGroup("/api/models").WithTags("models");
         models.MapGet("", (HttpContext context, ModelRegistry registry) =>
             registry.Models.Values.Where(m => context.RequireApiKey().CanUseModel(m.Name)).OrderBy(m => m.Name, StringComparer.Ordinal).Select(m => m.ToSummary()).ToList())
-            .RequireAuthorization(WardenPolicies.Read);
+            .RequireAuthorization(WardenPolicies.Read)
+            .WithName("ListModels").WithSummary("List the models the key may use");
         models.MapGet("/{model}", (string model, HttpContext context, ModelRegistry registry) => Find(context, registry, model).ToSummary())
-            .RequireAuthorization(WardenPolicies.Read);
+            .RequireAuthorization(WardenPolicies.Read)
+            .WithName("GetModel").WithSummary("A model's versions and stages");
         models.MapGet("/{model}/versions/{version}", (string model, string version, HttpContext context, ModelRegistry registry) =>
             (Find(context, registry, model).FindVersion(version) ?? throw WardenException.NotFound($"version '{version}' of model '{model}' is not found")).ToInfo())
-            .RequireAuthorization(WardenPolicies.Read);
+            .RequireAuthorization(WardenPolicies.Read)
+            .WithName("GetModelVersion").WithSummary("One version's stage, card and checksum");
         models.MapGet("/{model}/versions/{version}/onnx", async (string model, string version, HttpContext context, ModelRegistry registry, IModelBlobStore blobs) =>
         {
             // The weights themselves are the deployers' to export (e.g. to pack an edge bundle), not every reader's.
@@ -35,10 +39,12 @@ public static class ModelsApi
             }
 
             return Results.File(await blobs.GetAsync(record.Sha256, context.RequestAborted), "application/octet-stream", $"{model}-{version}.onnx");
-        }).RequireAuthorization(WardenPolicies.Deploy).Produces<byte[]>(StatusCodes.Status200OK, "application/octet-stream");
+        }).RequireAuthorization(WardenPolicies.Deploy).Produces<byte[]>(StatusCodes.Status200OK, "application/octet-stream")
+            .WithName("DownloadModelVersionOnnx").WithSummary("Download a version's ONNX file");
         models.MapPost("/{model}/versions", DeployAsync)
             .RequireAuthorization(WardenPolicies.Deploy).DisableAntiforgery()
-            .Produces<ModelVersionInfo>(StatusCodes.Status201Created);
+            .Produces<ModelVersionInfo>(StatusCodes.Status201Created)
+            .WithName("DeployModelVersion").AddOpenApiOperationTransformer(RequestBodies.ModelDeployment).WithSummary("Deploy a new version: an ONNX file and its model card (multipart)");
         models.MapPost("/{model}/versions/{version}/promote", async (string model, string version, HttpContext context, ModelRegistry registry) =>
         {
             var body = await ReadOptionalJsonAsync<StageChangeRequest>(context) ?? new StageChangeRequest();
@@ -50,13 +56,15 @@ public static class ModelsApi
 
             var record = await registry.SetStageAsync(model, version, body.Stage ?? ModelStages.Production, key.Id, body.Reason, context.RequestAborted, body.Force);
             return record.ToInfo();
-        }).RequireAuthorization(WardenPolicies.Deploy);
+        }).RequireAuthorization(WardenPolicies.Deploy)
+            .WithName("PromoteModelVersion").Accepts<StageChangeRequest>(isOptional: true, "application/json").WithSummary("Move a version to a stage (production unless another stage is named)");
         models.MapPost("/{model}/rollback", async (string model, HttpContext context, ModelRegistry registry) =>
         {
             var body = await ReadOptionalJsonAsync<StageChangeRequest>(context);
             var record = await registry.RollbackAsync(model, context.RequireApiKey().Id, body?.Reason, context.RequestAborted);
             return record.ToInfo();
-        }).RequireAuthorization(WardenPolicies.Deploy);
+        }).RequireAuthorization(WardenPolicies.Deploy)
+            .WithName("RollbackModel").Accepts<StageChangeRequest>(isOptional: true, "application/json").WithSummary("Return production to the previous production version");
         return app;
     }
 

@@ -6,6 +6,7 @@ using Warden.Core.Fairness;
 using Warden.Core.Monitoring;
 using Warden.Core.Registry;
 using Warden.Core.Settings;
+using Warden.Server.ApiContract;
 using Warden.Server.Auth;
 using Warden.Server.Http;
 
@@ -29,12 +30,14 @@ public static class MonitoringApi
             var record = await audits.RunAsync(model, body, key.Id, context.RequestAborted);
             return Results.Created($"/api/models/{model}/fairness/reports/{record.Id}", ToInfo(record, withReport: true));
         }).RequireAuthorization(p => p.RequireRole(WardenRoles.Admin, WardenRoles.Auditor, WardenRoles.Deployer))
-            .Produces<FairnessAuditInfo>(StatusCodes.Status201Created);
+            .Produces<FairnessAuditInfo>(StatusCodes.Status201Created)
+            .WithName("RunFairnessAudit").Accepts<FairnessAuditRequest>(isOptional: true, "application/json").WithSummary("Run a fairness audit of a model on its labelled predictions");
         fairness.MapGet("", async (string model, int? limit, HttpContext context, FairnessAuditService audits) =>
         {
             RequireModel(context, model);
             return (await audits.ListAsync(model, Math.Clamp(limit ?? 100, 1, 1000), context.RequestAborted)).Select(r => ToInfo(r, withReport: false)).ToList();
-        }).RequireAuthorization(p => p.RequireRole(WardenRoles.Admin, WardenRoles.Auditor, WardenRoles.Deployer));
+        }).RequireAuthorization(p => p.RequireRole(WardenRoles.Admin, WardenRoles.Auditor, WardenRoles.Deployer))
+            .WithName("ListFairnessReports").WithSummary("List a model's fairness reports");
         fairness.MapGet("/{id:long}", async (string model, long id, string? format, HttpContext context, FairnessAuditService audits) =>
         {
             RequireModel(context, model);
@@ -47,7 +50,8 @@ public static class MonitoringApi
                 "html" => Results.Text(FairnessHtmlRenderer.Render(FairnessReportJson.Deserialize(record.ReportJson)), "text/html"),
                 _ => throw WardenException.BadRequest($"format '{format}' is unknown; use json, md or html"),
             };
-        }).RequireAuthorization(p => p.RequireRole(WardenRoles.Admin, WardenRoles.Auditor, WardenRoles.Deployer));
+        }).RequireAuthorization(p => p.RequireRole(WardenRoles.Admin, WardenRoles.Auditor, WardenRoles.Deployer))
+            .WithName("GetFairnessReport").WithSummary("One fairness report as JSON, Markdown or HTML");
         var versions = app.MapGroup("/api/models/{model}/versions/{version}/reference").WithTags("drift");
         versions.MapPut("", async (string model, string version, string? label, string? positive, HttpContext context, ReferenceProfiles references) =>
         {
@@ -57,7 +61,8 @@ public static class MonitoringApi
             using var reader = new StringReader(await body.ReadToEndAsync(context.RequestAborted));
             var snapshot = await references.BuildAsync(model, version, reader, label, positive, "upload", key.Id, context.RequestAborted);
             return Results.Ok(ReferenceSummary(snapshot));
-        }).RequireAuthorization(WardenPolicies.Deploy);
+        }).RequireAuthorization(WardenPolicies.Deploy)
+            .WithName("PutReferenceProfile").AddOpenApiOperationTransformer(RequestBodies.Csv).WithSummary("Upload a version's reference data (CSV) for drift detection");
         versions.MapGet("", async (string model, string version, HttpContext context, ReferenceProfiles references) =>
         {
             RequireModel(context, model);
@@ -65,7 +70,8 @@ public static class MonitoringApi
                 ?? throw WardenException.NotFound($"version {version} of '{model}' has no reference profile");
             using var profile = JsonDocument.Parse(snapshot.Profile.ToJson());
             return Results.Ok(new { summary = ReferenceSummary(snapshot), profile = profile.RootElement.Clone() });
-        }).RequireAuthorization(p => p.RequireRole(WardenRoles.Admin, WardenRoles.Auditor, WardenRoles.Deployer)); // the training data's distribution: not for consumers
+        }).RequireAuthorization(p => p.RequireRole(WardenRoles.Admin, WardenRoles.Auditor, WardenRoles.Deployer))
+            .WithName("GetReferenceProfile").WithSummary("A version's reference profile"); // the training data's distribution: not for consumers
 
         app.MapGet("/api/models/{model}/drift", async (string model, string? since, string? version, int? window, string? format, HttpContext context, LiveDriftService drift, TimeProvider time) =>
         {
@@ -83,7 +89,8 @@ public static class MonitoringApi
                 "html" => Results.Text(report.ToHtml(), "text/html"),
                 _ => throw WardenException.BadRequest($"format '{format}' is unknown; use json, md or html"),
             };
-        }).WithTags("drift").RequireAuthorization(p => p.RequireRole(WardenRoles.Admin, WardenRoles.Auditor, WardenRoles.Deployer));
+        }).WithTags("drift").RequireAuthorization(p => p.RequireRole(WardenRoles.Admin, WardenRoles.Auditor, WardenRoles.Deployer))
+            .WithName("GetDriftReport").WithSummary("Live drift of a model's inputs and outputs against its reference");
         app.MapGet("/api/models/{model}/rollout/report", async (string model, string? since, string? version, HttpContext context, ModelRegistry registry, ModelSettings settings, RolloutComparison comparison, TimeProvider time) =>
         {
             RequireModel(context, model);
@@ -93,7 +100,8 @@ public static class MonitoringApi
                 ?? throw WardenException.BadRequest($"model '{model}' has no shadow or canary in its rollout settings; name a version");
             var record = registered.FindVersion(challenger) ?? throw WardenException.NotFound($"version '{challenger}' of model '{model}' is not found");
             return await comparison.CompareAsync(model, champion, challenger, ModelRegistry.ReadCard(record), TimeWindow.Since(since, time.GetUtcNow()), context.RequestAborted);
-        }).WithTags("rollout").RequireAuthorization(p => p.RequireRole(WardenRoles.Admin, WardenRoles.Auditor, WardenRoles.Deployer));
+        }).WithTags("rollout").RequireAuthorization(p => p.RequireRole(WardenRoles.Admin, WardenRoles.Auditor, WardenRoles.Deployer))
+            .WithName("GetRolloutReport").WithSummary("Champion and challenger compared on live traffic");
         return app;
     }
 

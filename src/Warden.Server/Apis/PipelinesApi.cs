@@ -21,12 +21,14 @@ public static class PipelinesApi
         pipelines.MapPost("/{model}/versions", DeployAsync)
             .RequireAuthorization(WardenPolicies.Deploy)
             .Accepts<PipelineDocument>("application/json", "application/yaml")
-            .Produces<ModelVersionInfo>(StatusCodes.Status201Created);
+            .Produces<ModelVersionInfo>(StatusCodes.Status201Created)
+            .WithName("DeployPipelineVersion").WithSummary("Deploy a new pipeline version from its document");
         pipelines.MapGet("/{model}/versions/{version}/document", async (string model, string version, HttpContext context, ModelRegistry registry, IModelBlobStore blobs) =>
         {
             var record = Find(context, registry, model).FindVersion(version) ?? throw WardenException.NotFound($"version '{version}' of pipeline '{model}' is not found");
             return Results.Bytes(await blobs.GetAsync(record.Sha256, context.RequestAborted), "application/json");
-        }).RequireAuthorization(WardenPolicies.Read).Produces<PipelineDocument>();
+        }).RequireAuthorization(WardenPolicies.Read).Produces<PipelineDocument>()
+            .WithName("GetPipelineDocument").WithSummary("A pipeline version's document");
         return app;
     }
 

@@ -29,9 +29,11 @@ public static class PrivacyApi
                 redactPii = options.Value.RedactPii,
                 rows = rows.Select(r => new { table = r.Table, keyId = r.KeyId, rows = r.Rows, readable = cipher.CanRead(r.KeyId), current = r.KeyId == cipher.ActiveKeyId }),
             };
-        }).RequireAuthorization(WardenPolicies.Audit);
+        }).RequireAuthorization(WardenPolicies.Audit)
+            .WithName("GetPrivacyKeys").WithSummary("Payload encryption keys and the rows each one seals");
         privacy.MapPost("/reencrypt", (HttpContext context, SqlitePayloadReencryptor payloads) =>
-            payloads.ReencryptAsync(context.RequireApiKey().Id, context.RequestAborted)).RequireAuthorization(WardenPolicies.Admin);
+            payloads.ReencryptAsync(context.RequireApiKey().Id, context.RequestAborted)).RequireAuthorization(WardenPolicies.Admin)
+            .WithName("ReencryptPayloads").WithSummary("Re-encrypt stored payloads under the active key");
         return app;
     }
 }

@@ -32,7 +32,8 @@ public static class RepositoryApi
                 .SelectMany(m => m.Versions.Select(v => Entry(registry, m, v)))
                 .Where(e => !request.Ready || e.State == Ready)
                 .ToList());
-        }).RequireAuthorization(WardenPolicies.Read).Produces<List<RepositoryIndexEntry>>();
+        }).RequireAuthorization(WardenPolicies.Read).Produces<List<RepositoryIndexEntry>>()
+            .WithName("GetRepositoryIndex").Accepts<RepositoryIndexRequest>(isOptional: true, "application/json").WithSummary("Model repository index: every version and its state");
 
         repository.MapPost("/models/{model}/load", async (string model, HttpContext context, ModelRegistry registry) =>
         {
@@ -46,7 +47,8 @@ public static class RepositoryApi
 
             await registry.LoadAsync(model, context.RequireApiKey().Id, context.RequestAborted);
             return Results.Ok();
-        }).RequireAuthorization(WardenPolicies.Deploy);
+        }).RequireAuthorization(WardenPolicies.Deploy)
+            .WithName("LoadModel").Accepts<RepositoryModelRequest>(isOptional: true, "application/json").WithSummary("Load a model's servable versions");
 
         repository.MapPost("/models/{model}/unload", async (string model, HttpContext context, ModelRegistry registry) =>
         {
@@ -69,7 +71,8 @@ public static class RepositoryApi
 
             await registry.UnloadAsync(model, context.RequireApiKey().Id, dependents, context.RequestAborted);
             return Results.Ok();
-        }).RequireAuthorization(WardenPolicies.Deploy);
+        }).RequireAuthorization(WardenPolicies.Deploy)
+            .WithName("UnloadModel").Accepts<RepositoryModelRequest>(isOptional: true, "application/json").WithSummary("Unload a model (and optionally the pipelines that use it)");
         return app;
     }
 

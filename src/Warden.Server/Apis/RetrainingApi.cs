@@ -19,7 +19,8 @@ public static class RetrainingApi
             var body = await ModelsApi.ReadOptionalJsonAsync<RetrainRequest>(context) ?? new RetrainRequest();
             var job = await retraining.StartAsync(model, body.TrainingData, key.Id, context.RequestAborted, body.FeedbackWeight);
             return Results.Accepted($"/api/retraining/jobs/{job.Id}", job);
-        }).WithTags("retraining").RequireAuthorization(WardenPolicies.Deploy).Produces<RetrainJob>(StatusCodes.Status202Accepted);
+        }).WithTags("retraining").RequireAuthorization(WardenPolicies.Deploy).Produces<RetrainJob>(StatusCodes.Status202Accepted)
+            .WithName("StartRetraining").Accepts<RetrainRequest>(isOptional: true, "application/json").WithSummary("Start a retraining job for a model");
 
         var jobs = app.MapGroup("/api/retraining/jobs").WithTags("retraining");
         jobs.MapGet("", async (string? model, int? limit, HttpContext context, RetrainingService retraining, ModelRegistry registry) =>
@@ -32,18 +33,21 @@ public static class RetrainingApi
 
             var list = await retraining.ListAsync(model, 1000, context.RequestAborted);
             return list.Where(j => key.CanUseModel(j.Model)).Take(Math.Clamp(limit ?? 100, 1, 1000)).ToList();
-        }).RequireAuthorization(p => p.RequireRole(WardenRoles.Admin, WardenRoles.Auditor, WardenRoles.Deployer));
+        }).RequireAuthorization(p => p.RequireRole(WardenRoles.Admin, WardenRoles.Auditor, WardenRoles.Deployer))
+            .WithName("ListRetrainingJobs").WithSummary("List retraining jobs");
         jobs.MapGet("/{id:long}", async (long id, HttpContext context, RetrainingService retraining) =>
         {
             var job = await VisibleAsync(id, context, retraining);
             var logs = await retraining.LogsAsync(id, context.RequestAborted);
             return new { job, logs = logs.Select(l => new { time = l.Time, message = l.Message }).ToList() };
-        }).RequireAuthorization(p => p.RequireRole(WardenRoles.Admin, WardenRoles.Auditor, WardenRoles.Deployer));
+        }).RequireAuthorization(p => p.RequireRole(WardenRoles.Admin, WardenRoles.Auditor, WardenRoles.Deployer))
+            .WithName("GetRetrainingJob").WithSummary("A retraining job and its log");
         jobs.MapPost("/{id:long}/cancel", async (long id, HttpContext context, RetrainingService retraining) =>
         {
             await VisibleAsync(id, context, retraining);
             return await retraining.CancelAsync(id, context.RequireApiKey().Id, context.RequestAborted);
-        }).RequireAuthorization(WardenPolicies.Deploy);
+        }).RequireAuthorization(WardenPolicies.Deploy)
+            .WithName("CancelRetrainingJob").WithSummary("Cancel a queued or running retraining job");
         return app;
     }
 

@@ -24,9 +24,11 @@ public static class ReviewsApi
             var key = context.RequireApiKey();
             var items = queue.List(model, status, Math.Clamp(limit ?? 100, 1, 10_000));
             return items.Where(i => mine != true || i.AssignedTo == key.Id || i.ClaimedBy == key.Id).Select(i => ToInfo(i, null, full: true)).ToList();
-        }).RequireAuthorization(p => p.RequireRole(WardenRoles.Admin, WardenRoles.Reviewer));
+        }).RequireAuthorization(p => p.RequireRole(WardenRoles.Admin, WardenRoles.Reviewer))
+            .WithName("ListReviews").WithSummary("List review items");
         reviews.MapGet("/agreement", (string? model, ReviewQueue queue) => queue.Agreement(model))
-            .RequireAuthorization(p => p.RequireRole(WardenRoles.Admin, WardenRoles.Reviewer, WardenRoles.Auditor));
+            .RequireAuthorization(p => p.RequireRole(WardenRoles.Admin, WardenRoles.Reviewer, WardenRoles.Auditor))
+            .WithName("GetReviewerAgreement").WithSummary("Agreement between reviewers");
         reviews.MapGet("/{id}", (string id, HttpContext context, ReviewQueue queue) =>
         {
             var key = context.RequireApiKey();
@@ -38,16 +40,19 @@ public static class ReviewsApi
             }
 
             return ToInfo(item, reviewer ? queue.Votes(id) : null, reviewer);
-        }).RequireAuthorization(WardenPolicies.Read);
+        }).RequireAuthorization(WardenPolicies.Read)
+            .WithName("GetReview").WithSummary("One review item");
         reviews.MapPost("/{id}/claim", async (string id, HttpContext context, ReviewQueue queue) =>
             ToInfo(await queue.ClaimAsync(id, context.RequireApiKey(), context.RequestAborted), null, full: true))
-            .RequireAuthorization(p => p.RequireRole(WardenRoles.Admin, WardenRoles.Reviewer));
+            .RequireAuthorization(p => p.RequireRole(WardenRoles.Admin, WardenRoles.Reviewer))
+            .WithName("ClaimReview").WithSummary("Claim a review item");
         reviews.MapPost("/{id}/decide", async (string id, HttpContext context, ReviewQueue queue) =>
         {
             var body = await ModelsApi.ReadOptionalJsonAsync<ReviewDecisionRequest>(context) ?? throw WardenException.BadRequest("send {\"label\": \"…\", \"note\": \"…\"}");
             var item = await queue.DecideAsync(id, context.RequireApiKey(), body.Label, body.Note, context.RequestAborted);
             return ToInfo(item, queue.Votes(id), full: true);
-        }).RequireAuthorization(p => p.RequireRole(WardenRoles.Admin, WardenRoles.Reviewer));
+        }).RequireAuthorization(p => p.RequireRole(WardenRoles.Admin, WardenRoles.Reviewer))
+            .WithName("DecideReview").Accepts<ReviewDecisionRequest>("application/json").WithSummary("Decide a review item with a label");
         return app;
     }
 

@@ -4,6 +4,7 @@ using Warden.Core;
 using Warden.Core.Abuse;
 using Warden.Core.Access;
 using Warden.Core.Settings;
+using Warden.Server.ApiContract;
 using Warden.Server.Auth;
 using Warden.Server.Http;
 
@@ -21,7 +22,8 @@ public static class SettingsApi
         var group = app.MapGroup("/api/models/{model}/settings").WithTags("settings");
         group.MapGet("", (string model, HttpContext context, ModelSettings settings) =>
             Visible(context, model, settings).Kinds.Order(StringComparer.Ordinal).Select(kind => new { kind, version = settings.GetVersion(model, kind)?.Version }))
-            .RequireAuthorization(WardenPolicies.Read);
+            .RequireAuthorization(WardenPolicies.Read)
+            .WithName("ListSettings").WithSummary("The settings documents a model has");
         group.MapGet("/{kind}", (string model, string kind, HttpContext context, ModelSettings settings) =>
         {
             Readable(context, model, kind, settings);
@@ -29,10 +31,12 @@ public static class SettingsApi
             return version is null
                 ? throw WardenException.NotFound($"model '{model}' has no '{kind}' settings (the feature is off)")
                 : Results.Text(Envelope(version), "application/json");
-        }).RequireAuthorization(WardenPolicies.Read);
+        }).RequireAuthorization(WardenPolicies.Read)
+            .WithName("GetSettings").WithSummary("One settings document of a model");
         group.MapGet("/{kind}/history", async (string model, string kind, HttpContext context, ModelSettings settings, CancellationToken ct) =>
             Results.Text("[" + string.Join(",", (await Readable(context, model, kind, settings).HistoryAsync(model, kind, ct)).Select(Envelope)) + "]", "application/json"))
-            .RequireAuthorization(WardenPolicies.Read);
+            .RequireAuthorization(WardenPolicies.Read)
+            .WithName("GetSettingsHistory").WithSummary("Every version of one settings document");
         group.MapPut("/{kind}", async (string model, string kind, HttpContext context, ModelSettings settings) =>
         {
             // Size and depth are bounded before the document is parsed (Warden:MaxDocumentBytes, Warden:MaxDocumentDepth).
@@ -55,10 +59,12 @@ public static class SettingsApi
 
             var version = await settings.PutAsync(model, kind, body, context.RequireApiKey().Id, context.RequestAborted);
             return Results.Text(Envelope(version), "application/json");
-        }).RequireAuthorization(WardenPolicies.Deploy);
+        }).RequireAuthorization(WardenPolicies.Deploy)
+            .WithName("PutSettings").AddOpenApiOperationTransformer(RequestBodies.JsonObject).WithSummary("Replace one settings document (turns the feature on)");
         group.MapDelete("/{kind}", async (string model, string kind, HttpContext context, ModelSettings settings) =>
             Results.Text(Envelope(await settings.RemoveAsync(model, kind, context.RequireApiKey().Id, context.RequestAborted)), "application/json"))
-            .RequireAuthorization(WardenPolicies.Deploy);
+            .RequireAuthorization(WardenPolicies.Deploy)
+            .WithName("DeleteSettings").WithSummary("Remove one settings document (turns the feature off)");
         return app;
     }
 

@@ -18,16 +18,19 @@ public static class StatisticsApi
         {
             var key = context.RequireApiKey();
             return Respond(registry, registry.Models.Values.Where(m => key.CanUseModel(m.Name)).OrderBy(m => m.Name, StringComparer.Ordinal), null);
-        }).RequireAuthorization(WardenPolicies.Read).Produces<ModelStatisticsResponse>();
+        }).RequireAuthorization(WardenPolicies.Read).Produces<ModelStatisticsResponse>()
+            .WithName("GetAllModelStatistics").WithSummary("Inference statistics of every model");
         v2.MapGet("/{model}/stats", (string model, HttpContext context, ModelRegistry registry) =>
             Respond(registry, [Visible(context.RequireApiKey(), registry, model)], null))
-            .RequireAuthorization(WardenPolicies.Read).Produces<ModelStatisticsResponse>();
+            .RequireAuthorization(WardenPolicies.Read).Produces<ModelStatisticsResponse>()
+            .WithName("GetModelStatistics").WithSummary("Inference statistics of one model");
         v2.MapGet("/{model}/versions/{version}/stats", (string model, string version, HttpContext context, ModelRegistry registry) =>
         {
             var registered = Visible(context.RequireApiKey(), registry, model);
             _ = registered.FindVersion(version) ?? throw WardenException.NotFound($"version '{version}' of model '{model}' is not found");
             return Respond(registry, [registered], version);
-        }).RequireAuthorization(WardenPolicies.Read).Produces<ModelStatisticsResponse>();
+        }).RequireAuthorization(WardenPolicies.Read).Produces<ModelStatisticsResponse>()
+            .WithName("GetModelVersionStatistics").WithSummary("Inference statistics of one model version");
         return app;
     }
 

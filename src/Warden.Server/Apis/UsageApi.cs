@@ -32,7 +32,8 @@ public static class UsageApi
                 totals = new { requests = rows.Sum(r => r.Requests), errors = rows.Sum(r => r.Errors), violations = rows.Sum(r => r.Violations) },
                 buckets = rows.Select(r => new { bucket = r.Bucket, key = r.KeyId, model = r.Model, purpose = r.Purpose, requests = r.Requests, errors = r.Errors, violations = r.Violations }),
             };
-        }).WithTags("usage").RequireAuthorization(WardenPolicies.Audit);
+        }).WithTags("usage").RequireAuthorization(WardenPolicies.Audit)
+            .WithName("GetUsage").WithSummary("Usage counts by key and model");
         return app;
     }
 }

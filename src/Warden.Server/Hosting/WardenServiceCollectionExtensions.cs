@@ -5,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using OpenTelemetry.Metrics;
 using Warden.WebConsole.Hosting;
+using Warden.Server.ApiContract;
 using Warden.Core;
 using Warden.Core.Access;
 using Warden.Core.Audit;
@@ -43,6 +44,7 @@ public static class WardenServiceCollectionExtensions
         services.TryAddSingleton<AuditLog>();
         services.AddOptions<AuditCheckpointOptions>().BindConfiguration("Warden:Audit");
         services.TryAddSingleton<AuditCheckpointer>();
+        services.AddHostedService<AuditCheckpointWorker>();
         services.TryAddSingleton<ApiKeyService>();
         services.TryAddSingleton<ExecutionStatistics>();
         services.TryAddSingleton<ModelRegistry>();
@@ -86,7 +88,7 @@ public static class WardenServiceCollectionExtensions
         services.AddWardenRetraining();
         services.AddWardenAbuse();
         services.AddWardenPrivacy();
-        services.AddOpenApi();
+        services.AddWardenOpenApi();
         services.AddWardenConsole();
         services.AddOptions<KestrelServerOptions>().Configure<IOptions<WardenOptions>>((kestrel, warden) =>
             kestrel.Limits.MaxRequestBodySize = warden.Value.MaxRequestBodyBytes + 1024);

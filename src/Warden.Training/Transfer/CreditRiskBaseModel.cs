@@ -1,5 +1,6 @@
 using System.Globalization;
 using Microsoft.ML.OnnxRuntime;
+using Warden.Core.Data;
 using Warden.Core.Onnx;
 
 namespace Warden.Training.Transfer;
@@ -64,22 +65,18 @@ public static class CreditRiskBaseModel
     /// <summary>Reads a <c>background.csv</c> (header = the 12 feature names, then numbers) into applications.</summary>
     internal static IReadOnlyList<HmdaApplication> ReadBackground(string path)
     {
-        var lines = File.ReadAllLines(path).Where(l => l.Length > 0).ToArray();
-        if (lines.Length == 0 || !lines[0].Split(',').SequenceEqual(HmdaDataset.FeatureNames))
+        var table = CsvTable.Read(path);
+        if (!table.ColumnNames.SequenceEqual(HmdaDataset.FeatureNames))
         {
             throw new InvalidDataException($"{path}: the header must be {string.Join(",", HmdaDataset.FeatureNames)}.");
         }
 
-        return lines.Skip(1).Select((line, i) =>
+        var columns = HmdaDataset.FeatureNames.Select(table.Column).ToArray();
+        return Enumerable.Range(0, table.RowCount).Select(row =>
         {
-            var v = line.Split(',').Select(t => float.TryParse(t, NumberStyles.Float, CultureInfo.InvariantCulture, out var x)
+            var v = columns.Select(c => float.TryParse(c[row], NumberStyles.Float, CultureInfo.InvariantCulture, out var x)
                 ? x
-                : throw new InvalidDataException($"{path}:{i + 2}: '{t}' is not a number.")).ToArray();
-            if (v.Length != HmdaDataset.FeatureNames.Count)
-            {
-                throw new InvalidDataException($"{path}:{i + 2}: expected {HmdaDataset.FeatureNames.Count} values.");
-            }
-
+                : throw new InvalidDataException($"{path}:{row + 2}: '{c[row]}' is not a number.")).ToArray();
             return new HmdaApplication
             {
                 Pirat = v[0], Hirat = v[1], Lvrat = v[2], Chist = v[3], Mhist = v[4], Phist = v[5],

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Warden.Core.Data;
 
 namespace Warden.Training.Transfer;
 
@@ -20,32 +21,36 @@ public sealed record DigitImage(float[] Pixels, int Label)
     /// <exception cref="InvalidDataException">A row has the wrong length or a value is not a number in range.</exception>
     public static IReadOnlyList<DigitImage> Load(string path)
     {
-        var result = new List<DigitImage>();
-        var lineNumber = 0;
-        foreach (var line in File.ReadLines(path))
+        CsvTable table;
+        try
         {
-            lineNumber++;
-            if (line.Length == 0)
-            {
-                continue;
-            }
+            table = CsvTable.ReadHeaderless(path);
+        }
+        catch (InvalidDataException ex)
+        {
+            throw new InvalidDataException($"{path}: {ex.Message}", ex);
+        }
 
-            var parts = line.Split(',');
-            if (parts.Length != Side * Side + 1)
-            {
-                throw new InvalidDataException($"{path}:{lineNumber}: expected {Side * Side + 1} values, found {parts.Length}.");
-            }
+        if (table.ColumnNames.Count != (Side * Side) + 1)
+        {
+            throw new InvalidDataException($"{path}:1: expected {(Side * Side) + 1} values, found {table.ColumnNames.Count}.");
+        }
 
-            var values = parts.Select(p => float.TryParse(p, NumberStyles.Float, CultureInfo.InvariantCulture, out var v)
+        var columns = table.ColumnNames.Select(table.Column).ToArray();
+        var result = new DigitImage[table.RowCount];
+        for (var row = 0; row < result.Length; row++)
+        {
+            var record = row + 1;
+            var values = columns.Select(c => float.TryParse(c[row], NumberStyles.Float, CultureInfo.InvariantCulture, out var v)
                 ? v
-                : throw new InvalidDataException($"{path}:{lineNumber}: '{p}' is not a number.")).ToArray();
+                : throw new InvalidDataException($"{path}:{record}: '{c[row]}' is not a number.")).ToArray();
             var label = (int)values[^1];
             if (label is < 0 or > 9 || values[..^1].Any(v => v is < 0 or > 16))
             {
-                throw new InvalidDataException($"{path}:{lineNumber}: pixels must be 0–16 and the label 0–9.");
+                throw new InvalidDataException($"{path}:{record}: pixels must be 0–16 and the label 0–9.");
             }
 
-            result.Add(new DigitImage(values[..^1], label));
+            result[row] = new DigitImage(values[..^1], label);
         }
 
         return result;

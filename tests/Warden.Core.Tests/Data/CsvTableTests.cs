@@ -15,6 +15,26 @@ public class CsvTableTests
     }
 
     [Fact]
+    public void A_file_without_a_header_names_columns_by_position_and_keeps_its_first_record()
+    {
+        var path = Path.GetTempFileName();
+        try
+        {
+            File.WriteAllText(path, "1,\"a,b\"\r\n2,\"c\nd\"\r\n");
+
+            var t = CsvTable.ReadHeaderless(path);
+
+            Assert.Equal(["1", "2"], t.ColumnNames);
+            Assert.Equal(["1", "2"], t.Column("1"));
+            Assert.Equal(["a,b", "c\nd"], t.Column("2"));
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Fact]
     public void Selecting_columns_skips_the_others_and_unknown_column_is_named()
     {
         var t = CsvTable.Parse(new StringReader("a,b,c\n1,2,3\n"), ["c"]);

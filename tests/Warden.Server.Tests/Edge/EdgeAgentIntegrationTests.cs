@@ -199,7 +199,13 @@ public sealed class EdgeAgentIntegrationTests : IAsyncDisposable
             var stored = await admin.GetFromJsonAsync<List<TelemetryRecord>>("edge/telemetry/device-1", ct);
             Assert.Equal([1L, 2, 3, 4, 5, 6], stored!.Select(r => r.Sequence));
             Assert.Equal(["r0", "r2", "r3", "r4", "r5", "r6"], stored!.Select(r => r.Data!.Value.GetProperty("id").GetString()));
-            var resend = await admin.PostAsJsonAsync("edge/telemetry", new TelemetryBatch { DeviceId = "device-1", Records = stored!.Take(3).ToList() }, ct);
+            var resendBody = JsonSerializer.SerializeToUtf8Bytes(
+                new TelemetryBatch { DeviceId = "device-1", Epoch = agent.Telemetry.Epoch, Records = stored!.Take(3).ToList() }, JsonSerializerOptions.Web);
+            using var signer = Warden.Core.EdgeFleet.DeviceSignature.SigningKey(_device);
+            using var resendContent = new ByteArrayContent(resendBody);
+            resendContent.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+            resendContent.Headers.Add(Warden.Core.EdgeFleet.DeviceSignature.Header, Warden.Core.EdgeFleet.DeviceSignature.Sign(signer, resendBody));
+            var resend = await admin.PostAsync("edge/telemetry", resendContent, ct);
             var ack = await resend.Content.ReadFromJsonAsync<TelemetryAck>(ct);
             Assert.Equal(0, ack!.Accepted);
             Assert.Equal(3, ack.Duplicates);

@@ -23,11 +23,61 @@ public sealed class EdgeBuildingBlockTests : IDisposable
         Assert.Equal(1, buffer.Append("prediction", new { n = 1 }));
         Assert.Equal(2, buffer.Append("prediction", new { n = 2 }));
         buffer.Remove([1, 2]);
+        buffer.Close();
 
         // A restart with an empty buffer must continue at 3: the server already holds 1 and 2 and would drop a reused number.
         var reopened = new TelemetryBuffer(_dir, 1 << 20, time);
         Assert.Equal(3, reopened.Append("prediction", new { n = 3 }));
         Assert.Equal([3L], reopened.Peek(10).Select(r => r.Sequence));
+        Assert.Equal(buffer.Epoch, reopened.Epoch);
+    }
+
+    [Fact]
+    public void Telemetry_after_a_crash_skips_ahead_rather_than_reusing_a_number()
+    {
+        var time = new FakeTimeProvider();
+        var buffer = new TelemetryBuffer(_dir, 1 << 20, time);
+        Assert.Equal(1, buffer.Append("prediction", new { n = 1 }));
+        Assert.Equal(2, buffer.Append("prediction", new { n = 2 }));
+        buffer.Remove([1, 2]);
+
+        // No Close: the process died. The reopened buffer starts past every number it may have handed out.
+        var reopened = new TelemetryBuffer(_dir, 1 << 20, time);
+        Assert.True(reopened.Append("prediction", new { n = 3 }) > 2);
+    }
+
+    [Fact]
+    public void A_wiped_telemetry_directory_starts_a_new_epoch()
+    {
+        var first = new TelemetryBuffer(_dir, 1 << 20, new FakeTimeProvider());
+        Assert.Equal(1, first.Append("prediction", new { n = 1 }));
+        Directory.Delete(_dir, recursive: true);
+
+        var wiped = new TelemetryBuffer(_dir, 1 << 20, new FakeTimeProvider());
+        Assert.Equal(1, wiped.Append("prediction", new { n = 1 }));
+        Assert.NotEqual(first.Epoch, wiped.Epoch);
+        Assert.Matches("^[0-9a-f]{32}$", wiped.Epoch);
+    }
+
+    [Fact]
+    public void Telemetry_pending_counts_and_peeks_follow_appends_and_acknowledgements()
+    {
+        var buffer = new TelemetryBuffer(_dir, 1 << 20, new FakeTimeProvider());
+        for (var i = 1; i <= 5; i++)
+        {
+            buffer.Append("prediction", new { n = i });
+        }
+
+        Assert.Equal(5, buffer.Pending);
+        buffer.Remove([1, 2]);
+        Assert.Equal([3L, 4], buffer.Peek(2).Select(r => r.Sequence));
+        Assert.Equal(3, buffer.Pending);
+        Assert.Equal(Directory.GetFiles(_dir, "*.json").Sum(f => new FileInfo(f).Length), buffer.PendingBytes);
+
+        // A restart rebuilds the index from the files.
+        var reopened = new TelemetryBuffer(_dir, 1 << 20, new FakeTimeProvider());
+        Assert.Equal(3, reopened.Pending);
+        Assert.Equal([3L, 4, 5], reopened.Peek(10).Select(r => r.Sequence));
     }
 
     [Fact]

@@ -115,7 +115,7 @@ internal sealed class EdgeTestBed : IAsyncDisposable
     }
 
     public EdgeAgent Agent(string dataDir = "device", IReadOnlyList<ApiKeyRecord>? localKeys = null, string listen = "http://127.0.0.1:0", ECDiffieHellman? deviceKey = null,
-        TimeProvider? time = null, Microsoft.Extensions.Logging.ILogger? logger = null)
+        TimeProvider? time = null, Microsoft.Extensions.Logging.ILogger? logger = null, string? deviceId = null)
     {
         var agent = new EdgeAgent(new EdgeAgentOptions
         {
@@ -124,7 +124,7 @@ internal sealed class EdgeTestBed : IAsyncDisposable
             DeviceKeyPem = (deviceKey ?? Device).ExportPkcs8PrivateKeyPem(),
             TrustedSignerPems = [EcKeys.PublicPem(Signer)],
             DataDir = Path.Combine(Root, dataDir),
-            DeviceId = dataDir,
+            DeviceId = deviceId ?? dataDir,
             Listen = listen,
             FallbackTimeout = TimeSpan.FromSeconds(60),
             LocalKeys = localKeys ?? [],

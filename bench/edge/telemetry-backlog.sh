@@ -1,0 +1,66 @@
+#!/usr/bin/env bash
+# Edge agent prediction latency with an empty telemetry buffer and with 50,000 records waiting (issue 14: within 10 %).
+# Builds Release, publishes a signed int8 credit-risk bundle on a local server, lets the agent sync once, stops both, then
+# runs the agent offline twice: with the buffer empty and with BACKLOG records written into it (the files the agent
+# itself writes). Each run: wrk, 1 connection (sequential requests), DURATION seconds, after a warm-up.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+BACKLOG=${BACKLOG:-50000}
+DURATION=${DURATION:-20}
+ROUNDS=${ROUNDS:-2}
+dotnet build -c Release src/Warden.Cli -v q -nologo >/dev/null
+warden="dotnet src/Warden.Cli/bin/Release/net10.0/warden.dll"
+work=$(mktemp -d); trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$work"' EXIT
+export WARDEN_ADMIN_KEY=wdn_edge_bench_admin_key_0123456789abcdefghijklmn
+$warden keygen --out "$work/signer.pem" >/dev/null
+$warden keygen --out "$work/device.pem" >/dev/null
+$warden pack credit-risk --from-dir samples/models/credit-risk/1 --out "$work/cr.wdn" --quantize int8 \
+  --sign-key "$work/signer.pem" --encrypt-for "$work/device.pub.pem" --channel stable >/dev/null
+Warden__Edge__TrustedKeyFiles__0="$work/signer.pub.pem" $warden serve --data-dir "$work/server" --urls http://127.0.0.1:9211 >/dev/null 2>&1 &
+server=$!
+for _ in $(seq 1 300); do curl -fs http://127.0.0.1:9211/v2/health/ready >/dev/null && break; sleep 0.1; done
+curl -fsS -o /dev/null -X POST -H "Authorization: Bearer $WARDEN_ADMIN_KEY" -H "Content-Type: application/octet-stream" \
+  --data-binary @"$work/cr.wdn" http://127.0.0.1:9211/edge/bundles
+
+agent() { # $1 = data dir; starts the agent and waits until it serves credit-risk
+  $warden edge --server http://127.0.0.1:9211 --key "$WARDEN_ADMIN_KEY" --device-key "$work/device.pem" --trust "$work/signer.pub.pem" \
+    --data-dir "$1" --channel stable --listen http://127.0.0.1:9212 --sync-seconds 3600 >"$1.log" 2>&1 &
+  agent_pid=$!
+  for _ in $(seq 1 600); do curl -fs http://127.0.0.1:9212/v2/models/credit-risk >/dev/null 2>&1 && return; sleep 0.05; done
+  echo "agent not ready:"; cat "$1.log"; exit 1
+}
+stop_agent() { kill "$agent_pid"; wait "$agent_pid" 2>/dev/null || true; }
+
+# One online start fetches and caches the bundle; then the server goes away for good.
+agent "$work/seed"
+stop_agent
+kill "$server"; wait "$server" 2>/dev/null || true
+
+prepare() { # $1 = data dir, $2 = records to put in its buffer
+  rm -rf "$1"; cp -r "$work/seed" "$1"; rm -f "$1"/telemetry/*.json
+  python3 - "$1/telemetry" "$2" <<'PY'
+import json, sys, os
+d, n = sys.argv[1], int(sys.argv[2])
+body = {"kind": "prediction", "data": {"id": "backlog", "model": "credit-risk", "version": "1", "latency_ms": 1.5}}
+for i in range(1, n + 1):
+    with open(os.path.join(d, "%019d.json" % i), "w") as f:
+        json.dump(dict(body, sequence=i, time="2026-12-06T00:00:00+00:00"), f)
+with open(os.path.join(d, "next-sequence"), "w") as f:
+    f.write(str(n + 1))
+PY
+}
+
+measure() { # $1 = label, $2 = backlog
+  prepare "$work/run" "$2"
+  agent "$work/run"
+  pending=$(curl -fs http://127.0.0.1:9212/edge/status | jq .telemetry.pending)
+  wrk -t1 -c1 -d3s -s bench/load/infer.lua http://127.0.0.1:9212/v2/models/credit-risk/infer >/dev/null
+  result=$(wrk -t1 -c1 -d"${DURATION}s" -s bench/load/infer.lua http://127.0.0.1:9212/v2/models/credit-risk/infer | grep RESULT)
+  echo "RESULT backlog=$1 pending_at_start=$pending ${result#RESULT }"
+  stop_agent
+}
+
+for round in $(seq 1 "$ROUNDS"); do
+  measure empty 0
+  measure "$BACKLOG" "$BACKLOG"
+done

@@ -1,0 +1,54 @@
+using Microsoft.AspNetCore.OpenApi;
+using Microsoft.OpenApi;
+
+namespace Warden.Server.ApiContract;
+
+/// <summary>
+/// Request bodies of endpoints that read their body themselves (multipart, CSV, raw bytes, free-form JSON), which the
+/// OpenAPI generator cannot see from the handler's parameters. Attach one with
+/// <c>.AddOpenApiOperationTransformer(RequestBodies.…)</c>.
+/// </summary>
+public static class RequestBodies
+{
+    /// <summary><c>POST /api/models/{model}/versions</c>: the ONNX file, its model card and optional parts, as multipart/form-data.</summary>
+    public static Task ModelDeployment(OpenApiOperation operation, OpenApiOperationTransformerContext context, CancellationToken cancellationToken)
+    {
+        var schema = new OpenApiSchema
+        {
+            Type = JsonSchemaType.Object,
+            Required = new HashSet<string>(StringComparer.Ordinal) { "model" },
+            Properties = new Dictionary<string, IOpenApiSchema>(StringComparer.Ordinal)
+            {
+                ["model"] = new OpenApiSchema { Type = JsonSchemaType.String, Format = "binary", Description = "The ONNX file." },
+                ["card"] = new OpenApiSchema { Type = JsonSchemaType.String, Description = "The model card as JSON (a file part or a field); a card naming only the model when absent." },
+                ["background"] = new OpenApiSchema { Type = JsonSchemaType.String, Description = "Optional background sample (CSV) for explanations and out-of-distribution checks." },
+                ["version"] = new OpenApiSchema { Type = JsonSchemaType.String, Description = "Version name; the next number when absent." },
+                ["stage"] = new OpenApiSchema { Type = JsonSchemaType.String, Description = "staging (default), production or archived." },
+            },
+        };
+        return Set(operation, "multipart/form-data", schema, "The version to deploy. Unknown parts are refused.", required: true);
+    }
+
+    /// <summary>A CSV body with a header row.</summary>
+    public static Task Csv(OpenApiOperation operation, OpenApiOperationTransformerContext context, CancellationToken cancellationToken) =>
+        Set(operation, "text/csv", new OpenApiSchema { Type = JsonSchemaType.String }, "CSV with a header row naming the model's features (and the label column, if any).", required: true);
+
+    /// <summary>A binary body (an edge bundle).</summary>
+    public static Task Binary(OpenApiOperation operation, OpenApiOperationTransformerContext context, CancellationToken cancellationToken) =>
+        Set(operation, "application/octet-stream", new OpenApiSchema { Type = JsonSchemaType.String, Format = "binary" }, "The file's bytes.", required: true);
+
+    /// <summary>A JSON object whose shape depends on a path parameter (a settings document of some kind).</summary>
+    public static Task JsonObject(OpenApiOperation operation, OpenApiOperationTransformerContext context, CancellationToken cancellationToken) =>
+        Set(operation, "application/json", new OpenApiSchema { Type = JsonSchemaType.Object }, "The document; its fields depend on its kind (see docs/configuration.md).", required: true);
+
+    private static Task Set(OpenApiOperation operation, string contentType, OpenApiSchema schema, string description, bool required)
+    {
+        operation.RequestBody = new OpenApiRequestBody
+        {
+            Description = description,
+            Required = required,
+            Content = new Dictionary<string, OpenApiMediaType>(StringComparer.Ordinal) { [contentType] = new() { Schema = schema } },
+        };
+        return Task.CompletedTask;
+    }
+}
