@@ -9,6 +9,7 @@
 #   POSTGRES='Host=127.0.0.1;Port=55432;Username=warden;Password=warden;Database=warden_test' bash bench/durability/kill9.sh
 #       # on PostgreSQL: each trial gets a fresh database (created through POSTGRES's server, dropped afterwards)
 #   EXTRA_ARGS="--Warden:PredictionLog:CommitIntervalMs 0" bash bench/durability/kill9.sh   # extra serve arguments
+#   SKIP_BUILD=1 …                                                                            # use the Release build as it is
 #
 # Prints one JSON line per trial and a total; exits 1 if anything acknowledged is missing or the chain does not verify.
 set -euo pipefail
@@ -22,7 +23,7 @@ POSTGRES=${POSTGRES:-}
 URL=http://127.0.0.1:$PORT
 export WARDEN_API_KEY=wdn_durability_admin_key_0123456789abcdefghijklm
 export WARDEN_URL=$URL
-dotnet build -c Release src/Warden.Cli -v q -nologo >/dev/null
+[ "${SKIP_BUILD:-0}" = 1 ] || dotnet build -c Release src/Warden.Cli -v q -nologo >/dev/null
 warden=src/Warden.Cli/bin/Release/net10.0/warden.dll
 work=$(mktemp -d)
 pid=
@@ -61,6 +62,10 @@ for trial in $(seq 1 "$TRIALS"); do
     psql -q "$(pg_uri postgres)" -c "CREATE DATABASE $database" >/dev/null
   fi
   start "$dir"
+  # One request first, so that the kill falls in steady traffic rather than in the first requests' warm-up (connection
+  # pool, JIT), which on a loaded machine can outlast the whole 1.5-3.5 s window.
+  curl -fs -o /dev/null -X POST "$URL/v2/models/credit-risk/infer" -H "Authorization: Bearer $WARDEN_API_KEY" -H 'Content-Type: application/json' \
+    -d '{"id":"warm-up","inputs":[{"name":"pirat","shape":[1,1],"datatype":"FP32","data":[0.2]},{"name":"hirat","shape":[1,1],"datatype":"FP32","data":[0.2]},{"name":"lvrat","shape":[1,1],"datatype":"FP32","data":[0.8]},{"name":"chist","shape":[1,1],"datatype":"FP32","data":[5]},{"name":"mhist","shape":[1,1],"datatype":"FP32","data":[2]},{"name":"phist","shape":[1,1],"datatype":"FP32","data":[0]},{"name":"unemp","shape":[1,1],"datatype":"FP32","data":[3.9]},{"name":"selfemp","shape":[1,1],"datatype":"FP32","data":[0]},{"name":"insurance","shape":[1,1],"datatype":"FP32","data":[0]},{"name":"condomin","shape":[1,1],"datatype":"FP32","data":[0]},{"name":"single","shape":[1,1],"datatype":"FP32","data":[0]},{"name":"hschool","shape":[1,1],"datatype":"FP32","data":[1]}]}' || true
   python3 bench/durability/acked.py load --url "$URL" --key "$WARDEN_API_KEY" --prefix "t$trial" --clients "$CLIENTS" --out "$work/acked-$trial.json" &
   loader=$!
   sleep "$(python3 -c 'import random; print(round(random.uniform(1.5, 3.5), 2))')"

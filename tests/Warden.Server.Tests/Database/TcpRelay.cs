@@ -55,11 +55,16 @@ internal sealed class TcpRelay : IAsyncDisposable
             {
                 try
                 {
-                    // Linger 0: the peer sees a reset, as from a server process that died.
-                    client.Client.LingerState = new LingerOption(true, 0);
+                    // Linger 0: the peer sees a reset, as from a server process that died. A relay that is just ending
+                    // may have disposed its client already (its socket is then null).
+                    if (client.Client is { } socket)
+                    {
+                        socket.LingerState = new LingerOption(true, 0);
+                    }
+
                     client.Close();
                 }
-                catch (ObjectDisposedException)
+                catch (Exception ex) when (ex is ObjectDisposedException or SocketException)
                 {
                 }
             }
