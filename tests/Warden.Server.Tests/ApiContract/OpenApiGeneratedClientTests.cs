@@ -28,7 +28,8 @@ public sealed class OpenApiGeneratedClientTests(WardenFactory factory) : IClassF
 
         await using var onnx = new MemoryStream(Deploy.CreditRiskOnnx());
         var card = """{"name":"generated-client","description":"deployed by a client generated from docs/openapi.json"}""";
-        var deployed = await client.DeployModelVersionAsync("generated-client", new FileParameter(onnx, "model.onnx", "application/octet-stream"), card, null, null, "production", ct);
+        // NSwag sends every form part it declares; the server takes an empty optional part as absent.
+        var deployed = await client.DeployModelVersionAsync("generated-client", new FileParameter(onnx, "model.onnx", "application/octet-stream"), card, background: "", version: "", stage: "production", ct);
         Assert.Equal("generated-client", deployed.Model);
         Assert.Equal("production", deployed.Stage);
 
