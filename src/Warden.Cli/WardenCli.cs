@@ -7,21 +7,39 @@ namespace Warden.Cli;
 /// <summary>The <c>warden</c> command line.</summary>
 internal static class WardenCli
 {
+    // Every top-level command by name. Building one touches the types (and so loads the assemblies) of its feature —
+    // ASP.NET Core for serve, ML.NET for train — so a run builds only the command it was asked for.
+    private static readonly (string Name, Func<CliContext, Command> Create)[] Commands =
+    [
+        ("serve", _ => ServeCommand.Create()),
+        ("models", ModelsCommand.Create),
+        ("keys", KeysCommand.Create),
+        ("predict", PredictCommand.Create),
+        ("audit", AuditCommand.Create),
+        ("train", _ => TrainCommand.Create()),
+        ("transfer", _ => TransferCommand.Create()),
+        ("adapt", _ => AdaptCommand.Create()),
+        ("drift", DriftCommand.Create),
+        ("fairness", FairnessCommand.Create),
+        ("data", _ => DataCommand.Create()),
+        ("keygen", KeygenCommand.Create),
+        ("pack", PackCommand.Create),
+        ("bundle", BundleCommand.Create),
+        ("edge", EdgeCommand.Create),
+        ("mitigate", _ => MitigateCommand.Create()),
+        ("explain", ExplainCommand.Create),
+        ("review", ReviewCommand.Create),
+        ("pipelines", PipelinesCommand.Create),
+        ("usage", UsageCommand.Create),
+        ("privacy", PrivacyCommand.Create),
+        ("retrain", RetrainCommand.Create),
+        ("db", DbCommand.Create),
+    ];
+
     public static async Task<int> RunAsync(string[] args, CliContext? context = null)
     {
         context ??= new CliContext();
-        var root = new RootCommand("Warden: deploy machine-learning models responsibly");
-        root.Options.Add(CommonOptions.Url);
-        root.Options.Add(CommonOptions.Key);
-        root.Subcommands.Add(ServeCommand.Create());
-        root.Subcommands.Add(ModelsCommand.Create(context));
-        root.Subcommands.Add(KeysCommand.Create(context));
-        root.Subcommands.Add(PredictCommand.Create(context));
-        root.Subcommands.Add(AuditCommand.Create(context));
-        foreach (var extra in ExtraCommands(context))
-        {
-            root.Subcommands.Add(extra);
-        }
+        var root = Build(args, context);
 
         // `--input @file` is Warden's own syntax for reading a document from a file; System.CommandLine would otherwise
         // expand any `@token` as a response file before the option sees it ("Unrecognized command or argument").
@@ -37,28 +55,25 @@ internal static class WardenCli
         }
     }
 
-    // Commands contributed by the capability libraries (training, fairness, drift …).
-    private static IEnumerable<Command> ExtraCommands(CliContext context) =>
-    [
-        TrainCommand.Create(),
-        TransferCommand.Create(),
-        AdaptCommand.Create(),
-        DriftCommand.Create(context),
-        FairnessCommand.Create(context),
-        DataCommand.Create(),
-        KeygenCommand.Create(context),
-        PackCommand.Create(context),
-        BundleCommand.Create(context),
-        EdgeCommand.Create(context),
-        MitigateCommand.Create(),
-        ExplainCommand.Create(context),
-        ReviewCommand.Create(context),
-        PipelinesCommand.Create(context),
-        UsageCommand.Create(context),
-        PrivacyCommand.Create(context),
-        RetrainCommand.Create(context),
-        DbCommand.Create(context),
-    ];
+    /// <summary>
+    /// The root command for <paramref name="args"/>: with only the command the arguments name (the first argument that is
+    /// a command name), or with every command when they name none (<c>warden --help</c>, a typo), so help and
+    /// "did you mean" still see them all.
+    /// </summary>
+    internal static RootCommand Build(string[] args, CliContext context)
+    {
+        var root = new RootCommand("Warden: deploy machine-learning models responsibly");
+        root.Options.Add(CommonOptions.Url);
+        root.Options.Add(CommonOptions.Key);
+        var named = args.Select(a => Array.FindIndex(Commands, c => c.Name == a)).FirstOrDefault(i => i >= 0, -1);
+        var chosen = named >= 0 ? new[] { Commands[named] } : Commands;
+        foreach (var (_, create) in chosen)
+        {
+            root.Subcommands.Add(create(context));
+        }
+
+        return root;
+    }
 
     private static int ExitCodeFor(WardenApiException ex) => (int)ex.StatusCode switch
     {

@@ -89,7 +89,15 @@ public sealed class WardenClient
 
     /// <summary>Deploys a new version from an ONNX stream and a card.</summary>
     public Task<ModelVersionInfo> DeployAsync(
-        string model, Stream onnx, ModelCard card, string? version = null, string? stage = null, CancellationToken cancellationToken = default)
+        string model, Stream onnx, ModelCard card, string? version = null, string? stage = null, CancellationToken cancellationToken = default) =>
+        DeployAsync(model, onnx, card, version, stage, background: null, cancellationToken);
+
+    /// <summary>
+    /// Deploys a new version with a background sample (CSV with a header naming the model's inputs) for explanations,
+    /// out-of-distribution checks and, when no reference is set, the drift reference.
+    /// </summary>
+    public Task<ModelVersionInfo> DeployAsync(
+        string model, Stream onnx, ModelCard card, string? version, string? stage, string? background, CancellationToken cancellationToken = default)
     {
         var form = new MultipartFormDataContent
         {
@@ -104,6 +112,11 @@ public sealed class WardenClient
         if (stage is not null)
         {
             form.Add(new StringContent(stage), "stage");
+        }
+
+        if (background is not null)
+        {
+            form.Add(new StringContent(background), "background", "background.csv");
         }
 
         return SendAsync<ModelVersionInfo>(HttpMethod.Post, $"api/models/{Uri.EscapeDataString(model)}/versions", form, cancellationToken);

@@ -32,7 +32,7 @@ internal static class ExplainCommand
             var table = new Table().AddColumn("feature").AddColumn("value").AddColumn(new TableColumn("φ").RightAligned());
             foreach (var a in result.Attributions)
             {
-                table.AddRow(Markup.Escape(a.Feature), a.Value.ToString("G6", culture), a.Phi.ToString("+0.0000;-0.0000", culture));
+                table.AddRow(Markup.Escape(a.Feature), Markup.Escape(a.Category ?? a.Value.ToString("G6", culture)), a.Phi.ToString("+0.0000;-0.0000", culture));
             }
 
             context.Console.Write(table);

@@ -54,7 +54,11 @@ internal static class ModelsCommand
         var card = new Option<FileInfo?>("--card") { Description = "Model card JSON" };
         var version = new Option<string?>("--version") { Description = "Version label (next integer by default)" };
         var stage = new Option<string?>("--stage") { Description = "Initial stage: staging (default) or production" };
-        var deploy = new Command("deploy", "Deploy a new immutable version") { deployModel, file, card, version, stage };
+        var background = new Option<FileInfo?>("--background")
+        {
+            Description = "Background sample CSV (header = the model's input names) for explanations, out-of-distribution checks and the default drift reference",
+        };
+        var deploy = new Command("deploy", "Deploy a new immutable version") { deployModel, file, card, version, stage, background };
         deploy.SetAction(async (parse, ct) =>
         {
             var onnx = parse.GetValue(file)!;
@@ -65,8 +69,15 @@ internal static class ModelsCommand
 
             var cardFile = parse.GetValue(card);
             var modelCard = cardFile is null ? new ModelCard() : ReadCard(cardFile);
+            var backgroundFile = parse.GetValue(background);
+            if (backgroundFile is { Exists: false })
+            {
+                throw new CliException($"background file '{backgroundFile.FullName}' does not exist");
+            }
+
+            var backgroundText = backgroundFile is null ? null : await File.ReadAllTextAsync(backgroundFile.FullName, ct);
             await using var stream = onnx.OpenRead();
-            var info = await context.Client(parse).DeployAsync(parse.GetValue(deployModel)!, stream, modelCard, parse.GetValue(version), parse.GetValue(stage), ct);
+            var info = await context.Client(parse).DeployAsync(parse.GetValue(deployModel)!, stream, modelCard, parse.GetValue(version), parse.GetValue(stage), backgroundText, ct);
             context.Console.MarkupLine($"deployed [bold]{Markup.Escape(info.Model)}[/] version [bold]{info.Version}[/] ({StageMarkup(info.Stage)}) sha256 {info.Sha256}");
             return 0;
         });

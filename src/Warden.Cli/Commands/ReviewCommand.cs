@@ -59,7 +59,7 @@ internal static class ReviewCommand
             if (item.Explanation is { } e)
             {
                 context.Console.MarkupLine(Markup.Escape($"{e.Output}: base {e.BaseValue:F4} → {e.Value:F4}; top: " +
-                    string.Join(", ", e.Attributions.Take(5).Select(a => $"{a.Feature}={a.Value:G4} ({a.Phi:+0.000;-0.000})"))));
+                    string.Join(", ", e.Attributions.Take(5).Select(a => $"{a.Feature}={a.Category ?? a.Value.ToString("G4", CultureInfo.InvariantCulture)} ({a.Phi:+0.000;-0.000})"))));
             }
 
             return 0;

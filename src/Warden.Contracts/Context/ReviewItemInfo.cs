@@ -67,4 +67,19 @@ public sealed class ReviewItemInfo
 
     /// <summary>Votes so far; omitted for the requester.</summary>
     public List<ReviewVoteInfo>? Votes { get; set; }
+
+    /// <summary>
+    /// The answer the caller got when the deadline passed undecided: <c>refuse</c>, <c>model</c> (then <see cref="Outputs"/>
+    /// holds the model's answer, for the caller too) or <c>default</c> (<see cref="Decision"/>); null before the deadline.
+    /// </summary>
+    public string? DeadlineAnswer { get; set; }
+
+    /// <summary>The default decision given at the deadline.</summary>
+    public string? Decision { get; set; }
+
+    /// <summary>The final label in the outcome vocabulary (the policy's <c>labelMap</c>); what the feedback store holds.</summary>
+    public string? OutcomeLabel { get; set; }
+
+    /// <summary>Named escalation target of the policy.</summary>
+    public string? EscalateTo { get; set; }
 }

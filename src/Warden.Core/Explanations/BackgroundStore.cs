@@ -46,6 +46,13 @@ public sealed partial class BackgroundStore
         return File.Exists(path) ? _cache.GetOrAdd((model, version), BackgroundSample.Parse(File.ReadAllText(path))) : null;
     }
 
+    /// <summary>The stored CSV text of a version's sample, or null when none was stored.</summary>
+    public async Task<string?> ReadTextAsync(string model, string version, CancellationToken cancellationToken = default)
+    {
+        var path = PathOf(model, version);
+        return File.Exists(path) ? await File.ReadAllTextAsync(path, cancellationToken).ConfigureAwait(false) : null;
+    }
+
     private string PathOf(string model, string version) =>
         SafeName().IsMatch(model) && SafeName().IsMatch(version)
             ? Path.Combine(_root, model, version + ".csv")

@@ -25,7 +25,7 @@ public static class ExplanationContract
             Seed = e.Seed,
             BaseValue = e.BaseValue,
             Value = e.Output,
-            Attributions = e.Attributions.Select(a => new AttributionInfo { Feature = a.Feature, Value = a.Value, Phi = a.Phi, StandardError = a.StandardError }).ToList(),
+            Attributions = e.Attributions.Select(a => new AttributionInfo { Feature = a.Feature, Value = a.Value, Category = a.Category, Phi = a.Phi, StandardError = a.StandardError }).ToList(),
             Additivity = new AdditivityInfo
             {
                 Reconstructed = e.Additivity.Reconstructed,

@@ -42,8 +42,19 @@ public sealed class ExplanationService
                 ?? throw WardenException.BadRequest($"version '{label}' of model '{model}' has no background sample; deploy it with a 'background' CSV part");
             var scorer = new ModelScorer(lease.Model, ModelRegistry.ScoreOutputOf(lease.Record));
             var row = scorer.Row(bind(lease.Model.Signature));
-            var explainer = new ShapleyExplainer(scorer.Score, scorer.Features, background.Rows(scorer.Features), Options);
+            var explainer = new ShapleyExplainer(scorer.Score, scorer.Features, scorer.BackgroundRows(background), Options);
             var explanation = explainer.Explain(row);
+            if (Enumerable.Range(0, scorer.Features.Count).Any(scorer.IsCategorical))
+            {
+                // The explainer saw category indices; give categorical features their value back as text.
+                explanation = explanation with
+                {
+                    Attributions = explanation.Attributions
+                        .Select(a => scorer.IsCategorical(a.Index) ? a with { Value = 0, Category = scorer.Category(a.Index, a.Value) } : a)
+                        .ToList(),
+                };
+            }
+
             if (!double.IsFinite(explanation.Output) || !double.IsFinite(explanation.BaseValue) || explanation.Attributions.Any(a => !double.IsFinite(a.Phi)))
             {
                 // The model answered NaN or infinity for this row or for the background: there is nothing to attribute.

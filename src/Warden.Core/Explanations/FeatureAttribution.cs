@@ -6,4 +6,5 @@ namespace Warden.Core.Explanations;
 /// <param name="Value">The feature's value in the explained row.</param>
 /// <param name="Phi">The Shapley value: the feature's share of f(x) − base value.</param>
 /// <param name="StandardError">Standard error of <paramref name="Phi"/> from sampling; 0 for the exact method.</param>
-public sealed record FeatureAttribution(string Feature, int Index, double Value, double Phi, double StandardError);
+/// <param name="Category">For a categorical (STRING) feature, its value in the explained row; <paramref name="Value"/> is then 0.</param>
+public sealed record FeatureAttribution(string Feature, int Index, double Value, double Phi, double StandardError, string? Category = null);

@@ -4,14 +4,18 @@ using Warden.Core.Tensors;
 namespace Warden.Core.Explanations;
 
 /// <summary>
-/// Adapts a loaded ONNX model with one numeric input per feature (shape <c>[N]</c> or <c>[N,1]</c>) to the batch
-/// delegate <see cref="ShapleyExplainer"/> expects: rows of feature values become one tensor per input, and the score
-/// output (one value per row, or the last class's value when it has several) is read back.
+/// Adapts a loaded ONNX model with one input per feature (shape <c>[N]</c> or <c>[N,1]</c>) to the batch delegate
+/// <see cref="ShapleyExplainer"/> expects: rows of feature values become one tensor per input, and the score output (one
+/// value per row, or the last class's value when it has several) is read back. A STRING (BYTES) input is a categorical
+/// feature: the explainer only copies feature values between the explained row and background rows, so its values
+/// travel as indices into a category list (the background's values, then any new value of an explained row) and are
+/// turned back into strings when the model runs.
 /// </summary>
 public sealed class ModelScorer
 {
     private readonly LoadedModel _model;
     private readonly string[] _requested;
+    private readonly List<string>?[] _categories;
 
     /// <summary>Checks the signature and the score output; throws 400 when the model cannot be explained this way.</summary>
     public ModelScorer(LoadedModel model, string scoreOutput)
@@ -20,10 +24,10 @@ public sealed class ModelScorer
         foreach (var input in model.Signature.Inputs)
         {
             var perRow = input.Shape.Skip(1).Aggregate(1L, (a, d) => a * Math.Max(d, 1));
-            if (input.Shape.Length is < 1 or > 2 || perRow != 1 || !IsNumeric(input.Datatype))
+            if (input.Shape.Length is < 1 or > 2 || perRow != 1 || input.Datatype == TensorDatatype.Bool)
             {
                 throw WardenException.BadRequest(
-                    $"input '{input.Name}' ({input.Datatype.ToWire()} [{string.Join(",", input.Shape)}]) is not one numeric value per row; explanations need one numeric input per feature");
+                    $"input '{input.Name}' ({input.Datatype.ToWire()} [{string.Join(",", input.Shape)}]) is not one numeric or string value per row; explanations need one input per feature");
             }
         }
 
@@ -37,6 +41,7 @@ public sealed class ModelScorer
         ScoreOutput = scoreOutput;
         Features = model.Signature.Inputs.Select(i => i.Name).ToArray();
         _requested = [scoreOutput];
+        _categories = model.Signature.Inputs.Select(i => i.Datatype == TensorDatatype.Bytes ? new List<string>() : null).ToArray();
     }
 
     /// <summary>Feature (input) names in signature order.</summary>
@@ -44,6 +49,43 @@ public sealed class ModelScorer
 
     /// <summary>Name of the output read as the score.</summary>
     public string ScoreOutput { get; }
+
+    /// <summary>True when feature <paramref name="j"/> is a STRING input whose values are category indices.</summary>
+    public bool IsCategorical(int j) => _categories[j] is not null;
+
+    /// <summary>The category that index <paramref name="value"/> of categorical feature <paramref name="j"/> stands for.</summary>
+    public string Category(int j, double value) => _categories[j]![(int)value];
+
+    /// <summary>
+    /// The background's rows in <see cref="Features"/> order: numeric columns as numbers, the columns of STRING inputs as
+    /// category indices (registering their values as categories). Throws 400 naming a missing or unusable column.
+    /// </summary>
+    public double[][] BackgroundRows(BackgroundSample background)
+    {
+        var missing = Features.Where(f => !background.HasColumn(f)).ToList();
+        if (missing.Count > 0)
+        {
+            throw WardenException.BadRequest($"the background sample lacks columns for model inputs: {string.Join(", ", missing)}");
+        }
+
+        var columns = new double[Features.Count][];
+        for (var j = 0; j < columns.Length; j++)
+        {
+            columns[j] = IsCategorical(j) ? background.Text(Features[j]).Select(v => (double)Encode(j, v)).ToArray() : background.Column(Features[j]);
+        }
+
+        var rows = new double[background.RowCount][];
+        for (var r = 0; r < rows.Length; r++)
+        {
+            rows[r] = new double[columns.Length];
+            for (var j = 0; j < columns.Length; j++)
+            {
+                rows[r][j] = columns[j][r];
+            }
+        }
+
+        return rows;
+    }
 
     /// <summary>Scores rows of feature values (in <see cref="Features"/> order).</summary>
     public double[] Score(double[][] rows)
@@ -54,7 +96,7 @@ public sealed class ModelScorer
         {
             var spec = _model.Signature.Inputs[j];
             var shape = spec.Shape.Length == 1 ? new long[] { n } : [n, 1];
-            inputs[j] = new NamedTensor(spec.Name, spec.Datatype, shape, Column(spec.Datatype, rows, j));
+            inputs[j] = new NamedTensor(spec.Name, spec.Datatype, shape, _categories[j] is { } categories ? Strings(categories, rows, j) : Column(spec.Datatype, rows, j));
         }
 
         var output = _model.Run(inputs, _requested)[0];
@@ -82,13 +124,39 @@ public sealed class ModelScorer
                 throw WardenException.BadRequest($"input '{tensor.Name}' has {tensor.Data.Length} values; an explanation is for exactly one row");
             }
 
-            row[j] = tensor.GetDouble(0);
+            row[j] = IsCategorical(j)
+                ? tensor.Data is string[] text ? Encode(j, text[0]) : throw WardenException.BadRequest($"input '{tensor.Name}' must be BYTES (a string)")
+                : tensor.GetDouble(0);
         }
 
         return row;
     }
 
     private static bool IsNumeric(TensorDatatype datatype) => datatype is not (TensorDatatype.Bytes or TensorDatatype.Bool);
+
+    private int Encode(int j, string value)
+    {
+        var categories = _categories[j]!;
+        var index = categories.IndexOf(value);
+        if (index < 0)
+        {
+            categories.Add(value);
+            index = categories.Count - 1;
+        }
+
+        return index;
+    }
+
+    private static string[] Strings(List<string> categories, double[][] rows, int j)
+    {
+        var values = new string[rows.Length];
+        for (var r = 0; r < values.Length; r++)
+        {
+            values[r] = categories[(int)rows[r][j]];
+        }
+
+        return values;
+    }
 
     private static Array Column(TensorDatatype datatype, double[][] rows, int j)
     {

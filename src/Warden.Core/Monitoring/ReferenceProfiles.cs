@@ -22,9 +22,11 @@ public sealed class ReferenceProfiles
     private readonly AuditLog _audit;
     private readonly TimeProvider _time;
     private readonly MonitoringOptions _options;
+    private readonly Explanations.BackgroundStore? _backgrounds;
 
-    public ReferenceProfiles(IReferenceProfileStore store, ModelRegistry registry, AuditLog audit, TimeProvider time, IOptions<MonitoringOptions> options)
+    public ReferenceProfiles(IReferenceProfileStore store, ModelRegistry registry, AuditLog audit, TimeProvider time, IOptions<MonitoringOptions> options, Explanations.BackgroundStore? backgrounds = null)
     {
+        _backgrounds = backgrounds;
         _store = store;
         _registry = registry;
         _audit = audit;
@@ -111,8 +113,9 @@ public sealed class ReferenceProfiles
     }
 
     /// <summary>
-    /// The stored reference of a version; when none is stored, one built from the version's <c>background.csv</c> in a
-    /// model repository (only when that folder's <c>model.onnx</c> has the same SHA-256); null when neither exists.
+    /// The stored reference of a version; when none is stored, one built from its <c>background.csv</c> in a model
+    /// repository (only when that folder's <c>model.onnx</c> has the same SHA-256), else from the background sample deployed
+    /// with the version (<c>warden models deploy --background</c>); null when none exists.
     /// </summary>
     public async Task<ReferenceSnapshot?> GetAsync(string model, string version, CancellationToken cancellationToken = default)
     {
@@ -139,6 +142,12 @@ public sealed class ReferenceProfiles
                 using var reader = new StreamReader(background);
                 return await BuildAsync(model, version, reader, null, null, $"background.csv of {model}/{version}", "system", cancellationToken).ConfigureAwait(false);
             }
+        }
+
+        if (_backgrounds is not null && await _backgrounds.ReadTextAsync(model, version, cancellationToken).ConfigureAwait(false) is { } deployed)
+        {
+            using var reader = new StringReader(deployed);
+            return await BuildAsync(model, version, reader, null, null, $"background sample deployed with {model}/{version}", "system", cancellationToken).ConfigureAwait(false);
         }
 
         return null;

@@ -98,6 +98,12 @@ public static class PipelineDocumentReader
         {
             throw WardenException.BadRequest($"the pipeline document is not valid YAML (line {ex.Start.Line}, column {ex.Start.Column}): {ex.Message}");
         }
+        catch (ArgumentException ex)
+        {
+            // YamlDotNet's scanner pairs a "\uDFFF\uD800" escape as a surrogate pair and Char.ConvertToUtf32 throws
+            // (found by the 100,000-request OpenAPI fuzz campaign, seed 17): malformed input, not a server fault.
+            throw WardenException.BadRequest("the pipeline document is not valid YAML: " + ex.Message);
+        }
 
         if (stream.Documents.Count != 1)
         {

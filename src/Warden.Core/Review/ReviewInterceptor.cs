@@ -102,7 +102,11 @@ public sealed class ReviewInterceptor : InferenceInterceptor
             ReviewersRequired = policy.ReviewersRequired,
             MaxReviewers = policy.EffectiveMaxReviewers,
             ClaimMinutes = policy.ClaimMinutes,
-            Labels = policy.Labels,
+            Labels = policy.EffectiveLabels,
+            DeadlineAnswer = policy.DeadlineAnswer,
+            DefaultDecision = policy.DefaultDecision,
+            EscalateTo = policy.EscalateTo,
+            LabelMap = new Dictionary<string, string>(policy.LabelMap, StringComparer.Ordinal),
         };
         var row = SliceRow(context.Inputs, firstRow, rows);
         item = _queue.Create(item, policy, row is null ? null : new ExplanationRequest(item.Id, item.Model, item.Version, row));

@@ -71,4 +71,22 @@ public sealed record ReviewItem
 
     /// <summary>Labels reviewers may give (any when empty).</summary>
     public IReadOnlyList<string> Labels { get; init; } = [];
+
+    /// <summary>What a held caller gets at the deadline (<see cref="ReviewDeadlineAnswers"/>).</summary>
+    public string DeadlineAnswer { get; init; } = ReviewDeadlineAnswers.Refuse;
+
+    /// <summary>The decision given with <see cref="ReviewDeadlineAnswers.Default"/>.</summary>
+    public string? DefaultDecision { get; init; }
+
+    /// <summary>Named escalation target.</summary>
+    public string? EscalateTo { get; init; }
+
+    /// <summary>Reviewer label → outcome label stored as feedback (empty: as given).</summary>
+    public IReadOnlyDictionary<string, string> LabelMap { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>The answer the caller got when the deadline passed (a <see cref="ReviewDeadlineAnswers"/> value); null before.</summary>
+    public string? Answer { get; init; }
+
+    /// <summary>The outcome label of <paramref name="label"/> under <see cref="LabelMap"/>.</summary>
+    public string OutcomeOf(string label) => LabelMap.TryGetValue(label, out var outcome) ? outcome : label;
 }

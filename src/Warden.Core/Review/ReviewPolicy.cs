@@ -51,6 +51,28 @@ public sealed class ReviewPolicy
     /// <summary>Labels a reviewer may give (any when empty).</summary>
     public List<string> Labels { get; set; } = [];
 
+    /// <summary>
+    /// What a held caller gets when the deadline passes undecided: <c>refuse</c> (default), <c>model</c> (the model's answer)
+    /// or <c>default</c> (<see cref="DefaultDecision"/>). An advised caller already has the model's answer.
+    /// </summary>
+    public string DeadlineAnswer { get; set; } = ReviewDeadlineAnswers.Refuse;
+
+    /// <summary>The decision a held caller gets at the deadline with <c>deadlineAnswer: default</c> (an outcome label, e.g. <c>no</c>).</summary>
+    public string? DefaultDecision { get; set; }
+
+    /// <summary>Who escalated items go to (a team, a key id or an address): named in the item, the <c>review.escalated</c> event and the audit entry.</summary>
+    public string? EscalateTo { get; set; }
+
+    /// <summary>
+    /// Reviewer label → outcome label stored as feedback (e.g. <c>approve → yes</c>, <c>deny → no</c>): reviewers and the
+    /// outcome data use different vocabularies. Empty: the reviewer's label is stored as given. When set, every allowed
+    /// label needs a mapping, and without <see cref="Labels"/> the mapped labels are the allowed ones.
+    /// </summary>
+    public Dictionary<string, string> LabelMap { get; set; } = [];
+
+    /// <summary>Labels reviewers may give: <see cref="Labels"/>, else the keys of <see cref="LabelMap"/>, else any.</summary>
+    public IReadOnlyList<string> EffectiveLabels => Labels.Count > 0 ? Labels : [.. LabelMap.Keys.Order(StringComparer.Ordinal)];
+
     /// <summary><c>least-loaded</c> (default) or <c>round-robin</c>.</summary>
     public string Assignment { get; set; } = "least-loaded";
 
@@ -115,6 +137,30 @@ public sealed class ReviewPolicy
         if (Assignment is not ("least-loaded" or "round-robin"))
         {
             problems.Add($"assignment: '{Assignment}' is not 'least-loaded' or 'round-robin'");
+        }
+
+        if (DeadlineAnswer is not (ReviewDeadlineAnswers.Refuse or ReviewDeadlineAnswers.Model or ReviewDeadlineAnswers.Default))
+        {
+            problems.Add($"deadlineAnswer: '{DeadlineAnswer}' is not 'refuse', 'model' or 'default'");
+        }
+        else if (DeadlineAnswer == ReviewDeadlineAnswers.Default && string.IsNullOrWhiteSpace(DefaultDecision))
+        {
+            problems.Add("defaultDecision: is required when deadlineAnswer is 'default'");
+        }
+
+        if (EscalateTo is not null && (string.IsNullOrWhiteSpace(EscalateTo) || EscalateTo.Length > 200))
+        {
+            problems.Add("escalateTo: must name a target of 1 to 200 characters");
+        }
+
+        if (LabelMap.Any(pair => string.IsNullOrWhiteSpace(pair.Key) || string.IsNullOrWhiteSpace(pair.Value)))
+        {
+            problems.Add("labelMap: reviewer and outcome labels must not be empty");
+        }
+
+        if (LabelMap.Count > 0 && Labels.Where(label => !LabelMap.ContainsKey(label)).ToList() is { Count: > 0 } unmapped)
+        {
+            problems.Add($"labelMap: no outcome label for {string.Join(", ", unmapped.Select(l => $"'{l}'"))}");
         }
 
         if (Rule is not null)

@@ -138,16 +138,18 @@ public sealed class ReviewQueue
             {
                 next = item with { Status = ReviewStatus.Decided, Label = top.Key, DecidedAt = now, ClaimedBy = null, ClaimExpires = null };
                 _store.Save(next);
-                await _feedback.UpsertAsync([new FeedbackRecord(item.Model, item.PredictionId, top.Key, FeedbackSource, reviewer.Id, now, item.RequesterKey)], cancellationToken).ConfigureAwait(false);
+                // The feedback store speaks the outcome vocabulary (yes/no), reviewers the review one (approve/deny).
+                var outcome = item.OutcomeOf(top.Key);
+                await _feedback.UpsertAsync([new FeedbackRecord(item.Model, item.PredictionId, outcome, FeedbackSource, reviewer.Id, now, item.RequesterKey)], cancellationToken).ConfigureAwait(false);
                 await _audit.AppendAsync(reviewer.Id, "review.decide", $"{item.Model}/{item.PredictionId}",
-                    new { review = id, label = top.Key, votes = votes.Select(v => new { v.Reviewer, v.Label }).ToList() }, cancellationToken).ConfigureAwait(false);
+                    new { review = id, label = top.Key, outcome, votes = votes.Select(v => new { v.Reviewer, v.Label }).ToList() }, cancellationToken).ConfigureAwait(false);
                 _events.Publish("review.decided", Summary(next));
             }
             else if (votes.Count >= item.MaxReviewers)
             {
                 next = item with { Status = ReviewStatus.Escalated, ClaimedBy = null, ClaimExpires = null, Reasons = [.. item.Reasons, $"no {item.ReviewersRequired} of {item.MaxReviewers} reviewers agreed"] };
                 _store.Save(next);
-                await _audit.AppendAsync(reviewer.Id, "review.vote", $"{item.Model}/{item.PredictionId}", new { review = id, label, escalated = true }, cancellationToken).ConfigureAwait(false);
+                await _audit.AppendAsync(reviewer.Id, "review.vote", $"{item.Model}/{item.PredictionId}", new { review = id, label, escalated = true, escalateTo = item.EscalateTo }, cancellationToken).ConfigureAwait(false);
                 _events.Publish("review.escalated", Summary(next));
             }
             else
@@ -174,7 +176,11 @@ public sealed class ReviewQueue
         }
     }
 
-    /// <summary>Escalates pending items whose deadline has passed; returns how many.</summary>
+    /// <summary>
+    /// Items whose deadline passed undecided: the caller gets the policy's deadline answer (held callers: refusal, the
+    /// model's answer or the default decision; advised callers already have the model's), and the item escalates to the
+    /// policy's named target. Returns how many.
+    /// </summary>
     public async Task<int> SweepAsync(CancellationToken cancellationToken = default)
     {
         await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
@@ -183,9 +189,17 @@ public sealed class ReviewQueue
             var overdue = _store.Overdue(_time.GetUtcNow());
             foreach (var item in overdue)
             {
-                var escalated = item with { Status = ReviewStatus.Escalated, Reasons = [.. item.Reasons, "deadline passed"] };
+                var answer = item.Mode == ReviewModes.Hold ? item.DeadlineAnswer : ReviewDeadlineAnswers.Model;
+                var escalated = item with { Status = ReviewStatus.Escalated, Answer = answer, Reasons = [.. item.Reasons, "deadline passed"] };
                 _store.Save(escalated);
-                await _audit.AppendAsync("system", "review.escalate", $"{item.Model}/{item.PredictionId}", new { review = item.Id, deadline = item.Deadline }, cancellationToken).ConfigureAwait(false);
+                await _audit.AppendAsync("system", "review.escalate", $"{item.Model}/{item.PredictionId}", new
+                {
+                    review = item.Id,
+                    deadline = item.Deadline,
+                    answer,
+                    decision = answer == ReviewDeadlineAnswers.Default ? item.DefaultDecision : null,
+                    escalateTo = item.EscalateTo,
+                }, cancellationToken).ConfigureAwait(false);
                 _events.Publish("review.escalated", Summary(escalated));
             }
 
@@ -314,5 +328,7 @@ public sealed class ReviewQueue
         label = item.Label,
         assignedTo = item.AssignedTo,
         deadline = item.Deadline,
+        answer = item.Answer,
+        escalateTo = item.EscalateTo,
     };
 }

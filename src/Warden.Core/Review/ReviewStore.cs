@@ -27,7 +27,7 @@ public sealed class ReviewStore
             PRIMARY KEY (item_id, reviewer));
         """;
 
-    private const string Columns = "id, model, version, prediction_id, requester, mode, status, reasons, inputs, outputs, score, explanation, assigned_to, claimed_by, claim_expires, created_at, deadline, label, decided_at, reviewers_required, max_reviewers, claim_minutes, labels, payload_key";
+    private const string Columns = "id, model, version, prediction_id, requester, mode, status, reasons, inputs, outputs, score, explanation, assigned_to, claimed_by, claim_expires, created_at, deadline, label, decided_at, reviewers_required, max_reviewers, claim_minutes, labels, payload_key, terms, answer";
 
     private readonly SqliteDatabase _database;
     private readonly PayloadCipher _cipher;
@@ -43,6 +43,8 @@ public sealed class ReviewStore
         }
 
         database.EnsureColumn("review_items", "payload_key", "INTEGER NULL");
+        database.EnsureColumn("review_items", "terms", "TEXT NULL");
+        database.EnsureColumn("review_items", "answer", "TEXT NULL");
     }
 
     /// <summary>The associated-data context of a stored review item column.</summary>
@@ -54,7 +56,7 @@ public sealed class ReviewStore
         var (inputs, keyId) = _cipher.Seal(item.InputsJson, Context(item.Id, "inputs"));
         using var connection = Open();
         using var command = Command(connection,
-            $"INSERT OR REPLACE INTO review_items ({Columns}) VALUES ($id, $model, $version, $pid, $requester, $mode, $status, $reasons, $inputs, $outputs, $score, $explanation, $assigned, $claimed, $claimExpires, $created, $deadline, $label, $decided, $k, $n, $claimMinutes, $labels, $payloadKey)",
+            $"INSERT OR REPLACE INTO review_items ({Columns}) VALUES ($id, $model, $version, $pid, $requester, $mode, $status, $reasons, $inputs, $outputs, $score, $explanation, $assigned, $claimed, $claimExpires, $created, $deadline, $label, $decided, $k, $n, $claimMinutes, $labels, $payloadKey, $terms, $answer)",
             ("$id", item.Id), ("$model", item.Model), ("$version", item.Version), ("$pid", item.PredictionId), ("$requester", item.RequesterKey),
             ("$mode", item.Mode), ("$status", item.Status), ("$reasons", JsonSerializer.Serialize(item.Reasons)), ("$inputs", inputs),
             ("$outputs", _cipher.Seal(item.OutputsJson, Context(item.Id, "outputs")).Stored), ("$score", item.Score is { } s ? s : DBNull.Value),
@@ -62,7 +64,9 @@ public sealed class ReviewStore
             ("$assigned", Nullable(item.AssignedTo)), ("$claimed", Nullable(item.ClaimedBy)), ("$claimExpires", Nullable(item.ClaimExpires)),
             ("$created", ToMs(item.CreatedAt)), ("$deadline", ToMs(item.Deadline)), ("$label", Nullable(item.Label)), ("$decided", Nullable(item.DecidedAt)),
             ("$k", item.ReviewersRequired), ("$n", item.MaxReviewers), ("$claimMinutes", item.ClaimMinutes), ("$labels", JsonSerializer.Serialize(item.Labels)),
-            ("$payloadKey", keyId is { } k ? k : DBNull.Value));
+            ("$payloadKey", keyId is { } k ? k : DBNull.Value),
+            ("$terms", JsonSerializer.Serialize(new Terms(item.DeadlineAnswer, item.DefaultDecision, item.EscalateTo, item.LabelMap))),
+            ("$answer", Nullable(item.Answer)));
         command.ExecuteNonQuery();
     }
 
@@ -74,9 +78,9 @@ public sealed class ReviewStore
         Query("WHERE ($model IS NULL OR model = $model) AND ($status IS NULL OR status = $status) ORDER BY created_at, id LIMIT $limit",
             ("$model", Nullable(model)), ("$status", Nullable(status)), ("$limit", limit));
 
-    /// <summary>Pending items whose deadline is before <paramref name="now"/>.</summary>
+    /// <summary>Undecided items whose deadline is before <paramref name="now"/> and whose caller has no answer yet.</summary>
     public IReadOnlyList<ReviewItem> Overdue(DateTimeOffset now) =>
-        Query("WHERE status = 'pending' AND deadline < $now ORDER BY deadline", ("$now", ToMs(now)));
+        Query("WHERE status <> 'decided' AND answer IS NULL AND deadline < $now ORDER BY deadline", ("$now", ToMs(now)));
 
     /// <summary>Open (pending or escalated) items per assignee.</summary>
     public Dictionary<string, int> OpenLoad()
@@ -149,6 +153,7 @@ public sealed class ReviewStore
         {
             var id = reader.GetString(0);
             int? keyId = reader.IsDBNull(23) ? null : reader.GetInt32(23);
+            var terms = ReadNullableString(reader, 24) is { } text ? JsonSerializer.Deserialize<Terms>(text) : null;
             items.Add(new ReviewItem
             {
                 Id = id,
@@ -174,9 +179,17 @@ public sealed class ReviewStore
                 MaxReviewers = reader.GetInt32(20),
                 ClaimMinutes = reader.GetDouble(21),
                 Labels = JsonSerializer.Deserialize<List<string>>(reader.GetString(22)) ?? [],
+                DeadlineAnswer = terms?.DeadlineAnswer ?? ReviewDeadlineAnswers.Refuse,
+                DefaultDecision = terms?.DefaultDecision,
+                EscalateTo = terms?.EscalateTo,
+                LabelMap = terms?.LabelMap ?? new Dictionary<string, string>(),
+                Answer = ReadNullableString(reader, 25),
             });
         }
 
         return items;
     }
+
+    // Policy terms copied into the item (one JSON column, so adding a term needs no migration).
+    private sealed record Terms(string DeadlineAnswer, string? DefaultDecision, string? EscalateTo, IReadOnlyDictionary<string, string>? LabelMap);
 }

@@ -29,7 +29,8 @@ public static class ReviewTriggers
     {
         foreach (var name in background.ColumnNames)
         {
-            if (!features.TryGetValue(name, out var value) || value is not double x)
+            // Range and z-score mean nothing for a categorical (text) column.
+            if (!features.TryGetValue(name, out var value) || value is not double x || background.IsText(name))
             {
                 continue;
             }

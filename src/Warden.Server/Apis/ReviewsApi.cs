@@ -72,9 +72,15 @@ public static class ReviewsApi
             Deadline = item.Deadline,
             ReviewersRequired = item.ReviewersRequired,
             MaxReviewers = item.MaxReviewers,
+            DeadlineAnswer = item.Answer,
+            Decision = item.Answer == ReviewDeadlineAnswers.Default ? item.DefaultDecision : null,
+            OutcomeLabel = item.Label is { } label ? item.OutcomeOf(label) : null,
+            EscalateTo = item.EscalateTo,
         };
         if (!full)
         {
+            // A held caller whose deadline released the model's answer reads it here.
+            info.Outputs = item.Answer == ReviewDeadlineAnswers.Model && item.Mode == ReviewModes.Hold ? Parse(item.OutputsJson) : null;
             return info;
         }
 

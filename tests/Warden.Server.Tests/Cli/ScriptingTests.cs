@@ -118,6 +118,20 @@ public sealed class ScriptingTests(WardenFactory factory) : IClassFixture<Warden
         Assert.Contains(wide, rows[0], StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void Only_the_command_named_is_built_and_all_are_built_when_none_is()
+    {
+        var context = new CliContext();
+
+        var predict = WardenCli.Build(["--url", "http://localhost", "predict", "models", "--input", "@-"], context);
+        var help = WardenCli.Build(["--help"], context);
+
+        Assert.Equal(["predict"], predict.Subcommands.Select(c => c.Name));
+        Assert.Contains(help.Subcommands, c => c.Name == "serve");
+        Assert.Contains(help.Subcommands, c => c.Name == "retrain");
+        Assert.True(help.Subcommands.Count > 20);
+    }
+
     private async Task<string> WriteAsync(string name, string content)
     {
         var dir = Path.Combine(factory.DataDir, "scripting");

@@ -158,6 +158,74 @@ public sealed class ReviewTests : IDisposable
         Assert.Contains("deadline passed", item.GetProperty("reasons").EnumerateArray().Select(r => r.GetString()));
     }
 
+    [Theory]
+    [InlineData("refuse", null)]
+    [InlineData("model", null)]
+    [InlineData("default", "no")]
+    public async Task A_held_request_past_its_deadline_gets_the_policy_answer_and_escalates_to_the_named_target(string answer, string? decision)
+    {
+        using var admin = _factory.Admin();
+        var (_, consumer) = await KeyAsync(_factory, "consumer", "app");
+        await KeyAsync(_factory, "reviewer", "rita");
+        await PutPolicyAsync(admin, "credit-risk", new { mode = "hold", rule = "lvrat > 1.2", deadlineMinutes = 30, deadlineAnswer = answer, defaultDecision = decision, escalateTo = "credit-committee" });
+        var (status, held) = await InferAsync(consumer, [0.3, 0.25, 1.3, 2, 2, 0, 3.1, 0, 0, 0, 1, 1], id: "late-1");
+        Assert.Equal(202, status);
+        var id = Parameter(held, "review_id");
+        var early = await GetAsync(consumer, $"/api/reviews/{id}");
+        Assert.Equal(JsonValueKind.Null, early.GetProperty("deadlineAnswer").ValueKind);
+        Assert.Equal(JsonValueKind.Null, early.GetProperty("outputs").ValueKind);
+
+        _time.Advance(TimeSpan.FromMinutes(31));
+        await _factory.Services.GetRequiredService<ReviewQueue>().SweepAsync(TestContext.Current.CancellationToken);
+
+        var polled = await GetAsync(consumer, $"/api/reviews/{id}");
+        Assert.Equal("escalated", polled.GetProperty("status").GetString());
+        Assert.Equal(answer, polled.GetProperty("deadlineAnswer").GetString());
+        Assert.Equal(decision, polled.GetProperty("decision").GetString());
+        Assert.Equal("credit-committee", polled.GetProperty("escalateTo").GetString());
+        Assert.Equal(answer == "model", polled.GetProperty("outputs").ValueKind == JsonValueKind.Array && polled.GetProperty("outputs").GetArrayLength() > 0);
+
+        var audit = (await GetAsync(admin, "/api/audit?limit=1000")).GetProperty("items").EnumerateArray()
+            .Last(e => e.GetProperty("action").GetString() == "review.escalate").GetProperty("details");
+        Assert.Equal("credit-committee", audit.GetProperty("escalateTo").GetString());
+        Assert.Equal(answer, audit.GetProperty("answer").GetString());
+    }
+
+    [Fact]
+    public async Task Reviewer_labels_reach_the_feedback_store_in_the_outcome_vocabulary_of_the_label_map()
+    {
+        using var admin = _factory.Admin();
+        var (_, consumer) = await KeyAsync(_factory, "consumer", "app");
+        var (_, reviewer) = await KeyAsync(_factory, "reviewer", "rita");
+        await PutPolicyAsync(admin, "credit-risk", new { mode = "hold", rule = "lvrat > 1.2", labelMap = new Dictionary<string, string> { ["approve"] = "yes", ["deny"] = "no" } });
+        var (_, held) = await InferAsync(consumer, [0.3, 0.25, 1.3, 2, 2, 0, 3.1, 0, 0, 0, 1, 1], id: "map-1");
+        var id = Parameter(held, "review_id");
+
+        await PostAsync(reviewer, $"/api/reviews/{id}/decide", new { label = "no" }, 400);
+        var decided = await PostAsync(reviewer, $"/api/reviews/{id}/decide", new { label = "deny" });
+        Assert.Equal("deny", decided.GetProperty("label").GetString());
+        Assert.Equal("no", decided.GetProperty("outcomeLabel").GetString());
+        var feedback = await WaitForFeedbackAsync(admin, "map-1", _time);
+        Assert.Equal("no", feedback.GetProperty("label").GetString());
+    }
+
+    [Fact]
+    public async Task Review_policies_with_unmapped_labels_or_a_default_answer_without_a_decision_are_refused()
+    {
+        using var admin = _factory.Admin();
+        using var unmapped = await admin.PutAsync("/api/models/credit-risk/settings/review-policy", V2Requests.Raw(
+            """{"mode":"hold","minConfidence":0.7,"labels":["approve","deny","unsure"],"labelMap":{"approve":"yes","deny":"no"}}"""), TestContext.Current.CancellationToken);
+        Assert.Equal(System.Net.HttpStatusCode.BadRequest, unmapped.StatusCode);
+        var problem = await unmapped.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
+        Assert.Contains("labelMap: no outcome label for ", problem, StringComparison.Ordinal);
+        Assert.Contains("unsure", problem, StringComparison.Ordinal);
+
+        using var noDecision = await admin.PutAsync("/api/models/credit-risk/settings/review-policy", V2Requests.Raw(
+            """{"mode":"hold","minConfidence":0.7,"deadlineAnswer":"default"}"""), TestContext.Current.CancellationToken);
+        Assert.Equal(System.Net.HttpStatusCode.BadRequest, noDecision.StatusCode);
+        Assert.Contains("defaultDecision", await noDecision.Content.ReadAsStringAsync(TestContext.Current.CancellationToken), StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task Least_loaded_assignment_spreads_items_over_reviewers()
     {

@@ -132,6 +132,10 @@ public sealed class OpenApiFuzzTests(ITestOutputHelper output)
             ("POST", "/api/pipelines/fuzz-pipe/versions", "application/json", Encoding.UTF8.GetBytes("""{"steps":[{"name":"a","type":"model","model":"credit-risk"}],"steps":[]}""")),
             ("POST", "/api/pipelines/fuzz-pipe/versions", "application/json", Encoding.UTF8.GetBytes("""{"steps":[{"name":"a","type":"model","model":"\ud800"}]}""")),
             ("POST", "/api/pipelines/fuzz-pipe/versions", "application/yaml", Encoding.UTF8.GetBytes("steps:\n  - { name: \"\\ud800\", type: model, model: credit-risk }\n")),
+            // Seed 17 of the 100,000-request campaign: a low surrogate escape before a high one crashed YamlDotNet's scanner.
+            ("POST", "/api/pipelines/fuzz-pipe/versions", "application/json", Encoding.UTF8.GetBytes("\"x\\udfff\\ud800\"")),
+            ("POST", "/api/pipelines/fuzz-pipe/versions", "application/yaml", """["afam","\udfff\ud800"]"""u8.ToArray()),
+            ("POST", "/api/pipelines/fuzz-pipe/versions", "application/yaml", Encoding.UTF8.GetBytes("steps:\n  - { name: \"\\udfff\\ud800\", type: model, model: credit-risk }\n")),
             ("POST", "/api/models/credit-risk/versions/1/promote", "application/json", "[]"u8.ToArray()),
             ("POST", "/api/models/credit-risk/versions/1/promote", "application/json", "\"staging\""u8.ToArray()),
             ("POST", "/api/models/credit-risk/versions/1/promote", "application/json", """{"stage":5,"force":"yes"}"""u8.ToArray()),
