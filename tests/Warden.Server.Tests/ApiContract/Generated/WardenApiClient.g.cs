@@ -10964,10 +10964,16 @@ namespace Warden.Server.Tests.ApiContract.Generated
         public string Feature { get; set; }
 
         /// <summary>
-        /// The feature's value in the explained row.
+        /// The feature's value in the explained row (0 for a categorical feature, whose value is in category).
         /// </summary>
         [System.Text.Json.Serialization.JsonPropertyName("value")]
         public double Value { get; set; }
+
+        /// <summary>
+        /// The value of a categorical (STRING) feature in the explained row; absent for numeric features.
+        /// </summary>
+        [System.Text.Json.Serialization.JsonPropertyName("category")]
+        public string Category { get; set; }
 
         /// <summary>
         /// Its share of output − base value.
@@ -13689,6 +13695,31 @@ namespace Warden.Server.Tests.ApiContract.Generated
         /// </summary>
         [System.Text.Json.Serialization.JsonPropertyName("votes")]
         public System.Collections.Generic.ICollection<ReviewVoteInfo> Votes { get; set; }
+
+        /// <summary>
+        /// The answer the caller got when the deadline passed undecided: `refuse`, `model` (then JsonElement? ReviewItemInfo.Outputs
+        /// <br/>holds the model's answer, for the caller too) or `default` (string? ReviewItemInfo.Decision); null before the deadline.
+        /// </summary>
+        [System.Text.Json.Serialization.JsonPropertyName("deadlineAnswer")]
+        public string DeadlineAnswer { get; set; }
+
+        /// <summary>
+        /// The default decision given at the deadline.
+        /// </summary>
+        [System.Text.Json.Serialization.JsonPropertyName("decision")]
+        public string Decision { get; set; }
+
+        /// <summary>
+        /// The final label in the outcome vocabulary (the policy's `labelMap`); what the feedback store holds.
+        /// </summary>
+        [System.Text.Json.Serialization.JsonPropertyName("outcomeLabel")]
+        public string OutcomeLabel { get; set; }
+
+        /// <summary>
+        /// Named escalation target of the policy.
+        /// </summary>
+        [System.Text.Json.Serialization.JsonPropertyName("escalateTo")]
+        public string EscalateTo { get; set; }
 
         private System.Collections.Generic.IDictionary<string, object> _additionalProperties;
 
