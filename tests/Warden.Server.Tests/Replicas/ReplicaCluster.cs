@@ -130,7 +130,8 @@ internal sealed class ReplicaCluster : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        _nginx?.Kill();
+        // The whole tree: SIGKILL of the master alone leaves its worker orphaned, still listening.
+        _nginx?.Kill(entireProcessTree: true);
         _nginx?.WaitForExit(10_000);
         _nginx?.Dispose();
         for (var i = 0; i < Size; i++)
