@@ -16,17 +16,17 @@ $warden keygen --out "$work/signer.pem" >/dev/null
 $warden keygen --out "$work/device.pem" >/dev/null
 $warden pack credit-risk --from-dir samples/models/credit-risk/1 --out "$work/cr.wdn" --quantize int8 \
   --sign-key "$work/signer.pem" --encrypt-for "$work/device.pub.pem" --channel stable >/dev/null
-Warden__Edge__TrustedKeyFiles__0="$work/signer.pub.pem" $warden serve --data-dir "$work/server" --urls http://127.0.0.1:9211 >/dev/null 2>&1 &
+Warden__Edge__TrustedKeyFiles__0="$work/signer.pub.pem" $warden serve --data-dir "$work/server" --urls http://127.0.0.1:9311 >/dev/null 2>&1 &
 server=$!
-for _ in $(seq 1 300); do curl -fs http://127.0.0.1:9211/v2/health/ready >/dev/null && break; sleep 0.1; done
+for _ in $(seq 1 300); do curl -fs http://127.0.0.1:9311/v2/health/ready >/dev/null && break; sleep 0.1; done
 curl -fsS -o /dev/null -X POST -H "Authorization: Bearer $WARDEN_ADMIN_KEY" -H "Content-Type: application/octet-stream" \
-  --data-binary @"$work/cr.wdn" http://127.0.0.1:9211/edge/bundles
+  --data-binary @"$work/cr.wdn" http://127.0.0.1:9311/edge/bundles
 
 agent() { # $1 = data dir; starts the agent and waits until it serves credit-risk
-  $warden edge --server http://127.0.0.1:9211 --key "$WARDEN_ADMIN_KEY" --device-key "$work/device.pem" --trust "$work/signer.pub.pem" \
-    --data-dir "$1" --channel stable --listen http://127.0.0.1:9212 --sync-seconds 3600 >"$1.log" 2>&1 &
+  $warden edge --server http://127.0.0.1:9311 --key "$WARDEN_ADMIN_KEY" --device-key "$work/device.pem" --trust "$work/signer.pub.pem" \
+    --data-dir "$1" --channel stable --listen http://127.0.0.1:9330 --sync-seconds 3600 >"$1.log" 2>&1 &
   agent_pid=$!
-  for _ in $(seq 1 600); do curl -fs http://127.0.0.1:9212/v2/models/credit-risk >/dev/null 2>&1 && return; sleep 0.05; done
+  for _ in $(seq 1 600); do curl -fs http://127.0.0.1:9330/v2/models/credit-risk >/dev/null 2>&1 && return; sleep 0.05; done
   echo "agent not ready:"; cat "$1.log"; exit 1
 }
 stop_agent() { kill "$agent_pid"; wait "$agent_pid" 2>/dev/null || true; }
@@ -53,9 +53,9 @@ PY
 measure() { # $1 = label, $2 = backlog
   prepare "$work/run" "$2"
   agent "$work/run"
-  pending=$(curl -fs http://127.0.0.1:9212/edge/status | jq .telemetry.pending)
-  wrk -t1 -c1 -d3s -s bench/load/infer.lua http://127.0.0.1:9212/v2/models/credit-risk/infer >/dev/null
-  result=$(wrk -t1 -c1 -d"${DURATION}s" -s bench/load/infer.lua http://127.0.0.1:9212/v2/models/credit-risk/infer | grep RESULT)
+  pending=$(curl -fs http://127.0.0.1:9330/edge/status | jq .telemetry.pending)
+  wrk -t1 -c1 -d3s -s bench/load/infer.lua http://127.0.0.1:9330/v2/models/credit-risk/infer >/dev/null
+  result=$(wrk -t1 -c1 -d"${DURATION}s" -s bench/load/infer.lua http://127.0.0.1:9330/v2/models/credit-risk/infer | grep RESULT)
   echo "RESULT backlog=$1 pending_at_start=$pending ${result#RESULT }"
   stop_agent
 }

@@ -49,6 +49,7 @@ internal static partial class StartupErrors
             $"invalid value for {match.Groups["key"].Value}: {Allowed(match.Groups["type"].Value)}",
         InvalidOperationException { InnerException: { } inner } when Describe(inner) is { } described => described,
         SqliteException sqlite => "cannot open the database: " + OneLine(sqlite.Message),
+        System.Data.Common.DbException { IsTransient: true } unreachable => "cannot reach the database: " + OneLine(unreachable.Message),
         IOException or UnauthorizedAccessException => OneLine(ex.Message),
         _ => null,
     };

@@ -15,6 +15,7 @@ using Warden.Contracts.Edge;
 using Warden.Core;
 using Warden.Core.Access;
 using Warden.Core.Audit;
+using Warden.Contracts.V2;
 using Warden.Core.Bundles;
 using Warden.Core.EdgeFleet;
 using Warden.Core.Inference;
@@ -22,7 +23,9 @@ using Warden.Core.Monitoring;
 using Warden.Core.Pipelines;
 using Warden.Core.Policies;
 using Warden.Core.Predictions;
+using Warden.Core.Privacy;
 using Warden.Core.RateLimiting;
+using Warden.Core.Registry;
 using Warden.Core.Settings;
 using Warden.Core.Storage.Sqlite;
 using Warden.Core.Telemetry;
@@ -63,6 +66,7 @@ public sealed partial class EdgeAgent : IAsyncDisposable
     private readonly UsageMeter _usage;
     private readonly PolicyAuditQueue _policyAudit;
     private readonly RateLimitInterceptor _rateLimits;
+    private readonly PredictionRedactor _redactor;
     private readonly Dictionary<string, ApiKeyRecord> _localKeys;
     private readonly ApiKeyRecord _anonymous;
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, (EdgeRefusal Refusal, bool Fallback)> _expired = new(StringComparer.Ordinal);
@@ -111,6 +115,7 @@ public sealed partial class EdgeAgent : IAsyncDisposable
         _usage = new UsageMeter(new SqlUsageStore(_database), _time, _models);
         _policyAudit = new PolicyAuditQueue(audit);
         _rateLimits = new RateLimitInterceptor(new InMemoryRateLimitBackend(_time), _settings, Options.Create(new RateLimitOptions()), _time);
+        _redactor = new PredictionRedactor(_models, Options.Create(new PrivacyOptions()), Microsoft.Extensions.Logging.Abstractions.NullLogger<PredictionRedactor>.Instance);
         _localKeys = options.LocalKeys.ToDictionary(k => k.SecretHash, StringComparer.Ordinal);
         _anonymous = new ApiKeyRecord("edge-local", "edge-local", WardenRoles.Consumer, ["*"], "", _time.GetUtcNow(), null, null);
     }
@@ -314,6 +319,7 @@ public sealed partial class EdgeAgent : IAsyncDisposable
         _policyAudit.Dispose();
         await _usage.FlushAsync(CancellationToken.None).ConfigureAwait(false);
         _rateLimits.Dispose();
+        _redactor.Dispose();
         _metrics?.Dispose();
         _models.Dispose();
         _server.Dispose();
@@ -453,7 +459,11 @@ public sealed partial class EdgeAgent : IAsyncDisposable
     {
         app.MapGet("/v2/health/live", () => Results.Json(new { live = true }));
         app.MapGet("/v2/health/ready", () => Results.Json(new { ready = true }));
+        app.MapGet("/v2", (HttpContext context) => Authenticated(context, _ => Results.Json(new ServerMetadata { Name = "warden", Version = AgentVersion, Extensions = [] })));
         app.MapGet("/v2/models/{model}", (string model, HttpContext context) => Authenticated(context, _ => Metadata(model, null)));
+        app.MapGet("/v2/models/{model}/versions/{version}", (string model, string version, HttpContext context) => Authenticated(context, _ => Metadata(model, version)));
+        app.MapGet("/v2/models/{model}/ready", (string model, HttpContext context) => Authenticated(context, _ => Ready(model, null)));
+        app.MapGet("/v2/models/{model}/versions/{version}/ready", (string model, string version, HttpContext context) => Authenticated(context, _ => Ready(model, version)));
         app.MapPost("/v2/models/{model}/infer", (string model, HttpContext context) => InferAsync(context, model, null));
         app.MapPost("/v2/models/{model}/versions/{version}/infer", (string model, string version, HttpContext context) => InferAsync(context, model, version));
         app.MapGet("/edge/status", (HttpContext context) => Authenticated(context, _ => Results.Json(new
@@ -480,9 +490,47 @@ public sealed partial class EdgeAgent : IAsyncDisposable
         })));
     }
 
-    private IResult Metadata(string model, string? version) => Models.TryGetValue(model, out var m)
-        ? Results.Json(new { name = model, versions = new[] { m.Manifest.Version }, platform = "onnxruntime_onnx", parameters = new { bundle_id = m.Manifest.BundleId, answered_by = "edge" } })
-        : Results.Json(new { error = $"model '{model}' is not on this device" }, statusCode: 404);
+    // The server's metadata shape (name, versions, platform, inputs, outputs) for the bundle in service; the device
+    // answers for the models it holds and nothing else.
+    private IResult Metadata(string model, string? version)
+    {
+        if (Served(model, version) is not { } m)
+        {
+            return NotOnDevice(model, version);
+        }
+
+        var signature = VersionSignature.Parse(m.Record.SignatureJson);
+        return Results.Json(new ModelMetadata
+        {
+            Name = model,
+            Versions = [m.Manifest.Version],
+            Platform = "onnxruntime_onnx",
+            Inputs = signature.Inputs,
+            Outputs = signature.Outputs,
+            Parameters = new Dictionary<string, string>
+            {
+                ["version"] = m.Manifest.Version,
+                ["sha256"] = m.Manifest.ModelSha256,
+                ["bundle_id"] = m.Manifest.BundleId,
+                ["answered_by"] = "edge",
+            },
+        });
+    }
+
+    private IResult Ready(string model, string? version) => Served(model, version) is { } m
+        ? Results.Json(new { name = model, version = m.Manifest.Version, ready = true })
+        : NotOnDevice(model, version);
+
+    private EdgeModel? Served(string model, string? version) =>
+        Models.TryGetValue(model, out var m) && (version is null || version == m.Manifest.Version) && m.Manifest.ExpiresAt > _time.GetUtcNow() ? m : null;
+
+    private static IResult NotOnDevice(string model, string? version) => Results.Json(
+        new { error = version is null ? $"model '{model}' is not found on this device" : $"version '{version}' of model '{model}' is not found on this device" },
+        statusCode: 404);
+
+    private static readonly string AgentVersion =
+        typeof(EdgeAgent).Assembly.GetCustomAttributes(typeof(System.Reflection.AssemblyInformationalVersionAttribute), false)
+            .OfType<System.Reflection.AssemblyInformationalVersionAttribute>().FirstOrDefault()?.InformationalVersion ?? "0";
 
     private IResult Authenticated(HttpContext context, Func<ApiKeyRecord, IResult> answer) =>
         Authenticate(context) is { } key ? answer(key) : Unauthorized(context);
@@ -595,7 +643,20 @@ public sealed partial class EdgeAgent : IAsyncDisposable
 
         if (served.Policies.PredictionLog)
         {
-            var entry = new { time = _time.GetUtcNow(), id = result.Id, model = result.Model, version = result.Version, bundle_id = bundleId, latency_ms = result.LatencyMs, key_id = caller.Id, purpose = result.Context.Purpose };
+            // The full record, as the server logs its own predictions, after the card's redaction (a feature the card says
+            // to hash is dropped here: the device holds no hashing key), so the server's log, usage counts, fairness audits
+            // and drift see edge traffic too.
+            var record = _redactor.Apply(new PredictionRecord(
+                result.Id, _time.GetUtcNow(), result.Model, result.Version, caller.Id, result.Context.Purpose,
+                result.Context.Inputs ?? [], result.Outputs, result.Context.Sensitive, result.LatencyMs));
+            var entry = new
+            {
+                time = record.Time, id = record.Id, model = record.Model, version = record.Version, bundle_id = bundleId, latency_ms = record.LatencyMs,
+                key_id = record.KeyId, purpose = record.Purpose,
+                inputs = JsonNode.Parse(PredictionSerializer.Tensors(record.Inputs)),
+                outputs = JsonNode.Parse(PredictionSerializer.Tensors(record.Outputs)),
+                sensitive = record.Sensitive,
+            };
             _predictions.Append(entry);
             _telemetry.Append("prediction", entry);
         }

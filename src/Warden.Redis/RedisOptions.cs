@@ -36,6 +36,13 @@ public sealed class RedisOptions
     [Range(3, 3600)]
     public int JobLeaseSeconds { get; set; } = 30;
 
+    /// <summary>
+    /// How often each replica checks the shared change counter, in seconds (default 2): a change whose pub/sub announcement
+    /// was lost (Redis restarted, a subscription not yet back) reaches this replica within this time.
+    /// </summary>
+    [Range(1, 3600)]
+    public int ReconcileSeconds { get; set; } = 2;
+
     /// <summary>True when a connection string is set.</summary>
     public bool IsConfigured => !string.IsNullOrWhiteSpace(ConnectionString);
 }

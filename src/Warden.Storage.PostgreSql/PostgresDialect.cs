@@ -55,4 +55,36 @@ public sealed class PostgresDialect : SqlDialect
 
         await copy.CompleteAsync(cancellationToken).ConfigureAwait(false);
     }
+
+    // Identity columns and the {table}_seq sequences of ReserveSequenceAsync continue after the largest copied value.
+    public override async Task AfterCopyAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<string> tables, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(tables);
+        var sequences = new List<(string Sequence, string Table, string Column)>();
+        await using (var identities = new NpgsqlCommand(
+            """
+            SELECT table_name, column_name, pg_get_serial_sequence(quote_ident(table_name), column_name) FROM information_schema.columns
+            WHERE table_schema = current_schema() AND is_identity = 'YES' AND table_name = ANY(@tables)
+            UNION ALL
+            SELECT c.table_name, c.column_name, c.table_name || '_seq' FROM information_schema.columns c
+            WHERE c.table_schema = current_schema() AND c.column_name = 'seq' AND c.table_name = ANY(@tables)
+              AND to_regclass(quote_ident(c.table_name || '_seq')) IS NOT NULL
+            """, (NpgsqlConnection)connection, (NpgsqlTransaction)transaction))
+        {
+            identities.Parameters.AddWithValue("tables", tables.ToArray());
+            await using var reader = await identities.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                sequences.Add((reader.GetString(2), reader.GetString(0), reader.GetString(1)));
+            }
+        }
+
+        foreach (var (sequence, table, column) in sequences)
+        {
+            await using var advance = new NpgsqlCommand(
+                $"SELECT setval(@sequence::regclass, COALESCE((SELECT MAX({column}) FROM {table}), 0) + 1, false)", (NpgsqlConnection)connection, (NpgsqlTransaction)transaction);
+            advance.Parameters.AddWithValue("sequence", sequence);
+            await advance.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
 }

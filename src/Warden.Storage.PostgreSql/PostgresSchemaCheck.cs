@@ -1,14 +1,44 @@
+using System.Data.Common;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Warden.Storage.PostgreSql;
 
 /// <summary>
 /// Runs before anything reads the store: a database on an older schema stops the server with a message naming
-/// <c>warden db migrate</c>, unless migrating at start was asked for (<c>Warden:Database:MigrateAtStart</c>).
+/// <c>warden db migrate</c>, unless migrating at start was asked for (<c>Warden:Database:MigrateAtStart</c>). A database
+/// that cannot be reached yet (replicas and database started together, a restart, a saturated host) is waited for, up to
+/// <see cref="StartupWait"/>, before the start fails.
 /// </summary>
-public sealed class PostgresSchemaCheck(PostgresDatabase database, bool migrateAtStart) : IHostedService
+public sealed partial class PostgresSchemaCheck(PostgresDatabase database, bool migrateAtStart, ILogger<PostgresSchemaCheck>? logger = null) : IHostedService
 {
+    /// <summary>How long start-up waits for an unreachable database.</summary>
+    public static readonly TimeSpan StartupWait = TimeSpan.FromSeconds(90);
+
+    private readonly ILogger _logger = logger ?? NullLogger<PostgresSchemaCheck>.Instance;
+
     public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        var started = TimeProvider.System.GetTimestamp();
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await CheckAsync(cancellationToken).ConfigureAwait(false);
+                return;
+            }
+            catch (DbException ex) when (ex.IsTransient && TimeProvider.System.GetElapsedTime(started) < StartupWait)
+            {
+                LogWaiting(attempt, ex.Message);
+                await Task.Delay(TimeSpan.FromSeconds(Math.Min(attempt, 5)), cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    private async Task CheckAsync(CancellationToken cancellationToken)
     {
         if (migrateAtStart)
         {
@@ -31,5 +61,6 @@ public sealed class PostgresSchemaCheck(PostgresDatabase database, bool migrateA
         }
     }
 
-    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    [LoggerMessage(1, LogLevel.Warning, "PostgreSQL is not reachable yet (attempt {Attempt}: {Reason}); waiting for it before starting")]
+    private partial void LogWaiting(int attempt, string reason);
 }

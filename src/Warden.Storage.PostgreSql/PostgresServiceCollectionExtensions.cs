@@ -2,6 +2,7 @@ using Warden.Core.Storage.Sql;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using Warden.Core.Retraining;
 using Warden.Core.Storage;
 
@@ -30,7 +31,7 @@ public static class PostgresServiceCollectionExtensions
         services.TryAddSingleton<IReferenceProfileStore, SqlReferenceProfileStore>();
         services.TryAddSingleton<IAbuseAlertStore, SqlAbuseAlertStore>();
         services.TryAddSingleton<IRetrainJobStore, SqlRetrainJobStore>();
-        services.AddSingleton<IHostedService>(sp => new PostgresSchemaCheck(sp.GetRequiredService<PostgresDatabase>(), migrateAtStart));
+        services.AddSingleton<IHostedService>(sp => new PostgresSchemaCheck(sp.GetRequiredService<PostgresDatabase>(), migrateAtStart, sp.GetService<ILogger<PostgresSchemaCheck>>()));
         return services;
     }
 }

@@ -19,7 +19,16 @@ public sealed class AuditLog(IAuditStore store, TimeProvider time, Telemetry.War
     /// <param name="cancellationToken">Cancellation.</param>
     public async Task<AuditEntry> AppendAsync(string actor, string action, string target, object? details = null, CancellationToken cancellationToken = default)
     {
-        var detailsJson = CanonicalJson.Serialize(details ?? new { });
+        string detailsJson;
+        try
+        {
+            detailsJson = CanonicalJson.Serialize(details ?? new { });
+        }
+        catch (FormatException ex)
+        {
+            throw WardenException.BadRequest("the request cannot be recorded in the audit chain: " + ex.Message);
+        }
+
         await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {

@@ -137,7 +137,10 @@ public static class CanonicalJson
                 WriteString(builder, element.GetString()!);
                 break;
             case JsonValueKind.Number:
-                builder.Append(FormatNumber(element.GetDouble()));
+                // RFC 8785 numbers are IEEE 754 doubles: a literal beyond their range (1e400) has no canonical form.
+                builder.Append(element.TryGetDouble(out var number) && double.IsFinite(number)
+                    ? FormatNumber(number)
+                    : throw new FormatException($"the number {element.GetRawText()} is outside the range of a double"));
                 break;
             case JsonValueKind.True:
                 builder.Append("true");

@@ -6,6 +6,9 @@ using Microsoft.Extensions.Options;
 using Warden.Contracts.Edge;
 using Warden.Core.Audit;
 using Warden.Core.Bundles;
+using Warden.Core.Predictions;
+using Warden.Core.Storage;
+using Warden.Core.Usage;
 
 namespace Warden.Core.EdgeFleet;
 
@@ -44,12 +47,22 @@ public sealed class EdgeFleetService : IDisposable
     private readonly string _connectionString;
     private readonly AuditLog _audit;
     private readonly TimeProvider _time;
+    private readonly IPredictionStore? _predictions;
+    private readonly UsageMeter? _usage;
     private readonly TrustedKeys _trusted = new();
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
     private readonly SemaphoreSlim _gate = new(1, 1);
 
-    public EdgeFleetService(string dataDir, IOptions<EdgeFleetOptions> options, AuditLog audit, TimeProvider time)
+    /// <param name="dataDir">The server's data directory.</param>
+    /// <param name="options">Trusted signing keys.</param>
+    /// <param name="audit">Where publication and registration are recorded.</param>
+    /// <param name="time">Clock.</param>
+    /// <param name="predictions">The server's prediction log, which receives the predictions devices report; null: telemetry only.</param>
+    /// <param name="usage">The server's usage counts, which count the predictions devices report.</param>
+    public EdgeFleetService(string dataDir, IOptions<EdgeFleetOptions> options, AuditLog audit, TimeProvider time, IPredictionStore? predictions = null, UsageMeter? usage = null)
     {
+        _predictions = predictions;
+        _usage = usage;
         ArgumentNullException.ThrowIfNull(options);
         _root = Path.Combine(dataDir, "edge");
         Directory.CreateDirectory(Path.Combine(_root, "bundles"));
@@ -315,13 +328,16 @@ public sealed class EdgeFleetService : IDisposable
     /// <summary>
     /// Stores telemetry records not seen before; a (device, epoch, sequence) already stored counts as a duplicate. The body
     /// must be signed by the key the device was registered with (403 otherwise, and for devices never registered).
+    /// Prediction records new to the server also go to its prediction log (and usage counts), marked with the device
+    /// (<see cref="TelemetryPredictions"/>), before the telemetry commits: a failed log write stores nothing, and the
+    /// device sends the batch again.
     /// </summary>
-    public TelemetryAck AcceptTelemetry(ReadOnlySpan<byte> body, string? signature)
+    public async Task<TelemetryAck> AcceptTelemetryAsync(ReadOnlyMemory<byte> body, string? signature, CancellationToken cancellationToken = default)
     {
         TelemetryBatch? batch;
         try
         {
-            batch = JsonSerializer.Deserialize<TelemetryBatch>(body, Json);
+            batch = JsonSerializer.Deserialize<TelemetryBatch>(body.Span, Json);
         }
         catch (JsonException ex)
         {
@@ -359,7 +375,7 @@ public sealed class EdgeFleetService : IDisposable
             throw new WardenException(403, $"device '{batch.DeviceId}' is not registered with a device key; register it (POST /edge/devices) before sending telemetry");
         }
 
-        if (!DeviceSignature.Verify(publicKey, body, signature))
+        if (!DeviceSignature.Verify(publicKey, body.Span, signature))
         {
             throw new WardenException(403, $"telemetry for device '{batch.DeviceId}' must be signed with its device key ({device.Value.KeyId}) in header {DeviceSignature.Header}");
         }
@@ -376,6 +392,7 @@ public sealed class EdgeFleetService : IDisposable
         var data = insert.Parameters.Add("$data", SqliteType.Text);
         insert.Parameters.AddWithValue("$received", _time.GetUtcNow().ToUnixTimeMilliseconds());
         var ack = new TelemetryAck();
+        var predictions = new List<StoredPrediction>();
         foreach (var record in batch.Records)
         {
             seq.Value = record.Sequence;
@@ -386,10 +403,31 @@ public sealed class EdgeFleetService : IDisposable
             {
                 Metrics?.RecordEdgeTelemetryLag((_time.GetUtcNow() - record.Time).TotalSeconds);
                 ack.Accepted++;
+                if (TelemetryPredictions.Read(batch.DeviceId, record) is { } prediction)
+                {
+                    predictions.Add(prediction);
+                }
             }
             else
             {
                 ack.Duplicates++;
+            }
+        }
+
+        if (predictions.Count > 0 && _predictions is not null)
+        {
+            try
+            {
+                await _predictions.WriteBatchAsync(predictions, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                throw new WardenException(503, $"the prediction log could not take the device's predictions ({ex.Message}); send the batch again");
+            }
+
+            foreach (var prediction in predictions)
+            {
+                _usage?.Request(prediction.KeyId, prediction.Model, prediction.Purpose);
             }
         }
 

@@ -134,14 +134,19 @@ public sealed partial class PredictionLogWriter(
                 Interlocked.Add(ref _written, batch.Count);
                 return;
             }
-            catch (Exception ex) when (attempt < 50)
+            catch (Exception ex) when (attempt < 50 || IsTransient(ex))
             {
+                // A database that is down or restarting is waited for however long it takes (requests meanwhile answer
+                // 503 at their commit timeout, then the full queue refuses new ones): giving up would stop the host.
                 LogWriteRetry(ex, batch.Count, attempt);
                 await Task.Delay(delay, RealTime).ConfigureAwait(false);
                 delay = TimeSpan.FromMilliseconds(Math.Min(delay.TotalMilliseconds * 2, 5_000));
             }
         }
     }
+
+    private static bool IsTransient(Exception ex) =>
+        ex is System.Data.Common.DbException { IsTransient: true } or TimeoutException or IOException or System.Net.Sockets.SocketException;
 
     [LoggerMessage(1, LogLevel.Warning, "Writing {Count} predictions failed (attempt {Attempt}); retrying")]
     private partial void LogWriteRetry(Exception exception, int count, int attempt);

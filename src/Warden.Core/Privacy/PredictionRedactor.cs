@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Warden.Contracts.Registry;
 using Warden.Core.Predictions;
+using Warden.Core.Inference;
 using Warden.Core.Registry;
 using Warden.Core.Tensors;
 
@@ -22,7 +23,7 @@ namespace Warden.Core.Privacy;
 /// </remarks>
 public sealed partial class PredictionRedactor : IDisposable
 {
-    private readonly ModelRegistry _registry;
+    private readonly IModelCatalog _registry;
     private readonly ILogger<PredictionRedactor> _logger;
     private readonly bool _redactPii;
     private readonly byte[]? _hmacKey;
@@ -30,7 +31,7 @@ public sealed partial class PredictionRedactor : IDisposable
 
     /// <summary>Reads the HMAC key from <see cref="PrivacyOptions.HashKey"/> or <see cref="PrivacyOptions.HashKeyFile"/>.</summary>
     /// <exception cref="InvalidOperationException">The configured key is not base64, is shorter than 16 bytes, or the file cannot be read.</exception>
-    public PredictionRedactor(ModelRegistry registry, IOptions<PrivacyOptions> options, ILogger<PredictionRedactor> logger)
+    public PredictionRedactor(IModelCatalog registry, IOptions<PrivacyOptions> options, ILogger<PredictionRedactor> logger)
     {
         ArgumentNullException.ThrowIfNull(options);
         _registry = registry;
@@ -167,7 +168,7 @@ public sealed partial class PredictionRedactor : IDisposable
 
     private VersionRules RulesFor(string model, string version)
     {
-        var record = _registry.Models.TryGetValue(model, out var registered) ? registered.FindVersion(version) : null;
+        var record = _registry.FindRecord(model, version);
         var cardJson = record?.CardJson ?? "";
         if (_rules.TryGetValue((model, version), out var cached) && string.Equals(cached.CardJson, cardJson, StringComparison.Ordinal))
         {

@@ -82,6 +82,16 @@ public sealed class ModelSettings
         var definition = Find(kind);
         var document = definition.Bind(model, json);
         var text = JsonSerializer.Serialize(document, definition.DocumentType, Json);
+        try
+        {
+            // The audit entry holds the document as sent; check it has a canonical form before anything is stored.
+            _ = CanonicalJson.Serialize(json);
+        }
+        catch (FormatException ex)
+        {
+            throw WardenException.BadRequest($"the {kind} document is invalid: {ex.Message}");
+        }
+
         SettingsVersion version;
         await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try

@@ -11,7 +11,24 @@ public sealed partial class UsageFlusher(UsageMeter meter, TimeProvider time, IL
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
         await base.StopAsync(cancellationToken).ConfigureAwait(false);
-        await meter.FlushAsync(cancellationToken).ConfigureAwait(false);
+        // A few attempts: after a database outage the first pooled connections tried may be dead ones. Shutdown never
+        // fails because the store cannot be written.
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await meter.FlushAsync(cancellationToken).ConfigureAwait(false);
+                return;
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                if (attempt == 3)
+                {
+                    LogFlushFailed(ex);
+                    return;
+                }
+            }
+        }
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)

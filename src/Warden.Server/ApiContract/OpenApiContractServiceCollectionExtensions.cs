@@ -1,3 +1,5 @@
+using Microsoft.AspNetCore.OpenApi;
+
 namespace Warden.Server.ApiContract;
 
 /// <summary>Registers the OpenAPI document with the transformers that make it a usable contract.</summary>
@@ -14,5 +16,10 @@ public static class OpenApiContractServiceCollectionExtensions
             options.AddOperationTransformer<SecurityRequirementTransformer>();
             options.AddOperationTransformer<ErrorResponsesTransformer>();
             options.AddSchemaTransformer<NumberSchemaTransformer>();
+
+            // A JsonElement is any JSON value. As a named component, generators turn it into an empty class that cannot
+            // hold an array or a number (an output tensor's data); inline, it is "any value".
+            options.CreateSchemaReferenceId = type =>
+                (Nullable.GetUnderlyingType(type.Type) ?? type.Type) == typeof(System.Text.Json.JsonElement) ? null : OpenApiOptions.CreateDefaultSchemaReferenceId(type);
         });
 }

@@ -63,7 +63,7 @@ public static class EdgeApi
         }).RequireAuthorization(WardenPolicies.Infer).Accepts<DeviceRegistration>("application/json")
             .WithName("RegisterEdgeDevice").WithSummary("Register an edge device");
         edge.MapPost("/telemetry", async (HttpContext context, EdgeFleetService fleet) =>
-            fleet.AcceptTelemetry(await ReadBodyAsync(context), context.Request.Headers[DeviceSignature.Header].FirstOrDefault()))
+            await fleet.AcceptTelemetryAsync(await ReadBodyAsync(context), context.Request.Headers[DeviceSignature.Header].FirstOrDefault(), context.RequestAborted))
             .RequireAuthorization(WardenPolicies.Infer).Accepts<TelemetryBatch>("application/json").Produces<TelemetryAck>()
             .WithName("PostEdgeTelemetry").WithSummary("Upload a batch of edge telemetry");
         edge.MapGet("/telemetry/{device}", (string device, EdgeFleetService fleet) => fleet.Telemetry(device))

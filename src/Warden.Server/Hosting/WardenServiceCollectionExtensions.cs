@@ -19,6 +19,7 @@ using Warden.Core.Settings;
 using Warden.Core.Storage;
 using Warden.Core.Storage.Sqlite;
 using Warden.Core.Telemetry;
+using Warden.Core.Usage;
 using Warden.Redis;
 using Warden.Server.Auth;
 using Warden.Server.Webhooks;
@@ -68,7 +69,8 @@ public static class WardenServiceCollectionExtensions
         services.AddOptions<EdgeFleetOptions>().BindConfiguration("Warden:Edge");
         services.TryAddSingleton(sp => new EdgeFleetService(
             Path.GetFullPath(sp.GetRequiredService<IOptions<WardenOptions>>().Value.DataDir), sp.GetRequiredService<IOptions<EdgeFleetOptions>>(),
-            sp.GetRequiredService<AuditLog>(), sp.GetRequiredService<TimeProvider>()) { Metrics = sp.GetRequiredService<WardenMetrics>() });
+            sp.GetRequiredService<AuditLog>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<IPredictionStore>(), sp.GetRequiredService<UsageMeter>())
+        { Metrics = sp.GetRequiredService<WardenMetrics>() });
 
         // The bootstrapper runs before the writer so that the store and registry are ready before traffic.
         services.AddHostedService<WardenBootstrapper>();

@@ -7,6 +7,22 @@ namespace Warden.Server.Tests.Policies;
 public sealed class InputOutputPolicyTests
 {
     [Fact]
+    public async Task A_settings_document_with_a_number_beyond_double_range_is_refused_and_nothing_is_stored()
+    {
+        using var factory = new WardenFactory();
+        using var admin = factory.Admin();
+        using var put = await admin.PutAsync("/api/models/credit-risk/settings/output-policy", V2Requests.Raw("""{"mode":"top-class","note":[1e400]}"""), TestContext.Current.CancellationToken);
+        Assert.Equal(HttpStatusCode.BadRequest, put.StatusCode);
+        Assert.Contains("1e400", await put.ErrorAsync(), StringComparison.Ordinal);
+
+        using var latest = await admin.GetAsync("/api/models/credit-risk/settings/output-policy", TestContext.Current.CancellationToken);
+        Assert.Equal(HttpStatusCode.NotFound, latest.StatusCode);
+        using var verify = await admin.GetAsync("/api/audit/verify", TestContext.Current.CancellationToken);
+        Assert.Equal(HttpStatusCode.OK, verify.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await admin.InferAsync(V2Requests.CreditRisk())).StatusCode);
+    }
+
+    [Fact]
     public async Task Input_policy_rejects_out_of_range_values_or_flags_them()
     {
         using var factory = new WardenFactory();

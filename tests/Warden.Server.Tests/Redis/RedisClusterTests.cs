@@ -13,8 +13,8 @@ public sealed class RedisClusterTests
         var prefix = RedisTestServer.NewPrefix();
         using var first = RedisTestServer.Connect(address, prefix);
         using var second = RedisTestServer.Connect(address, prefix);
-        var sender = new RedisClusterSignals(first, NullLogger<RedisClusterSignals>.Instance);
-        var receiver = new RedisClusterSignals(second, NullLogger<RedisClusterSignals>.Instance);
+        var sender = new RedisClusterSignals(first, TimeProvider.System, NullLogger<RedisClusterSignals>.Instance);
+        var receiver = new RedisClusterSignals(second, TimeProvider.System, NullLogger<RedisClusterSignals>.Instance);
         var received = new TaskCompletionSource<ClusterSignal>(TaskCreationOptions.RunContinuationsAsynchronously);
         await receiver.SubscribeAsync(signal =>
         {
@@ -28,6 +28,98 @@ public sealed class RedisClusterTests
         Assert.Equal(ClusterSignal.Models, signal.Kind);
         Assert.Equal(sender.InstanceId, signal.Origin);
         Assert.NotEqual(sender.InstanceId, receiver.InstanceId);
+    }
+
+    [Fact]
+    public async Task A_change_whose_announcement_was_lost_is_reloaded_from_the_change_counter()
+    {
+        var address = RedisTestServer.Require();
+        var prefix = RedisTestServer.NewPrefix();
+        var ct = TestContext.Current.CancellationToken;
+        using var connection = RedisTestServer.Connect(address, prefix);
+        using var receiver = new RedisClusterSignals(connection, TimeProvider.System, NullLogger<RedisClusterSignals>.Instance);
+        var resynced = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        Task Handle(ClusterSignal signal)
+        {
+            if (signal.Kind == ClusterSignal.Resync)
+            {
+                resynced.TrySetResult();
+            }
+
+            return Task.CompletedTask;
+        }
+
+        await receiver.SubscribeAsync(Handle, ct);
+        await receiver.ReconcileOnceAsync(Handle); // the first read only notes where the counter stands
+
+        // Another replica counted a change but its pub/sub message never arrived (as after a Redis restart).
+        await connection.Database.StringIncrementAsync(connection.Key("generation"));
+        await receiver.ReconcileOnceAsync(Handle);
+
+        await resynced.Task.WaitAsync(TimeSpan.FromSeconds(60), ct);
+        Assert.False(await receiver.ReconcileOnceAsync(Handle)); // nothing new since
+    }
+
+    [Fact]
+    public async Task A_counter_that_went_back_after_a_redis_restart_triggers_a_reload()
+    {
+        var address = RedisTestServer.Require();
+        var prefix = RedisTestServer.NewPrefix();
+        var ct = TestContext.Current.CancellationToken;
+        using var connection = RedisTestServer.Connect(address, prefix);
+        using var receiver = new RedisClusterSignals(connection, TimeProvider.System, NullLogger<RedisClusterSignals>.Instance);
+        var resynced = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        Task Handle(ClusterSignal signal)
+        {
+            if (signal.Kind == ClusterSignal.Resync)
+            {
+                resynced.TrySetResult();
+            }
+
+            return Task.CompletedTask;
+        }
+
+        await connection.Database.StringSetAsync(connection.Key("generation"), 5);
+        await receiver.SubscribeAsync(Handle, ct);
+        await receiver.ReconcileOnceAsync(Handle);
+
+        await connection.Database.KeyDeleteAsync(connection.Key("generation")); // a restarted Redis without persistence
+        await receiver.ReconcileOnceAsync(Handle);
+
+        await resynced.Task.WaitAsync(TimeSpan.FromSeconds(60), ct);
+    }
+
+    [Fact]
+    public async Task Announcements_delivered_on_the_channel_need_no_reload()
+    {
+        var address = RedisTestServer.Require();
+        var prefix = RedisTestServer.NewPrefix();
+        var ct = TestContext.Current.CancellationToken;
+        using var first = RedisTestServer.Connect(address, prefix);
+        using var second = RedisTestServer.Connect(address, prefix);
+        using var sender = new RedisClusterSignals(first, TimeProvider.System, NullLogger<RedisClusterSignals>.Instance);
+        using var receiver = new RedisClusterSignals(second, TimeProvider.System, NullLogger<RedisClusterSignals>.Instance);
+        var delivered = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        Task Handle(ClusterSignal signal)
+        {
+            if (signal.Kind == ClusterSignal.Keys)
+            {
+                delivered.TrySetResult();
+            }
+
+            return Task.CompletedTask;
+        }
+
+        await receiver.SubscribeAsync(Handle, ct);
+        await sender.SubscribeAsync(_ => Task.CompletedTask, ct);
+        await receiver.ReconcileOnceAsync(Handle);
+        await sender.ReconcileOnceAsync(_ => Task.CompletedTask);
+
+        await sender.PublishAsync(ClusterSignal.Keys, ct);
+        await delivered.Task.WaitAsync(TimeSpan.FromSeconds(60), ct);
+
+        Assert.False(await receiver.ReconcileOnceAsync(Handle));
+        Assert.False(await sender.ReconcileOnceAsync(_ => Task.CompletedTask)); // its own change is not a reason to reload
     }
 
     [Fact]

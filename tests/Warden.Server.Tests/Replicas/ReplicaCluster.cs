@@ -33,7 +33,8 @@ internal sealed class ReplicaCluster : IAsyncDisposable
 
     public int NginxPort { get; } = WardenProcess.FreePort();
 
-    public string DatabaseConnection => new NpgsqlConnectionStringBuilder(_adminConnection) { Database = _database }.ConnectionString;
+    // Generous timeouts: on a saturated CI machine opening a PostgreSQL connection alone has taken more than the server's 5 s default.
+    public string DatabaseConnection => new NpgsqlConnectionStringBuilder(_adminConnection) { Database = _database, Timeout = 30, CommandTimeout = 120 }.ConnectionString;
 
     public static async Task<ReplicaCluster> StartAsync(string postgres, CancellationToken cancellationToken)
     {
@@ -45,12 +46,21 @@ internal sealed class ReplicaCluster : IAsyncDisposable
             await create.ExecuteNonQueryAsync(cancellationToken);
         }
 
-        await cluster.StartRedisAsync(cancellationToken);
-        // The first replica migrates the schema and loads the demo model into the empty registry; the others find both.
-        await cluster.StartReplicaAsync(0, cancellationToken);
-        await Task.WhenAll(cluster.StartReplicaAsync(1, cancellationToken), cluster.StartReplicaAsync(2, cancellationToken));
-        await cluster.StartNginxAsync(cancellationToken);
-        return cluster;
+        try
+        {
+            await cluster.StartRedisAsync(cancellationToken);
+            // The first replica migrates the schema and loads the demo model into the empty registry; the others find both.
+            await cluster.StartReplicaAsync(0, cancellationToken);
+            await Task.WhenAll(cluster.StartReplicaAsync(1, cancellationToken), cluster.StartReplicaAsync(2, cancellationToken));
+            await cluster.StartNginxAsync(cancellationToken);
+            return cluster;
+        }
+        catch
+        {
+            // A failed start must not leave replicas, Redis or nginx running after the test.
+            await cluster.DisposeAsync();
+            throw;
+        }
     }
 
     /// <summary>A client of replica <paramref name="index"/> directly, or of nginx when null.</summary>
@@ -120,7 +130,8 @@ internal sealed class ReplicaCluster : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        _nginx?.Kill();
+        // The whole tree: SIGKILL of the master alone leaves its worker orphaned, still listening.
+        _nginx?.Kill(entireProcessTree: true);
         _nginx?.WaitForExit(10_000);
         _nginx?.Dispose();
         for (var i = 0; i < Size; i++)

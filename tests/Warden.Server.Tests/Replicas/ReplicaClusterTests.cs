@@ -8,21 +8,25 @@ using Warden.Server.Tests.Infrastructure;
 namespace Warden.Server.Tests.Replicas;
 
 /// <summary>
-/// Issue 11 §3 on this machine: three replicas behind nginx on PostgreSQL and Redis. Opt-in (<c>WARDEN_REPLICA_TEST=1</c>);
-/// then needs <c>WARDEN_TEST_POSTGRES</c>, <c>redis-server</c> and <c>nginx</c> (all provisioned by <c>.ci/run</c>),
-/// skipped without them unless CI=true. The
+/// Issue 11 §3 on this machine: three replicas behind nginx on PostgreSQL and Redis. Needs <c>WARDEN_TEST_POSTGRES</c>,
+/// <c>redis-server</c> and <c>nginx</c> (all provisioned by <c>.ci/run</c>), skipped without them unless CI=true. The
 /// measured numbers are printed (and appended to <c>WARDEN_REPLICA_REPORT</c> when set); assertions bound correctness,
-/// never speed, except where the issue states the bound itself.
+/// never speed: every wait polls until a generous deadline (<see cref="Patience"/>) and then fails naming what it
+/// waited for, with the replicas' logs.
 /// </summary>
 public sealed class ReplicaClusterTests
 {
+    // How long any one propagation or recovery may take before the test calls it stuck (measured: well under 5 s even on a
+    // saturated machine; the safety-net reconciliation alone repairs a lost announcement within Warden:Redis:ReconcileSeconds).
+    private static readonly TimeSpan Patience = TimeSpan.FromMinutes(2);
+
     [Fact]
     [Trait("Category", "Replicas")]
     public async Task Three_replicas_share_models_limits_and_jobs_and_survive_kills_and_redis_outages()
     {
         var postgres = Require();
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
-        timeout.CancelAfter(TimeSpan.FromMinutes(10));
+        timeout.CancelAfter(TimeSpan.FromMinutes(15));
         var ct = timeout.Token;
         await using var cluster = await ReplicaCluster.StartAsync(postgres, ct);
         using var admin0 = cluster.Client(0);
@@ -30,19 +34,20 @@ public sealed class ReplicaClusterTests
 
         // 1. Deploy and promote through replica 0; time until replicas 1 and 2 serve the new version.
         var (loaded, visible) = await PromoteAndWaitAsync(cluster, admin0, ct);
-        Report($"deploy: new version loaded on the other replicas after {loaded.TotalSeconds:F3} s; promotion: served by them after {visible.TotalSeconds:F3} s (max of 2)");
+        Report($"deploy: new version loaded on the other replicas {loaded}; promotion: served by them {visible} (max of 2)");
         // The issue's bound is 1 s (measured well under it); the assertion only rules out propagation by cache expiry or restart, so a loaded CI machine cannot fail it.
-        Assert.True(visible < TimeSpan.FromSeconds(30), $"promotion took {visible.TotalSeconds:F3} s to reach every replica");
+        Assert.True(visible.Sent < TimeSpan.FromSeconds(30), $"promotion took {visible} to reach every replica");
 
-        // 2. One key, 5 requests/s with a burst of 5, hammered through nginx by 12 clients (well above the limit even on a busy machine).
+        // 2. One key, 5 requests/s with a burst of 5, hammered through nginx by 24 clients (well above the limit even on a busy machine:
+        // refusals come back fast, so the clients keep the bucket drained while admitted requests are slow).
         var limited = await CreateKeyAsync(admin0, new { name = "limited", role = "consumer", models = new[] { "credit-risk" }, rateLimit = 5.0, burst = 5 }, ct);
         await WaitKeyWorksEverywhereAsync(cluster, limited, ct);
         await Task.Delay(TimeSpan.FromSeconds(2), ct); // let the bucket refill to its burst after the probes
-        var (admitted, refused, seconds, last) = await HammerAsync(cluster, limited, 12, TimeSpan.FromSeconds(6), ct);
+        var (admitted, refused, seconds, last) = await HammerAsync(cluster, limited, 24, TimeSpan.FromSeconds(6), ct);
         var expected = (5 * seconds) + 5;
         Report($"rate limit across 3 replicas (5/s, burst 5): {admitted} admitted, {refused} refused; sending for {seconds:F3} s (last answer at {last:F3} s); rate×time+burst = {expected:F1}; deviation {(admitted - expected) / expected:P2}");
+        Assert.True(refused > 0, $"the clients never exceeded the limit in {last:F1} s");
         // Over-admission is what sharing prevents (3 in-process buckets would admit about 3×); under-admission only means the clients were slower than the limit.
-        Assert.True(refused > 0, "the clients never exceeded the limit");
         Assert.True(admitted <= ((5 * last) + 5) * 1.05, $"{admitted} admitted, more than 5 % over {(5 * last) + 5:F1}");
 
         // 3. kill -9 of replica 1 under load through nginx; it restarts and rejoins; nothing acknowledged is lost.
@@ -65,15 +70,15 @@ public sealed class ReplicaClusterTests
         // 5. Redis stopped: limited keys get 503 JSON (fail closed), unlimited traffic is untouched; Redis back: recovery.
         cluster.StopRedis();
         using var limitedClient = cluster.Client(null, limited);
-        var outage = await WaitStatusAsync(limitedClient, HttpStatusCode.ServiceUnavailable, ct);
+        var outage = await WaitStatusAsync(cluster, limitedClient, HttpStatusCode.ServiceUnavailable, "a 503 for a limited key while Redis is down", ct);
         Assert.Contains("unreachable", JsonDocument.Parse(await outage.Content.ReadAsStringAsync(ct)).RootElement.GetProperty("error").GetString(), StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.OK, (await balanced.InferAsync(V2Requests.CreditRisk())).StatusCode);
         await cluster.StartRedisAsync(ct);
         var restarted = Stopwatch.StartNew();
-        await WaitStatusAsync(limitedClient, HttpStatusCode.OK, ct);
+        await WaitStatusAsync(cluster, limitedClient, HttpStatusCode.OK, "a 200 for a limited key after Redis restarted", ct);
         Report($"Redis restarted: limited keys admitted again after {restarted.Elapsed.TotalSeconds:F3} s");
         var (_, afterOutage) = await PromoteAndWaitAsync(cluster, admin0, ct);
-        Report($"promotion after the Redis restart served everywhere after {afterOutage.TotalSeconds:F3} s");
+        Report($"promotion after the Redis restart served everywhere {afterOutage}");
 
         // 6. The audit chain is one chain and verifies after all of it.
         var verify = await balanced.GetFromJsonAsync<JsonElement>("/api/audit/verify", ct);
@@ -84,12 +89,6 @@ public sealed class ReplicaClusterTests
     private static string Require()
     {
         var postgres = Environment.GetEnvironmentVariable("WARDEN_TEST_POSTGRES");
-        if (Environment.GetEnvironmentVariable("WARDEN_REPLICA_TEST") != "1")
-        {
-            // Opt-in until it is stable under a loaded CI machine: one run stalled after the Redis restart (see docs/scale-out.md).
-            Assert.Skip("set WARDEN_REPLICA_TEST=1 to run the three-replica test");
-        }
-
         if (!File.Exists(Path.Combine(AppContext.BaseDirectory, "Warden.Storage.PostgreSql.dll")))
         {
             // Replicas need the shared PostgreSQL store; a build without that backend has nothing to run this against.
@@ -127,15 +126,15 @@ public sealed class ReplicaClusterTests
 
     // Deploys a new version through replica 0, waits until the others have loaded it (staging), then promotes it and waits
     // until they serve it by default: the two times measure deploy propagation (an ONNX session load) and promotion.
-    private static async Task<(TimeSpan Loaded, TimeSpan Served)> PromoteAndWaitAsync(ReplicaCluster cluster, HttpClient admin, CancellationToken ct)
+    private static async Task<(Propagation Loaded, Propagation Served)> PromoteAndWaitAsync(ReplicaCluster cluster, HttpClient admin, CancellationToken ct)
     {
         var deployed = await admin.PostAsync("/api/models/credit-risk/versions", Deploy.Form(Deploy.CreditRiskOnnx()), ct);
         Assert.True(deployed.IsSuccessStatusCode, await deployed.Content.ReadAsStringAsync(ct));
         var version = (await deployed.ReadJsonAsync()).GetProperty("version").GetString()!;
-        var loaded = await OnOthersAsync(cluster, async client => (await client.GetAsync($"/v2/models/credit-risk/versions/{version}/ready", ct)).IsSuccessStatusCode, ct);
+        var loaded = await OnOthersAsync(cluster, $"version {version} ready (staging) on every replica", async client => (await client.GetAsync($"/v2/models/credit-risk/versions/{version}/ready", ct)).IsSuccessStatusCode, ct);
         var promoted = await admin.PostAsync($"/api/models/credit-risk/versions/{version}/promote", null, ct);
         Assert.True(promoted.IsSuccessStatusCode, await promoted.Content.ReadAsStringAsync(ct));
-        var served = await OnOthersAsync(cluster, async client =>
+        var served = await OnOthersAsync(cluster, $"version {version} served by default on every replica", async client =>
         {
             var answer = await client.InferAsync(V2Requests.CreditRisk());
             return answer.IsSuccessStatusCode && (await answer.ReadJsonAsync()).GetProperty("model_version").GetString() == version;
@@ -143,21 +142,47 @@ public sealed class ReplicaClusterTests
         return (loaded, served);
     }
 
-    private static async Task<TimeSpan> OnOthersAsync(ReplicaCluster cluster, Func<HttpClient, Task<bool>> condition, CancellationToken ct)
+    // The change reached a replica between the arrival of the last probe that missed it and that of the first that saw it.
+    // Sent: when that first probe was sent (its answer can take seconds on a loaded machine: an inference waits for its
+    // log commit); Answered: when its answer came back, an upper bound.
+    private static async Task<Propagation> OnOthersAsync(ReplicaCluster cluster, string what, Func<HttpClient, Task<bool>> condition, CancellationToken ct)
     {
         var clock = Stopwatch.StartNew();
         var waits = await Task.WhenAll(Enumerable.Range(1, ReplicaCluster.Size - 1).Select(async i =>
         {
             using var client = cluster.Client(i);
-            while (!await condition(client))
+            while (true)
             {
-                await Task.Delay(2, ct);
-            }
+                var sent = clock.Elapsed;
+                if (await condition(client))
+                {
+                    return new Propagation(sent, clock.Elapsed);
+                }
 
-            return clock.Elapsed;
+                Stuck(cluster, clock, $"{what} (replica {i})");
+                await Task.Delay(10, ct);
+            }
         }));
-        return waits.Max();
+        return new Propagation(waits.Max(w => w.Sent), waits.Max(w => w.Answered));
     }
+
+    private sealed record Propagation(TimeSpan Sent, TimeSpan Answered)
+    {
+        public override string ToString() => $"by the probe sent at {Sent.TotalSeconds:F3} s (answered at {Answered.TotalSeconds:F3} s)";
+    }
+
+    // Fails the test once a wait has outlived Patience, with what every replica logged: a propagation that never happens
+    // must be a diagnosable failure, not a hung CI job.
+    private static void Stuck(ReplicaCluster cluster, Stopwatch clock, string what)
+    {
+        if (clock.Elapsed > Patience)
+        {
+            var logs = string.Concat(Enumerable.Range(0, ReplicaCluster.Size).Select(i => $"\n--- replica {i} ---\n{Tail(cluster.ReplicaOutput(i))}"));
+            Assert.Fail($"waited {clock.Elapsed.TotalSeconds:F0} s for {what}{logs}");
+        }
+    }
+
+    private static string Tail(string output) => output.Length <= 4000 ? output : output[^4000..];
 
     private static async Task<string> CreateKeyAsync(HttpClient admin, object body, CancellationToken ct)
     {
@@ -171,15 +196,19 @@ public sealed class ReplicaClusterTests
         for (var i = 0; i < ReplicaCluster.Size; i++)
         {
             using var client = cluster.Client(i, key);
+            var clock = Stopwatch.StartNew();
             while ((await client.GetAsync("/v2/models/credit-risk", ct)).StatusCode == HttpStatusCode.Unauthorized)
             {
+                Stuck(cluster, clock, $"the new key to be accepted by replica {i}");
                 await Task.Delay(50, ct);
             }
         }
     }
 
     // Seconds: from the first request sent to the last one sent; every admission decision falls in that span plus one
-    // request's trip to the server. Last: to the last answer, an upper bound for the span of decisions.
+    // request's trip to the server. Last: to the last answer, an upper bound for the span of decisions. Sending goes on past
+    // the duration (up to four times it) until some request was refused, so a machine too busy to exceed the limit in
+    // the nominal time still measures the limit rather than its own slowness.
     private static async Task<(long Admitted, long Refused, double Seconds, double Last)> HammerAsync(ReplicaCluster cluster, string key, int clients, TimeSpan duration, CancellationToken ct)
     {
         long admitted = 0, refused = 0, lastSendTicks = 0;
@@ -188,7 +217,7 @@ public sealed class ReplicaClusterTests
         await Task.WhenAll(Enumerable.Range(0, clients).Select(async _ =>
         {
             using var client = cluster.Client(null, key);
-            while (clock.Elapsed < duration)
+            while (clock.Elapsed < duration || (Interlocked.Read(ref refused) == 0 && clock.Elapsed < duration * 4))
             {
                 var sent = clock.Elapsed.Ticks;
                 InterlockedMax(ref lastSendTicks, sent);
@@ -312,8 +341,9 @@ public sealed class ReplicaClusterTests
         return (owners.Count, owners.Values.Distinct().Count(), owners.Keys.Max() - owners.Keys.Min() + 1);
     }
 
-    private static async Task<HttpResponseMessage> WaitStatusAsync(HttpClient client, HttpStatusCode status, CancellationToken ct)
+    private static async Task<HttpResponseMessage> WaitStatusAsync(ReplicaCluster cluster, HttpClient client, HttpStatusCode status, string what, CancellationToken ct)
     {
+        var clock = Stopwatch.StartNew();
         while (true)
         {
             var response = await client.InferAsync(V2Requests.CreditRisk());
@@ -322,6 +352,7 @@ public sealed class ReplicaClusterTests
                 return response;
             }
 
+            Stuck(cluster, clock, what);
             await Task.Delay(20, ct);
         }
     }

@@ -141,6 +141,8 @@ public sealed class OpenApiFuzzTests(ITestOutputHelper output)
             ("POST", "/api/models/credit-risk/versions/1/promote", "application/json", """{"stage":5,"force":"yes"}"""u8.ToArray()),
             ("POST", "/api/models/credit-risk/fairness/reports", "application/json", """{"sensitiveFeatures":["afam","afam"]}"""u8.ToArray()),
             ("PUT", "/api/models/credit-risk/settings/review-policy", "application/json", """{"mode":"hold","rule":"x\ud800"}"""u8.ToArray()),
+            // FuzzTests seed 20260326: a number beyond a double's range has no RFC 8785 form for the audit entry.
+            ("PUT", "/api/models/credit-risk/settings/output-policy", "application/json", """{"mode":"top-class","extra":[1e400]}"""u8.ToArray()),
         };
         using var form = Deploy.Form(Deploy.CreditRiskOnnx(), "{}");
         var multipart = await form.ReadAsByteArrayAsync(TestContext.Current.CancellationToken);

@@ -31,4 +31,11 @@ public abstract class SqlDialect
     /// <summary>Inserts <paramref name="rows"/> (values in the order of <paramref name="columns"/>) into <paramref name="table"/> inside <paramref name="transaction"/>.</summary>
     public abstract Task InsertRowsAsync(
         DbConnection connection, DbTransaction transaction, string table, IReadOnlyList<string> columns, IEnumerable<object?[]> rows, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Runs after <see cref="SqlStoreCopy"/> inserted rows with their own ids into <paramref name="tables"/>: moves whatever
+    /// hands out new ids past the copied ones. Nothing by default (SQLite derives the next id from the rows).
+    /// </summary>
+    public virtual Task AfterCopyAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<string> tables, CancellationToken cancellationToken) =>
+        Task.CompletedTask;
 }
