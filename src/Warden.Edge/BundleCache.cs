@@ -36,9 +36,9 @@ public sealed class BundleCache
     }
 
     public Dictionary<string, string> ReadActive() =>
-        File.Exists(_activeFile) ? JsonSerializer.Deserialize<Dictionary<string, string>>(File.ReadAllBytes(_activeFile)) ?? [] : [];
+        File.Exists(_activeFile) ? JsonSerializer.Deserialize(File.ReadAllBytes(_activeFile), EdgeWireJson.Default.DictionaryStringString) ?? [] : [];
 
-    public void WriteActive(IReadOnlyDictionary<string, string> active) => WriteAtomically(_activeFile, JsonSerializer.SerializeToUtf8Bytes(active));
+    public void WriteActive(IReadOnlyDictionary<string, string> active) => WriteAtomically(_activeFile, JsonSerializer.SerializeToUtf8Bytes(active.ToDictionary(StringComparer.Ordinal), EdgeWireJson.Default.DictionaryStringString));
 
     public BundleRevocations ReadRevocations() =>
         File.Exists(_revocationsFile) ? BundleRevocations.Parse(File.ReadAllText(_revocationsFile)) : new BundleRevocations();

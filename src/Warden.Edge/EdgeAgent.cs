@@ -457,38 +457,32 @@ public sealed partial class EdgeAgent : IAsyncDisposable
 
     private void MapEndpoints(WebApplication app)
     {
-        app.MapGet("/v2/health/live", () => Results.Json(new { live = true }));
-        app.MapGet("/v2/health/ready", () => Results.Json(new { ready = true }));
-        app.MapGet("/v2", (HttpContext context) => Authenticated(context, _ => Results.Json(new ServerMetadata { Name = "warden", Version = AgentVersion, Extensions = [] })));
+        app.MapGet("/v2/health/live", () => Results.Json(new EdgeAnswer.LiveBody(true), EdgeAnswerJson.Default.LiveBody));
+        app.MapGet("/v2/health/ready", () => Results.Json(new EdgeAnswer.ReadyBody(null, null, true), EdgeAnswerJson.Default.ReadyBody));
+        app.MapGet("/v2", (HttpContext context) => Authenticated(context, _ => Results.Json(new ServerMetadata { Name = "warden", Version = AgentVersion, Extensions = [] }, EdgeAnswerJson.Default.ServerMetadata)));
         app.MapGet("/v2/models/{model}", (string model, HttpContext context) => Authenticated(context, _ => Metadata(model, null)));
         app.MapGet("/v2/models/{model}/versions/{version}", (string model, string version, HttpContext context) => Authenticated(context, _ => Metadata(model, version)));
         app.MapGet("/v2/models/{model}/ready", (string model, HttpContext context) => Authenticated(context, _ => Ready(model, null)));
         app.MapGet("/v2/models/{model}/versions/{version}/ready", (string model, string version, HttpContext context) => Authenticated(context, _ => Ready(model, version)));
         app.MapPost("/v2/models/{model}/infer", (string model, HttpContext context) => InferAsync(context, model, null));
         app.MapPost("/v2/models/{model}/versions/{version}/infer", (string model, string version, HttpContext context) => InferAsync(context, model, version));
-        app.MapGet("/edge/status", (HttpContext context) => Authenticated(context, _ => Results.Json(new
-        {
-            device_id = DeviceId,
-            channel = _options.Channel,
-            models = Models.Values.Select(m => new { model = m.Manifest.Model, version = m.Manifest.Version, bundle_id = m.Manifest.BundleId, expires_at = m.Manifest.ExpiresAt }),
-            expired = _expired.Values.Select(e => new { model = e.Refusal.Model, bundle_id = e.Refusal.BundleId, reason = e.Refusal.Reason, falls_back_to_server = e.Fallback }),
-            last_refusal = _lastRefusal is { } r ? new { time = r.Time, bundle_id = r.BundleId, model = r.Model, failure = r.Failure, reason = r.Reason } : null,
-            refusals = Interlocked.Read(ref _refusals),
-            telemetry_pending = _telemetry.Pending,
-            telemetry_dropped = _telemetry.Dropped,
-            telemetry = new
-            {
-                epoch = _telemetry.Epoch,
-                pending = _telemetry.Pending,
-                pending_bytes = _telemetry.PendingBytes,
-                dropped = _telemetry.Dropped,
-                accepted_by_server = Interlocked.Read(ref _telemetryAccepted),
-                duplicates_by_server = Interlocked.Read(ref _telemetryDuplicates),
-            },
-            server_refusal = _serverRefusal is { } s ? new { time = s.Time, request = s.Request, status = s.Status, reason = s.Reason } : null,
-            server_breaker_open = _breaker.IsOpen,
-        })));
+        app.MapGet("/edge/status", (HttpContext context) => Authenticated(context, _ => Results.Json(Status(), EdgeAnswerJson.Default.EdgeStatus)));
     }
+
+    private EdgeStatus Status() => new(
+        DeviceId,
+        _options.Channel,
+        Models.Values.Select(m => new EdgeStatus.ServedBundle(m.Manifest.Model, m.Manifest.Version, m.Manifest.BundleId, m.Manifest.ExpiresAt)).ToList(),
+        _expired.Values.Select(e => new EdgeStatus.ExpiredBundle(e.Refusal.Model, e.Refusal.BundleId, e.Refusal.Reason, e.Fallback)).ToList(),
+        _lastRefusal,
+        Interlocked.Read(ref _refusals),
+        _telemetry.Pending,
+        _telemetry.Dropped,
+        new EdgeStatus.TelemetryState(
+            _telemetry.Epoch, _telemetry.Pending, _telemetry.PendingBytes, _telemetry.Dropped,
+            Interlocked.Read(ref _telemetryAccepted), Interlocked.Read(ref _telemetryDuplicates)),
+        _serverRefusal,
+        _breaker.IsOpen);
 
     // The server's metadata shape (name, versions, platform, inputs, outputs) for the bundle in service; the device
     // answers for the models it holds and nothing else.
@@ -514,19 +508,26 @@ public sealed partial class EdgeAgent : IAsyncDisposable
                 ["bundle_id"] = m.Manifest.BundleId,
                 ["answered_by"] = "edge",
             },
-        });
+        }, EdgeAnswerJson.Default.ModelMetadata);
     }
 
     private IResult Ready(string model, string? version) => Served(model, version) is { } m
-        ? Results.Json(new { name = model, version = m.Manifest.Version, ready = true })
+        ? Results.Json(new EdgeAnswer.ReadyBody(model, m.Manifest.Version, true), EdgeAnswerJson.Default.ReadyBody)
         : NotOnDevice(model, version);
 
     private EdgeModel? Served(string model, string? version) =>
         Models.TryGetValue(model, out var m) && (version is null || version == m.Manifest.Version) && m.Manifest.ExpiresAt > _time.GetUtcNow() ? m : null;
 
-    private static IResult NotOnDevice(string model, string? version) => Results.Json(
-        new { error = version is null ? $"model '{model}' is not found on this device" : $"version '{version}' of model '{model}' is not found on this device" },
-        statusCode: 404);
+    private static IResult NotOnDevice(string model, string? version) => Error(
+        version is null ? $"model '{model}' is not found on this device" : $"version '{version}' of model '{model}' is not found on this device", 404);
+
+    private static IResult Error(string message, int status) => Results.Json(new EdgeAnswer.ErrorBody(message), EdgeAnswerJson.Default.ErrorBody, statusCode: status);
+
+    private static Task WriteErrorAsync(HttpContext context, int status, string message)
+    {
+        context.Response.StatusCode = status;
+        return context.Response.WriteAsJsonAsync(new EdgeAnswer.ErrorBody(message), EdgeAnswerJson.Default.ErrorBody);
+    }
 
     private static readonly string AgentVersion =
         typeof(EdgeAgent).Assembly.GetCustomAttributes(typeof(System.Reflection.AssemblyInformationalVersionAttribute), false)
@@ -552,7 +553,7 @@ public sealed partial class EdgeAgent : IAsyncDisposable
     private static IResult Unauthorized(HttpContext context)
     {
         context.Response.Headers.WWWAuthenticate = "Bearer";
-        return Results.Json(new { error = "authentication required: send 'Authorization: Bearer <key>' or 'X-API-Key: <key>' with a key of this device" }, statusCode: 401);
+        return Error("authentication required: send 'Authorization: Bearer <key>' or 'X-API-Key: <key>' with a key of this device", 401);
     }
 
     private async Task InferAsync(HttpContext context, string model, string? version)
@@ -577,8 +578,7 @@ public sealed partial class EdgeAgent : IAsyncDisposable
 
         if (served is null && _expired.TryGetValue(model, out var expired) && !expired.Fallback)
         {
-            context.Response.StatusCode = 503;
-            await context.Response.WriteAsJsonAsync(new { error = $"model '{model}' is not served: {expired.Refusal.Reason}; the bundle says not to fall back to the server (on_expiry=stop)" }).ConfigureAwait(false);
+            await WriteErrorAsync(context, 503, $"model '{model}' is not served: {expired.Refusal.Reason}; the bundle says not to fall back to the server (on_expiry=stop)").ConfigureAwait(false);
             return;
         }
 
@@ -602,13 +602,12 @@ public sealed partial class EdgeAgent : IAsyncDisposable
         catch (WardenException ex)
         {
             LogRequestRefused(model, ex.StatusCode, ex.Message);
-            context.Response.StatusCode = ex.StatusCode;
             foreach (var (name, value) in ex.Headers ?? new Dictionary<string, string>())
             {
                 context.Response.Headers[name] = value;
             }
 
-            await context.Response.WriteAsJsonAsync(new { error = ex.Message }).ConfigureAwait(false);
+            await WriteErrorAsync(context, ex.StatusCode, ex.Message).ConfigureAwait(false);
             return;
         }
 
@@ -632,7 +631,7 @@ public sealed partial class EdgeAgent : IAsyncDisposable
                     foreach (var (name, value) in result.Context.ResponseParameters)
                     {
                         p.WritePropertyName(name);
-                        JsonSerializer.Serialize(p, value);
+                        ResponseParameterWriter.Write(p, value);
                     }
                 }
 
@@ -649,16 +648,12 @@ public sealed partial class EdgeAgent : IAsyncDisposable
             var record = _redactor.Apply(new PredictionRecord(
                 result.Id, _time.GetUtcNow(), result.Model, result.Version, caller.Id, result.Context.Purpose,
                 result.Context.Inputs ?? [], result.Outputs, result.Context.Sensitive, result.LatencyMs));
-            var entry = new
-            {
-                time = record.Time, id = record.Id, model = record.Model, version = record.Version, bundle_id = bundleId, latency_ms = record.LatencyMs,
-                key_id = record.KeyId, purpose = record.Purpose,
-                inputs = JsonNode.Parse(PredictionSerializer.Tensors(record.Inputs)),
-                outputs = JsonNode.Parse(PredictionSerializer.Tensors(record.Outputs)),
-                sensitive = record.Sensitive,
-            };
-            _predictions.Append(entry);
-            _telemetry.Append("prediction", entry);
+            var entry = new EdgePrediction(
+                record.Time, record.Id, record.Model, record.Version, bundleId, record.LatencyMs, record.KeyId, record.Purpose,
+                JsonNode.Parse(PredictionSerializer.Tensors(record.Inputs)), JsonNode.Parse(PredictionSerializer.Tensors(record.Outputs)), record.Sensitive);
+            var json = JsonSerializer.SerializeToElement(entry, EdgeAnswerJson.Default.EdgePrediction);
+            _predictions.Append(json);
+            _telemetry.Append("prediction", json);
         }
     }
 
@@ -666,8 +661,7 @@ public sealed partial class EdgeAgent : IAsyncDisposable
     {
         if (!_breaker.AllowCall())
         {
-            context.Response.StatusCode = 503;
-            await context.Response.WriteAsJsonAsync(new { error = $"model '{model}' is not on this device and the server is unavailable (circuit open)" }).ConfigureAwait(false);
+            await WriteErrorAsync(context, 503, $"model '{model}' is not on this device and the server is unavailable (circuit open)").ConfigureAwait(false);
             return;
         }
 
@@ -681,8 +675,7 @@ public sealed partial class EdgeAgent : IAsyncDisposable
         catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
         {
             _breaker.Failure();
-            context.Response.StatusCode = 503;
-            await context.Response.WriteAsJsonAsync(new { error = $"model '{model}' is not on this device and the server did not answer: {ex.Message}" }).ConfigureAwait(false);
+            await WriteErrorAsync(context, 503, $"model '{model}' is not on this device and the server did not answer: {ex.Message}").ConfigureAwait(false);
             return;
         }
 
@@ -706,7 +699,7 @@ public sealed partial class EdgeAgent : IAsyncDisposable
             }
 
             parameters["answered_by"] = "server";
-            answer = JsonSerializer.SerializeToUtf8Bytes(response);
+            answer = System.Text.Encoding.UTF8.GetBytes(response.ToJsonString());
         }
 
         await context.Response.Body.WriteAsync(answer).ConfigureAwait(false);

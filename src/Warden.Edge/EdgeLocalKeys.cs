@@ -10,8 +10,6 @@ namespace Warden.Edge;
 /// </summary>
 public static class EdgeLocalKeys
 {
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
-
     /// <summary>Parses and checks the file.</summary>
     /// <exception cref="InvalidDataException">The file is not a list of valid keys.</exception>
     public static IReadOnlyList<ApiKeyRecord> Read(string path)
@@ -19,7 +17,7 @@ public static class EdgeLocalKeys
         List<ApiKeyRecord>? keys;
         try
         {
-            keys = JsonSerializer.Deserialize<List<ApiKeyRecord>>(File.ReadAllBytes(path), Json);
+            keys = JsonSerializer.Deserialize(File.ReadAllBytes(path), EdgeWireJson.Default.ListApiKeyRecord);
         }
         catch (JsonException ex)
         {

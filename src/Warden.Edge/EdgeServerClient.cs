@@ -11,7 +11,6 @@ namespace Warden.Edge;
 /// <summary>The agent's calls to the Warden server's <c>/edge</c> API and, for fallback, its V2 inference endpoint.</summary>
 public sealed class EdgeServerClient : IDisposable
 {
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
     private readonly HttpClient _http;
     private readonly ECDsa _deviceKey;
 
@@ -29,12 +28,12 @@ public sealed class EdgeServerClient : IDisposable
     /// <summary>Registers the device with a signed body; <see cref="EdgeServerRefusedException"/> when the server says no.</summary>
     public async Task RegisterAsync(DeviceRegistration registration, CancellationToken cancellationToken)
     {
-        using var response = await PostSignedAsync("edge/devices", JsonSerializer.SerializeToUtf8Bytes(registration, Json), cancellationToken).ConfigureAwait(false);
+        using var response = await PostSignedAsync("edge/devices", JsonSerializer.SerializeToUtf8Bytes(registration, EdgeWireJson.Default.DeviceRegistration), cancellationToken).ConfigureAwait(false);
         await EnsureAcceptedAsync(response, "the device registration", cancellationToken).ConfigureAwait(false);
     }
 
     public async Task<List<EdgeBundleInfo>> ListAsync(string channel, CancellationToken cancellationToken) =>
-        await _http.GetFromJsonAsync<List<EdgeBundleInfo>>($"edge/bundles?channel={Uri.EscapeDataString(channel)}", Json, cancellationToken).ConfigureAwait(false) ?? [];
+        await _http.GetFromJsonAsync($"edge/bundles?channel={Uri.EscapeDataString(channel)}", EdgeWireJson.Default.ListEdgeBundleInfo, cancellationToken).ConfigureAwait(false) ?? [];
 
     public async Task<byte[]> DownloadAsync(string bundleId, CancellationToken cancellationToken) =>
         await _http.GetByteArrayAsync(new Uri($"edge/bundles/{Uri.EscapeDataString(bundleId)}", UriKind.Relative), cancellationToken).ConfigureAwait(false);
@@ -58,9 +57,9 @@ public sealed class EdgeServerClient : IDisposable
     /// <summary>Uploads a signed batch; <see cref="EdgeServerRefusedException"/> when the server says no.</summary>
     public async Task<TelemetryAck> UploadTelemetryAsync(TelemetryBatch batch, CancellationToken cancellationToken)
     {
-        using var response = await PostSignedAsync("edge/telemetry", JsonSerializer.SerializeToUtf8Bytes(batch, Json), cancellationToken).ConfigureAwait(false);
+        using var response = await PostSignedAsync("edge/telemetry", JsonSerializer.SerializeToUtf8Bytes(batch, EdgeWireJson.Default.TelemetryBatch), cancellationToken).ConfigureAwait(false);
         await EnsureAcceptedAsync(response, "telemetry", cancellationToken).ConfigureAwait(false);
-        return await response.Content.ReadFromJsonAsync<TelemetryAck>(Json, cancellationToken).ConfigureAwait(false) ?? new TelemetryAck();
+        return await response.Content.ReadFromJsonAsync(EdgeWireJson.Default.TelemetryAck, cancellationToken).ConfigureAwait(false) ?? new TelemetryAck();
     }
 
     private async Task<HttpResponseMessage> PostSignedAsync(string path, byte[] body, CancellationToken cancellationToken)

@@ -8,9 +8,9 @@ public sealed class LocalPredictionLog(string path)
     private readonly Lock _lock = new();
 
     /// <summary>Appends one entry.</summary>
-    public void Append(object entry)
+    public void Append(JsonElement entry)
     {
-        var line = JsonSerializer.Serialize(entry) + "\n";
+        var line = entry.GetRawText() + "\n";
         lock (_lock)
         {
             File.AppendAllText(path, line);

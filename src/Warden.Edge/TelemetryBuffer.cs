@@ -21,7 +21,6 @@ namespace Warden.Edge;
 public sealed class TelemetryBuffer
 {
     private const long ReservationBlock = 1024;
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
     private readonly string _dir;
     private readonly string _sequenceFile;
     private readonly long _capBytes;
@@ -94,9 +93,9 @@ public sealed class TelemetryBuffer
     }
 
     /// <summary>Appends a record and returns its sequence number.</summary>
-    public long Append(string kind, object data)
+    public long Append(string kind, JsonElement data)
     {
-        var element = JsonSerializer.SerializeToElement(data, Json);
+        var element = data;
         lock (_lock)
         {
             if (_next >= _reserved)
@@ -107,7 +106,7 @@ public sealed class TelemetryBuffer
 
             var sequence = _next++;
             var record = new TelemetryRecord { Sequence = sequence, Time = _time.GetUtcNow(), Kind = kind, Data = element };
-            var bytes = JsonSerializer.SerializeToUtf8Bytes(record, Json);
+            var bytes = JsonSerializer.SerializeToUtf8Bytes(record, EdgeWireJson.Default.TelemetryRecord);
             var path = PathOf(sequence);
             File.WriteAllBytes(path + ".tmp", bytes);
             File.Move(path + ".tmp", path, overwrite: true);
@@ -139,7 +138,7 @@ public sealed class TelemetryBuffer
             }
 
             return _order.Where(_sizes.ContainsKey).Take(max)
-                .Select(s => JsonSerializer.Deserialize<TelemetryRecord>(File.ReadAllBytes(PathOf(s)), Json)!).ToList();
+                .Select(s => JsonSerializer.Deserialize(File.ReadAllBytes(PathOf(s)), EdgeWireJson.Default.TelemetryRecord)!).ToList();
         }
     }
 

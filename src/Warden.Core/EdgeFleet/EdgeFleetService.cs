@@ -322,6 +322,32 @@ public sealed class EdgeFleetService : IDisposable
         }
     }
 
+    /// <summary>
+    /// Releases a device id from the key it is bound to, so a re-provisioned device (a new device key) can register under
+    /// the same id. The device's telemetry stays; until it registers again, telemetry for it is refused (403). Audited with
+    /// the key that was released. 404 for an unknown device.
+    /// </summary>
+    /// <returns>The key id that was released, or null when the device was not bound to a key.</returns>
+    public async Task<string?> UnbindAsync(string deviceId, string actor, string? reason, CancellationToken cancellationToken = default)
+    {
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            using var connection = Open();
+            var existing = FindDevice(connection, deviceId) ?? throw WardenException.NotFound($"device '{deviceId}' is not registered");
+            using var update = connection.CreateCommand();
+            update.CommandText = "UPDATE edge_devices SET key_id = NULL, public_key = NULL WHERE device_id = $id";
+            update.Parameters.AddWithValue("$id", deviceId);
+            update.ExecuteNonQuery();
+            await _audit.AppendAsync(actor, "edge.device.unbind", deviceId, new { channel = existing.Channel, key_id = existing.KeyId, reason }, cancellationToken).ConfigureAwait(false);
+            return existing.KeyId;
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
     /// <summary>Where the age of arriving telemetry is recorded (set by the host; null records nothing).</summary>
     public Warden.Core.Telemetry.WardenMetrics? Metrics { get; init; }
 
@@ -427,7 +453,8 @@ public sealed class EdgeFleetService : IDisposable
 
             foreach (var prediction in predictions)
             {
-                _usage?.Request(prediction.KeyId, prediction.Model, prediction.Purpose);
+                // Counted in the hour the device answered, not the hour the batch arrived (a device may be offline for days).
+                _usage?.Request(prediction.KeyId, prediction.Model, prediction.Purpose, prediction.Time);
             }
         }
 

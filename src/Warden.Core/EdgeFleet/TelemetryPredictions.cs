@@ -1,6 +1,9 @@
+using System.Text;
 using System.Text.Json;
 using Warden.Contracts.Edge;
+using Warden.Core.Inference;
 using Warden.Core.Predictions;
+using Warden.Core.Tensors;
 
 namespace Warden.Core.EdgeFleet;
 
@@ -46,7 +49,43 @@ internal static class TelemetryPredictions
         var latency = data.TryGetProperty("latency_ms", out var l) && l.ValueKind == JsonValueKind.Number ? l.GetDouble() : 0;
         return new StoredPrediction(
             0, Text(data, "id") ?? $"{deviceId}-{record.Sequence}", time, model, Text(data, "version") ?? "", CallerOf(deviceId, Text(data, "key_id")),
-            Text(data, "purpose"), inputs.GetRawText(), outputs.GetRawText(), sensitive, latency);
+            Text(data, "purpose"), inputs.GetRawText(), outputs.GetRawText(), sensitive, latency)
+        {
+            Features = Features(inputs, outputs),
+        };
+    }
+
+    /// <summary>
+    /// The monitoring vector a server record carries (<see cref="FeatureVector"/>), from the tensors as the device logged them,
+    /// so drift and quality windows read edge records as they read the server's; null when a tensor does not read back
+    /// (readers then use the JSON payloads).
+    /// </summary>
+    private static byte[]? Features(JsonElement inputs, JsonElement outputs) =>
+        Tensors(inputs) is { } i && Tensors(outputs) is { } o ? FeatureVector.Encode(i, o) : null;
+
+    // Each tensor as its declared datatype and shape, through the binder every request goes through.
+    private static NamedTensor[]? Tensors(JsonElement tensors)
+    {
+        try
+        {
+            using var request = InferenceRequestReader.Read(Encoding.UTF8.GetBytes("{\"inputs\":" + tensors.GetRawText() + "}"));
+            var specs = new List<TensorSpec>(request.Inputs.Count);
+            foreach (var raw in request.Inputs)
+            {
+                if (!TensorDatatypes.TryParse(raw.Datatype, out var datatype))
+                {
+                    return null;
+                }
+
+                specs.Add(new TensorSpec(raw.Name, datatype, raw.Shape));
+            }
+
+            return InputBinder.Bind("edge", new ModelSignature(specs, []), request.Inputs);
+        }
+        catch (WardenException)
+        {
+            return null;
+        }
     }
 
     // The V2 tensor shape the log's readers rely on: name, datatype, shape and data.

@@ -19,6 +19,9 @@ public sealed class UsageMeter(IUsageStore store, TimeProvider time, IModelCatal
     /// <summary>One call that reached the inference pipeline.</summary>
     public void Request(string keyId, string model, string? purpose) => Find(keyId, model, purpose).Add(1, 0, 0);
 
+    /// <summary>One call answered at <paramref name="at"/>, counted in that hour (a device reporting its predictions later).</summary>
+    public void Request(string keyId, string model, string? purpose, DateTimeOffset at) => Find(keyId, model, purpose, at).Add(1, 0, 0);
+
     /// <summary>One call answered with an error (refusals included).</summary>
     public void Error(string keyId, string model, string? purpose) => Find(keyId, model, purpose).Add(0, 1, 0);
 
@@ -57,8 +60,10 @@ public sealed class UsageMeter(IUsageStore store, TimeProvider time, IModelCatal
         return await store.QueryAsync(keyId, model, since, cancellationToken).ConfigureAwait(false);
     }
 
-    private Counter Find(string keyId, string model, string? purpose) =>
-        _pending.GetOrAdd((time.GetUtcNow().ToUnixTimeSeconds() / 3600, keyId, registry.Label(model), purpose ?? ""), _ => new Counter());
+    private Counter Find(string keyId, string model, string? purpose) => Find(keyId, model, purpose, time.GetUtcNow());
+
+    private Counter Find(string keyId, string model, string? purpose, DateTimeOffset at) =>
+        _pending.GetOrAdd((at.ToUnixTimeSeconds() / 3600, keyId, registry.Label(model), purpose ?? ""), _ => new Counter());
 
     private sealed class Counter
     {

@@ -62,6 +62,13 @@ public static class EdgeApi
             return Results.NoContent();
         }).RequireAuthorization(WardenPolicies.Infer).Accepts<DeviceRegistration>("application/json")
             .WithName("RegisterEdgeDevice").WithSummary("Register an edge device");
+        edge.MapPost("/devices/{id}/unbind", async (string id, HttpContext context, EdgeFleetService fleet) =>
+        {
+            var body = await ModelsApi.ReadOptionalJsonAsync<Contracts.Admin.StageChangeRequest>(context);
+            return new DeviceUnbinding { DeviceId = id, ReleasedKeyId = await fleet.UnbindAsync(id, context.RequireApiKey().Id, body?.Reason, context.RequestAborted) };
+        }).RequireAuthorization(WardenPolicies.Admin)
+            .WithName("UnbindEdgeDevice").Accepts<Contracts.Admin.StageChangeRequest>(isOptional: true, "application/json")
+            .WithSummary("Release a device id from its device key, so a re-provisioned device can register with a new key");
         edge.MapPost("/telemetry", async (HttpContext context, EdgeFleetService fleet) =>
             await fleet.AcceptTelemetryAsync(await ReadBodyAsync(context), context.Request.Headers[DeviceSignature.Header].FirstOrDefault(), context.RequestAborted))
             .RequireAuthorization(WardenPolicies.Infer).Accepts<TelemetryBatch>("application/json").Produces<TelemetryAck>()

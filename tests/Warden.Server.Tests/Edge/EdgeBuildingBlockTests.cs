@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Microsoft.Extensions.Time.Testing;
 using Warden.Edge;
 
@@ -20,14 +21,14 @@ public sealed class EdgeBuildingBlockTests : IDisposable
     {
         var time = new FakeTimeProvider();
         var buffer = new TelemetryBuffer(_dir, 1 << 20, time);
-        Assert.Equal(1, buffer.Append("prediction", new { n = 1 }));
-        Assert.Equal(2, buffer.Append("prediction", new { n = 2 }));
+        Assert.Equal(1, buffer.Append("prediction", JsonSerializer.SerializeToElement(new { n = 1 })));
+        Assert.Equal(2, buffer.Append("prediction", JsonSerializer.SerializeToElement(new { n = 2 })));
         buffer.Remove([1, 2]);
         buffer.Close();
 
         // A restart with an empty buffer must continue at 3: the server already holds 1 and 2 and would drop a reused number.
         var reopened = new TelemetryBuffer(_dir, 1 << 20, time);
-        Assert.Equal(3, reopened.Append("prediction", new { n = 3 }));
+        Assert.Equal(3, reopened.Append("prediction", JsonSerializer.SerializeToElement(new { n = 3 })));
         Assert.Equal([3L], reopened.Peek(10).Select(r => r.Sequence));
         Assert.Equal(buffer.Epoch, reopened.Epoch);
     }
@@ -37,24 +38,24 @@ public sealed class EdgeBuildingBlockTests : IDisposable
     {
         var time = new FakeTimeProvider();
         var buffer = new TelemetryBuffer(_dir, 1 << 20, time);
-        Assert.Equal(1, buffer.Append("prediction", new { n = 1 }));
-        Assert.Equal(2, buffer.Append("prediction", new { n = 2 }));
+        Assert.Equal(1, buffer.Append("prediction", JsonSerializer.SerializeToElement(new { n = 1 })));
+        Assert.Equal(2, buffer.Append("prediction", JsonSerializer.SerializeToElement(new { n = 2 })));
         buffer.Remove([1, 2]);
 
         // No Close: the process died. The reopened buffer starts past every number it may have handed out.
         var reopened = new TelemetryBuffer(_dir, 1 << 20, time);
-        Assert.True(reopened.Append("prediction", new { n = 3 }) > 2);
+        Assert.True(reopened.Append("prediction", JsonSerializer.SerializeToElement(new { n = 3 })) > 2);
     }
 
     [Fact]
     public void A_wiped_telemetry_directory_starts_a_new_epoch()
     {
         var first = new TelemetryBuffer(_dir, 1 << 20, new FakeTimeProvider());
-        Assert.Equal(1, first.Append("prediction", new { n = 1 }));
+        Assert.Equal(1, first.Append("prediction", JsonSerializer.SerializeToElement(new { n = 1 })));
         Directory.Delete(_dir, recursive: true);
 
         var wiped = new TelemetryBuffer(_dir, 1 << 20, new FakeTimeProvider());
-        Assert.Equal(1, wiped.Append("prediction", new { n = 1 }));
+        Assert.Equal(1, wiped.Append("prediction", JsonSerializer.SerializeToElement(new { n = 1 })));
         Assert.NotEqual(first.Epoch, wiped.Epoch);
         Assert.Matches("^[0-9a-f]{32}$", wiped.Epoch);
     }
@@ -65,7 +66,7 @@ public sealed class EdgeBuildingBlockTests : IDisposable
         var buffer = new TelemetryBuffer(_dir, 1 << 20, new FakeTimeProvider());
         for (var i = 1; i <= 5; i++)
         {
-            buffer.Append("prediction", new { n = i });
+            buffer.Append("prediction", JsonSerializer.SerializeToElement(new { n = i }));
         }
 
         Assert.Equal(5, buffer.Pending);
@@ -86,7 +87,7 @@ public sealed class EdgeBuildingBlockTests : IDisposable
         var buffer = new TelemetryBuffer(_dir, 600, new FakeTimeProvider());
         for (var i = 0; i < 20; i++)
         {
-            buffer.Append("prediction", new { payload = new string('x', 50) });
+            buffer.Append("prediction", JsonSerializer.SerializeToElement(new { payload = new string('x', 50) }));
         }
 
         var kept = buffer.Peek(100).Select(r => r.Sequence).ToList();

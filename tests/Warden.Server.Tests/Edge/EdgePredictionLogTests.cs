@@ -1,7 +1,14 @@
+using System.Buffers.Binary;
 using System.Net.Http.Headers;
+using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Microsoft.Extensions.DependencyInjection;
+using Warden.Contracts.Edge;
 using Warden.Core.Bundles;
+using Warden.Core.EdgeFleet;
+using Warden.Core.Predictions;
+using Warden.Core.Storage;
 using Warden.Server.Tests.Infrastructure;
 using Bed = Warden.Server.Tests.Edge.EdgeTestBed;
 
@@ -71,5 +78,74 @@ public sealed class EdgePredictionLogTests
         var usage = JsonDocument.Parse(await auditor.GetStringAsync("api/usage?key=edge:device-1:edge-local", ct)).RootElement;
         Assert.Equal(1, usage.GetProperty("totals").GetProperty("requests").GetInt64());
         Assert.Equal("underwriting", Assert.Single(usage.GetProperty("buckets").EnumerateArray()).GetProperty("purpose").GetString());
+    }
+
+    [Fact]
+    public async Task An_edge_record_carries_the_same_feature_vector_as_the_servers_and_counts_in_the_hour_the_device_answered()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var bed = new Bed();
+        var server = await bed.StartServerAsync();
+        await bed.PackAndUploadAsync("credit-risk:1");
+        var agent = bed.Agent("device-1");
+        await agent.StartAsync(background: false, ct);
+        Assert.True(await agent.SyncAsync(ct));
+        using var local = Bed.Client(agent.Address!, key: null);
+        using var admin = Bed.Client(server);
+        Assert.Equal(200, (await Bed.InferAsync(local, "credit-risk", V2Requests.CreditRisk(id: "edge-v1"))).Status);
+        Assert.Equal(200, (await Bed.InferAsync(admin, "credit-risk", V2Requests.CreditRisk(id: "server-v1"))).Status);
+
+        // The same prediction as a device answered it 30 hours ago and reported it only now (a new epoch, signed by the device).
+        var answeredAt = DateTimeOffset.UtcNow.AddHours(-30);
+        var old = JsonNode.Parse(agent.Telemetry.Peek(1)[0].Data!.Value.GetRawText())!.AsObject();
+        old["id"] = "edge-old";
+        old["time"] = answeredAt;
+        var batch = JsonSerializer.SerializeToUtf8Bytes(new TelemetryBatch
+        {
+            DeviceId = "device-1",
+            Epoch = "offline",
+            Records = [new TelemetryRecord { Sequence = 1, Time = answeredAt, Kind = "prediction", Data = JsonSerializer.SerializeToElement(old) }],
+        }, JsonSerializerOptions.Web);
+        using (var content = new ByteArrayContent(batch))
+        using (var signer = DeviceSignature.SigningKey(bed.Device))
+        {
+            content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+            content.Headers.Add(DeviceSignature.Header, DeviceSignature.Sign(signer, batch));
+            (await admin.PostAsync("edge/telemetry", content, ct)).EnsureSuccessStatusCode();
+        }
+
+        Assert.True(await agent.UploadTelemetryAsync(ct));
+
+        // Drift and quality windows read the vector: the edge record has one, byte for byte the server's for the same inputs.
+        var store = bed.ServerServices.GetRequiredService<IPredictionStore>();
+        var rows = (await store.QueryMonitoredAsync(new MonitoredQuery("credit-risk", "1", null, 0, long.MaxValue, IncludeIds: true), ct)).Rows;
+        var edgeVector = rows.Single(r => r.Id == "edge-v1").Vector;
+        var serverVector = rows.Single(r => r.Id == "server-v1").Vector;
+        Assert.NotNull(edgeVector);
+        Assert.Equal(serverVector!.Value.ToArray(), edgeVector!.Value.ToArray());
+
+        // Read by the layout FeatureVector documents: version 1, one row, then hirat's first element, the FP32 0.221 widened.
+        var vector = edgeVector.Value.Span;
+        Assert.Equal(1, vector[0]);
+        Assert.Equal(1, BinaryPrimitives.ReadInt32LittleEndian(vector[1..]));
+        var at = 6;
+        var values = new Dictionary<string, double>();
+        for (var i = 0; i < vector[5]; i++)
+        {
+            var name = Encoding.UTF8.GetString(vector.Slice(at + 1, vector[at]));
+            at += 1 + vector[at];
+            values[name] = BinaryPrimitives.ReadDoubleLittleEndian(vector[at..]);
+            at += 8;
+        }
+
+        Assert.Equal((double)0.221f, values["hirat"]);
+
+        // Usage counts the reported prediction in the hour it was answered, not the hour it arrived.
+        var usage = JsonDocument.Parse(await admin.GetStringAsync("api/usage?key=edge:device-1:edge-local&since=48h", ct)).RootElement;
+        var buckets = usage.GetProperty("buckets").EnumerateArray()
+            .ToDictionary(b => b.GetProperty("bucket").GetDateTimeOffset(), b => b.GetProperty("requests").GetInt64());
+        var answeredHour = DateTimeOffset.FromUnixTimeSeconds(answeredAt.ToUnixTimeSeconds() / 3600 * 3600);
+        Assert.Equal(1, buckets[answeredHour]);
+        Assert.Equal(2, buckets.Values.Sum());
     }
 }

@@ -102,7 +102,7 @@ public sealed class EdgeTelemetryIdentityTests
         // The device's own 50 records all arrive.
         for (var i = 0; i < 50; i++)
         {
-            agent.Telemetry.Append("prediction", new { id = "real-" + i });
+            agent.Telemetry.Append("prediction", JsonSerializer.SerializeToElement(new { id = "real-" + i }));
         }
 
         Assert.True(await agent.UploadTelemetryAsync(ct));
@@ -123,7 +123,7 @@ public sealed class EdgeTelemetryIdentityTests
         Assert.True(await before.SyncAsync(ct));
         for (var i = 0; i < 100; i++)
         {
-            before.Telemetry.Append("prediction", new { id = "before-" + i });
+            before.Telemetry.Append("prediction", JsonSerializer.SerializeToElement(new { id = "before-" + i }));
         }
 
         Assert.True(await before.UploadTelemetryAsync(ct));
@@ -137,7 +137,7 @@ public sealed class EdgeTelemetryIdentityTests
         Assert.True(await after.SyncAsync(ct));
         for (var i = 0; i < 100; i++)
         {
-            after.Telemetry.Append("prediction", new { id = "after-" + i });
+            after.Telemetry.Append("prediction", JsonSerializer.SerializeToElement(new { id = "after-" + i }));
         }
 
         Assert.NotEqual(firstEpoch, after.Telemetry.Epoch);
@@ -172,7 +172,7 @@ public sealed class EdgeTelemetryIdentityTests
         Assert.False(await impostor.SyncAsync(ct));
         Assert.Equal(409, impostor.LastServerRefusal!.Status);
 
-        impostor.Telemetry.Append("prediction", new { id = "held" });
+        impostor.Telemetry.Append("prediction", JsonSerializer.SerializeToElement(new { id = "held" }));
         Assert.False(await impostor.UploadTelemetryAsync(ct));
         Assert.Equal(1, impostor.Telemetry.Pending);
 
@@ -183,5 +183,64 @@ public sealed class EdgeTelemetryIdentityTests
         Assert.Equal("telemetry", refusal.GetProperty("request").GetString());
         Assert.Contains("signed with its device key", refusal.GetProperty("reason").GetString(), StringComparison.Ordinal);
         Assert.Equal(1, status.GetProperty("telemetry").GetProperty("pending").GetInt32());
+    }
+
+    [Fact]
+    public async Task An_admin_unbinds_a_device_id_so_a_reprovisioned_device_registers_with_its_new_key_and_the_old_key_is_refused()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var bed = new Bed();
+        var server = await bed.StartServerAsync();
+        var old = bed.Agent("device-1");
+        await old.StartAsync(background: false, ct);
+        Assert.True(await old.SyncAsync(ct));
+
+        // The device is re-provisioned with a new key: the id is still bound to the old one.
+        using var newKey = ECDiffieHellman.Create(ECCurve.NamedCurves.nistP256);
+        var reprovisioned = bed.Agent("device-1-new", deviceKey: newKey, deviceId: "device-1");
+        await reprovisioned.StartAsync(background: false, ct);
+        Assert.False(await reprovisioned.SyncAsync(ct));
+        Assert.Equal(409, reprovisioned.LastServerRefusal!.Status);
+
+        // Only an admin may release the id; an unknown device is 404.
+        var deployer = await bed.CreateKeyAsync(new { name = "deployer", role = "deployer" });
+        using (var http = Bed.Client(server, deployer))
+        using (var refused = await http.PostAsync("edge/devices/device-1/unbind", null, ct))
+        {
+            Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
+        }
+
+        using var admin = Bed.Client(server);
+        using (var unknown = await admin.PostAsync("edge/devices/device-9/unbind", null, ct))
+        {
+            Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
+            Assert.Contains("device-9", await unknown.Content.ReadAsStringAsync(ct), StringComparison.Ordinal);
+        }
+
+        using (var unbound = await admin.PostAsJsonAsync("edge/devices/device-1/unbind", new { reason = "board replaced" }, ct))
+        {
+            Assert.Equal(HttpStatusCode.OK, unbound.StatusCode);
+            var answer = await unbound.Content.ReadFromJsonAsync<DeviceUnbinding>(ct);
+            Assert.Equal("device-1", answer!.DeviceId);
+            Assert.Equal(EcKeys.KeyId(bed.Device), answer.ReleasedKeyId);
+        }
+
+        // The new key registers and its telemetry is kept; the old key can neither post nor take the id back.
+        Assert.True(await reprovisioned.SyncAsync(ct));
+        reprovisioned.Telemetry.Append("prediction", JsonSerializer.SerializeToElement(new { id = "new-1" }));
+        Assert.True(await reprovisioned.UploadTelemetryAsync(ct));
+        old.Telemetry.Append("prediction", JsonSerializer.SerializeToElement(new { id = "old-1" }));
+        Assert.False(await old.UploadTelemetryAsync(ct));
+        Assert.Equal(403, old.LastServerRefusal!.Status);
+        Assert.False(await old.SyncAsync(ct));
+        Assert.Equal(409, old.LastServerRefusal!.Status);
+        Assert.Equal(["new-1"], (await StoredAsync(server, "device-1")).Select(r => r.Data!.Value.GetProperty("id").GetString()));
+
+        // The audit chain names who released which key and why.
+        var audit = JsonDocument.Parse(await admin.GetStringAsync("api/audit?limit=500", ct)).RootElement;
+        var entry = audit.GetProperty("items").EnumerateArray().Single(e => e.GetProperty("action").GetString() == "edge.device.unbind");
+        Assert.Equal("device-1", entry.GetProperty("target").GetString());
+        Assert.Contains(EcKeys.KeyId(bed.Device), entry.GetRawText(), StringComparison.Ordinal);
+        Assert.Contains("board replaced", entry.GetRawText(), StringComparison.Ordinal);
     }
 }

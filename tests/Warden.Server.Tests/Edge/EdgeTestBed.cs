@@ -38,6 +38,9 @@ internal sealed class EdgeTestBed : IAsyncDisposable
 
     public Uri? Server { get; private set; }
 
+    /// <summary>The running server's services (its stores), for checks the HTTP API does not expose.</summary>
+    public IServiceProvider ServerServices => _server?.Services ?? throw new InvalidOperationException("the server is not running");
+
     public async Task<Uri> StartServerAsync(string url = "http://127.0.0.1:0")
     {
         _server = WardenApp.Build([

@@ -64,6 +64,7 @@ public sealed class AuthorizationMatrixTests(SecurityFixture fixture) : IClassFi
             ("GET", "/edge/telemetry/{device}") => Is("admin", "auditor") ? 200 : Forbidden,
             ("POST", "/edge/bundles") => Is("admin", "deployer") ? 409 : Forbidden,
             ("POST", "/edge/bundles/{id}/revoke") => Is("admin", "deployer") ? 404 : Forbidden,
+            ("POST", "/edge/devices/{id}/unbind") => Is("admin") ? 404 : Forbidden,
             ("POST", "/edge/devices") or ("POST", "/edge/telemetry") => Is("admin", "deployer", "consumer") ? 400 : Forbidden,
             ("POST", "/v2/models/{model}/explain") or ("POST", "/v2/models/{model}/versions/{version}/explain") =>
                 Is("admin", "deployer", "consumer") ? Scoped(400) : Forbidden,
