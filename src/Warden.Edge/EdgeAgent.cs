@@ -373,7 +373,7 @@ public sealed partial class EdgeAgent : IAsyncDisposable
             var current = _settings.GetVersion(model, kind.Name);
             if (policies.Settings.TryGetValue(kind.Name, out var document) && document.ValueKind != JsonValueKind.Null)
             {
-                var normalized = JsonSerializer.Serialize(kind.Bind(model, document), kind.DocumentType, ModelSettings.Json);
+                var normalized = _settings.Normalize(model, kind.Name, document);
                 if (current?.Json != normalized)
                 {
                     await _settings.PutAsync(model, kind.Name, document, actor, cancellationToken).ConfigureAwait(false);

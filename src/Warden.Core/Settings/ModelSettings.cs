@@ -76,6 +76,16 @@ public sealed class ModelSettings
         return _store.ListVersionsAsync(model, kind, cancellationToken);
     }
 
+    /// <summary>
+    /// The text a version of <paramref name="json"/> would be stored as (bound and serialised again), to tell whether a
+    /// document differs from the one in force; throws <see cref="WardenException"/> (400) as <see cref="PutAsync"/> does.
+    /// </summary>
+    public string Normalize(string model, string kind, JsonElement json)
+    {
+        var definition = Find(kind);
+        return JsonSerializer.Serialize(definition.Bind(model, json), definition.DocumentType, Json);
+    }
+
     /// <summary>Validates and stores a new version; throws <see cref="WardenException"/> (400) for an unknown kind or invalid document.</summary>
     public async Task<SettingsVersion> PutAsync(string model, string kind, JsonElement json, string actor, CancellationToken cancellationToken = default)
     {
