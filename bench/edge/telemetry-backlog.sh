@@ -4,26 +4,13 @@
 # runs the agent offline twice: with the buffer empty and with BACKLOG records written into it (the files the agent
 # itself writes). Each run: wrk, 1 connection (sequential requests), DURATION seconds, after a warm-up.
 set -euo pipefail
-cd "$(dirname "$0")/../.."
 BACKLOG=${BACKLOG:-50000}
 DURATION=${DURATION:-20}
 ROUNDS=${ROUNDS:-2}
-dotnet build -c Release src/Warden.Cli -v q -nologo >/dev/null
-warden="dotnet src/Warden.Cli/bin/Release/net10.0/warden.dll"
-work=$(mktemp -d); trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$work"' EXIT
-export WARDEN_ADMIN_KEY=wdn_edge_bench_admin_key_0123456789abcdefghijklmn
-$warden keygen --out "$work/signer.pem" >/dev/null
-$warden keygen --out "$work/device.pem" >/dev/null
-$warden pack credit-risk --from-dir samples/models/credit-risk/1 --out "$work/cr.wdn" --quantize int8 \
-  --sign-key "$work/signer.pem" --encrypt-for "$work/device.pub.pem" --channel stable >/dev/null
-Warden__Edge__TrustedKeyFiles__0="$work/signer.pub.pem" $warden serve --data-dir "$work/server" --urls http://127.0.0.1:9311 >/dev/null 2>&1 &
-server=$!
-for _ in $(seq 1 300); do curl -fs http://127.0.0.1:9311/v2/health/ready >/dev/null && break; sleep 0.1; done
-curl -fsS -o /dev/null -X POST -H "Authorization: Bearer $WARDEN_ADMIN_KEY" -H "Content-Type: application/octet-stream" \
-  --data-binary @"$work/cr.wdn" http://127.0.0.1:9311/edge/bundles
+SERVER_PORT=9311 source "$(dirname "$0")/prepare.sh"
 
 agent() { # $1 = data dir; starts the agent and waits until it serves credit-risk
-  $warden edge --server http://127.0.0.1:9311 --key "$WARDEN_ADMIN_KEY" --device-key "$work/device.pem" --trust "$work/signer.pub.pem" \
+  $warden edge --server "$server_url" --key "$WARDEN_ADMIN_KEY" --device-key "$work/device.pem" --trust "$work/signer.pub.pem" \
     --data-dir "$1" --channel stable --listen http://127.0.0.1:9330 --sync-seconds 3600 >"$1.log" 2>&1 &
   agent_pid=$!
   for _ in $(seq 1 600); do curl -fs http://127.0.0.1:9330/v2/models/credit-risk >/dev/null 2>&1 && return; sleep 0.05; done

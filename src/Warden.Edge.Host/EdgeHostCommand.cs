@@ -24,6 +24,15 @@ internal static class EdgeHostCommand
         }
     }
 
+    /// <summary>Starts the agent <paramref name="args"/> describe, as the executable would, and returns it (tests compose it this way).</summary>
+    /// <exception cref="EdgeOptionsException">The arguments are invalid or the agent cannot start with them.</exception>
+    internal static Task<EdgeAgent> StartAsync(string[] args, Microsoft.Extensions.Logging.ILogger logger, CancellationToken cancellationToken = default)
+    {
+        var (root, edge, key) = Build();
+        var parse = root.Parse(args);
+        return edge.StartAsync(parse, parse.GetValue(key) ?? Environment.GetEnvironmentVariable("WARDEN_API_KEY"), logger, cancellationToken);
+    }
+
     /// <summary>The root command with the agent's options and <c>--key</c>.</summary>
     internal static (RootCommand Root, EdgeCommandLine Edge, Option<string?> Key) Build()
     {

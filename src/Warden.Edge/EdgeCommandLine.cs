@@ -92,6 +92,30 @@ public sealed class EdgeCommandLine
         };
     }
 
+    /// <summary>Starts the agent <paramref name="parse"/> describes (listening, syncing in the background); the caller disposes it.</summary>
+    /// <exception cref="EdgeOptionsException">The options are invalid or the agent cannot start with them.</exception>
+    public async Task<EdgeAgent> StartAsync(ParseResult parse, string? apiKey, ILogger logger, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(parse);
+        if (parse.Errors.Count > 0)
+        {
+            throw new EdgeOptionsException(string.Join("; ", parse.Errors.Select(e => e.Message)));
+        }
+
+        var agent = new EdgeAgent(Bind(parse, apiKey), logger: logger);
+        try
+        {
+            await agent.StartAsync(background: true, cancellationToken).ConfigureAwait(false);
+        }
+        catch (InvalidOperationException ex)
+        {
+            await agent.DisposeAsync().ConfigureAwait(false);
+            throw new EdgeOptionsException(ex.Message);
+        }
+
+        return agent;
+    }
+
     /// <summary>
     /// Starts the agent the options describe, with console logging, prints one line saying where it serves, and runs it
     /// until <paramref name="cancellationToken"/>, SIGINT or SIGTERM; returns the exit code.
@@ -100,19 +124,9 @@ public sealed class EdgeCommandLine
     public async Task<int> RunAsync(ParseResult parse, string? apiKey, Action<string> print, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(print);
-        var options = Bind(parse, apiKey);
         using var logging = EdgeLogging.Create(LogFormat(parse));
-        await using var agent = new EdgeAgent(options, logger: logging.CreateLogger("Warden.Edge"));
-        try
-        {
-            await agent.StartAsync(background: true, cancellationToken).ConfigureAwait(false);
-        }
-        catch (InvalidOperationException ex)
-        {
-            throw new EdgeOptionsException(ex.Message);
-        }
-
-        print($"edge agent {agent.DeviceId} serving on {agent.Address} (channel {options.Channel}); Ctrl+C to stop");
+        await using var agent = await StartAsync(parse, apiKey, logging.CreateLogger("Warden.Edge"), cancellationToken).ConfigureAwait(false);
+        print($"edge agent {agent.DeviceId} serving on {agent.Address} (channel {parse.GetValue(_channel)}); Ctrl+C to stop");
 
         // The agent's web host takes over SIGTERM for its own graceful stop, so the run listens for the signals itself;
         // otherwise `kill` would stop the listener and leave the process waiting forever.

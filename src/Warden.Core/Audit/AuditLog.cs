@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using Warden.Core.Storage;
 
 namespace Warden.Core.Audit;
@@ -17,18 +18,27 @@ public sealed class AuditLog(IAuditStore store, TimeProvider time, Telemetry.War
     /// <param name="target">What was acted on.</param>
     /// <param name="details">Any serialisable object; stored as canonical JSON.</param>
     /// <param name="cancellationToken">Cancellation.</param>
-    public async Task<AuditEntry> AppendAsync(string actor, string action, string target, object? details = null, CancellationToken cancellationToken = default)
+    public Task<AuditEntry> AppendAsync(string actor, string action, string target, object? details = null, CancellationToken cancellationToken = default) =>
+        AppendCanonicalAsync(actor, action, target, Canonical(() => CanonicalJson.Serialize(details ?? new { })), cancellationToken);
+
+    /// <summary>Appends an entry whose details are a JSON document (no reflection: the native edge agent audits this way).</summary>
+    public Task<AuditEntry> AppendAsync(string actor, string action, string target, JsonNode? details, CancellationToken cancellationToken = default) =>
+        AppendCanonicalAsync(actor, action, target, Canonical(() => CanonicalJson.Serialize(details ?? new JsonObject())), cancellationToken);
+
+    private static string Canonical(Func<string> serialize)
     {
-        string detailsJson;
         try
         {
-            detailsJson = CanonicalJson.Serialize(details ?? new { });
+            return serialize();
         }
         catch (FormatException ex)
         {
             throw WardenException.BadRequest("the request cannot be recorded in the audit chain: " + ex.Message);
         }
+    }
 
+    private async Task<AuditEntry> AppendCanonicalAsync(string actor, string action, string target, string detailsJson, CancellationToken cancellationToken)
+    {
         await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {

@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
@@ -16,6 +17,13 @@ public static class CanonicalJson
     public static string Serialize(object? value)
     {
         using var document = JsonSerializer.SerializeToDocument(value);
+        return Serialize(document.RootElement);
+    }
+
+    /// <summary>Canonical text of a JSON document held as nodes.</summary>
+    public static string Serialize(JsonNode? node)
+    {
+        using var document = JsonDocument.Parse(node?.ToJsonString() ?? "null");
         return Serialize(document.RootElement);
     }
 

@@ -10,8 +10,6 @@ namespace Warden.Core.Bundles;
 /// </summary>
 public sealed class BundlePacker(TimeProvider time)
 {
-    internal static readonly JsonSerializerOptions Json = new() { WriteIndented = false };
-
     /// <summary>Packs <paramref name="contents"/>, signing with <paramref name="signingKey"/>.</summary>
     public byte[] Pack(BundleContents contents, BundlePackOptions options, ECDsa signingKey)
     {
@@ -67,7 +65,7 @@ public sealed class BundlePacker(TimeProvider time)
         }
 
         manifest.Parts = parts.Select(p => new BundlePart { Path = p.Key, Size = p.Value.LongLength, Sha256 = Convert.ToHexStringLower(SHA256.HashData(p.Value)) }).ToList();
-        var manifestBytes = JsonSerializer.SerializeToUtf8Bytes(manifest, Json);
+        var manifestBytes = JsonSerializer.SerializeToUtf8Bytes(manifest, BundleJson.Default.BundleManifest);
         var signature = new BundleSignature
         {
             KeyId = EcKeys.KeyId(signingKey),
@@ -77,7 +75,7 @@ public sealed class BundlePacker(TimeProvider time)
         List<KeyValuePair<string, byte[]>> entries =
         [
             new(BundleNames.Manifest, manifestBytes),
-            new(BundleNames.ManifestSignature, JsonSerializer.SerializeToUtf8Bytes(signature, Json)),
+            new(BundleNames.ManifestSignature, JsonSerializer.SerializeToUtf8Bytes(signature, BundleJson.Default.BundleSignature)),
             .. parts,
         ];
         return BundleContainer.Write(entries);

@@ -24,17 +24,15 @@ public sealed class BundlePolicies
     /// <summary>An expired bundle is no longer served; requests for its model are forwarded to the server.</summary>
     public const string ExpiryFallback = "fallback";
 
-    private static readonly JsonSerializerOptions Json = new() { WriteIndented = false };
-
     /// <summary>Settings kinds that travel with a bundle: every kind that refuses, alters or limits a prediction on its own.</summary>
     public static IReadOnlyList<SettingsKind> Kinds { get; } =
     [
-        new(UsagePolicy.Kind, typeof(UsagePolicy)),
-        new(InputPolicy.Kind, typeof(InputPolicy)),
-        new(OutputPolicy.Kind, typeof(OutputPolicy)),
-        new(GroupThresholdSettings.Kind, typeof(GroupThresholdSettings)),
-        new(PipelineDocument.Kind, typeof(PipelineDocument)),
-        new(RateLimitInterceptor.Kind, typeof(KeyLimits)),
+        new(UsagePolicy.Kind, typeof(UsagePolicy), BundleSettingsJson.Default),
+        new(InputPolicy.Kind, typeof(InputPolicy), BundleSettingsJson.Default),
+        new(OutputPolicy.Kind, typeof(OutputPolicy), BundleSettingsJson.Default),
+        new(GroupThresholdSettings.Kind, typeof(GroupThresholdSettings), BundleSettingsJson.Default),
+        new(PipelineDocument.Kind, typeof(PipelineDocument), BundleSettingsJson.Default),
+        new(RateLimitInterceptor.Kind, typeof(KeyLimits), BundleSettingsJson.Default),
     ];
 
     /// <summary>Requests for models the device does not serve go to the server.</summary>
@@ -65,7 +63,7 @@ public sealed class BundlePolicies
         BundlePolicies? policies;
         try
         {
-            policies = JsonSerializer.Deserialize<BundlePolicies>(json, Json);
+            policies = JsonSerializer.Deserialize(json, BundleJson.Default.BundlePolicies);
         }
         catch (JsonException ex)
         {
@@ -100,7 +98,7 @@ public sealed class BundlePolicies
     }
 
     /// <summary>The part's bytes.</summary>
-    public byte[] ToJson() => JsonSerializer.SerializeToUtf8Bytes(this, Json);
+    public byte[] ToJson() => JsonSerializer.SerializeToUtf8Bytes(this, BundleJson.Default.BundlePolicies);
 
     /// <inheritdoc />
     public override string ToString() => Encoding.UTF8.GetString(ToJson());

@@ -17,7 +17,7 @@ public sealed class BundleRevocations
 
     /// <summary>Reads <c>{"bundles": [...], "keys": [...]}</c>.</summary>
     public static BundleRevocations Parse(string json) =>
-        JsonSerializer.Deserialize<BundleRevocations>(json) ?? new BundleRevocations();
+        JsonSerializer.Deserialize(json, BundleJson.Default.BundleRevocations) ?? new BundleRevocations();
 
-    public string ToJson() => JsonSerializer.Serialize(this);
+    public string ToJson() => JsonSerializer.Serialize(this, BundleJson.Default.BundleRevocations);
 }

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
 
 namespace Warden.Core.Bundles;
 
@@ -27,7 +28,7 @@ public sealed class BundleVerifier(TrustedKeys trusted, TimeProvider time)
         }
 
         var manifestBytes = entries[0].Value;
-        var signature = ReadCanonical<BundleSignature>(entries[1].Value, BundleNames.ManifestSignature);
+        var signature = ReadCanonical(entries[1].Value, BundleJson.Default.BundleSignature, BundleNames.ManifestSignature);
         if (signature.Algorithm != BundleSignature.Es256)
         {
             throw Fail(BundleFailure.BadSignature, $"unsupported signature algorithm '{signature.Algorithm}'");
@@ -54,7 +55,7 @@ public sealed class BundleVerifier(TrustedKeys trusted, TimeProvider time)
             throw Fail(BundleFailure.BadSignature, "the manifest signature does not verify");
         }
 
-        var manifest = Read<BundleManifest>(manifestBytes, BundleNames.Manifest);
+        var manifest = Read(manifestBytes, BundleJson.Default.BundleManifest, BundleNames.Manifest);
         if (manifest.Format != BundleManifest.CurrentFormat)
         {
             throw Fail(BundleFailure.Malformed, $"unsupported bundle format '{manifest.Format}'");
@@ -136,12 +137,12 @@ public sealed class BundleVerifier(TrustedKeys trusted, TimeProvider time)
         return model;
     }
 
-    private static T Read<T>(byte[] json, string name)
+    private static T Read<T>(byte[] json, JsonTypeInfo<T> type, string name)
         where T : class
     {
         try
         {
-            return JsonSerializer.Deserialize<T>(json, BundlePacker.Json) ?? throw Fail(BundleFailure.Malformed, $"{name} is empty");
+            return JsonSerializer.Deserialize(json, type) ?? throw Fail(BundleFailure.Malformed, $"{name} is empty");
         }
         catch (JsonException ex)
         {
@@ -151,11 +152,11 @@ public sealed class BundleVerifier(TrustedKeys trusted, TimeProvider time)
 
     // The signature file is not itself signed, so it must be byte-for-byte the form the packer writes: then no byte of it
     // can change (say, whitespace or an unknown field) without being noticed.
-    private static T ReadCanonical<T>(byte[] json, string name)
+    private static T ReadCanonical<T>(byte[] json, JsonTypeInfo<T> type, string name)
         where T : class
     {
-        var value = Read<T>(json, name);
-        if (!JsonSerializer.SerializeToUtf8Bytes(value, BundlePacker.Json).AsSpan().SequenceEqual(json))
+        var value = Read(json, type, name);
+        if (!JsonSerializer.SerializeToUtf8Bytes(value, type).AsSpan().SequenceEqual(json))
         {
             throw Fail(BundleFailure.Malformed, $"{name} is not in canonical form");
         }

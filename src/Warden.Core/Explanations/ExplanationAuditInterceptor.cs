@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using Warden.Core.Inference;
 using Warden.Core.Policies;
 
@@ -17,7 +18,7 @@ public sealed class ExplanationAuditInterceptor(PolicyAuditQueue audit) : Infere
         if (context.IsExplanation)
         {
             audit.Enqueue(context.Call.Caller.Id, "model.explain", context.Model,
-                new { version = context.Record?.Version, purpose = context.Purpose, requestId = context.Id });
+                new JsonObject { ["version"] = context.Record?.Version, ["purpose"] = context.Purpose, ["requestId"] = context.Id });
         }
     }
 }

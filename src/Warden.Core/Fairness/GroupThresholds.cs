@@ -46,5 +46,5 @@ public sealed record GroupThresholds
 
     /// <summary>Reads rules from JSON.</summary>
     public static GroupThresholds FromJson(string json) =>
-        JsonSerializer.Deserialize<GroupThresholds>(json, FairnessReportJson.Options) ?? throw new JsonException("Empty group thresholds.");
+        JsonSerializer.Deserialize(json, GroupThresholdsJson.Default.GroupThresholds) ?? throw new JsonException("Empty group thresholds.");
 }

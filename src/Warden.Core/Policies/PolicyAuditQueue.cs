@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using System.Threading.Channels;
 using Microsoft.Extensions.Hosting;
 using Warden.Core.Audit;
@@ -10,8 +11,8 @@ namespace Warden.Core.Policies;
 /// </summary>
 public sealed class PolicyAuditQueue(AuditLog audit) : BackgroundService
 {
-    private readonly Channel<(string Actor, string Action, string Target, object Details)> _channel =
-        Channel.CreateBounded<(string, string, string, object)>(new BoundedChannelOptions(10_000) { SingleReader = true, FullMode = BoundedChannelFullMode.DropWrite });
+    private readonly Channel<(string Actor, string Action, string Target, JsonObject Details)> _channel =
+        Channel.CreateBounded<(string, string, string, JsonObject)>(new BoundedChannelOptions(10_000) { SingleReader = true, FullMode = BoundedChannelFullMode.DropWrite });
 
     private long _dropped;
     private long _pending;
@@ -23,7 +24,7 @@ public sealed class PolicyAuditQueue(AuditLog audit) : BackgroundService
     public long Pending => Interlocked.Read(ref _pending);
 
     /// <summary>Queues one audit entry.</summary>
-    public void Enqueue(string actor, string action, string target, object details)
+    public void Enqueue(string actor, string action, string target, JsonObject details)
     {
         Interlocked.Increment(ref _pending);
         if (!_channel.Writer.TryWrite((actor, action, target, details)))

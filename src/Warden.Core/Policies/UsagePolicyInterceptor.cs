@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using Warden.Core.Access;
 using Warden.Core.Inference;
 using Warden.Core.Settings;
@@ -64,7 +65,7 @@ public sealed class UsagePolicyInterceptor(ModelSettings settings, ModelCardCach
     {
         var key = context.Call.Caller;
         usage.Violation(key.Id, context.Model, purpose);
-        audit.Enqueue(key.Id, "policy.violation", context.Model, new { kind = UsagePolicy.Kind, purpose, reason, requestId = context.Id });
+        audit.Enqueue(key.Id, "policy.violation", context.Model, new JsonObject { ["kind"] = UsagePolicy.Kind, ["purpose"] = purpose, ["reason"] = reason, ["requestId"] = context.Id });
         throw new WardenException(403, reason);
     }
 }

@@ -12,7 +12,7 @@ public static class PredictionSerializer
     public static StoredPrediction ToStored(PredictionRecord record) => new(
         0, record.Id, record.Time, record.Model, record.Version, record.KeyId, record.Purpose,
         Tensors(record.Inputs), Tensors(record.Outputs),
-        record.Sensitive is { Count: > 0 } ? JsonSerializer.Serialize(record.Sensitive) : null,
+        record.Sensitive is { Count: > 0 } ? JsonSerializer.Serialize(record.Sensitive, PredictionJson.Default.IReadOnlyDictionaryStringString) : null,
         record.LatencyMs)
     {
         Features = FeatureVector.Encode(record.Inputs, record.Outputs),

@@ -524,7 +524,7 @@ public sealed partial class ModelRegistry : IModelCatalog, IDisposable
     }
 
     /// <summary>The card of a version.</summary>
-    public static ModelCard ReadCard(ModelVersionRecord record) => JsonSerializer.Deserialize<ModelCard>(record.CardJson, CardJson) ?? new ModelCard();
+    public static ModelCard ReadCard(ModelVersionRecord record) => JsonSerializer.Deserialize(record.CardJson, ModelCardJson.Default.ModelCard) ?? new ModelCard();
 
     /// <summary>The output carrying a version's positive-class probability: the card's, else <c>probability</c>.</summary>
     public static string ScoreOutputOf(ModelVersionRecord record) =>

@@ -18,9 +18,9 @@ public sealed class VersionSignature
         Outputs = signature.Outputs.Select(ToMetadata).ToList(),
     };
 
-    public static VersionSignature Parse(string json) => JsonSerializer.Deserialize<VersionSignature>(json) ?? new VersionSignature();
+    public static VersionSignature Parse(string json) => JsonSerializer.Deserialize(json, RegistryJson.Default.VersionSignature) ?? new VersionSignature();
 
-    public string ToJson() => JsonSerializer.Serialize(this);
+    public string ToJson() => JsonSerializer.Serialize(this, RegistryJson.Default.VersionSignature);
 
     public static TensorMetadata ToMetadata(TensorSpec spec) =>
         new() { Name = spec.Name, Datatype = spec.Datatype.ToWire(), Shape = spec.Shape };

@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using System.Text.Json;
 using Warden.Core.Audit;
 using Warden.Core.Storage;
@@ -48,7 +49,7 @@ public sealed class ModelSettings
             if (_kinds.TryGetValue(version.Kind, out var kind) && version.Json != Removed)
             {
                 using var document = JsonDocument.Parse(version.Json);
-                latest[(version.Model, version.Kind)] = (version, document.RootElement.Deserialize(kind.DocumentType, Json)!);
+                latest[(version.Model, version.Kind)] = (version, kind.Read(document.RootElement)!);
             }
         }
 
@@ -83,7 +84,7 @@ public sealed class ModelSettings
     public string Normalize(string model, string kind, JsonElement json)
     {
         var definition = Find(kind);
-        return JsonSerializer.Serialize(definition.Bind(model, json), definition.DocumentType, Json);
+        return definition.Write(definition.Bind(model, json));
     }
 
     /// <summary>Validates and stores a new version; throws <see cref="WardenException"/> (400) for an unknown kind or invalid document.</summary>
@@ -91,7 +92,7 @@ public sealed class ModelSettings
     {
         var definition = Find(kind);
         var document = definition.Bind(model, json);
-        var text = JsonSerializer.Serialize(document, definition.DocumentType, Json);
+        var text = definition.Write(document);
         try
         {
             // The audit entry holds the document as sent; check it has a canonical form before anything is stored.
@@ -112,7 +113,7 @@ public sealed class ModelSettings
             }
 
             version = await _store.AppendAsync(model, kind, text, actor, _time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
-            await _audit.AppendAsync(actor, "settings.update", $"{model}/{kind}", new { version = version.Version, document = json }, cancellationToken).ConfigureAwait(false);
+            await _audit.AppendAsync(actor, "settings.update", $"{model}/{kind}", new JsonObject { ["version"] = version.Version, ["document"] = JsonNode.Parse(json.GetRawText()) }, cancellationToken).ConfigureAwait(false);
             _latest = new Dictionary<(string, string), (SettingsVersion, object)>(_latest) { [(model, kind)] = (version, document) };
         }
         finally
@@ -161,7 +162,7 @@ public sealed class ModelSettings
             }
 
             var version = await _store.AppendAsync(model, kind, Removed, actor, _time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
-            await _audit.AppendAsync(actor, "settings.delete", $"{model}/{kind}", new { version = version.Version }, cancellationToken).ConfigureAwait(false);
+            await _audit.AppendAsync(actor, "settings.delete", $"{model}/{kind}", new JsonObject { ["version"] = version.Version }, cancellationToken).ConfigureAwait(false);
             var latest = new Dictionary<(string, string), (SettingsVersion, object)>(_latest);
             latest.Remove((model, kind));
             _latest = latest;

@@ -1,4 +1,6 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
 
 namespace Warden.Core.Settings;
 
@@ -13,13 +15,38 @@ public sealed class SettingsKind
     // Incoming documents are bound strictly: an explicit null where the document type says "never null" is refused here
     // with its path, instead of reaching a validator or the request path as a null collection. Stored documents load
     // with the lenient options, so one stored by an earlier release still loads.
-    private static readonly JsonSerializerOptions Strict = new(ModelSettings.Json) { RespectNullableAnnotations = true };
+    private readonly JsonSerializerOptions _strict;
+    private readonly JsonSerializerOptions _lenient;
+    private readonly Func<object, IReadOnlyList<string>> _findMissing;
 
+    /// <summary>A kind whose documents bind by reflection (the server), with the full check for nulls in lists and absent properties.</summary>
+    [RequiresUnreferencedCode("Binds the document type by reflection; the native edge agent uses the constructor that takes a resolver.")]
+    [RequiresDynamicCode("Binds the document type by reflection; the native edge agent uses the constructor that takes a resolver.")]
     public SettingsKind(string name, Type documentType, Func<string, object, IReadOnlyList<string>>? validate = null)
+        : this(name, documentType, new DefaultJsonTypeInfoResolver(), validate, RequiredValues.FindMissing)
+    {
+    }
+
+    /// <summary>
+    /// A kind whose documents bind through <paramref name="resolver"/> (source-generated metadata, no reflection). Nulls are
+    /// checked where the serializer sees them (explicit nulls in properties); documents reach such kinds already checked in
+    /// full by the server that wrote them (the edge agent's bundles and syncs).
+    /// </summary>
+    public SettingsKind(string name, Type documentType, IJsonTypeInfoResolver resolver, Func<string, object, IReadOnlyList<string>>? validate = null)
+        : this(name, documentType, resolver, validate, _ => [])
+    {
+    }
+
+    private SettingsKind(string name, Type documentType, IJsonTypeInfoResolver resolver, Func<string, object, IReadOnlyList<string>>? validate, Func<object, IReadOnlyList<string>> findMissing)
     {
         Name = name;
         DocumentType = documentType;
         Validate = validate ?? ((_, _) => []);
+        _lenient = new JsonSerializerOptions(ModelSettings.Json) { TypeInfoResolver = resolver };
+        _strict = new JsonSerializerOptions(_lenient) { RespectNullableAnnotations = true };
+        _lenient.MakeReadOnly();
+        _strict.MakeReadOnly();
+        _findMissing = findMissing;
     }
 
     /// <summary>Kind name used in the API path.</summary>
@@ -37,7 +64,7 @@ public sealed class SettingsKind
         object? document;
         try
         {
-            document = json.Deserialize(DocumentType, Strict);
+            document = json.Deserialize(_strict.GetTypeInfo(DocumentType));
         }
         catch (JsonException ex)
         {
@@ -49,7 +76,7 @@ public sealed class SettingsKind
             throw WardenException.BadRequest($"'{Name}' document is empty");
         }
 
-        if (RequiredValues.FindMissing(document) is { Count: > 0 } missing)
+        if (_findMissing(document) is { Count: > 0 } missing)
         {
             throw WardenException.BadRequest($"'{Name}' document is invalid: {string.Join("; ", missing.Take(10))}");
         }
@@ -63,7 +90,7 @@ public sealed class SettingsKind
         try
         {
             // The stored form must be writable JSON: "NaN" and "Infinity" read from strings are not.
-            _ = JsonSerializer.SerializeToUtf8Bytes(document, DocumentType, ModelSettings.Json);
+            _ = Write(document);
         }
         catch (ArgumentException)
         {
@@ -72,4 +99,10 @@ public sealed class SettingsKind
 
         return document;
     }
+
+    /// <summary>Reads a stored document (lenient: one stored by an earlier release still loads).</summary>
+    public object? Read(JsonElement json) => json.Deserialize(_lenient.GetTypeInfo(DocumentType));
+
+    /// <summary>The stored text of a bound document.</summary>
+    public string Write(object document) => JsonSerializer.Serialize(document, _lenient.GetTypeInfo(DocumentType));
 }

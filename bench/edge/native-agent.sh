@@ -1,0 +1,61 @@
+#!/usr/bin/env bash
+# The native agent (warden-edge, Native AOT) side by side with `warden edge` (the whole warden executable, published
+# self-contained as one file): time from exec to the first successful GET /v2/health/ready and to the model's ready
+# answer, median of RUNS starts each, and size on disk without the ONNX Runtime native library (issue 14: <= 100 ms,
+# <= 40 MB). Each start uses a copy of a data directory that has synced the bundle once, with the server up.
+set -euo pipefail
+RUNS=${RUNS:-7}
+SERVER_PORT=9411 source "$(dirname "$0")/prepare.sh"
+dotnet publish src/Warden.Edge.Host -c Release -r linux-x64 -p:PublishAot=true -o "$work/native" -v q -nologo >/dev/null
+dotnet publish src/Warden.Cli -c Release -r linux-x64 --self-contained -p:PublishSingleFile=true -o "$work/cli" -v q -nologo >/dev/null
+agent_args=(--server "$server_url" --key "$WARDEN_ADMIN_KEY" --device-key "$work/device.pem" --trust "$work/signer.pub.pem"
+  --channel stable --listen http://127.0.0.1:9412 --sync-seconds 3600)
+
+# One online start of the native agent fetches and caches the bundle; every measured start copies that directory.
+"$work/native/warden-edge" "${agent_args[@]}" --data-dir "$work/seed" >"$work/seed.log" 2>&1 &
+seed=$!
+for _ in $(seq 1 600); do curl -fs http://127.0.0.1:9412/v2/models/credit-risk/ready >/dev/null 2>&1 && break; sleep 0.05; done
+curl -fs http://127.0.0.1:9412/v2/models/credit-risk/ready >/dev/null || { echo "the native agent did not serve the bundle:"; cat "$work/seed.log"; exit 1; }
+kill "$seed"; wait "$seed" 2>/dev/null || true
+
+size_mb() { # $1 = publish directory; everything but libonnxruntime.so, debug symbols and documentation files
+  find "$1" -type f ! -name 'libonnxruntime*.so*' ! -name '*.dbg' ! -name '*.pdb' ! -name '*.xml' -printf '%s\n' | awk '{s+=$1} END {printf "%.1f", s/1048576}'
+}
+
+# Starts "$@" RUNS times; prints the median milliseconds from exec to health/ready and to the model's ready.
+measure() {
+  /usr/bin/python3 - "$RUNS" "$work" "$@" <<'PY'
+import os, shutil, signal, socket, statistics, subprocess, sys, time
+runs, work, command = int(sys.argv[1]), sys.argv[2], sys.argv[3:]
+
+def ok(path):
+    try:
+        with socket.create_connection(("127.0.0.1", 9412), timeout=1) as s:
+            s.sendall(f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n".encode())
+            return s.recv(16).startswith(b"HTTP/1.1 200")
+    except OSError:
+        return False
+
+health, model = [], []
+for run in range(runs):
+    data = os.path.join(work, "run")
+    shutil.rmtree(data, ignore_errors=True)
+    shutil.copytree(os.path.join(work, "seed"), data)
+    with open(os.path.join(work, "run.log"), "w") as log:
+        start = time.monotonic()
+        process = subprocess.Popen(command + ["--data-dir", data], stdout=log, stderr=log)
+        for path, times in (("/v2/health/ready", health), ("/v2/models/credit-risk/ready", model)):
+            while not ok(path):
+                if process.poll() is not None or time.monotonic() - start > 60:
+                    sys.exit("agent did not get ready: " + open(os.path.join(work, "run.log")).read())
+                time.sleep(0.001)
+            times.append((time.monotonic() - start) * 1000)
+        process.send_signal(signal.SIGTERM)
+        process.wait(timeout=30)
+print(f"exec_to_health_ready_ms={statistics.median(health):.0f} exec_to_model_ready_ms={statistics.median(model):.0f} "
+      f"(min {min(health):.0f}, max {max(health):.0f}; {runs} runs)")
+PY
+}
+
+echo "RESULT agent=warden-edge(native) size_mb_without_onnxruntime=$(size_mb "$work/native") $(measure "$work/native/warden-edge" "${agent_args[@]}")"
+echo "RESULT agent=warden-edge-command size_mb_without_onnxruntime=$(size_mb "$work/cli") $(measure "$work/cli/warden" edge "${agent_args[@]}")"
