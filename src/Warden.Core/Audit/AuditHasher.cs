@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using System.Text.Json.Nodes;
 
 namespace Warden.Core.Audit;
 
@@ -15,7 +16,16 @@ public static class AuditHasher
 
     /// <summary>Hex SHA-256 of an entry's content chained to <paramref name="previousHash"/>.</summary>
     public static string Compute(string previousHash, DateTimeOffset time, string actor, string action, string target, string detailsJson) =>
-        Hash(CanonicalJson.Serialize(Content(previousHash, time, actor, action, target, detailsJson)));
+        // Built as nodes rather than serialised from an object: no reflection, so the native edge agent chains its audit too.
+        Hash(CanonicalJson.Serialize(new JsonObject
+        {
+            ["action"] = action,
+            ["actor"] = actor,
+            ["details"] = JsonNode.Parse(detailsJson),
+            ["prev"] = previousHash,
+            ["target"] = target,
+            ["time"] = time.ToUnixTimeMilliseconds(),
+        }));
 
     /// <summary>Recomputes the hash of a stored entry.</summary>
     public static string Compute(AuditEntry entry) =>
