@@ -6,13 +6,16 @@
 set -euo pipefail
 RUNS=${RUNS:-7}
 SERVER_PORT=9411 source "$(dirname "$0")/prepare.sh"
-dotnet publish src/Warden.Edge.Host -c Release -r linux-x64 -p:PublishAot=true -o "$work/native" -v q -nologo >/dev/null
-dotnet publish src/Warden.Cli -c Release -r linux-x64 --self-contained -p:PublishSingleFile=true -o "$work/cli" -v q -nologo >/dev/null
+# NATIVE_DIR / CLI_DIR: directories published earlier with these same commands (a publish takes minutes).
+native=${NATIVE_DIR:-$work/native}
+cli=${CLI_DIR:-$work/cli}
+[ -n "${NATIVE_DIR:-}" ] || dotnet publish src/Warden.Edge.Host -c Release -r linux-x64 -p:PublishAot=true -o "$native" -v q -nologo >/dev/null
+[ -n "${CLI_DIR:-}" ] || dotnet publish src/Warden.Cli -c Release -r linux-x64 --self-contained -p:PublishSingleFile=true -o "$cli" -v q -nologo >/dev/null
 agent_args=(--server "$server_url" --key "$WARDEN_ADMIN_KEY" --device-key "$work/device.pem" --trust "$work/signer.pub.pem"
   --channel stable --listen http://127.0.0.1:9412 --sync-seconds 3600)
 
 # One online start of the native agent fetches and caches the bundle; every measured start copies that directory.
-"$work/native/warden-edge" "${agent_args[@]}" --data-dir "$work/seed" >"$work/seed.log" 2>&1 &
+"$native/warden-edge" "${agent_args[@]}" --data-dir "$work/seed" >"$work/seed.log" 2>&1 &
 seed=$!
 for _ in $(seq 1 600); do curl -fs http://127.0.0.1:9412/v2/models/credit-risk/ready >/dev/null 2>&1 && break; sleep 0.05; done
 curl -fs http://127.0.0.1:9412/v2/models/credit-risk/ready >/dev/null || { echo "the native agent did not serve the bundle:"; cat "$work/seed.log"; exit 1; }
@@ -57,5 +60,5 @@ print(f"exec_to_health_ready_ms={statistics.median(health):.0f} exec_to_model_re
 PY
 }
 
-echo "RESULT agent=warden-edge(native) size_mb_without_onnxruntime=$(size_mb "$work/native") $(measure "$work/native/warden-edge" "${agent_args[@]}")"
-echo "RESULT agent=warden-edge-command size_mb_without_onnxruntime=$(size_mb "$work/cli") $(measure "$work/cli/warden" edge "${agent_args[@]}")"
+echo "RESULT agent=warden-edge(native) size_mb_without_onnxruntime=$(size_mb "$native") $(measure "$native/warden-edge" "${agent_args[@]}")"
+echo "RESULT agent=warden-edge-command size_mb_without_onnxruntime=$(size_mb "$cli") $(measure "$cli/warden" edge "${agent_args[@]}")"
