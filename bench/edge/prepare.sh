@@ -1,11 +1,12 @@
-# Shared preparation of the edge benchmarks; source it with SERVER_PORT set. Builds Release, makes a signer and a device
+# Shared preparation of the edge benchmarks; source it with SERVER_PORT set. Builds $CONFIG (default Release), makes a signer and a device
 # key, packs a signed int8 bundle of credit-risk encrypted for the device, starts a local server on SERVER_PORT with the
 # signer trusted and publishes the bundle on channel stable.
 # Sets: warden (the command), work (a temporary directory, removed on exit), server (the server's pid), server_url.
 # Exports WARDEN_ADMIN_KEY.
 cd "$(dirname "${BASH_SOURCE[0]}")/../.."
-dotnet build -c Release src/Warden.Cli -v q -nologo >/dev/null
-warden="dotnet src/Warden.Cli/bin/Release/net10.0/warden.dll"
+CONFIG=${CONFIG:-Release}
+dotnet build -c "$CONFIG" src/Warden.Cli -v q -nologo >/dev/null
+warden="dotnet src/Warden.Cli/bin/$CONFIG/net10.0/warden.dll"
 work=$(mktemp -d); trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$work"' EXIT
 export WARDEN_ADMIN_KEY=wdn_edge_bench_admin_key_0123456789abcdefghijklmn
 $warden keygen --out "$work/signer.pem" >/dev/null

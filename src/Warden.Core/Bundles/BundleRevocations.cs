@@ -9,11 +9,13 @@ public sealed class BundleRevocations
     /// <summary>No revocations.</summary>
     public static BundleRevocations None { get; } = new();
 
+    // Settable rather than init: the source-generated reader sets every init property, so a list left out of the JSON
+    // would be null instead of empty.
     [JsonPropertyName("bundles")]
-    public HashSet<string> Bundles { get; init; } = new(StringComparer.Ordinal);
+    public HashSet<string> Bundles { get; set; } = new(StringComparer.Ordinal);
 
     [JsonPropertyName("keys")]
-    public HashSet<string> Keys { get; init; } = new(StringComparer.Ordinal);
+    public HashSet<string> Keys { get; set; } = new(StringComparer.Ordinal);
 
     /// <summary>Reads <c>{"bundles": [...], "keys": [...]}</c>.</summary>
     public static BundleRevocations Parse(string json) =>

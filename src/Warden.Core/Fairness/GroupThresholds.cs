@@ -8,8 +8,9 @@ namespace Warden.Core.Fairness;
 /// </summary>
 public sealed record GroupThresholds
 {
+    // Settable rather than init, so the source-generated reader keeps the default when the JSON leaves it out.
     /// <summary>Schema version.</summary>
-    public string SchemaVersion { get; init; } = "1.0";
+    public string SchemaVersion { get; set; } = "1.0";
 
     /// <summary>Constraint the rules satisfy on the fitting data.</summary>
     public required FairnessConstraint Constraint { get; init; }
