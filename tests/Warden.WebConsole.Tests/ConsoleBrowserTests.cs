@@ -112,6 +112,10 @@ public sealed class ConsoleBrowserTests(ConsoleServer server) : IClassFixture<Co
         }, deployFirst: true);
         var prober = await CreateKeyAsync(admin, "consumer", "sweeper");
         using var client = server.Client(prober.Secret);
+        // One request the model cannot bind (an input missing), refused before the sweep: the page shows it by reason.
+        var malformed = V2Requests.CreditRisk();
+        malformed["inputs"]!.AsArray().RemoveAt(0);
+        Assert.Equal(HttpStatusCode.BadRequest, (await client.PostAsync("/v2/models/probed/infer", V2Requests.Json(malformed))).StatusCode);
         for (var i = 0; i < 12; i++)
         {
             var row = (double[])V2Requests.Applicant.Clone();
@@ -133,7 +137,19 @@ public sealed class ConsoleBrowserTests(ConsoleServer server) : IClassFixture<Co
         }
 
         await Expect(suspended).ToBeVisibleAsync();
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Refusals by reason" })).ToBeVisibleAsync();
+        await Expect(page.GetByRole(AriaRole.Row).Filter(new() { HasText = "bind (400)" }).First).ToBeVisibleAsync();
         await CheckAsync(page, "usage-abuse");
+
+        // The admin reinstates the key with a reason: the page confirms it and the key works again.
+        Assert.Equal(HttpStatusCode.Unauthorized, (await client.PostAsync("/v2/models/probed/infer", V2Requests.Json(V2Requests.CreditRisk()))).StatusCode);
+        await page.GetByLabel("Reason for reinstating sweeper").FillAsync("a load test agreed with the customer");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Reinstate sweeper" }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Status)).ToContainTextAsync("is reinstated");
+        await Expect(suspended).ToHaveCountAsync(0);
+        Assert.Equal(HttpStatusCode.OK, (await client.PostAsync("/v2/models/probed/infer", V2Requests.Json(V2Requests.CreditRisk()))).StatusCode);
+        var audit = await admin.GetStringAsync("/api/audit?limit=1000");
+        Assert.Contains("a load test agreed with the customer", audit, StringComparison.Ordinal);
     }
 
     [Fact]
