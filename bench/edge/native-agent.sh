@@ -2,7 +2,8 @@
 # The native agent (warden-edge, Native AOT) side by side with `warden edge` (the whole warden executable, published
 # self-contained as one file): time from exec to the first successful GET /v2/health/ready and to the model's ready
 # answer, median of RUNS starts each, and size on disk without the ONNX Runtime native library (issue 14: <= 100 ms,
-# <= 40 MB). Each start uses a copy of a data directory that has synced the bundle once, with the server up.
+# <= 40 MB). Each start uses a copy of a data directory that has synced the bundle once, with the server up. (The
+# server also listens on its port + 1, for gRPC.)
 set -euo pipefail
 RUNS=${RUNS:-7}
 SERVER_PORT=9411 source "$(dirname "$0")/prepare.sh"
@@ -12,13 +13,13 @@ cli=${CLI_DIR:-$work/cli}
 [ -n "${NATIVE_DIR:-}" ] || dotnet publish src/Warden.Edge.Host -c Release -r linux-x64 -p:PublishAot=true -o "$native" -v q -nologo >/dev/null
 [ -n "${CLI_DIR:-}" ] || dotnet publish src/Warden.Cli -c Release -r linux-x64 --self-contained -p:PublishSingleFile=true -o "$cli" -v q -nologo >/dev/null
 agent_args=(--server "$server_url" --key "$WARDEN_ADMIN_KEY" --device-key "$work/device.pem" --trust "$work/signer.pub.pem"
-  --channel stable --listen http://127.0.0.1:9412 --sync-seconds 3600)
+  --channel stable --listen http://127.0.0.1:9430 --sync-seconds 3600)
 
 # One online start of the native agent fetches and caches the bundle; every measured start copies that directory.
 "$native/warden-edge" "${agent_args[@]}" --data-dir "$work/seed" >"$work/seed.log" 2>&1 &
 seed=$!
-for _ in $(seq 1 600); do curl -fs http://127.0.0.1:9412/v2/models/credit-risk/ready >/dev/null 2>&1 && break; sleep 0.05; done
-curl -fs http://127.0.0.1:9412/v2/models/credit-risk/ready >/dev/null || { echo "the native agent did not serve the bundle:"; cat "$work/seed.log"; exit 1; }
+for _ in $(seq 1 600); do curl -fs http://127.0.0.1:9430/v2/models/credit-risk/ready >/dev/null 2>&1 && break; kill -0 "$seed" 2>/dev/null || break; sleep 0.05; done
+curl -fs http://127.0.0.1:9430/v2/models/credit-risk/ready >/dev/null || { echo "the native agent did not serve the bundle:"; cat "$work/seed.log"; exit 1; }
 kill "$seed"; wait "$seed" 2>/dev/null || true
 
 size_mb() { # $1 = publish directory; everything but libonnxruntime.so, debug symbols and documentation files
@@ -33,7 +34,7 @@ runs, work, command = int(sys.argv[1]), sys.argv[2], sys.argv[3:]
 
 def ok(path):
     try:
-        with socket.create_connection(("127.0.0.1", 9412), timeout=1) as s:
+        with socket.create_connection(("127.0.0.1", 9430), timeout=1) as s:
             s.sendall(f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n".encode())
             return s.recv(16).startswith(b"HTTP/1.1 200")
     except OSError:

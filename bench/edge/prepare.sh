@@ -4,9 +4,14 @@
 # Sets: warden (the command), work (a temporary directory, removed on exit), server (the server's pid), server_url.
 # Exports WARDEN_ADMIN_KEY.
 cd "$(dirname "${BASH_SOURCE[0]}")/../.."
+# WARDEN: a warden executable to use instead of building one (e.g. a self-contained publish).
 CONFIG=${CONFIG:-Release}
-dotnet build -c "$CONFIG" src/Warden.Cli -v q -nologo >/dev/null
-warden="dotnet src/Warden.Cli/bin/$CONFIG/net10.0/warden.dll"
+if [ -n "${WARDEN:-}" ]; then
+  warden=$WARDEN
+else
+  dotnet build -c "$CONFIG" src/Warden.Cli -v q -nologo >/dev/null
+  warden="dotnet src/Warden.Cli/bin/$CONFIG/net10.0/warden.dll"
+fi
 work=$(mktemp -d); trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$work"' EXIT
 export WARDEN_ADMIN_KEY=wdn_edge_bench_admin_key_0123456789abcdefghijklmn
 $warden keygen --out "$work/signer.pem" >/dev/null
