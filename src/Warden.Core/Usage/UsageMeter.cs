@@ -42,7 +42,23 @@ public sealed class UsageMeter(IUsageStore store, TimeProvider time, IModelCatal
             var rows = pending.Select(p => new UsageCount(
                 DateTimeOffset.FromUnixTimeSeconds(p.Key.Hour * 3600), p.Key.Key, p.Key.Model, p.Key.Purpose,
                 Interlocked.Read(ref p.Value.Requests), Interlocked.Read(ref p.Value.Errors), Interlocked.Read(ref p.Value.Violations))).ToList();
-            await store.AddAsync(rows, cancellationToken).ConfigureAwait(false);
+            try
+            {
+                await store.AddAsync(rows, cancellationToken).ConfigureAwait(false);
+            }
+            catch
+            {
+                // The store did not take them (database down, flush cancelled at shutdown): the counts go back into the
+                // pending set, added to whatever arrived meanwhile, and the next flush writes them. The store writes a
+                // flush in one transaction, so a failed one has written nothing and nothing is counted twice.
+                foreach (var row in rows)
+                {
+                    _pending.GetOrAdd((row.Bucket.ToUnixTimeSeconds() / 3600, row.KeyId, row.Model, row.Purpose), _ => new Counter())
+                        .Add(row.Requests, row.Errors, row.Violations);
+                }
+
+                throw;
+            }
         }
         finally
         {
