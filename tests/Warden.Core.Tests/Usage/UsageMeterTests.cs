@@ -49,6 +49,11 @@ public sealed class UsageMeterTests
 
         public Task<IReadOnlyList<UsageCount>> QueryAsync(string? keyId, string? model, DateTimeOffset since, CancellationToken cancellationToken = default) =>
             Task.FromResult<IReadOnlyList<UsageCount>>(Rows);
+
+        public Task AddRefusalsAsync(IReadOnlyList<RefusalCount> counts, CancellationToken cancellationToken = default) => Task.CompletedTask;
+
+        public Task<IReadOnlyList<RefusalCount>> QueryRefusalsAsync(string? keyId, string? model, DateTimeOffset since, CancellationToken cancellationToken = default) =>
+            Task.FromResult<IReadOnlyList<RefusalCount>>([]);
     }
 
     private sealed class NamesAsTheyAre : IModelCatalog
