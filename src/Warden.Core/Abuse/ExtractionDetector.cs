@@ -123,13 +123,7 @@ public sealed class ExtractionDetector
             return null;
         }
 
-        return new AbuseAlert(
-            keyId,
-            AbuseAlertKind.Extraction,
-            w,
-            _options.Delta,
-            state.Queries,
-            _time.GetUtcNow(),
+        return Alert(keyId, state, w, _options.Delta,
             string.Create(CultureInfo.InvariantCulture, $"Shapiro–Wilk W={w:F4} < δ={_options.Delta} over {sample.Length} minimum distances; growing set {state.SetCount}"));
     }
 
@@ -147,16 +141,13 @@ public sealed class ExtractionDetector
             return null;
         }
 
-        return new AbuseAlert(
-            keyId,
-            AbuseAlertKind.Extraction,
-            p,
-            _options.AtypicalAlpha,
-            state.Queries,
-            _time.GetUtcNow(),
+        return Alert(keyId, state, p, _options.AtypicalAlpha,
             string.Create(CultureInfo.InvariantCulture,
                 $"{k} of the last {n} distinct queries are atypical of the reference (off a discrete feature's values or farther than {_reference.DistanceBound:G4} from every reference row); binomial P(X ≥ {k} | p₀ = {_options.AtypicalRate}) = {p:G3} < α = {_options.AtypicalAlpha}"));
     }
+
+    private AbuseAlert Alert(string keyId, ExtractionKeyState state, double statistic, double threshold, string detail) =>
+        new(keyId, AbuseAlertKind.Extraction, statistic, threshold, state.Queries, _time.GetUtcNow(), detail);
 
     private static bool SameScaling(ExtractionDetectorOptions a, ExtractionDetectorOptions b) =>
         a.ReferenceQuantile.Equals(b.ReferenceQuantile) && a.Scales.SequenceEqual(b.Scales)
