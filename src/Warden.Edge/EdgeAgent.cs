@@ -27,7 +27,7 @@ using Warden.Core.Privacy;
 using Warden.Core.RateLimiting;
 using Warden.Core.Registry;
 using Warden.Core.Settings;
-using Warden.Core.Storage.Sqlite;
+using Warden.Storage.Sqlite;
 using Warden.Core.Telemetry;
 using Warden.Core.Usage;
 

@@ -89,6 +89,30 @@ public static class PostgresMigrations
             ALTER TABLE feedback DROP CONSTRAINT feedback_pkey;
             ALTER TABLE feedback ADD PRIMARY KEY (model, owner_key, prediction_id);
             """),
+        (3, "review queue and edge fleet in the shared database", """
+            CREATE TABLE review_items (
+                id text PRIMARY KEY, model text NOT NULL, version text NOT NULL, prediction_id text NOT NULL, requester text NOT NULL,
+                mode text NOT NULL, status text NOT NULL, reasons text NOT NULL, inputs text NOT NULL, outputs text NOT NULL,
+                score double precision NULL, explanation text NULL, assigned_to text NULL, claimed_by text NULL, claim_expires bigint NULL,
+                created_at bigint NOT NULL, deadline bigint NOT NULL, label text NULL, decided_at bigint NULL,
+                reviewers_required integer NOT NULL, max_reviewers integer NOT NULL, claim_minutes double precision NOT NULL, labels text NOT NULL,
+                payload_key integer NULL, terms text NULL, answer text NULL, revision bigint NOT NULL DEFAULT 0);
+            CREATE INDEX ix_review_items_status ON review_items (status, deadline);
+            CREATE TABLE review_votes (
+                item_id text NOT NULL, reviewer text NOT NULL, label text NOT NULL, note text NULL, time bigint NOT NULL,
+                PRIMARY KEY (item_id, reviewer));
+            CREATE TABLE edge_bundles (
+                bundle_id text PRIMARY KEY, model text NOT NULL, version text NOT NULL, channel text NOT NULL,
+                sha256 text NOT NULL, size_bytes bigint NOT NULL, signer text NOT NULL, encrypted integer NOT NULL,
+                created_at bigint NOT NULL, expires_at bigint NOT NULL, uploaded_by text NOT NULL, uploaded_at bigint NOT NULL,
+                revoked_at bigint NULL);
+            CREATE TABLE edge_devices (
+                device_id text PRIMARY KEY, channel text NOT NULL, key_id text NULL, registered_by text NOT NULL, last_seen bigint NOT NULL,
+                public_key text NULL);
+            CREATE TABLE edge_telemetry (
+                device_id text NOT NULL, epoch text NOT NULL, seq bigint NOT NULL, time bigint NOT NULL, kind text NOT NULL, data text NULL,
+                received_at bigint NOT NULL, PRIMARY KEY (device_id, epoch, seq));
+            """),
     ];
 
     /// <summary>The schema version this build needs.</summary>

@@ -23,7 +23,8 @@ public static class PostgresServiceCollectionExtensions
         services.TryAddSingleton<IModelBlobStore, PostgresModelBlobStore>();
         services.TryAddSingleton<IKeyStore, SqlKeyStore>();
         services.TryAddSingleton<IAuditStore, SqlAuditStore>();
-        services.TryAddSingleton<IPredictionStore, SqlPredictionStore>();
+        services.TryAddSingleton<SqlPredictionStore>();
+        services.TryAddSingleton<IPredictionStore>(sp => sp.GetRequiredService<SqlPredictionStore>());
         services.TryAddSingleton<IFeedbackStore, SqlFeedbackStore>();
         services.TryAddSingleton<ISettingsStore, SqlSettingsStore>();
         services.TryAddSingleton<IUsageStore, SqlUsageStore>();

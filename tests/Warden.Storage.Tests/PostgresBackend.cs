@@ -23,6 +23,8 @@ public sealed class PostgresBackend : StorageBackend
     /// <summary>The database, for tests that need the provider's own API (migrations).</summary>
     public PostgresDatabase Database => _database ?? throw new InvalidOperationException("not initialised");
 
+    public override SqlDatabase Shared => Database;
+
     /// <summary>The connection string of the private schema.</summary>
     public string ConnectionString { get; private set; } = "";
 

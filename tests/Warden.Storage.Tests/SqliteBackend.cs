@@ -3,7 +3,7 @@ using Microsoft.Data.Sqlite;
 using Warden.Core.Registry;
 using Warden.Core.Retraining;
 using Warden.Core.Storage;
-using Warden.Core.Storage.Sqlite;
+using Warden.Storage.Sqlite;
 
 namespace Warden.Storage.Tests;
 
@@ -20,6 +20,8 @@ public sealed class SqliteBackend : StorageBackend
         _database = new SqliteDatabase(Path.Combine(_dir, "warden.db"));
         return Task.CompletedTask;
     }
+
+    public override SqlDatabase Shared => Database;
 
     public override IModelStore Models() => new SqlModelStore(Database);
 

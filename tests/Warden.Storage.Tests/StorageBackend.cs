@@ -1,5 +1,6 @@
 using Warden.Core.Retraining;
 using Warden.Core.Storage;
+using Warden.Core.Storage.Sql;
 
 namespace Warden.Storage.Tests;
 
@@ -8,6 +9,9 @@ public abstract class StorageBackend : IAsyncDisposable
 {
     /// <summary>Creates the empty database (skips the test when the backend is not available here).</summary>
     public abstract Task InitializeAsync();
+
+    /// <summary>The database itself, for the stores that take it directly (review queue, edge fleet, re-encryption).</summary>
+    public abstract SqlDatabase Shared { get; }
 
     public abstract IModelStore Models();
 

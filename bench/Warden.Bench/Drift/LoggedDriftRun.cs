@@ -4,7 +4,7 @@ using System.Globalization;
 using Warden.Core.Drift;
 using Warden.Core.Monitoring;
 using Warden.Core.Predictions;
-using Warden.Core.Storage.Sqlite;
+using Warden.Storage.Sqlite;
 using Warden.Core.Tensors;
 
 namespace Warden.Bench.Drift;

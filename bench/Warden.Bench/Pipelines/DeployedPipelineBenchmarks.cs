@@ -11,7 +11,7 @@ using Warden.Core.Inference;
 using Warden.Core.Pipelines;
 using Warden.Core.Predictions;
 using Warden.Core.Registry;
-using Warden.Core.Storage.Sqlite;
+using Warden.Storage.Sqlite;
 using Warden.Core.Telemetry;
 
 namespace Warden.Bench.Pipelines;

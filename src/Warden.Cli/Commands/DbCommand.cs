@@ -3,7 +3,7 @@ using System.Data.Common;
 using Spectre.Console;
 using Warden.Core.Registry;
 using Warden.Core.Storage.Sql;
-using Warden.Core.Storage.Sqlite;
+using Warden.Storage.Sqlite;
 using Warden.Storage.PostgreSql;
 
 namespace Warden.Cli.Commands;

@@ -1,14 +1,15 @@
-using System.Globalization;
+using System.Data.Common;
 using System.Security.Cryptography;
 using System.Text.Json;
-using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Options;
 using Warden.Contracts.Edge;
 using Warden.Core.Audit;
 using Warden.Core.Bundles;
 using Warden.Core.Predictions;
 using Warden.Core.Storage;
+using Warden.Core.Storage.Sql;
 using Warden.Core.Usage;
+using static Warden.Core.Storage.Sql.SqlValues;
 
 namespace Warden.Core.EdgeFleet;
 
@@ -16,78 +17,48 @@ namespace Warden.Core.EdgeFleet;
 /// Publication of signed bundles to edge devices, per channel (device group): upload (verified against the trusted
 /// signing keys before it is stored), listing, download and revocation, each change recorded in the audit chain; device
 /// registration, binding each device id to its key; and telemetry intake, signed by the device and idempotent per
-/// (device, epoch, sequence) so that a device may resend a batch whose acknowledgement it never received. State lives in <c>&lt;DataDir&gt;/edge/edge.db</c>, bundle files beside it.
+/// (device, epoch, sequence) so that a device may resend a batch whose acknowledgement it never received. State lives in
+/// the shared database (tables <c>edge_bundles</c>, <c>edge_devices</c>, <c>edge_telemetry</c>) and bundle bytes in the
+/// content-addressed blob store, so every replica serves the same fleet.
 /// </summary>
 public sealed class EdgeFleetService : IDisposable
 {
-    private const string Schema = """
-        CREATE TABLE IF NOT EXISTS edge_bundles (
-            bundle_id TEXT PRIMARY KEY, model TEXT NOT NULL, version TEXT NOT NULL, channel TEXT NOT NULL,
-            sha256 TEXT NOT NULL, size_bytes INTEGER NOT NULL, signer TEXT NOT NULL, encrypted INTEGER NOT NULL,
-            created_at INTEGER NOT NULL, expires_at INTEGER NOT NULL, uploaded_by TEXT NOT NULL, uploaded_at INTEGER NOT NULL,
-            revoked_at INTEGER NULL);
-        CREATE TABLE IF NOT EXISTS edge_devices (
-            device_id TEXT PRIMARY KEY, channel TEXT NOT NULL, key_id TEXT NULL, registered_by TEXT NOT NULL, last_seen INTEGER NOT NULL);
-        """;
-
-    // Sequence numbers are unique per (device, epoch): a wiped device starts a new epoch instead of colliding with the
-    // numbers it used before. Databases from before epochs are moved over with the empty epoch.
-    private const string TelemetrySchema = """
-        CREATE TABLE IF NOT EXISTS edge_telemetry_v2 (
-            device_id TEXT NOT NULL, epoch TEXT NOT NULL, seq INTEGER NOT NULL, time INTEGER NOT NULL, kind TEXT NOT NULL, data TEXT NULL,
-            received_at INTEGER NOT NULL, PRIMARY KEY (device_id, epoch, seq));
-        """;
-
-    private const string TelemetryMigration = """
-        INSERT OR IGNORE INTO edge_telemetry_v2 SELECT device_id, '', seq, time, kind, data, received_at FROM edge_telemetry;
-        DROP TABLE edge_telemetry;
-        """;
-
-    private readonly string _root;
-    private readonly string _connectionString;
+    private readonly SqlDatabase _database;
+    private readonly IModelBlobStore _blobs;
+    private readonly string? _legacyBundles;
     private readonly AuditLog _audit;
     private readonly TimeProvider _time;
-    private readonly IPredictionStore? _predictions;
+    private readonly SqlPredictionStore? _predictions;
     private readonly UsageMeter? _usage;
     private readonly TrustedKeys _trusted = new();
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
-    private readonly SemaphoreSlim _gate = new(1, 1);
 
-    /// <param name="dataDir">The server's data directory.</param>
+    /// <param name="database">The shared database.</param>
+    /// <param name="blobs">Where bundle bytes are kept (the model file store).</param>
     /// <param name="options">Trusted signing keys.</param>
     /// <param name="audit">Where publication and registration are recorded.</param>
     /// <param name="time">Clock.</param>
     /// <param name="predictions">The server's prediction log, which receives the predictions devices report; null: telemetry only.</param>
     /// <param name="usage">The server's usage counts, which count the predictions devices report.</param>
-    public EdgeFleetService(string dataDir, IOptions<EdgeFleetOptions> options, AuditLog audit, TimeProvider time, IPredictionStore? predictions = null, UsageMeter? usage = null)
+    /// <param name="dataDir">
+    /// The data directory of a single-node server, whose <c>edge/bundles</c> may hold bundles published before they moved
+    /// into the blob store; they are read from there (and moved over) on first download. Null on replicas.
+    /// </param>
+    public EdgeFleetService(
+        SqlDatabase database, IModelBlobStore blobs, IOptions<EdgeFleetOptions> options, AuditLog audit, TimeProvider time,
+        SqlPredictionStore? predictions = null, UsageMeter? usage = null, string? dataDir = null)
     {
+        ArgumentNullException.ThrowIfNull(options);
+        _database = database;
+        _blobs = blobs;
+        _legacyBundles = dataDir is null ? null : Path.Combine(dataDir, "edge", "bundles");
         _predictions = predictions;
         _usage = usage;
-        ArgumentNullException.ThrowIfNull(options);
-        _root = Path.Combine(dataDir, "edge");
-        Directory.CreateDirectory(Path.Combine(_root, "bundles"));
         _audit = audit;
         _time = time;
         foreach (var file in options.Value.TrustedKeyFiles)
         {
             _trusted.AddPem(File.ReadAllText(file));
-        }
-
-        _connectionString = new SqliteConnectionStringBuilder { DataSource = Path.Combine(_root, "edge.db"), Pooling = true, DefaultTimeout = 30 }.ToString();
-        using var connection = Open();
-        Execute(connection, "PRAGMA journal_mode=WAL;");
-        Execute(connection, Schema);
-        Execute(connection, TelemetrySchema);
-        if (Scalar(connection, "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'edge_telemetry'") > 0)
-        {
-            using var transaction = connection.BeginTransaction();
-            Execute(connection, TelemetryMigration, transaction);
-            transaction.Commit();
-        }
-
-        if (Scalar(connection, "SELECT COUNT(*) FROM pragma_table_info('edge_devices') WHERE name = 'public_key'") == 0)
-        {
-            Execute(connection, "ALTER TABLE edge_devices ADD COLUMN public_key TEXT NULL;");
         }
     }
 
@@ -102,10 +73,11 @@ public sealed class EdgeFleetService : IDisposable
             throw new WardenException(409, "no trusted bundle signing keys are configured (Warden:Edge:TrustedKeyFiles)");
         }
 
+        var revocations = await RevocationsAsync(cancellationToken).ConfigureAwait(false);
         VerifiedBundle verified;
         try
         {
-            verified = new BundleVerifier(_trusted, _time).Verify(bundle, Revocations(), decrypt: false);
+            verified = new BundleVerifier(_trusted, _time).Verify(bundle, revocations, decrypt: false);
         }
         catch (BundleVerificationException ex)
         {
@@ -133,86 +105,67 @@ public sealed class EdgeFleetService : IDisposable
             UploadedBy = actor,
             UploadedAt = _time.GetUtcNow(),
         };
-        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
+
+        // The bytes go in first (content-addressed, so a refused duplicate leaves nothing but a shared blob); the row's
+        // primary key then decides between two replicas publishing the same id at once.
+        await _blobs.PutAsync(bundle, cancellationToken).ConfigureAwait(false);
+        await using (var connection = await _database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false))
+        await using (var insert = Command(connection, """
+            INSERT INTO edge_bundles (bundle_id, model, version, channel, sha256, size_bytes, signer, encrypted, created_at, expires_at, uploaded_by, uploaded_at)
+            VALUES (@id, @model, @version, @channel, @sha, @size, @signer, @encrypted, @created, @expires, @by, @at) ON CONFLICT (bundle_id) DO NOTHING
+            """,
+            ("id", info.BundleId), ("model", info.Model), ("version", info.Version), ("channel", info.Channel), ("sha", info.Sha256),
+            ("size", info.SizeBytes), ("signer", info.SignerKeyId), ("encrypted", info.Encrypted ? 1 : 0), ("created", ToMs(info.CreatedAt)),
+            ("expires", ToMs(info.ExpiresAt)), ("by", actor), ("at", ToMs(info.UploadedAt))))
         {
-            if (Find(info.BundleId) is not null)
+            if (await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 0)
             {
                 throw WardenException.Conflict($"bundle {info.BundleId} is already published");
             }
-
-            var path = BundlePath(info.BundleId);
-            var temp = path + ".tmp";
-            await File.WriteAllBytesAsync(temp, bundle, cancellationToken).ConfigureAwait(false);
-            File.Move(temp, path, overwrite: true);
-            using (var connection = Open())
-            {
-                using var insert = connection.CreateCommand();
-                insert.CommandText = """
-                    INSERT INTO edge_bundles VALUES ($id, $model, $version, $channel, $sha, $size, $signer, $encrypted, $created, $expires, $by, $at, NULL)
-                    """;
-                insert.Parameters.AddWithValue("$id", info.BundleId);
-                insert.Parameters.AddWithValue("$model", info.Model);
-                insert.Parameters.AddWithValue("$version", info.Version);
-                insert.Parameters.AddWithValue("$channel", info.Channel);
-                insert.Parameters.AddWithValue("$sha", info.Sha256);
-                insert.Parameters.AddWithValue("$size", info.SizeBytes);
-                insert.Parameters.AddWithValue("$signer", info.SignerKeyId);
-                insert.Parameters.AddWithValue("$encrypted", info.Encrypted ? 1 : 0);
-                insert.Parameters.AddWithValue("$created", info.CreatedAt.ToUnixTimeMilliseconds());
-                insert.Parameters.AddWithValue("$expires", info.ExpiresAt.ToUnixTimeMilliseconds());
-                insert.Parameters.AddWithValue("$by", actor);
-                insert.Parameters.AddWithValue("$at", info.UploadedAt.ToUnixTimeMilliseconds());
-                insert.ExecuteNonQuery();
-            }
-
-            await _audit.AppendAsync(actor, "edge.bundle.upload", $"{info.Channel}/{info.BundleId}",
-                new { model = info.Model, version = info.Version, sha256 = info.Sha256, signer = info.SignerKeyId, encrypted = info.Encrypted, expires_at = info.ExpiresAt }, cancellationToken).ConfigureAwait(false);
-            return info;
         }
-        finally
-        {
-            _gate.Release();
-        }
+
+        await _audit.AppendAsync(actor, "edge.bundle.upload", $"{info.Channel}/{info.BundleId}",
+            new { model = info.Model, version = info.Version, sha256 = info.Sha256, signer = info.SignerKeyId, encrypted = info.Encrypted, expires_at = info.ExpiresAt }, cancellationToken).ConfigureAwait(false);
+        return info;
     }
 
     /// <summary>Bundles, newest first; only one channel's when <paramref name="channel"/> is set.</summary>
-    public IReadOnlyList<EdgeBundleInfo> List(string? channel = null)
+    public async Task<IReadOnlyList<EdgeBundleInfo>> ListAsync(string? channel = null, CancellationToken cancellationToken = default)
     {
-        using var connection = Open();
-        using var command = connection.CreateCommand();
-        command.CommandText = "SELECT * FROM edge_bundles" + (channel is null ? "" : " WHERE channel = $channel") + " ORDER BY uploaded_at DESC, bundle_id";
-        if (channel is not null)
-        {
-            command.Parameters.AddWithValue("$channel", channel);
-        }
-
-        using var reader = command.ExecuteReader();
-        var result = new List<EdgeBundleInfo>();
-        while (reader.Read())
-        {
-            result.Add(ReadInfo(reader));
-        }
-
-        return result;
+        await using var connection = await _database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = Command(connection,
+            $"SELECT {BundleColumns} FROM edge_bundles WHERE CAST(@channel AS TEXT) IS NULL OR channel = @channel ORDER BY uploaded_at DESC, bundle_id",
+            ("channel", channel));
+        return await ReadAllAsync(command, ReadInfo, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>One bundle's record, or null.</summary>
-    public EdgeBundleInfo? Find(string bundleId)
+    public async Task<EdgeBundleInfo?> FindAsync(string bundleId, CancellationToken cancellationToken = default)
     {
-        using var connection = Open();
-        using var command = connection.CreateCommand();
-        command.CommandText = "SELECT * FROM edge_bundles WHERE bundle_id = $id";
-        command.Parameters.AddWithValue("$id", bundleId);
-        using var reader = command.ExecuteReader();
-        return reader.Read() ? ReadInfo(reader) : null;
+        await using var connection = await _database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = Command(connection, $"SELECT {BundleColumns} FROM edge_bundles WHERE bundle_id = @id", ("id", bundleId));
+        return (await ReadAllAsync(command, ReadInfo, cancellationToken).ConfigureAwait(false)).FirstOrDefault();
     }
 
     /// <summary>The .wdn bytes of a bundle.</summary>
     public async Task<byte[]> ReadAsync(string bundleId, CancellationToken cancellationToken = default)
     {
-        var info = Find(bundleId) ?? throw WardenException.NotFound($"bundle {bundleId} is not found");
-        var bytes = await File.ReadAllBytesAsync(BundlePath(info.BundleId), cancellationToken).ConfigureAwait(false);
+        var info = await FindAsync(bundleId, cancellationToken).ConfigureAwait(false) ?? throw WardenException.NotFound($"bundle {bundleId} is not found");
+        byte[] bytes;
+        try
+        {
+            bytes = await _blobs.GetAsync(info.Sha256, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when ((ex is FileNotFoundException or KeyNotFoundException or InvalidDataException) && LegacyPath(info.BundleId) is { } legacy)
+        {
+            // Published before bundles moved into the blob store: move it over, then serve it.
+            bytes = await File.ReadAllBytesAsync(legacy, cancellationToken).ConfigureAwait(false);
+            if (Convert.ToHexStringLower(SHA256.HashData(bytes)) == info.Sha256)
+            {
+                await _blobs.PutAsync(bytes, cancellationToken).ConfigureAwait(false);
+            }
+        }
+
         if (Convert.ToHexStringLower(SHA256.HashData(bytes)) != info.Sha256)
         {
             throw new WardenException(500, $"bundle {bundleId} is corrupt on the server");
@@ -224,35 +177,31 @@ public sealed class EdgeFleetService : IDisposable
     /// <summary>Revokes a bundle: devices stop serving it at their next sync.</summary>
     public async Task<EdgeBundleInfo> RevokeAsync(string bundleId, string actor, string? reason, CancellationToken cancellationToken = default)
     {
-        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
+        var info = await FindAsync(bundleId, cancellationToken).ConfigureAwait(false) ?? throw WardenException.NotFound($"bundle {bundleId} is not found");
+        if (info.RevokedAt is not null)
         {
-            var info = Find(bundleId) ?? throw WardenException.NotFound($"bundle {bundleId} is not found");
-            if (info.RevokedAt is not null)
-            {
-                return info;
-            }
-
-            using (var connection = Open())
-            {
-                using var update = connection.CreateCommand();
-                update.CommandText = "UPDATE edge_bundles SET revoked_at = $at WHERE bundle_id = $id";
-                update.Parameters.AddWithValue("$at", _time.GetUtcNow().ToUnixTimeMilliseconds());
-                update.Parameters.AddWithValue("$id", bundleId);
-                update.ExecuteNonQuery();
-            }
-
-            await _audit.AppendAsync(actor, "edge.bundle.revoke", $"{info.Channel}/{bundleId}", new { model = info.Model, version = info.Version, reason }, cancellationToken).ConfigureAwait(false);
-            return Find(bundleId)!;
+            return info;
         }
-        finally
+
+        await using (var connection = await _database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false))
+        await using (var update = Command(connection, "UPDATE edge_bundles SET revoked_at = @at WHERE bundle_id = @id AND revoked_at IS NULL",
+            ("at", ToMs(_time.GetUtcNow())), ("id", bundleId)))
         {
-            _gate.Release();
+            // Two replicas revoking at once: only the one that changed the row records it.
+            if (await update.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1)
+            {
+                await _audit.AppendAsync(actor, "edge.bundle.revoke", $"{info.Channel}/{bundleId}", new { model = info.Model, version = info.Version, reason }, cancellationToken).ConfigureAwait(false);
+            }
         }
+
+        return (await FindAsync(bundleId, cancellationToken).ConfigureAwait(false))!;
     }
 
     /// <summary>The revocation list devices apply.</summary>
-    public BundleRevocations Revocations() => new() { Bundles = List().Where(b => b.RevokedAt is not null).Select(b => b.BundleId).ToHashSet(StringComparer.Ordinal) };
+    public async Task<BundleRevocations> RevocationsAsync(CancellationToken cancellationToken = default) => new()
+    {
+        Bundles = (await ListAsync(null, cancellationToken).ConfigureAwait(false)).Where(b => b.RevokedAt is not null).Select(b => b.BundleId).ToHashSet(StringComparer.Ordinal),
+    };
 
     /// <summary>
     /// Records (or refreshes) a device. The body must be signed with the private part of the public key it carries, and
@@ -289,36 +238,30 @@ public sealed class EdgeFleetService : IDisposable
             throw new WardenException(403, $"the registration is not signed with the key it carries ({keyId}); sign the body with the device key (header {DeviceSignature.Header})");
         }
 
-        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
-        {
-            using var connection = Open();
-            var existing = FindDevice(connection, registration.DeviceId);
-            if (existing is { KeyId: { } boundKey, PublicKey: not null } && boundKey != keyId)
-            {
-                throw WardenException.Conflict($"device '{registration.DeviceId}' is bound to another device key ({boundKey}); a device id cannot be registered with a second key");
-            }
+        await using var connection = await _database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
 
-            using var upsert = connection.CreateCommand();
-            upsert.CommandText = """
-                INSERT INTO edge_devices (device_id, channel, key_id, registered_by, last_seen, public_key) VALUES ($id, $channel, $key, $by, $at, $pem)
-                ON CONFLICT(device_id) DO UPDATE SET channel = $channel, key_id = $key, public_key = $pem, last_seen = $at
-                """;
-            upsert.Parameters.AddWithValue("$id", registration.DeviceId);
-            upsert.Parameters.AddWithValue("$channel", registration.Channel);
-            upsert.Parameters.AddWithValue("$key", keyId);
-            upsert.Parameters.AddWithValue("$by", actor);
-            upsert.Parameters.AddWithValue("$at", _time.GetUtcNow().ToUnixTimeMilliseconds());
-            upsert.Parameters.AddWithValue("$pem", registration.PublicKey);
-            upsert.ExecuteNonQuery();
-            if (existing is null || existing.Value.Channel != registration.Channel || existing.Value.PublicKey is null)
-            {
-                await _audit.AppendAsync(actor, "edge.device.register", registration.DeviceId, new { channel = registration.Channel, key_id = keyId }, cancellationToken).ConfigureAwait(false);
-            }
-        }
-        finally
+        // Registrations of one device id are serialised (across replicas too), so that the first key to arrive binds it.
+        await LockNameAsync(_database, connection, transaction, "edge-device:" + registration.DeviceId, cancellationToken).ConfigureAwait(false);
+        var existing = await FindDeviceAsync(connection, transaction, registration.DeviceId, cancellationToken).ConfigureAwait(false);
+        if (existing is { KeyId: { } boundKey, PublicKey: not null } && boundKey != keyId)
         {
-            _gate.Release();
+            throw WardenException.Conflict($"device '{registration.DeviceId}' is bound to another device key ({boundKey}); a device id cannot be registered with a second key");
+        }
+
+        await using (var upsert = Command(connection, transaction, """
+            INSERT INTO edge_devices (device_id, channel, key_id, registered_by, last_seen, public_key) VALUES (@id, @channel, @key, @by, @at, @pem)
+            ON CONFLICT (device_id) DO UPDATE SET channel = excluded.channel, key_id = excluded.key_id, public_key = excluded.public_key, last_seen = excluded.last_seen
+            """,
+            ("id", registration.DeviceId), ("channel", registration.Channel), ("key", keyId), ("by", actor), ("at", ToMs(_time.GetUtcNow())), ("pem", registration.PublicKey)))
+        {
+            await upsert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        if (existing is null || existing.Value.Channel != registration.Channel || existing.Value.PublicKey is null)
+        {
+            await _audit.AppendAsync(actor, "edge.device.register", registration.DeviceId, new { channel = registration.Channel, key_id = keyId }, cancellationToken).ConfigureAwait(false);
         }
     }
 
@@ -368,8 +311,8 @@ public sealed class EdgeFleetService : IDisposable
             }
         }
 
-        using var connection = Open();
-        var device = FindDevice(connection, batch.DeviceId);
+        await using var connection = await _database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        var device = await FindDeviceAsync(connection, null, batch.DeviceId, cancellationToken).ConfigureAwait(false);
         if (device is not { PublicKey: { } publicKey })
         {
             throw new WardenException(403, $"device '{batch.DeviceId}' is not registered with a device key; register it (POST /edge/devices) before sending telemetry");
@@ -380,26 +323,25 @@ public sealed class EdgeFleetService : IDisposable
             throw new WardenException(403, $"telemetry for device '{batch.DeviceId}' must be signed with its device key ({device.Value.KeyId}) in header {DeviceSignature.Header}");
         }
 
-        using var transaction = connection.BeginTransaction();
-        using var insert = connection.CreateCommand();
-        insert.Transaction = transaction;
-        insert.CommandText = "INSERT OR IGNORE INTO edge_telemetry_v2 VALUES ($device, $epoch, $seq, $time, $kind, $data, $received)";
-        insert.Parameters.AddWithValue("$device", batch.DeviceId);
-        insert.Parameters.AddWithValue("$epoch", epoch);
-        var seq = insert.Parameters.Add("$seq", SqliteType.Integer);
-        var time = insert.Parameters.Add("$time", SqliteType.Integer);
-        var kind = insert.Parameters.Add("$kind", SqliteType.Text);
-        var data = insert.Parameters.Add("$data", SqliteType.Text);
-        insert.Parameters.AddWithValue("$received", _time.GetUtcNow().ToUnixTimeMilliseconds());
+        // One transaction holds the new telemetry rows and the predictions they carry: a batch is stored whole or not at
+        // all, and a resend of it (the device never saw the acknowledgement) finds every record already there. Batches of
+        // one device are serialised across replicas, so two copies of a batch in flight at once cannot both log it.
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        await LockNameAsync(_database, connection, transaction, "edge-telemetry:" + batch.DeviceId, cancellationToken).ConfigureAwait(false);
+        await using var insert = Command(connection, transaction, """
+            INSERT INTO edge_telemetry (device_id, epoch, seq, time, kind, data, received_at) VALUES (@device, @epoch, @seq, @time, @kind, @data, @received)
+            ON CONFLICT (device_id, epoch, seq) DO NOTHING
+            """,
+            ("device", batch.DeviceId), ("epoch", epoch), ("seq", 0L), ("time", 0L), ("kind", ""), ("data", null), ("received", ToMs(_time.GetUtcNow())));
         var ack = new TelemetryAck();
         var predictions = new List<StoredPrediction>();
         foreach (var record in batch.Records)
         {
-            seq.Value = record.Sequence;
-            time.Value = record.Time.ToUnixTimeMilliseconds();
-            kind.Value = record.Kind;
-            data.Value = record.Data is { } d ? d.GetRawText() : DBNull.Value;
-            if (insert.ExecuteNonQuery() == 1)
+            insert.Parameters["@seq"].Value = record.Sequence;
+            insert.Parameters["@time"].Value = ToMs(record.Time);
+            insert.Parameters["@kind"].Value = record.Kind;
+            insert.Parameters["@data"].Value = record.Data is { } d ? d.GetRawText() : DBNull.Value;
+            if (await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1)
             {
                 Metrics?.RecordEdgeTelemetryLag((_time.GetUtcNow() - record.Time).TotalSeconds);
                 ack.Accepted++;
@@ -418,87 +360,56 @@ public sealed class EdgeFleetService : IDisposable
         {
             try
             {
-                await _predictions.WriteBatchAsync(predictions, cancellationToken).ConfigureAwait(false);
+                await _predictions.WriteBatchAsync(predictions, connection, transaction, cancellationToken).ConfigureAwait(false);
             }
-            catch (Exception ex) when (ex is not OperationCanceledException)
+            catch (Exception ex) when (ex is DbException or InvalidOperationException)
             {
                 throw new WardenException(503, $"the prediction log could not take the device's predictions ({ex.Message}); send the batch again");
             }
-
-            foreach (var prediction in predictions)
-            {
-                _usage?.Request(prediction.KeyId, prediction.Model, prediction.Purpose);
-            }
         }
 
-        transaction.Commit();
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        foreach (var prediction in predictions)
+        {
+            _usage?.Request(prediction.KeyId, prediction.Model, prediction.Purpose);
+        }
+
         return ack;
     }
 
     /// <summary>A device's telemetry in arrival order (sequence order within an epoch).</summary>
-    public IReadOnlyList<TelemetryRecord> Telemetry(string deviceId)
+    public async Task<IReadOnlyList<TelemetryRecord>> TelemetryAsync(string deviceId, CancellationToken cancellationToken = default)
     {
-        using var connection = Open();
-        using var command = connection.CreateCommand();
-        command.CommandText = "SELECT seq, time, kind, data, epoch FROM edge_telemetry_v2 WHERE device_id = $device ORDER BY rowid";
-        command.Parameters.AddWithValue("$device", deviceId);
-        using var reader = command.ExecuteReader();
-        var result = new List<TelemetryRecord>();
-        while (reader.Read())
+        await using var connection = await _database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = Command(connection,
+            "SELECT seq, time, kind, data, epoch FROM edge_telemetry WHERE device_id = @device ORDER BY received_at, epoch, seq", ("device", deviceId));
+        return await ReadAllAsync(command, reader => new TelemetryRecord
         {
-            result.Add(new TelemetryRecord
-            {
-                Sequence = reader.GetInt64(0),
-                Time = DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(1)),
-                Kind = reader.GetString(2),
-                Data = reader.IsDBNull(3) ? null : JsonDocument.Parse(reader.GetString(3)).RootElement.Clone(),
-                Epoch = reader.GetString(4),
-            });
-        }
-
-        return result;
+            Sequence = reader.GetInt64(0),
+            Time = FromMs(reader.GetInt64(1)),
+            Kind = reader.GetString(2),
+            Data = reader.IsDBNull(3) ? null : JsonDocument.Parse(reader.GetString(3)).RootElement.Clone(),
+            Epoch = reader.GetString(4),
+        }, cancellationToken).ConfigureAwait(false);
     }
 
-    public void Dispose()
+    public void Dispose() => _trusted.Dispose();
+
+    private const string BundleColumns =
+        "bundle_id, model, version, channel, sha256, size_bytes, signer, encrypted, created_at, expires_at, uploaded_by, uploaded_at, revoked_at";
+
+    private string? LegacyPath(string bundleId) =>
+        _legacyBundles is not null && Path.Combine(_legacyBundles, bundleId + ".wdn") is var path && File.Exists(path) ? path : null;
+
+    private static async Task<(string Channel, string? KeyId, string? PublicKey)?> FindDeviceAsync(
+        DbConnection connection, DbTransaction? transaction, string deviceId, CancellationToken cancellationToken)
     {
-        _trusted.Dispose();
-        _gate.Dispose();
+        await using var select = Command(connection, transaction, "SELECT channel, key_id, public_key FROM edge_devices WHERE device_id = @id", ("id", deviceId));
+        var rows = await ReadAllAsync(select, r => (r.GetString(0), ReadNullableString(r, 1), ReadNullableString(r, 2)), cancellationToken).ConfigureAwait(false);
+        return rows.Count == 0 ? null : rows[0];
     }
 
-    private string BundlePath(string bundleId) => Path.Combine(_root, "bundles", bundleId + ".wdn");
-
-    private SqliteConnection Open()
-    {
-        var connection = new SqliteConnection(_connectionString);
-        connection.Open();
-        return connection;
-    }
-
-    private static void Execute(SqliteConnection connection, string sql, SqliteTransaction? transaction = null)
-    {
-        using var command = connection.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText = sql;
-        command.ExecuteNonQuery();
-    }
-
-    private static long Scalar(SqliteConnection connection, string sql)
-    {
-        using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        return Convert.ToInt64(command.ExecuteScalar(), CultureInfo.InvariantCulture);
-    }
-
-    private static (string Channel, string? KeyId, string? PublicKey)? FindDevice(SqliteConnection connection, string deviceId)
-    {
-        using var select = connection.CreateCommand();
-        select.CommandText = "SELECT channel, key_id, public_key FROM edge_devices WHERE device_id = $id";
-        select.Parameters.AddWithValue("$id", deviceId);
-        using var reader = select.ExecuteReader();
-        return reader.Read() ? (reader.GetString(0), reader.IsDBNull(1) ? null : reader.GetString(1), reader.IsDBNull(2) ? null : reader.GetString(2)) : null;
-    }
-
-    private static EdgeBundleInfo ReadInfo(SqliteDataReader r) => new()
+    private static EdgeBundleInfo ReadInfo(DbDataReader r) => new()
     {
         BundleId = r.GetString(0),
         Model = r.GetString(1),
@@ -507,11 +418,11 @@ public sealed class EdgeFleetService : IDisposable
         Sha256 = r.GetString(4),
         SizeBytes = r.GetInt64(5),
         SignerKeyId = r.GetString(6),
-        Encrypted = r.GetInt64(7) == 1,
-        CreatedAt = DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(8)),
-        ExpiresAt = DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(9)),
+        Encrypted = ToInt64(r.GetValue(7)) == 1,
+        CreatedAt = FromMs(r.GetInt64(8)),
+        ExpiresAt = FromMs(r.GetInt64(9)),
         UploadedBy = r.GetString(10),
-        UploadedAt = DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(11)),
-        RevokedAt = r.IsDBNull(12) ? null : DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(12)),
+        UploadedAt = FromMs(r.GetInt64(11)),
+        RevokedAt = ReadNullableTime(r, 12),
     };
 }

@@ -75,6 +75,12 @@ public static class InferenceRequestReader
         Dictionary<string, bool>? binaryOutputs = null;
         foreach (var property in root.EnumerateObject())
         {
+            // The protocol's optional fields may be sent as null (generated clients do): null means absent.
+            if (property.Value.ValueKind == JsonValueKind.Null && property.Name is "id" or "parameters" or "outputs")
+            {
+                continue;
+            }
+
             switch (property.Name)
             {
                 case "id":
@@ -148,6 +154,11 @@ public static class InferenceRequestReader
         Dictionary<string, JsonElement>? parameters = null;
         foreach (var property in item.EnumerateObject())
         {
+            if (property.Value.ValueKind == JsonValueKind.Null && property.Name == "parameters")
+            {
+                continue;
+            }
+
             switch (property.Name)
             {
                 case "name":

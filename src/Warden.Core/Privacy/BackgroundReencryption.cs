@@ -2,7 +2,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Warden.Core.Cluster;
-using Warden.Core.Storage.Sqlite;
+using Warden.Core.Storage.Sql;
 
 namespace Warden.Core.Privacy;
 
@@ -15,7 +15,7 @@ namespace Warden.Core.Privacy;
 /// the others restart it only if they are restarted after the holder stopped early.
 /// </summary>
 public sealed class BackgroundReencryption(
-    SqlitePayloadReencryptor payloads, PayloadCipher cipher, IOptions<PrivacyOptions> options, ILogger<BackgroundReencryption> logger, IJobLeases leases)
+    SqlPayloadReencryptor payloads, PayloadCipher cipher, IOptions<PrivacyOptions> options, ILogger<BackgroundReencryption> logger, IJobLeases leases)
     : BackgroundService
 {
     /// <summary>The last background run's result; null until one has finished.</summary>

@@ -1,6 +1,6 @@
 using System.Globalization;
 using Microsoft.Extensions.Hosting;
-using Warden.Core.Storage.Sqlite;
+using Warden.Core.Storage.Sql;
 
 namespace Warden.Core.Privacy;
 
@@ -8,7 +8,7 @@ namespace Warden.Core.Privacy;
 /// Refuses to start when stored payloads use a key that is not configured, so a missing or wrong key shows up as one
 /// clear startup error instead of failing reads later. Plaintext rows are always readable.
 /// </summary>
-public sealed class PayloadKeyCheck(SqlitePayloadReencryptor payloads, PayloadCipher cipher) : IHostedService
+public sealed class PayloadKeyCheck(SqlPayloadReencryptor payloads, PayloadCipher cipher) : IHostedService
 {
     /// <summary>Throws <see cref="InvalidOperationException"/> naming the missing key ids and the rows that need them.</summary>
     public async Task StartAsync(CancellationToken cancellationToken)

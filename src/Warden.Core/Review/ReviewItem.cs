@@ -87,6 +87,12 @@ public sealed record ReviewItem
     /// <summary>The answer the caller got when the deadline passed (a <see cref="ReviewDeadlineAnswers"/> value); null before.</summary>
     public string? Answer { get; init; }
 
+    /// <summary>
+    /// How many times the stored item has changed: a change is written only over the revision it was read at, so two
+    /// replicas acting on the same item at once cannot both apply their change (the second reads again).
+    /// </summary>
+    public long Revision { get; init; }
+
     /// <summary>The outcome label of <paramref name="label"/> under <see cref="LabelMap"/>.</summary>
     public string OutcomeOf(string label) => LabelMap.TryGetValue(label, out var outcome) ? outcome : label;
 }

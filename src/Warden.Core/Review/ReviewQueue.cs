@@ -56,7 +56,7 @@ public sealed class ReviewQueue
         lock (_assignLock)
         {
             var assigned = item with { AssignedTo = PickReviewer(item.RequesterKey, new HashSet<string>(StringComparer.Ordinal), policy.Assignment) };
-            _store.Save(assigned);
+            _store.Insert(assigned);
             if (explanation is not null)
             {
                 _explanations.Writer.TryWrite(explanation);
@@ -82,9 +82,12 @@ public sealed class ReviewQueue
         await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            if (_store.Get(id) is { } item)
+            for (var attempt = 0; attempt < MaxAttempts; attempt++)
             {
-                _store.Save(item with { ExplanationJson = json });
+                if (_store.Get(id) is not { } item || _store.TryUpdate(item with { ExplanationJson = json }) is not null)
+                {
+                    return;
+                }
             }
         }
         finally
@@ -99,15 +102,22 @@ public sealed class ReviewQueue
         await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            var item = Open(id, reviewer);
-            var claimed = item with
+            for (var attempt = 0; attempt < MaxAttempts; attempt++)
             {
-                ClaimedBy = reviewer.Id,
-                ClaimExpires = _time.GetUtcNow().AddMinutes(item.ClaimMinutes),
-                AssignedTo = reviewer.Id,
-            };
-            _store.Save(claimed);
-            return claimed;
+                var item = Open(id, reviewer);
+                var claimed = _store.TryUpdate(item with
+                {
+                    ClaimedBy = reviewer.Id,
+                    ClaimExpires = _time.GetUtcNow().AddMinutes(item.ClaimMinutes),
+                    AssignedTo = reviewer.Id,
+                });
+                if (claimed is not null)
+                {
+                    return claimed;
+                }
+            }
+
+            throw Contended(id);
         }
         finally
         {
@@ -117,7 +127,9 @@ public sealed class ReviewQueue
 
     /// <summary>
     /// Records <paramref name="reviewer"/>'s label. When k votes agree the label is final (feedback, webhook, audit); when
-    /// n votes are in without k agreeing the item escalates; otherwise it goes to the next reviewer.
+    /// n votes are in without k agreeing the item escalates; otherwise it goes to the next reviewer. The outcome is
+    /// computed from every vote stored, and written only over the item as it was read: when a reviewer on another replica
+    /// changed it first, the votes are read again, so concurrent votes are all counted and the decision is taken once.
     /// </summary>
     public async Task<ReviewItem> DecideAsync(string id, ApiKeyRecord reviewer, string label, string? note, CancellationToken cancellationToken = default)
     {
@@ -129,54 +141,87 @@ public sealed class ReviewQueue
         await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            var item = Open(id, reviewer);
-            if (item.Labels.Count > 0 && !item.Labels.Contains(label, StringComparer.Ordinal))
+            var opened = Open(id, reviewer);
+            if (opened.Labels.Count > 0 && !opened.Labels.Contains(label, StringComparer.Ordinal))
             {
-                throw WardenException.BadRequest($"label '{label}' is not allowed; the policy allows: {string.Join(", ", item.Labels)}");
+                throw WardenException.BadRequest($"label '{label}' is not allowed; the policy allows: {string.Join(", ", opened.Labels)}");
             }
 
             var now = _time.GetUtcNow();
-            _store.AddVote(new ReviewVote(id, reviewer.Id, label, note, now));
-            var votes = _store.Votes(id);
-            var top = votes.GroupBy(v => v.Label, StringComparer.Ordinal).OrderByDescending(g => g.Count()).First();
-            ReviewItem next;
-            if (top.Count() >= item.ReviewersRequired)
+            if (!_store.AddVote(new ReviewVote(id, reviewer.Id, label, note, now)))
             {
-                next = item with { Status = ReviewStatus.Decided, Label = top.Key, DecidedAt = now, ClaimedBy = null, ClaimExpires = null };
-                _store.Save(next);
-                // The feedback store speaks the outcome vocabulary (yes/no), reviewers the review one (approve/deny).
-                var outcome = item.OutcomeOf(top.Key);
-                await _feedback.UpsertAsync([new FeedbackRecord(item.Model, item.PredictionId, outcome, FeedbackSource, reviewer.Id, now, item.RequesterKey)], cancellationToken).ConfigureAwait(false);
-                await _audit.AppendAsync(reviewer.Id, "review.decide", $"{item.Model}/{item.PredictionId}",
-                    new { review = id, label = top.Key, outcome, votes = votes.Select(v => new { v.Reviewer, v.Label }).ToList() }, cancellationToken).ConfigureAwait(false);
-                _events.Publish("review.decided", Summary(next));
-                _metrics?.RecordReviewDecision(item.Model, "decided", (now - item.CreatedAt).TotalSeconds);
+                throw WardenException.Conflict($"you already decided review '{id}'; consensus needs other reviewers");
             }
-            else if (votes.Count >= item.MaxReviewers)
+
+            for (var attempt = 0; attempt < MaxAttempts; attempt++)
             {
-                next = item with { Status = ReviewStatus.Escalated, ClaimedBy = null, ClaimExpires = null, Reasons = [.. item.Reasons, $"no {item.ReviewersRequired} of {item.MaxReviewers} reviewers agreed"] };
-                _store.Save(next);
-                await _audit.AppendAsync(reviewer.Id, "review.vote", $"{item.Model}/{item.PredictionId}", new { review = id, label, escalated = true, escalateTo = item.EscalateTo }, cancellationToken).ConfigureAwait(false);
-                _events.Publish("review.escalated", Summary(next));
-                _metrics?.RecordReviewDecision(item.Model, "escalated", (now - item.CreatedAt).TotalSeconds);
-            }
-            else
-            {
+                var item = _store.Get(id) ?? throw WardenException.NotFound($"review '{id}' is not found");
+                if (item.Status == ReviewStatus.Decided)
+                {
+                    // Another replica counted this vote into its decision.
+                    return item;
+                }
+
+                var votes = _store.Votes(id);
+                var top = votes.GroupBy(v => v.Label, StringComparer.Ordinal).OrderByDescending(g => g.Count()).First();
+                if (top.Count() >= item.ReviewersRequired)
+                {
+                    if (_store.TryUpdate(item with { Status = ReviewStatus.Decided, Label = top.Key, DecidedAt = now, ClaimedBy = null, ClaimExpires = null }) is not { } decided)
+                    {
+                        continue;
+                    }
+
+                    // The feedback store speaks the outcome vocabulary (yes/no), reviewers the review one (approve/deny).
+                    var outcome = item.OutcomeOf(top.Key);
+                    await _feedback.UpsertAsync([new FeedbackRecord(item.Model, item.PredictionId, outcome, FeedbackSource, reviewer.Id, now, item.RequesterKey)], cancellationToken).ConfigureAwait(false);
+                    await _audit.AppendAsync(reviewer.Id, "review.decide", $"{item.Model}/{item.PredictionId}",
+                        new { review = id, label = top.Key, outcome, votes = votes.Select(v => new { v.Reviewer, v.Label }).ToList() }, cancellationToken).ConfigureAwait(false);
+                    _events.Publish("review.decided", Summary(decided));
+                    _metrics?.RecordReviewDecision(item.Model, "decided", (now - item.CreatedAt).TotalSeconds);
+                    return decided;
+                }
+
+                if (votes.Count >= item.MaxReviewers)
+                {
+                    var noConsensus = $"no {item.ReviewersRequired} of {item.MaxReviewers} reviewers agreed";
+                    if (item.Status == ReviewStatus.Escalated && item.Reasons.Contains(noConsensus, StringComparer.Ordinal))
+                    {
+                        // Escalated already, by another replica counting the same votes.
+                        return item;
+                    }
+
+                    if (_store.TryUpdate(item with { Status = ReviewStatus.Escalated, ClaimedBy = null, ClaimExpires = null, Reasons = [.. item.Reasons, noConsensus] }) is not { } escalated)
+                    {
+                        continue;
+                    }
+
+                    await _audit.AppendAsync(reviewer.Id, "review.vote", $"{item.Model}/{item.PredictionId}", new { review = id, label, escalated = true, escalateTo = item.EscalateTo }, cancellationToken).ConfigureAwait(false);
+                    _events.Publish("review.escalated", Summary(escalated));
+                    _metrics?.RecordReviewDecision(item.Model, "escalated", (now - item.CreatedAt).TotalSeconds);
+                    return escalated;
+                }
+
+                ReviewItem? next;
                 lock (_assignLock)
                 {
-                    next = item with
+                    next = _store.TryUpdate(item with
                     {
                         ClaimedBy = null,
                         ClaimExpires = null,
                         AssignedTo = PickReviewer(item.RequesterKey, votes.Select(v => v.Reviewer).ToHashSet(StringComparer.Ordinal), "least-loaded"),
-                    };
-                    _store.Save(next);
+                    });
+                }
+
+                if (next is null)
+                {
+                    continue;
                 }
 
                 await _audit.AppendAsync(reviewer.Id, "review.vote", $"{item.Model}/{item.PredictionId}", new { review = id, label }, cancellationToken).ConfigureAwait(false);
+                return next;
             }
 
-            return next;
+            throw Contended(id);
         }
         finally
         {
@@ -195,11 +240,18 @@ public sealed class ReviewQueue
         try
         {
             var overdue = _store.Overdue(_time.GetUtcNow());
+            var swept = 0;
             foreach (var item in overdue)
             {
                 var answer = item.Mode == ReviewModes.Hold ? item.DeadlineAnswer : ReviewDeadlineAnswers.Model;
-                var escalated = item with { Status = ReviewStatus.Escalated, Answer = answer, Reasons = [.. item.Reasons, "deadline passed"] };
-                _store.Save(escalated);
+
+                // Another replica's sweep (or a decision) got there first: it answers and audits, not this one.
+                if (_store.TryUpdate(item with { Status = ReviewStatus.Escalated, Answer = answer, Reasons = [.. item.Reasons, "deadline passed"] }) is not { } escalated)
+                {
+                    continue;
+                }
+
+                swept++;
                 await _audit.AppendAsync("system", "review.escalate", $"{item.Model}/{item.PredictionId}", new
                 {
                     review = item.Id,
@@ -211,7 +263,7 @@ public sealed class ReviewQueue
                 _events.Publish("review.escalated", Summary(escalated));
             }
 
-            return overdue.Count;
+            return swept;
         }
         finally
         {
@@ -276,6 +328,12 @@ public sealed class ReviewQueue
 
         return report;
     }
+
+    // Each retry follows a change another replica made to the same item; this many in a row means the item is hot.
+    private const int MaxAttempts = 8;
+
+    private static WardenException Contended(string id) =>
+        WardenException.Conflict($"review '{id}' kept changing while this request tried to update it; try again");
 
     private ReviewItem Open(string id, ApiKeyRecord reviewer)
     {

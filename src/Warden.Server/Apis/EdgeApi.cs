@@ -32,7 +32,7 @@ public static class EdgeApi
             return Results.Created($"/edge/bundles/{info.BundleId}", info);
         }).RequireAuthorization(WardenPolicies.Deploy).Produces<EdgeBundleInfo>(StatusCodes.Status201Created)
             .WithName("UploadEdgeBundle").AddOpenApiOperationTransformer(RequestBodies.Binary).WithSummary("Upload a signed edge bundle (.wdn)");
-        edge.MapGet("/bundles", (string? channel, EdgeFleetService fleet) => fleet.List(channel))
+        edge.MapGet("/bundles", async (string? channel, EdgeFleetService fleet, CancellationToken ct) => await fleet.ListAsync(channel, ct))
             .RequireAuthorization(WardenPolicies.Infer)
             .WithName("ListEdgeBundles").WithSummary("List edge bundles, optionally of one channel");
         edge.MapGet("/bundles/{id}", async (string id, HttpContext context, EdgeFleetService fleet) =>
@@ -51,7 +51,7 @@ public static class EdgeApi
                 : throw WardenException.NotFound($"model '{model}' is not found"))
             .RequireAuthorization(WardenPolicies.Infer).Produces<BundlePolicies>()
             .WithName("GetEdgePolicies").WithSummary("The policies an edge device enforces for a model");
-        edge.MapGet("/revocations", (EdgeFleetService fleet) => Results.Text(fleet.Revocations().ToJson(), "application/json"))
+        edge.MapGet("/revocations", async (EdgeFleetService fleet, CancellationToken ct) => Results.Text((await fleet.RevocationsAsync(ct)).ToJson(), "application/json"))
             .RequireAuthorization(WardenPolicies.Infer)
             .WithName("GetEdgeRevocations").WithSummary("Revoked bundles and keys, for edge devices");
         edge.MapPost("/devices", async (HttpContext context, EdgeFleetService fleet) =>
@@ -66,7 +66,7 @@ public static class EdgeApi
             await fleet.AcceptTelemetryAsync(await ReadBodyAsync(context), context.Request.Headers[DeviceSignature.Header].FirstOrDefault(), context.RequestAborted))
             .RequireAuthorization(WardenPolicies.Infer).Accepts<TelemetryBatch>("application/json").Produces<TelemetryAck>()
             .WithName("PostEdgeTelemetry").WithSummary("Upload a batch of edge telemetry");
-        edge.MapGet("/telemetry/{device}", (string device, EdgeFleetService fleet) => fleet.Telemetry(device))
+        edge.MapGet("/telemetry/{device}", async (string device, EdgeFleetService fleet, CancellationToken ct) => await fleet.TelemetryAsync(device, ct))
             .RequireAuthorization(WardenPolicies.Audit)
             .WithName("GetEdgeTelemetry").WithSummary("Telemetry received from one edge device");
         return app;

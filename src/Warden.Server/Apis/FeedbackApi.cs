@@ -66,13 +66,14 @@ public static class FeedbackApi
             if (item.ValueKind != JsonValueKind.Object
                 || !item.TryGetProperty("id", out var id) || id.ValueKind != JsonValueKind.String || string.IsNullOrWhiteSpace(id.GetString())
                 || !item.TryGetProperty("label", out var label) || label.ValueKind is not (JsonValueKind.String or JsonValueKind.Number or JsonValueKind.True or JsonValueKind.False)
-                || (item.TryGetProperty("key", out var owner) && owner.ValueKind != JsonValueKind.String))
+                || (item.TryGetProperty("key", out var owner) && owner.ValueKind is not (JsonValueKind.String or JsonValueKind.Null)))
             {
                 throw WardenException.BadRequest($"item {i} must be {{\"id\": \"<prediction id>\", \"label\": <string, number or boolean>[, \"key\": \"<key id>\"]}}");
             }
 
             var text = label.ValueKind == JsonValueKind.String ? label.GetString()! : label.GetRawText();
-            parsed.Add((id.GetString()!, text, item.TryGetProperty("key", out var given) ? given.GetString() : null));
+            // An optional "key" sent as null (as generated clients do) is absent.
+            parsed.Add((id.GetString()!, text, item.TryGetProperty("key", out var given) && given.ValueKind == JsonValueKind.String ? given.GetString() : null));
         }
 
         // Request ids are namespaced by key. A consumer labels only its own predictions: anything else is reported as

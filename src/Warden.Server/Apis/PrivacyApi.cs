@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Options;
 using Warden.Core.Privacy;
-using Warden.Core.Storage.Sqlite;
+using Warden.Core.Storage.Sql;
 using Warden.Server.Auth;
 using Warden.Server.Http;
 
@@ -17,7 +17,7 @@ public static class PrivacyApi
     public static WebApplication UseWardenPrivacy(this WebApplication app)
     {
         var privacy = app.MapGroup("/api/privacy").WithTags("privacy");
-        privacy.MapGet("/keys", async (PayloadCipher cipher, PredictionRedactor redactor, SqlitePayloadReencryptor payloads, IOptions<PrivacyOptions> options, CancellationToken ct) =>
+        privacy.MapGet("/keys", async (PayloadCipher cipher, PredictionRedactor redactor, SqlPayloadReencryptor payloads, IOptions<PrivacyOptions> options, CancellationToken ct) =>
         {
             var rows = await payloads.CountByKeyAsync(ct);
             return new
@@ -31,7 +31,7 @@ public static class PrivacyApi
             };
         }).RequireAuthorization(WardenPolicies.Audit)
             .WithName("GetPrivacyKeys").WithSummary("Payload encryption keys and the rows each one seals");
-        privacy.MapPost("/reencrypt", (HttpContext context, SqlitePayloadReencryptor payloads) =>
+        privacy.MapPost("/reencrypt", (HttpContext context, SqlPayloadReencryptor payloads) =>
             payloads.ReencryptAsync(context.RequireApiKey().Id, context.RequestAborted)).RequireAuthorization(WardenPolicies.Admin)
             .WithName("ReencryptPayloads").WithSummary("Re-encrypt stored payloads under the active key");
         return app;

@@ -3,7 +3,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Warden.Core.Abuse;
 using Warden.Core.Inference;
 using Warden.Core.Storage;
-using Warden.Core.Storage.Sqlite;
+using Warden.Storage.Sqlite;
 
 namespace Warden.Server.Hosting;
 

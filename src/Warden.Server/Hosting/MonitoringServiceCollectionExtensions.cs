@@ -6,7 +6,7 @@ using Warden.Core.Inference;
 using Warden.Core.Monitoring;
 using Warden.Core.Registry;
 using Warden.Core.Storage;
-using Warden.Core.Storage.Sqlite;
+using Warden.Storage.Sqlite;
 
 namespace Warden.Server.Hosting;
 

@@ -5,7 +5,7 @@ using Warden.Core.Inference;
 using Warden.Core.Policies;
 using Warden.Core.RateLimiting;
 using Warden.Core.Storage;
-using Warden.Core.Storage.Sqlite;
+using Warden.Storage.Sqlite;
 using Warden.Core.Usage;
 
 namespace Warden.Server.Hosting;

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Warden.Core.Privacy;
-using Warden.Core.Storage.Sqlite;
+using Warden.Core.Storage.Sql;
 
 namespace Warden.Server.Hosting;
 
@@ -17,7 +17,7 @@ public static class PrivacyServiceCollectionExtensions
         services.AddOptions<PrivacyOptions>().BindConfiguration(PrivacyOptions.Section);
         services.TryAddSingleton<PayloadCipher>();
         services.TryAddSingleton<PredictionRedactor>();
-        services.TryAddSingleton<SqlitePayloadReencryptor>();
+        services.TryAddSingleton<SqlPayloadReencryptor>();
         services.AddHostedService<PayloadKeyCheck>();
 
         // After the key check (hosted services start in order): rows are only moved once every stored key is known.

@@ -2,7 +2,7 @@ using Warden.Core.Storage.Sql;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Warden.Core.Monitoring;
 using Warden.Core.Retraining;
-using Warden.Core.Storage.Sqlite;
+using Warden.Storage.Sqlite;
 using Warden.Training.Retraining;
 
 namespace Warden.Server.Hosting;

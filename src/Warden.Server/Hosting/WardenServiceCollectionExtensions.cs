@@ -17,7 +17,7 @@ using Warden.Core.Registry;
 using Warden.Core.Serving;
 using Warden.Core.Settings;
 using Warden.Core.Storage;
-using Warden.Core.Storage.Sqlite;
+using Warden.Storage.Sqlite;
 using Warden.Core.Telemetry;
 using Warden.Core.Usage;
 using Warden.Redis;
@@ -68,8 +68,9 @@ public static class WardenServiceCollectionExtensions
         services.AddSingleton<IHostedService>(sp => sp.GetRequiredService<WebhookDispatcher>());
         services.AddOptions<EdgeFleetOptions>().BindConfiguration("Warden:Edge");
         services.TryAddSingleton(sp => new EdgeFleetService(
-            Path.GetFullPath(sp.GetRequiredService<IOptions<WardenOptions>>().Value.DataDir), sp.GetRequiredService<IOptions<EdgeFleetOptions>>(),
-            sp.GetRequiredService<AuditLog>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<IPredictionStore>(), sp.GetRequiredService<UsageMeter>())
+            sp.GetRequiredService<SqlDatabase>(), sp.GetRequiredService<IModelBlobStore>(), sp.GetRequiredService<IOptions<EdgeFleetOptions>>(),
+            sp.GetRequiredService<AuditLog>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<SqlPredictionStore>(), sp.GetRequiredService<UsageMeter>(),
+            Path.GetFullPath(sp.GetRequiredService<IOptions<WardenOptions>>().Value.DataDir))
         { Metrics = sp.GetRequiredService<WardenMetrics>() });
 
         // The bootstrapper runs before the writer so that the store and registry are ready before traffic.
@@ -117,7 +118,8 @@ public static class WardenServiceCollectionExtensions
         services.TryAddSingleton<IModelStore, SqlModelStore>();
         services.TryAddSingleton<IKeyStore, SqlKeyStore>();
         services.TryAddSingleton<IAuditStore, SqlAuditStore>();
-        services.TryAddSingleton<IPredictionStore, SqlPredictionStore>();
+        services.TryAddSingleton<SqlPredictionStore>();
+        services.TryAddSingleton<IPredictionStore>(sp => sp.GetRequiredService<SqlPredictionStore>());
         services.TryAddSingleton<IFeedbackStore, SqlFeedbackStore>();
         services.TryAddSingleton<ISettingsStore, SqlSettingsStore>();
         return services;

@@ -3,7 +3,7 @@ using Microsoft.Extensions.Time.Testing;
 using Warden.Core.Access;
 using Warden.Core.Audit;
 using Warden.Core.Storage;
-using Warden.Core.Storage.Sqlite;
+using Warden.Storage.Sqlite;
 
 namespace Warden.Core.Tests.Access;
 

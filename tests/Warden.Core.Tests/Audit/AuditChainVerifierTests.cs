@@ -1,7 +1,7 @@
 using Warden.Core.Storage.Sql;
 using Microsoft.Extensions.Time.Testing;
 using Warden.Core.Audit;
-using Warden.Core.Storage.Sqlite;
+using Warden.Storage.Sqlite;
 
 namespace Warden.Core.Tests.Audit;
 

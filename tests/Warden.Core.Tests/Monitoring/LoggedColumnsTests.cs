@@ -1,7 +1,7 @@
 using Warden.Core.Storage.Sql;
 using Warden.Core.Monitoring;
 using Warden.Core.Predictions;
-using Warden.Core.Storage.Sqlite;
+using Warden.Storage.Sqlite;
 using Warden.Core.Tensors;
 
 namespace Warden.Core.Tests.Monitoring;

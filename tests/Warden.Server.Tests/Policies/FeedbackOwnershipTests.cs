@@ -67,6 +67,21 @@ public sealed class FeedbackOwnershipTests
         Assert.Equal(["yes"], await LabelsAsync(factory, "7"));
     }
 
+    [Fact]
+    public async Task A_null_key_is_read_as_absent()
+    {
+        // Generated clients send unset optional members as null.
+        using var factory = new WardenFactory();
+        using var alice = factory.Authorized(await CreateAsync(factory, new { name = "alice", role = "consumer", models = new[] { "credit-risk" } }));
+        Assert.Equal(HttpStatusCode.OK, (await alice.InferAsync(V2Requests.CreditRisk(id: "n-1"))).StatusCode);
+
+        using var response = await alice.PostJsonAsync("/api/models/credit-risk/feedback", new { items = new[] { new { id = "n-1", label = "yes", key = (string?)null } } });
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(1, (await response.ReadJsonAsync()).GetProperty("matched").GetInt32());
+        Assert.Equal(["yes"], await LabelsAsync(factory, "n-1"));
+    }
+
     private static async Task<List<string>> LabelsAsync(WardenFactory factory, string id)
     {
         var rows = await (await factory.Admin().GetAsync("/api/models/credit-risk/feedback")).ReadJsonAsync();

@@ -95,6 +95,30 @@ public sealed class V2ConformanceTests(WardenFactory factory) : V2RestConformanc
     }
 
     [Fact]
+    public async Task Null_optional_fields_are_read_as_absent()
+    {
+        // Generated clients serialise unset optional members as null; the protocol's optional fields then mean "absent".
+        var request = V2Requests.CreditRisk();
+        request["id"] = null;
+        request["parameters"] = null;
+        request["outputs"] = null;
+        foreach (var input in request["inputs"]!.AsArray())
+        {
+            input!["parameters"] = null;
+        }
+
+        var response = await _admin.PostAsync("/v2/models/credit-risk/infer", V2Requests.Raw(request.ToJsonString()));
+        Assert.True(response.StatusCode == HttpStatusCode.OK, $"got {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+        var json = await response.ReadJsonAsync();
+        Assert.False(string.IsNullOrEmpty(json.GetProperty("id").GetString()));
+        var names = json.GetProperty("outputs").EnumerateArray().Select(o => o.GetProperty("name").GetString()).ToList();
+        Assert.Contains("probability", names);
+        var expected = await ProbabilityAsync(V2Requests.Applicant.ToArray());
+        var probability = json.GetProperty("outputs").EnumerateArray().Single(o => o.GetProperty("name").GetString() == "probability").GetProperty("data")[0].GetDouble();
+        Assert.Equal(expected, probability, 6);
+    }
+
+    [Fact]
     public async Task Oversized_body_is_413()
     {
         using var small = new WardenFactory();

@@ -51,6 +51,21 @@ public sealed class SqlPredictionStore(SqlDatabase database, PayloadCipher? ciph
 
         await using var connection = await database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        await WriteBatchAsync(batch, connection, transaction, cancellationToken).ConfigureAwait(false);
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Writes <paramref name="batch"/> inside a transaction of the caller's, so that the predictions commit (or not) with
+    /// the caller's own rows (edge telemetry and the predictions it carries).
+    /// </summary>
+    public async Task WriteBatchAsync(IReadOnlyList<StoredPrediction> batch, DbConnection connection, DbTransaction transaction, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        if (batch.Count == 0)
+        {
+            return;
+        }
 
         // Writers from every process take turns (readers are not blocked): sequence numbers then become visible in the
         // order they were taken, so a reader paging by "seq > last seen" (monitoring, exports) never skips a row committed
@@ -62,7 +77,6 @@ public sealed class SqlPredictionStore(SqlDatabase database, PayloadCipher? ciph
             .ConfigureAwait(false);
         await database.Dialect.InsertRowsAsync(connection, transaction, "prediction_feature_blocks", BlockColumns, BlockRows(written), cancellationToken)
             .ConfigureAwait(false);
-        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
     }
 
     private object?[] PredictionRow(long seq, StoredPrediction p)

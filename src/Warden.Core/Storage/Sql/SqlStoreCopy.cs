@@ -19,6 +19,7 @@ public sealed class SqlStoreCopy(SqlDatabase source, SqlDatabase target)
     [
         "model_versions", "production_history", "api_keys", "audit_log", "predictions", "prediction_feature_blocks", "feedback",
         "model_settings", "usage_counts", "fairness_audits", "abuse_alerts", "reference_profiles", "retrain_jobs", "retrain_logs",
+        "review_items", "review_votes", "edge_bundles", "edge_devices", "edge_telemetry",
     ];
 
     /// <summary>Copies every table; returns the rows copied per table. Throws <see cref="InvalidOperationException"/> when the target is not empty.</summary>
@@ -80,7 +81,7 @@ public sealed class SqlStoreCopy(SqlDatabase source, SqlDatabase target)
         return copied;
     }
 
-    /// <summary>Copies the file of every model version recorded in the source from <paramref name="from"/> to <paramref name="to"/> (each checked against its hash when read); returns how many.</summary>
+    /// <summary>Copies the file of every model version and edge bundle recorded in the source from <paramref name="from"/> to <paramref name="to"/> (each checked against its hash when read); returns how many.</summary>
     public async Task<int> CopyBlobsAsync(IModelBlobStore from, IModelBlobStore to, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(from);
@@ -89,7 +90,7 @@ public sealed class SqlStoreCopy(SqlDatabase source, SqlDatabase target)
         await using (var connection = await source.OpenConnectionAsync(cancellationToken).ConfigureAwait(false))
         await using (var command = connection.CreateCommand())
         {
-            command.CommandText = "SELECT DISTINCT sha256 FROM model_versions";
+            command.CommandText = "SELECT sha256 FROM model_versions UNION SELECT sha256 FROM edge_bundles";
             await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
             while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
             {

@@ -2,7 +2,7 @@ using System.Data.Common;
 using Microsoft.Data.Sqlite;
 using Warden.Core.Storage.Sql;
 
-namespace Warden.Core.Storage.Sqlite;
+namespace Warden.Storage.Sqlite;
 
 /// <summary>The embedded single-node store: one SQLite file in WAL mode, schema created on first open.</summary>
 public sealed class SqliteDatabase : SqlDatabase
@@ -64,6 +64,28 @@ public sealed class SqliteDatabase : SqlDatabase
         CREATE TABLE IF NOT EXISTS retrain_logs (
             seq INTEGER PRIMARY KEY AUTOINCREMENT, job_id INTEGER NOT NULL, time INTEGER NOT NULL, message TEXT NOT NULL);
         CREATE INDEX IF NOT EXISTS ix_retrain_logs_job ON retrain_logs (job_id, seq);
+        CREATE TABLE IF NOT EXISTS review_items (
+            id TEXT PRIMARY KEY, model TEXT NOT NULL, version TEXT NOT NULL, prediction_id TEXT NOT NULL, requester TEXT NOT NULL,
+            mode TEXT NOT NULL, status TEXT NOT NULL, reasons TEXT NOT NULL, inputs TEXT NOT NULL, outputs TEXT NOT NULL,
+            score REAL NULL, explanation TEXT NULL, assigned_to TEXT NULL, claimed_by TEXT NULL, claim_expires INTEGER NULL,
+            created_at INTEGER NOT NULL, deadline INTEGER NOT NULL, label TEXT NULL, decided_at INTEGER NULL,
+            reviewers_required INTEGER NOT NULL, max_reviewers INTEGER NOT NULL, claim_minutes REAL NOT NULL, labels TEXT NOT NULL,
+            payload_key INTEGER NULL);
+        CREATE INDEX IF NOT EXISTS ix_review_items_status ON review_items (status, deadline);
+        CREATE TABLE IF NOT EXISTS review_votes (
+            item_id TEXT NOT NULL, reviewer TEXT NOT NULL, label TEXT NOT NULL, note TEXT NULL, time INTEGER NOT NULL,
+            PRIMARY KEY (item_id, reviewer));
+        CREATE TABLE IF NOT EXISTS edge_bundles (
+            bundle_id TEXT PRIMARY KEY, model TEXT NOT NULL, version TEXT NOT NULL, channel TEXT NOT NULL,
+            sha256 TEXT NOT NULL, size_bytes INTEGER NOT NULL, signer TEXT NOT NULL, encrypted INTEGER NOT NULL,
+            created_at INTEGER NOT NULL, expires_at INTEGER NOT NULL, uploaded_by TEXT NOT NULL, uploaded_at INTEGER NOT NULL,
+            revoked_at INTEGER NULL);
+        CREATE TABLE IF NOT EXISTS edge_devices (
+            device_id TEXT PRIMARY KEY, channel TEXT NOT NULL, key_id TEXT NULL, registered_by TEXT NOT NULL, last_seen INTEGER NOT NULL,
+            public_key TEXT NULL);
+        CREATE TABLE IF NOT EXISTS edge_telemetry (
+            device_id TEXT NOT NULL, epoch TEXT NOT NULL, seq INTEGER NOT NULL, time INTEGER NOT NULL, kind TEXT NOT NULL, data TEXT NULL,
+            received_at INTEGER NOT NULL, PRIMARY KEY (device_id, epoch, seq));
         """;
 
     // Columns added after the first release; databases created earlier get them on open.
@@ -77,6 +99,9 @@ public sealed class SqliteDatabase : SqlDatabase
         ("retrain_jobs", "feedback_weight", "REAL NULL"),
         ("prediction_feature_blocks", "layout", "INTEGER NOT NULL DEFAULT 1"),
         ("prediction_feature_blocks", "sealed", "TEXT NULL"),
+        ("review_items", "terms", "TEXT NULL"),
+        ("review_items", "answer", "TEXT NULL"),
+        ("review_items", "revision", "INTEGER NOT NULL DEFAULT 0"),
     ];
 
     private readonly string _connectionString;
@@ -132,6 +157,69 @@ public sealed class SqliteDatabase : SqlDatabase
 
         // After the added columns: rotation and the startup key check look rows up by payload key.
         Execute(connection, "CREATE INDEX IF NOT EXISTS ix_predictions_payload_key ON predictions (payload_key);");
+        if (!string.IsNullOrEmpty(directory))
+        {
+            ImportLegacyEdgeDatabase(connection, System.IO.Path.Combine(directory, "edge", "edge.db"));
+        }
+    }
+
+    // The edge fleet once kept its own database beside this one (<DataDir>/edge/edge.db). Its rows move in once; the old
+    // file is then renamed, so the import never runs twice and the file stays for whoever wants to check it.
+    private static void ImportLegacyEdgeDatabase(SqliteConnection connection, string legacy)
+    {
+        if (!File.Exists(legacy))
+        {
+            return;
+        }
+
+        Execute(connection, $"ATTACH DATABASE '{legacy.Replace("'", "''", StringComparison.Ordinal)}' AS legacy_edge;");
+        try
+        {
+            var telemetry = TableExists(connection, "legacy_edge", "edge_telemetry_v2") ? "edge_telemetry_v2"
+                : TableExists(connection, "legacy_edge", "edge_telemetry") ? "edge_telemetry" : null;
+            var epoch = telemetry == "edge_telemetry_v2" ? "epoch" : "''";
+            var publicKey = HasColumn(connection, "edge_devices", "public_key", "legacy_edge") ? "public_key" : "NULL";
+            Execute(connection, "BEGIN;");
+            if (TableExists(connection, "legacy_edge", "edge_bundles"))
+            {
+                Execute(connection, """
+                    INSERT OR IGNORE INTO edge_bundles (bundle_id, model, version, channel, sha256, size_bytes, signer, encrypted, created_at, expires_at, uploaded_by, uploaded_at, revoked_at)
+                    SELECT bundle_id, model, version, channel, sha256, size_bytes, signer, encrypted, created_at, expires_at, uploaded_by, uploaded_at, revoked_at FROM legacy_edge.edge_bundles;
+                    """);
+            }
+
+            if (TableExists(connection, "legacy_edge", "edge_devices"))
+            {
+                Execute(connection, $"""
+                    INSERT OR IGNORE INTO edge_devices (device_id, channel, key_id, registered_by, last_seen, public_key)
+                    SELECT device_id, channel, key_id, registered_by, last_seen, {publicKey} FROM legacy_edge.edge_devices;
+                    """);
+            }
+
+            if (telemetry is not null)
+            {
+                Execute(connection, $"""
+                    INSERT OR IGNORE INTO edge_telemetry (device_id, epoch, seq, time, kind, data, received_at)
+                    SELECT device_id, {epoch}, seq, time, kind, data, received_at FROM legacy_edge.{telemetry};
+                    """);
+            }
+
+            Execute(connection, "COMMIT;");
+        }
+        finally
+        {
+            Execute(connection, "DETACH DATABASE legacy_edge;");
+        }
+
+        File.Move(legacy, legacy + ".imported", overwrite: true);
+    }
+
+    private static bool TableExists(SqliteConnection connection, string schema, string table)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = $"SELECT COUNT(*) FROM {schema}.sqlite_master WHERE type = 'table' AND name = $table";
+        command.Parameters.AddWithValue("$table", table);
+        return Convert.ToInt64(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture) > 0;
     }
 
     // Request ids are namespaced by key: a label belongs to (model, owner key, id). Labels stored before that are given the
@@ -170,21 +258,10 @@ public sealed class SqliteDatabase : SqlDatabase
         return connection;
     }
 
-    /// <summary>Adds <paramref name="column"/> to <paramref name="table"/> when an older database lacks it (for tables created outside <see cref="SqliteDatabase"/>).</summary>
-    public void EnsureColumn(string table, string column, string definition)
-    {
-        using var connection = new SqliteConnection(_connectionString);
-        connection.Open();
-        if (!HasColumn(connection, table, column))
-        {
-            Execute(connection, $"ALTER TABLE {table} ADD COLUMN {column} {definition};");
-        }
-    }
-
-    private static bool HasColumn(SqliteConnection connection, string table, string column)
+    private static bool HasColumn(SqliteConnection connection, string table, string column, string schema = "main")
     {
         using var command = connection.CreateCommand();
-        command.CommandText = $"SELECT COUNT(*) FROM pragma_table_info('{table}') WHERE name = $column";
+        command.CommandText = $"SELECT COUNT(*) FROM pragma_table_info('{table}', '{schema}') WHERE name = $column";
         command.Parameters.AddWithValue("$column", column);
         return Convert.ToInt64(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture) > 0;
     }

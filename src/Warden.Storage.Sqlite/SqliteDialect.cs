@@ -2,7 +2,7 @@ using System.Data.Common;
 using System.Globalization;
 using Warden.Core.Storage.Sql;
 
-namespace Warden.Core.Storage.Sqlite;
+namespace Warden.Storage.Sqlite;
 
 /// <summary>
 /// SQLite's side of <see cref="SqlDialect"/>. A write transaction begins with <c>BEGIN IMMEDIATE</c> (the driver's

@@ -1,26 +1,24 @@
-using Warden.Core.Storage.Sql;
-using System.Globalization;
-using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Options;
 using Warden.Core.Audit;
 using Warden.Core.Privacy;
 using Warden.Core.Review;
-using static Warden.Core.Storage.Sqlite.SqliteValues;
+using static Warden.Core.Storage.Sql.SqlValues;
 
-namespace Warden.Core.Storage.Sqlite;
+namespace Warden.Core.Storage.Sql;
 
 /// <summary>
 /// Key rotation for stored payloads: counts rows per payload key and re-writes every row that is not under the active
 /// key (older keys, or plaintext written before encryption was turned on) in batches of
 /// <see cref="PrivacyOptions.ReencryptBatchSize"/>, one transaction each, while the server keeps serving. Each run is
-/// recorded in the audit chain (<c>privacy.reencrypt</c>).
+/// recorded in the audit chain (<c>privacy.reencrypt</c>). The same on SQLite and PostgreSQL; on several replicas a run
+/// may overlap another's, which costs work but no data (a row re-sealed twice holds the same payload).
 /// </summary>
-public sealed class SqlitePayloadReencryptor(SqliteDatabase database, PayloadCipher cipher, AuditLog audit, IOptions<PrivacyOptions> options, TimeProvider time)
+public sealed class SqlPayloadReencryptor(SqlDatabase database, PayloadCipher cipher, AuditLog audit, IOptions<PrivacyOptions> options, TimeProvider time)
 {
     private static readonly PayloadTable[] Tables =
     [
         new("predictions", "seq", "id", ["inputs", "outputs", "sensitive"], SqlPredictionStore.Context),
-        new("review_items", "rowid", "id", ["inputs", "outputs", "explanation"], ReviewStore.Context),
+        new("review_items", "id", "id", ["inputs", "outputs", "explanation"], ReviewStore.Context),
         // The monitoring copies of the predictions (blocks of feature vectors) are re-sealed with them: a plaintext block
         // is bytes in "block", sealed (as base64 text) into "sealed".
         new("prediction_feature_blocks", "block_id", "block_id", ["sealed"], (id, _) => SqlPredictionStore.Context(id, "block"), PlainBlob: "block"),
@@ -31,20 +29,15 @@ public sealed class SqlitePayloadReencryptor(SqliteDatabase database, PayloadCip
     /// <summary>Rows per table and payload key (null = stored in clear).</summary>
     public async Task<IReadOnlyList<PayloadKeyCount>> CountByKeyAsync(CancellationToken cancellationToken = default)
     {
-        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var connection = await database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         var counts = new List<PayloadKeyCount>();
         foreach (var table in Tables)
         {
-            if (!await ExistsAsync(connection, table.Name, cancellationToken).ConfigureAwait(false))
-            {
-                continue;
-            }
-
             await using var command = Command(connection, $"SELECT payload_key, COUNT(*) FROM {table.Name} GROUP BY payload_key ORDER BY payload_key");
             await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
             while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
             {
-                counts.Add(new PayloadKeyCount(table.Name, reader.IsDBNull(0) ? null : reader.GetInt32(0), reader.GetInt64(1)));
+                counts.Add(new PayloadKeyCount(table.Name, reader.IsDBNull(0) ? null : (int)ToInt64(reader.GetValue(0)), ToInt64(reader.GetValue(1))));
             }
         }
 
@@ -102,25 +95,14 @@ public sealed class SqlitePayloadReencryptor(SqliteDatabase database, PayloadCip
         }
     }
 
-    private static async Task<bool> ExistsAsync(SqliteConnection connection, string table, CancellationToken cancellationToken)
-    {
-        await using var command = Command(connection, "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = $name", ("$name", table));
-        return Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), CultureInfo.InvariantCulture) > 0;
-    }
-
     private async Task<int> ReencryptBatchAsync(PayloadTable table, int active, int batchSize, CancellationToken cancellationToken)
     {
-        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
-        if (!await ExistsAsync(connection, table.Name, cancellationToken).ConfigureAwait(false))
-        {
-            return 0;
-        }
-
-        await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        await using var connection = await database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
         var rows = new List<(object Key, string Id, int? KeyId, string?[] Values)>();
         await using (var select = Command(connection,
-            $"SELECT {table.Key}, {table.Id}, payload_key, {string.Join(", ", table.Columns)}{(table.PlainBlob is null ? "" : ", " + table.PlainBlob)} FROM {table.Name} WHERE payload_key IS NULL OR payload_key <> $active ORDER BY {table.Key} LIMIT $limit",
-            ("$active", active), ("$limit", batchSize)))
+            $"SELECT {table.Key}, {table.Id}, payload_key, {string.Join(", ", table.Columns)}{(table.PlainBlob is null ? "" : ", " + table.PlainBlob)} FROM {table.Name} WHERE payload_key IS NULL OR payload_key <> @active ORDER BY {table.Key} LIMIT @limit",
+            ("active", active), ("limit", (long)batchSize)))
         {
             select.Transaction = transaction;
             await using var reader = await select.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
@@ -138,23 +120,28 @@ public sealed class SqlitePayloadReencryptor(SqliteDatabase database, PayloadCip
                     values[0] = Convert.ToBase64String(reader.GetFieldValue<byte[]>(3 + values.Length));
                 }
 
-                rows.Add((reader.GetValue(0), reader.GetString(1), reader.IsDBNull(2) ? null : reader.GetInt32(2), values));
+                rows.Add((reader.GetValue(0), reader.GetString(1), reader.IsDBNull(2) ? null : (int)ToInt64(reader.GetValue(2)), values));
             }
         }
 
-        var assignments = string.Join(", ", table.Columns.Select((c, i) => $"{c} = $v{i}")) + (table.PlainBlob is null ? "" : $", {table.PlainBlob} = X''");
+        var assignments = string.Join(", ", table.Columns.Select((c, i) => $"{c} = @v{i}")) + (table.PlainBlob is null ? "" : $", {table.PlainBlob} = @empty");
         var written = 0;
         foreach (var (key, id, keyId, values) in rows)
         {
-            var parameters = new List<(string, object?)> { ("$key", key), ("$active", active) };
+            var parameters = new List<(string, object?)> { ("key", key), ("active", active) };
+            if (table.PlainBlob is not null)
+            {
+                parameters.Add(("empty", Array.Empty<byte>()));
+            }
+
             for (var c = 0; c < values.Length; c++)
             {
                 var context = table.Context(id, table.Columns[c]);
-                parameters.Add(("$v" + c, Nullable(cipher.SealNullable(cipher.OpenNullable(values[c], keyId, context), context))));
+                parameters.Add(("v" + c, Nullable(cipher.SealNullable(cipher.OpenNullable(values[c], keyId, context), context))));
             }
 
-            // payload_key = $active last so the row never claims a key its columns are not under.
-            await using var update = Command(connection, $"UPDATE {table.Name} SET {assignments}, payload_key = $active WHERE {table.Key} = $key", parameters.ToArray());
+            // payload_key = @active last so the row never claims a key its columns are not under.
+            await using var update = Command(connection, $"UPDATE {table.Name} SET {assignments}, payload_key = @active WHERE {table.Key} = @key", parameters.ToArray());
             update.Transaction = transaction;
             written += await update.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
