@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
 using Spectre.Console;
 using Warden.Client;
 
@@ -7,8 +8,15 @@ namespace Warden.Cli;
 /// <summary>What commands need from their surroundings: where output goes and how to reach a server. Tests swap both.</summary>
 internal sealed class CliContext
 {
-    /// <summary>The shape of every <c>--json</c> answer: camelCase names, indented, as the HTTP API writes them.</summary>
-    public static readonly JsonSerializerOptions JsonOptions = new(JsonSerializerDefaults.Web) { WriteIndented = true };
+    /// <summary>
+    /// The shape of every <c>--json</c> answer: camelCase names, indented, as the HTTP API writes them. The client's
+    /// contracts use the source-generated metadata (no reflection on start-up); anything else falls back to reflection.
+    /// </summary>
+    public static readonly JsonSerializerOptions JsonOptions = new(JsonSerializerDefaults.Web)
+    {
+        WriteIndented = true,
+        TypeInfoResolver = JsonTypeInfoResolver.Combine(WardenJsonContext.Default, new DefaultJsonTypeInfoResolver()),
+    };
 
     public IAnsiConsole Console { get; init; } = StandardOutput.Console;
 

@@ -18,6 +18,8 @@ public sealed partial class RedisConnection : IDisposable
     private readonly ILogger<RedisConnection> _logger;
     private readonly Lazy<ConnectionMultiplexer> _multiplexer;
     private readonly Counter<long> _unavailable;
+    private readonly List<Action<IConnectionMultiplexer>> _connectedCallbacks = [];
+    private ConnectionMultiplexer? _connected;
     private int _outage;
 
     public RedisConnection(IOptions<RedisOptions> options, IMeterFactory meters, ILogger<RedisConnection> logger)
@@ -44,6 +46,27 @@ public sealed partial class RedisConnection : IDisposable
 
     /// <summary>The pub/sub side.</summary>
     public ISubscriber Subscriber => _multiplexer.Value.GetSubscriber();
+
+    /// <summary>
+    /// Calls <paramref name="callback"/> with the multiplexer once it exists: now when it does, else when the first caller
+    /// connects. Tracing uses it to profile the commands of a connection that is made lazily, after start-up.
+    /// </summary>
+    public void WhenConnected(Action<IConnectionMultiplexer> callback)
+    {
+        ArgumentNullException.ThrowIfNull(callback);
+        ConnectionMultiplexer? connected;
+        lock (_connectedCallbacks)
+        {
+            connected = _connected;
+            if (connected is null)
+            {
+                _connectedCallbacks.Add(callback);
+                return;
+            }
+        }
+
+        callback(connected);
+    }
 
     /// <summary>The Redis key or channel name of <paramref name="name"/> under the configured prefix.</summary>
     public string Key(string name) => _options.KeyPrefix + name;
@@ -93,6 +116,19 @@ public sealed partial class RedisConnection : IDisposable
                 Restored?.Invoke(this, EventArgs.Empty);
             }
         };
+        Action<IConnectionMultiplexer>[] callbacks;
+        lock (_connectedCallbacks)
+        {
+            _connected = multiplexer;
+            callbacks = [.. _connectedCallbacks];
+            _connectedCallbacks.Clear();
+        }
+
+        foreach (var callback in callbacks)
+        {
+            callback(multiplexer);
+        }
+
         return multiplexer;
     }
 

@@ -79,7 +79,7 @@ internal static class AuditCommand
         checkpoint.SetAction(async (parse, ct) =>
         {
             var signed = await context.Client(parse).CheckpointAuditAsync(ct);
-            context.Console.WriteLine(signed.GetRawText());
+            context.WriteRaw(System.Text.Json.JsonSerializer.Serialize(signed, Warden.Client.WardenJsonContext.Default.AuditCheckpointInfo));
             return 0;
         });
 

@@ -110,9 +110,10 @@ internal static class PredictCommand
                     outputNames.AddRange(response.Outputs.Select(o => o.Name));
                 }
 
+                var texts = response.Outputs.Select(o => o.Data.ToStringArray()).ToList();
                 for (var r = 0; r < count; r++)
                 {
-                    results[start + r] = response.Outputs.Select(o => RowValue(o, r, count)).ToList();
+                    results[start + r] = texts.Select(t => RowValue(t, r, count)).ToList();
                 }
 
                 advance(count);
@@ -140,64 +141,47 @@ internal static class PredictCommand
             2 when input.Shape[1] is 1 or -1 => [count, 1],
             _ => throw new CliException($"input '{input.Name}' has shape [{string.Join(",", input.Shape)}]; CSV mode needs one value per row ([-1] or [-1,1])"),
         };
-        var values = new object[count];
-        for (var i = 0; i < count; i++)
+        var cells = Enumerable.Range(start, count);
+        TensorData data = input.Datatype switch
         {
-            values[i] = ParseCell(input, column[start + i], where(start + i));
-        }
-
-        return new InferenceInput { Name = input.Name, Datatype = input.Datatype, Shape = shape, Data = values };
+            "BYTES" => cells.Select(i => column[i]).ToArray(),
+            "BOOL" => cells.Select(i => ParseBool(column[i], where(i))).ToArray(),
+            _ when input.Datatype.StartsWith("FP", StringComparison.Ordinal) => cells.Select(i => ParseNumber(input, column[i], where(i))).ToArray(),
+            _ => cells.Select(i => ParseInteger(input, column[i], where(i))).ToArray(),
+        };
+        return new InferenceInput { Name = input.Name, Datatype = input.Datatype, Shape = shape, Data = data };
     }
 
     // `where` names the value as the user wrote it: a CSV row and column, or a feature of the JSON input.
-    private static object ParseCell(TensorMetadata input, string cell, string where)
+    private static bool ParseBool(string cell, string where) => cell.Trim().ToUpperInvariant() switch
     {
-        var text = cell.Trim();
-        switch (input.Datatype)
-        {
-            case "BYTES":
-                return cell;
-            case "BOOL":
-                return text.ToUpperInvariant() switch
-                {
-                    "TRUE" or "YES" or "1" => true,
-                    "FALSE" or "NO" or "0" => false,
-                    _ => throw new CliException($"{where}: '{cell}' is not a boolean"),
-                };
-            default:
-                // yes/no columns (as in the HMDA data) feed numeric inputs as 1/0.
-                if (text.Equals("yes", StringComparison.OrdinalIgnoreCase))
-                {
-                    return 1;
-                }
+        "TRUE" or "YES" or "1" => true,
+        "FALSE" or "NO" or "0" => false,
+        _ => throw new CliException($"{where}: '{cell}' is not a boolean"),
+    };
 
-                if (text.Equals("no", StringComparison.OrdinalIgnoreCase))
-                {
-                    return 0;
-                }
+    private static double ParseNumber(TensorMetadata input, string cell, string where) =>
+        YesNo(cell) ?? (double.TryParse(cell.Trim(), NumberStyles.Float, CultureInfo.InvariantCulture, out var number)
+            ? number
+            : throw new CliException($"{where}: '{cell}' is not a number ({input.Datatype})"));
 
-                if (input.Datatype.StartsWith("FP", StringComparison.Ordinal))
-                {
-                    if (double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var number))
-                    {
-                        return number;
-                    }
-                }
-                else if (long.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var integer))
-                {
-                    return integer;
-                }
+    private static long ParseInteger(TensorMetadata input, string cell, string where) =>
+        YesNo(cell) is { } flag ? (long)flag : long.TryParse(cell.Trim(), NumberStyles.Integer, CultureInfo.InvariantCulture, out var integer)
+            ? integer
+            : throw new CliException($"{where}: '{cell}' is not a number ({input.Datatype})");
 
-                throw new CliException($"{where}: '{cell}' is not a number ({input.Datatype})");
-        }
-    }
-
-    private static string RowValue(InferenceOutput output, int row, int rows)
+    // yes/no columns (as in the HMDA data) feed numeric inputs as 1/0.
+    private static double? YesNo(string cell) => cell.Trim() switch
     {
-        var total = output.Data.GetArrayLength();
-        var perRow = rows == 0 ? 0 : total / rows;
-        var values = Enumerable.Range(row * perRow, perRow).Select(i => output.Data[i]).Select(v => v.ValueKind == JsonValueKind.String ? v.GetString()! : v.GetRawText());
-        return string.Join(";", values);
+        var t when t.Equals("yes", StringComparison.OrdinalIgnoreCase) => 1,
+        var t when t.Equals("no", StringComparison.OrdinalIgnoreCase) => 0,
+        _ => null,
+    };
+
+    private static string RowValue(string[] values, int row, int rows)
+    {
+        var perRow = rows == 0 ? 0 : values.Length / rows;
+        return string.Join(";", values.AsSpan(row * perRow, perRow).ToArray());
     }
 
     internal static InferenceRequest BuildRequest(JsonElement json, ModelMetadata? metadata, string? purpose)
@@ -205,7 +189,7 @@ internal static class PredictCommand
         InferenceRequest request;
         if (IsV2Request(json))
         {
-            request = json.Deserialize<InferenceRequest>() ?? throw new CliException("the request JSON is empty");
+            request = json.Deserialize(WardenJsonContext.Default.InferenceRequest) ?? throw new CliException("the request JSON is empty");
         }
         else if (json.ValueKind == JsonValueKind.Object && metadata is not null)
         {

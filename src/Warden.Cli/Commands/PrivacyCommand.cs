@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.Globalization;
-using System.Text.Json;
 using Spectre.Console;
 
 namespace Warden.Cli.Commands;
@@ -25,16 +24,16 @@ internal static class PrivacyCommand
             }
 
             context.Console.MarkupLine(Markup.Escape(string.Create(CultureInfo.InvariantCulture,
-                $"encryption: {(info.GetProperty("encryption").GetBoolean() ? "on, active key " + Text(info.GetProperty("activeKeyId")) : "off")}; keys: {Text(info.GetProperty("keyIds"))}; hash key: {(info.GetProperty("hashKeyConfigured").GetBoolean() ? "set" : "not set")}; PII redaction: {(info.GetProperty("redactPii").GetBoolean() ? "on" : "off")}")));
+                $"encryption: {(info.Encryption ? "on, active key " + (info.ActiveKeyId?.ToString(CultureInfo.InvariantCulture) ?? "-") : "off")}; keys: [{string.Join(",", info.KeyIds)}]; hash key: {(info.HashKeyConfigured ? "set" : "not set")}; PII redaction: {(info.RedactPii ? "on" : "off")}")));
             var table = new Table().AddColumns("Table", "Key", "Rows", "Readable", "Current");
-            foreach (var row in info.GetProperty("rows").EnumerateArray())
+            foreach (var row in info.Rows)
             {
                 table.AddRow(
-                    Markup.Escape(Text(row.GetProperty("table"))),
-                    Markup.Escape(row.GetProperty("keyId").ValueKind == JsonValueKind.Null ? "plaintext" : Text(row.GetProperty("keyId"))),
-                    Text(row.GetProperty("rows")),
-                    row.GetProperty("readable").GetBoolean() ? "yes" : "[red]no[/]",
-                    row.GetProperty("current").GetBoolean() ? "yes" : "no");
+                    Markup.Escape(row.Table ?? "-"),
+                    row.KeyId is { } id ? id.ToString(CultureInfo.InvariantCulture) : "plaintext",
+                    row.Rows.ToString(CultureInfo.InvariantCulture),
+                    row.Readable ? "yes" : "[red]no[/]",
+                    row.Current ? "yes" : "no");
             }
 
             context.Console.Write(table);
@@ -45,19 +44,12 @@ internal static class PrivacyCommand
         reencrypt.SetAction(async (parse, ct) =>
         {
             var result = await context.Client(parse).ReencryptPayloadsAsync(ct);
-            var remaining = result.GetProperty("remaining").EnumerateArray().Sum(r => r.GetProperty("rows").GetInt64());
+            var remaining = result.Remaining.Sum(r => r.Rows);
             context.Console.MarkupLine(Markup.Escape(string.Create(CultureInfo.InvariantCulture,
-                $"re-encrypted {Text(result.GetProperty("predictions"))} predictions and {Text(result.GetProperty("reviewItems"))} review items under key {Text(result.GetProperty("activeKeyId"))} in {Text(result.GetProperty("batches"))} batches; {remaining} rows not under it")));
+                $"re-encrypted {result.Predictions} predictions and {result.ReviewItems} review items under key {result.ActiveKeyId} in {result.Batches} batches; {remaining} rows not under it")));
             return remaining == 0 ? 0 : 2;
         });
 
         return new Command("privacy", "Payload encryption keys and re-encryption (see docs/privacy.md)") { keys, reencrypt };
     }
-
-    private static string Text(JsonElement value) => value.ValueKind switch
-    {
-        JsonValueKind.String => value.GetString() ?? "",
-        JsonValueKind.Null => "-",
-        _ => value.GetRawText(),
-    };
 }

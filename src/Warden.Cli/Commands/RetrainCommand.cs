@@ -1,7 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
-using System.Text.Json;
 using Spectre.Console;
+using Warden.Contracts.Monitoring;
 
 namespace Warden.Cli.Commands;
 
@@ -30,7 +30,7 @@ internal static class RetrainCommand
         {
             var client = context.Client(parse);
             var job = await client.StartRetrainAsync(parse.GetValue(model)!, parse.GetValue(data), parse.GetValue(weight), ct);
-            var id = job.GetProperty("id").GetInt64();
+            var id = job.Id;
             context.Console.WriteLine($"job {id} queued");
             if (!parse.GetValue(wait))
             {
@@ -40,7 +40,7 @@ internal static class RetrainCommand
             while (true)
             {
                 var shown = await client.GetRetrainJobAsync(id, ct);
-                var status = shown.GetProperty("job").GetProperty("status").GetString();
+                var status = shown.Job.Status;
                 if (status is not ("queued" or "running"))
                 {
                     Write(context, shown);
@@ -68,12 +68,12 @@ internal static class RetrainCommand
             }
 
             var table = new Table().AddColumns("Id", "Model", "Trigger", "Status", "Progress", "Phase", "Created", "Version", "Error");
-            foreach (var j in jobs.EnumerateArray())
+            foreach (var j in jobs)
             {
                 table.AddRow(
-                    Text(j, "id"), Markup.Escape(Text(j, "model")), Markup.Escape(Text(j, "trigger")), Markup.Escape(Text(j, "status")),
-                    j.GetProperty("progress").GetDouble().ToString("0%", CultureInfo.InvariantCulture), Markup.Escape(Text(j, "phase")),
-                    Markup.Escape(Text(j, "created")), Markup.Escape(Text(j, "resultVersion")), Markup.Escape(Text(j, "error")));
+                    j.Id.ToString(CultureInfo.InvariantCulture), Markup.Escape(j.Model), Markup.Escape(j.Trigger), Markup.Escape(j.Status),
+                    j.Progress.ToString("0%", CultureInfo.InvariantCulture), Markup.Escape(j.Phase),
+                    Markup.Escape(Time(j.Created)), Markup.Escape(j.ResultVersion ?? "-"), Markup.Escape(j.Error ?? "-"));
             }
 
             context.Console.Write(table);
@@ -111,39 +111,33 @@ internal static class RetrainCommand
         command.SetAction(async (parse, ct) =>
         {
             var job = await context.Client(parse).CancelRetrainJobAsync(parse.GetValue(id), ct);
-            context.Console.WriteLine($"job {Text(job, "id")}: cancellation requested (was {Text(job, "status")})");
+            context.Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"job {job.Id}: cancellation requested (was {job.Status})"));
             return 0;
         });
         return command;
     }
 
-    private static void Write(CliContext context, JsonElement shown)
+    private static void Write(CliContext context, RetrainJobDetail shown)
     {
-        var job = shown.GetProperty("job");
+        var job = shown.Job;
         context.Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"job {Text(job, "id")} of {Text(job, "model")} ({Text(job, "trigger")}): {Text(job, "status")}, {job.GetProperty("progress").GetDouble():0%} {Text(job, "phase")}"));
-        if (Text(job, "resultVersion") is var version and not "-")
+            $"job {job.Id} of {job.Model} ({job.Trigger}): {job.Status}, {job.Progress:0%} {job.Phase}"));
+        if (job.ResultVersion is { } version)
         {
             context.Console.WriteLine($"new staging version: {version}");
         }
 
-        if (Text(job, "error") is var error and not "-")
+        if (job.Error is { } error)
         {
             context.Console.WriteLine($"error: {error}");
         }
 
-        foreach (var line in shown.GetProperty("logs").EnumerateArray())
+        foreach (var line in shown.Logs)
         {
-            context.Console.WriteLine($"{Text(line, "time")}  {Text(line, "message")}");
+            context.Console.WriteLine($"{Time(line.Time)}  {line.Message}");
         }
     }
 
-    private static string Text(JsonElement element, string property) =>
-        !element.TryGetProperty(property, out var value) ? "" : value.ValueKind switch
-        {
-            JsonValueKind.String => value.GetString() ?? "",
-            JsonValueKind.Number => value.GetRawText(),
-            JsonValueKind.Null => "-",
-            _ => value.GetRawText(),
-        };
+    // As the server's JSON writes a time, so the table and the log read the same as before the client was typed.
+    private static string Time(DateTimeOffset time) => time.ToString("O", CultureInfo.InvariantCulture);
 }

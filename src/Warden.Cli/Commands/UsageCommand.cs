@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.Globalization;
-using System.Text.Json;
 using Spectre.Console;
 
 namespace Warden.Cli.Commands;
@@ -25,32 +24,25 @@ internal static class UsageCommand
             }
 
             var table = new Table().AddColumns("Hour (UTC)", "Key", "Model", "Purpose", "Requests", "Errors", "Violations");
-            foreach (var b in usage.GetProperty("buckets").EnumerateArray())
+            foreach (var b in usage.Buckets)
             {
                 table.AddRow(
-                    Markup.Escape(Text(b, "bucket")),
-                    Markup.Escape(Text(b, "key")),
-                    Markup.Escape(Text(b, "model")),
-                    Markup.Escape(Text(b, "purpose")),
-                    Text(b, "requests"),
-                    Text(b, "errors"),
-                    Text(b, "violations"));
+                    Markup.Escape(b.Bucket.ToString("yyyy-MM-ddTHH:mm:ssK", CultureInfo.InvariantCulture)),
+                    Markup.Escape(b.Key ?? "-"),
+                    Markup.Escape(b.Model ?? "-"),
+                    Markup.Escape(b.Purpose ?? "-"),
+                    Number(b.Requests),
+                    Number(b.Errors),
+                    Number(b.Violations));
             }
 
-            var totals = usage.GetProperty("totals");
-            table.AddRow("[bold]total[/]", "", "", "", Text(totals, "requests"), Text(totals, "errors"), Text(totals, "violations"));
+            var totals = usage.Totals;
+            table.AddRow("[bold]total[/]", "", "", "", Number(totals.Requests), Number(totals.Errors), Number(totals.Violations));
             context.Console.Write(table);
             return 0;
         });
         return command;
     }
 
-    private static string Text(JsonElement element, string property) =>
-        !element.TryGetProperty(property, out var value) ? "" : value.ValueKind switch
-        {
-            JsonValueKind.String => value.GetString() ?? "",
-            JsonValueKind.Number => value.GetInt64().ToString(CultureInfo.InvariantCulture),
-            JsonValueKind.Null => "-",
-            _ => value.GetRawText(),
-        };
+    private static string Number(long value) => value.ToString(CultureInfo.InvariantCulture);
 }

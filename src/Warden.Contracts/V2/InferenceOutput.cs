@@ -1,4 +1,3 @@
-using System.Text.Json;
 using System.Text.Json.Serialization;
 
 namespace Warden.Contracts.V2;
@@ -16,23 +15,8 @@ public sealed class InferenceOutput
     [JsonPropertyName("datatype")] public string Datatype { get; set; } = "";
 
     /// <summary>Row-major flattened data.</summary>
-    [JsonPropertyName("data")] public JsonElement Data { get; set; }
+    [JsonPropertyName("data")] public TensorData Data { get; set; } = TensorData.Empty;
 
-    /// <summary>Reads <see cref="Data"/> as numbers.</summary>
-    public double[] AsDoubles()
-    {
-        var result = new double[Data.GetArrayLength()];
-        var i = 0;
-        foreach (var item in Data.EnumerateArray())
-        {
-            result[i++] = item.ValueKind switch
-            {
-                JsonValueKind.True => 1,
-                JsonValueKind.False => 0,
-                _ => item.GetDouble(),
-            };
-        }
-
-        return result;
-    }
+    /// <summary>Reads <see cref="Data"/> as numbers (booleans as 1 and 0).</summary>
+    public double[] AsDoubles() => Data.ToDoubleArray();
 }

@@ -17,9 +17,12 @@ public static class OpenApiContractServiceCollectionExtensions
             options.AddOperationTransformer<ErrorResponsesTransformer>();
             options.AddSchemaTransformer<NumberSchemaTransformer>();
 
-            // A JsonElement is any JSON value. As a named component, generators turn it into an empty class that cannot
-            // hold an array or a number (an output tensor's data); inline, it is "any value".
+            // A JsonElement is any JSON value, and so is a tensor's data (a converter writes it as an array of numbers,
+            // booleans or strings). As a named component, generators turn either into an empty class that cannot hold an
+            // array; inline, it is "any value".
             options.CreateSchemaReferenceId = type =>
-                (Nullable.GetUnderlyingType(type.Type) ?? type.Type) == typeof(System.Text.Json.JsonElement) ? null : OpenApiOptions.CreateDefaultSchemaReferenceId(type);
+                (Nullable.GetUnderlyingType(type.Type) ?? type.Type) is var t && (t == typeof(System.Text.Json.JsonElement) || t == typeof(Warden.Contracts.V2.TensorData))
+                    ? null
+                    : OpenApiOptions.CreateDefaultSchemaReferenceId(type);
         });
 }

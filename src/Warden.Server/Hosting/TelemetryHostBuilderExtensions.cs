@@ -5,6 +5,7 @@ using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
 using OpenTelemetry.Trace;
 using Warden.Core.Telemetry;
+using Warden.Redis;
 using Warden.Server.Apis;
 
 namespace Warden.Server.Hosting;
@@ -69,7 +70,17 @@ public static class TelemetryHostBuilderExtensions
                 tracing.AddSource(WardenActivitySource.Name)
                     .AddSource("Npgsql")
                     .AddAspNetCoreInstrumentation(options => options.Filter = context => !IsScrapeOrProbe(context.Request.Path))
-                    .AddHttpClientInstrumentation();
+                    .AddHttpClientInstrumentation()
+                    .AddRedisInstrumentation(options => options.FlushInterval = TimeSpan.FromSeconds(1))
+                    .ConfigureRedisInstrumentation((services, instrumentation) =>
+                    {
+                        // The Redis connection is made on first use, after the tracer provider is built: its commands are
+                        // profiled from then on. Without a connection string there is no Redis and nothing to trace.
+                        if (services.GetService<RedisConnection>() is { Options.IsConfigured: true } redis)
+                        {
+                            redis.WhenConnected(connection => instrumentation.AddConnection(connection));
+                        }
+                    });
                 if (traces.Otlp)
                 {
                     tracing.AddOtlpExporter();

@@ -12237,7 +12237,7 @@ namespace Warden.Server.Tests.ApiContract.Generated
     }
 
     /// <summary>
-    /// One input tensor of an inference request; object InferenceInput.Data is the row-major flattened content.
+    /// One input tensor of an inference request; TensorData InferenceInput.Data is the row-major flattened content.
     /// </summary>
     [System.CodeDom.Compiler.GeneratedCode("NJsonSchema", "14.8.0.0 (NJsonSchema v11.6.2.0 (Newtonsoft.Json v13.0.0.0))")]
     internal partial class InferenceInput
@@ -12262,7 +12262,7 @@ namespace Warden.Server.Tests.ApiContract.Generated
         public string Datatype { get; set; }
 
         /// <summary>
-        /// Optional per-input parameters.
+        /// Optional per-input parameters (string, number or boolean values).
         /// </summary>
         [System.Text.Json.Serialization.JsonPropertyName("parameters")]
         public object Parameters { get; set; }
