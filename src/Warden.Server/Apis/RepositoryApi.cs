@@ -32,7 +32,7 @@ public static class RepositoryApi
         repository.MapPost("/models/{model}/load", async (string model, HttpContext context, ModelRegistry registry) =>
         {
             var request = await ModelsApi.ReadOptionalJsonAsync<RepositoryModelRequest>(context);
-            RefuseLoadParameters(model, request?.Parameters?.Keys ?? []);
+            RefuseLoadParameters(model, request?.Parameters?.Keys ?? Enumerable.Empty<string>());
             await registry.LoadAsync(model, context.RequireApiKey().Id, context.RequestAborted);
             return Results.Ok();
         }).RequireAuthorization(WardenPolicies.Deploy)
