@@ -113,6 +113,16 @@ public static class PostgresMigrations
                 device_id text NOT NULL, epoch text NOT NULL, seq bigint NOT NULL, time bigint NOT NULL, kind text NOT NULL, data text NULL,
                 received_at bigint NOT NULL, PRIMARY KEY (device_id, epoch, seq));
             """),
+        (4, "keys suspended by the abuse monitor are marked, so an admin can reinstate them", """
+            ALTER TABLE api_keys ADD COLUMN suspended_at bigint NULL;
+            UPDATE api_keys SET suspended_at = revoked_at
+                WHERE revoked_at IS NOT NULL AND id IN (SELECT key_id FROM abuse_alerts WHERE suspended);
+            """),
+        (5, "refusal counts per hour, key, model, reason and status", """
+            CREATE TABLE refusal_counts (
+                bucket bigint NOT NULL, key_id text NOT NULL, model text NOT NULL, reason text NOT NULL, status integer NOT NULL,
+                count bigint NOT NULL, PRIMARY KEY (bucket, key_id, model, reason, status));
+            """),
     ];
 
     /// <summary>The schema version this build needs.</summary>

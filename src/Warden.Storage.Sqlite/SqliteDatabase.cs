@@ -44,6 +44,9 @@ public sealed class SqliteDatabase : SqlDatabase
             requests INTEGER NOT NULL, errors INTEGER NOT NULL, violations INTEGER NOT NULL,
             PRIMARY KEY (bucket, key_id, model, purpose));
         CREATE INDEX IF NOT EXISTS ix_usage_counts_key ON usage_counts (key_id, bucket);
+        CREATE TABLE IF NOT EXISTS refusal_counts (
+            bucket INTEGER NOT NULL, key_id TEXT NOT NULL, model TEXT NOT NULL, reason TEXT NOT NULL, status INTEGER NOT NULL,
+            count INTEGER NOT NULL, PRIMARY KEY (bucket, key_id, model, reason, status));
         CREATE TABLE IF NOT EXISTS fairness_audits (
             id INTEGER PRIMARY KEY AUTOINCREMENT, model TEXT NOT NULL, version TEXT NULL, time INTEGER NOT NULL,
             actor TEXT NOT NULL, trigger TEXT NOT NULL, rows INTEGER NOT NULL, passed INTEGER NULL,
@@ -88,6 +91,11 @@ public sealed class SqliteDatabase : SqlDatabase
             received_at INTEGER NOT NULL, PRIMARY KEY (device_id, epoch, seq));
         """;
 
+    // Keys stopped by the abuse monitor before suspensions had their own column: marked, so they can be reinstated.
+    private const string MarkEarlierSuspensions =
+        "UPDATE api_keys SET suspended_at = revoked_at WHERE revoked_at IS NOT NULL AND suspended_at IS NULL " +
+        "AND id IN (SELECT key_id FROM abuse_alerts WHERE suspended = 1);";
+
     // Columns added after the first release; databases created earlier get them on open.
     private static readonly (string Table, string Column, string Definition)[] AddedColumns =
     [
@@ -102,6 +110,7 @@ public sealed class SqliteDatabase : SqlDatabase
         ("review_items", "terms", "TEXT NULL"),
         ("review_items", "answer", "TEXT NULL"),
         ("review_items", "revision", "INTEGER NOT NULL DEFAULT 0"),
+        ("api_keys", "suspended_at", "INTEGER NULL"),
     ];
 
     private readonly string _connectionString;
@@ -138,12 +147,19 @@ public sealed class SqliteDatabase : SqlDatabase
         connection.Open();
         Execute(connection, "PRAGMA journal_mode=WAL;");
         Execute(connection, Schema);
+        var hadSuspensions = HasColumn(connection, "api_keys", "suspended_at");
         foreach (var (table, column, definition) in AddedColumns)
         {
             if (!HasColumn(connection, table, column))
             {
                 Execute(connection, $"ALTER TABLE {table} ADD COLUMN {column} {definition};");
             }
+        }
+
+        if (!hadSuspensions)
+        {
+            // Keys the abuse monitor stopped before suspensions were marked: their stored alerts say so.
+            Execute(connection, MarkEarlierSuspensions);
         }
 
         if (!HasColumn(connection, "feedback", "owner_key"))

@@ -112,6 +112,10 @@ public sealed class ConsoleBrowserTests(ConsoleServer server) : IClassFixture<Co
         }, deployFirst: true);
         var prober = await CreateKeyAsync(admin, "consumer", "sweeper");
         using var client = server.Client(prober.Secret);
+        // One request the model cannot bind (an input missing), refused before the sweep: the page shows it by reason.
+        var malformed = V2Requests.CreditRisk();
+        malformed["inputs"]!.AsArray().RemoveAt(0);
+        Assert.Equal(HttpStatusCode.BadRequest, (await client.PostAsync("/v2/models/probed/infer", V2Requests.Json(malformed))).StatusCode);
         for (var i = 0; i < 12; i++)
         {
             var row = (double[])V2Requests.Applicant.Clone();
@@ -133,7 +137,19 @@ public sealed class ConsoleBrowserTests(ConsoleServer server) : IClassFixture<Co
         }
 
         await Expect(suspended).ToBeVisibleAsync();
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Refusals by reason" })).ToBeVisibleAsync();
+        await Expect(page.GetByRole(AriaRole.Row).Filter(new() { HasText = "bind (400)" }).First).ToBeVisibleAsync();
         await CheckAsync(page, "usage-abuse");
+
+        // The admin reinstates the key with a reason: the page confirms it and the key works again.
+        Assert.Equal(HttpStatusCode.Unauthorized, (await client.PostAsync("/v2/models/probed/infer", V2Requests.Json(V2Requests.CreditRisk()))).StatusCode);
+        await page.GetByLabel("Reason for reinstating sweeper").FillAsync("a load test agreed with the customer");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Reinstate sweeper" }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Status)).ToContainTextAsync("is reinstated");
+        await Expect(suspended).ToHaveCountAsync(0);
+        Assert.Equal(HttpStatusCode.OK, (await client.PostAsync("/v2/models/probed/infer", V2Requests.Json(V2Requests.CreditRisk()))).StatusCode);
+        var audit = await admin.GetStringAsync("/api/audit?limit=1000");
+        Assert.Contains("a load test agreed with the customer", audit, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -174,6 +190,36 @@ public sealed class ConsoleBrowserTests(ConsoleServer server) : IClassFixture<Co
         await CheckAsync(page, "consumer-home");
     }
 
+    [Fact]
+    public async Task Every_page_fits_a_tablet_and_its_navigation_works_there()
+    {
+        Assert.SkipWhen(server.SkipReason is not null, server.SkipReason ?? "");
+        var page = await server.SignInAsync(ConsoleServer.AdminKey, new ViewportSize { Width = 768, Height = 1024 });
+        string[] paths = ["/", "/models", "/models/credit-risk", "/models/credit-risk/versions/1", "/fairness?model=credit-risk", "/drift?model=credit-risk&since=7d", "/reviews", "/usage", "/audit"];
+        foreach (var path in paths)
+        {
+            await page.GotoAsync(server.BaseUrl + path);
+            await Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToBeVisibleAsync();
+            // Wide tables may scroll inside their own box; the page itself never scrolls sideways.
+            var widths = await page.EvaluateAsync<int[]>("() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]");
+            Assert.True(widths[0] <= widths[1], $"{path} is {widths[0]} px wide on a {widths[1]} px tablet viewport");
+        }
+
+        // The header's navigation is on screen and reaches each section by keyboard as well as by tap.
+        var navigation = page.GetByRole(AriaRole.Navigation, new() { Name = "Console sections" });
+        foreach (var (link, heading) in new[] { ("Models", "Models"), ("Usage & abuse", "Usage and abuse"), ("Audit", "Audit chain") })
+        {
+            await Expect(navigation.GetByRole(AriaRole.Link, new() { Name = link, Exact = true })).ToBeInViewportAsync();
+            await navigation.GetByRole(AriaRole.Link, new() { Name = link, Exact = true }).FocusAsync();
+            await page.Keyboard.PressAsync("Enter");
+            await Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1, Name = heading })).ToBeVisibleAsync();
+        }
+
+        await page.GetByRole(AriaRole.Link, new() { Name = "Drift & quality", Exact = true }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1, Name = "Drift and quality" })).ToBeVisibleAsync();
+        await CheckAsync(page, "tablet-drift", fullPage: false);
+    }
+
     // Generous: the machine running the suite may be busy; these waits end as soon as the content is there.
     private static ILocatorAssertions Expect(ILocator locator)
     {
@@ -188,13 +234,13 @@ public sealed class ConsoleBrowserTests(ConsoleServer server) : IClassFixture<Co
     }
 
     /// <summary>axe-core finds no serious or critical problem, and the page is saved for docs/console.md.</summary>
-    private static async Task CheckAsync(IPage page, string name)
+    private static async Task CheckAsync(IPage page, string name, bool fullPage = true)
     {
         var axe = await page.RunAxe();
         var serious = axe.Violations.Where(v => v.Impact is "serious" or "critical").ToList();
         Assert.True(serious.Count == 0, $"{name}: " + string.Join("; ", serious.Select(v => $"{v.Id} ({v.Impact}): {v.Help} at {string.Join(", ", v.Nodes.Select(n => n.Target?.ToString()))}")));
         Directory.CreateDirectory(Warden.Tests.RepoFiles.Path("docs/screenshots"));
-        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Warden.Tests.RepoFiles.Path($"docs/screenshots/{name}.png"), FullPage = true });
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Warden.Tests.RepoFiles.Path($"docs/screenshots/{name}.png"), FullPage = fullPage });
     }
 
     private static async Task PutSettingsAsync(HttpClient admin, string model, string kind, object document, bool deployFirst)

@@ -66,10 +66,10 @@ public sealed class ConsoleServer : IAsyncLifetime
         });
     }
 
-    /// <summary>A fresh browser context (its own cookies) at 1280×800, signed in with <paramref name="key"/>.</summary>
-    public async Task<IPage> SignInAsync(string key)
+    /// <summary>A fresh browser context (its own cookies) at 1280×800 unless <paramref name="viewport"/> says otherwise, signed in with <paramref name="key"/>.</summary>
+    public async Task<IPage> SignInAsync(string key, ViewportSize? viewport = null)
     {
-        var context = await Browser!.NewContextAsync(new BrowserNewContextOptions { ViewportSize = new ViewportSize { Width = 1280, Height = 800 } });
+        var context = await Browser!.NewContextAsync(new BrowserNewContextOptions { ViewportSize = viewport ?? new ViewportSize { Width = 1280, Height = 800 } });
         context.SetDefaultTimeout(90_000);
         context.SetDefaultNavigationTimeout(90_000);
         var page = await context.NewPageAsync();

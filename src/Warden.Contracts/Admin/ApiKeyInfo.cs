@@ -21,8 +21,11 @@ public sealed class ApiKeyInfo
     /// <summary>Expiry, if any.</summary>
     public DateTimeOffset? ExpiresAt { get; set; }
 
-    /// <summary>Revocation time, if revoked.</summary>
+    /// <summary>Revocation time, if revoked or suspended.</summary>
     public DateTimeOffset? RevokedAt { get; set; }
+
+    /// <summary>When the abuse monitor suspended the key, if it is suspended (an admin can reinstate it); null otherwise.</summary>
+    public DateTimeOffset? SuspendedAt { get; set; }
 
     /// <summary>Purposes granted: <c>purpose</c> (any model) or <c>model:purpose</c>; empty means the cards' intended uses.</summary>
     public List<string> Purposes { get; set; } = [];

@@ -15,7 +15,7 @@ namespace Warden.Core.Abuse;
 /// with state per key inside each. On an alert (extraction: the first per key × model; volume: at most one per key and
 /// bucket; sweep: one per sweep) it stores the alert (<see cref="IAbuseAlertStore"/>), appends <c>abuse.alert</c> to the
 /// audit chain, publishes <c>abuse.extraction</c>, <c>abuse.volume</c> or <c>abuse.sweep</c>, and, when the policy says so,
-/// revokes the key (never the bootstrap admin key).
+/// suspends the key (never the bootstrap admin key) until an admin reinstates it.
 /// </summary>
 public sealed class AbuseMonitor(
     ModelSettings settings, AuditLog audit, EventPublisher events, ApiKeyService keys, TimeProvider time, IAbuseAlertStore store,
@@ -32,9 +32,10 @@ public sealed class AbuseMonitor(
 
     private readonly Dictionary<string, ModelState> _models = new(StringComparer.Ordinal);
 
-    // Keys this monitor suspended. Requests admitted before the revocation are still queued behind the alert; observed,
-    // they would start a fresh detection run and alert a second time for a key that is already stopped.
-    private readonly HashSet<string> _suspended = new(StringComparer.Ordinal);
+    // Keys this monitor suspended. Requests admitted before the suspension are still queued behind the alert; observed,
+    // they would start a fresh detection run and alert a second time for a key that is already stopped. An admin's
+    // reinstatement takes the key out (Reinstate here, or, when it happened on another replica, the store says so).
+    private readonly ConcurrentDictionary<string, byte> _suspended = new(StringComparer.Ordinal);
     private readonly ConcurrentQueue<ModelAbuseAlert> _alerts = new();
     private long _dropped;
     private long _unobservable;
@@ -60,6 +61,12 @@ public sealed class AbuseMonitor(
         _ => "abuse.extraction",
     };
 
+    /// <summary>True while this monitor holds <paramref name="keyId"/> as suspended (its rows are not observed).</summary>
+    public bool IsSuspended(string keyId) => _suspended.ContainsKey(keyId);
+
+    /// <summary>Forgets this monitor's suspension of <paramref name="keyId"/>: its next rows start a fresh detection run.</summary>
+    public void Reinstate(string keyId) => _suspended.TryRemove(keyId, out _);
+
     /// <summary>Queues one row; never blocks.</summary>
     public void Enqueue(AbuseObservation observation)
     {
@@ -72,8 +79,15 @@ public sealed class AbuseMonitor(
     /// <summary>Counts a request whose inputs did not fit the row layout.</summary>
     public void CountUnobservable() => Interlocked.Increment(ref _unobservable);
 
+    public override Task StartAsync(CancellationToken cancellationToken)
+    {
+        keys.Reinstated += OnReinstated;
+        return base.StartAsync(cancellationToken);
+    }
+
     public override Task StopAsync(CancellationToken cancellationToken)
     {
+        keys.Reinstated -= OnReinstated;
         _channel.Writer.TryComplete();
         return base.StopAsync(cancellationToken);
     }
@@ -93,6 +107,8 @@ public sealed class AbuseMonitor(
         }
     }
 
+    private void OnReinstated(object? sender, string keyId) => Reinstate(keyId);
+
     private async Task ObserveAsync(AbuseObservation observation)
     {
         var policy = settings.Get<AbusePolicy>(observation.Model, AbusePolicy.Kind);
@@ -101,10 +117,17 @@ public sealed class AbuseMonitor(
             return;
         }
 
-        if (_suspended.Contains(observation.KeyId))
+        if (_suspended.ContainsKey(observation.KeyId))
         {
-            Interlocked.Increment(ref _processed);
-            return;
+            var stored = await keys.FindAsync(observation.KeyId, CancellationToken.None).ConfigureAwait(false);
+            if (stored is null || !stored.IsActive(time.GetUtcNow()))
+            {
+                Interlocked.Increment(ref _processed);
+                return;
+            }
+
+            // Active again: reinstated on another replica. Watched afresh from here on.
+            _suspended.TryRemove(observation.KeyId, out _);
         }
 
         if (!_models.TryGetValue(observation.Model, out var state) || !ReferenceEquals(state.Policy, policy) || state.Width != observation.Features.Length)
@@ -126,9 +149,9 @@ public sealed class AbuseMonitor(
     {
         var suspend = policy.SuspendOnAlert && observation.KeyName != BootstrapKeyName;
         // Suspend first: an alert that says "suspended" is never visible while the key still works.
-        if (suspend && _suspended.Add(observation.KeyId))
+        if (suspend && _suspended.TryAdd(observation.KeyId, 0))
         {
-            await keys.RevokeAsync("system", observation.KeyId, CancellationToken.None).ConfigureAwait(false);
+            await keys.SuspendAsync("system", observation.KeyId, new { model = observation.Model, kind = alert.Kind.ToString() }, CancellationToken.None).ConfigureAwait(false);
             state.Forget(observation.KeyId);
         }
 

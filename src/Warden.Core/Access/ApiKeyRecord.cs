@@ -31,6 +31,12 @@ public sealed record ApiKeyRecord(
     /// <summary>Rate limits and quotas of the key; null means unlimited.</summary>
     public KeyLimits? Limits { get; init; }
 
+    /// <summary>
+    /// When the abuse monitor suspended the key (then <see cref="RevokedAt"/> is the same time); null when not suspended.
+    /// A suspended key can be reinstated by an admin, a revoked one cannot.
+    /// </summary>
+    public DateTimeOffset? SuspendedAt { get; init; }
+
     /// <summary>The purposes explicitly granted for <paramref name="model"/>, or null when none are (card intended uses apply).</summary>
     public IReadOnlyList<string>? PurposesFor(string model)
     {

@@ -22,6 +22,9 @@ public sealed class ApiKeyService(IKeyStore store, AuditLog audit, TimeProvider 
     /// <summary>Raised after a key is created or revoked through this instance, so that other replicas can be told to forget their cached lookups.</summary>
     public event EventHandler? Changed;
 
+    /// <summary>Raised with the key id after a suspended key is reinstated through this instance.</summary>
+    public event EventHandler<string>? Reinstated;
+
     /// <summary>Creates a key and returns it with its secret (shown once).</summary>
     public Task<(ApiKeyRecord Record, string Secret)> CreateAsync(
         string actor, string name, string role, IReadOnlyList<string> models, DateTimeOffset? expiresAt, CancellationToken cancellationToken = default) =>
@@ -67,12 +70,51 @@ public sealed class ApiKeyService(IKeyStore store, AuditLog audit, TimeProvider 
         }
 
         await store.RevokeAsync(id, time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
-        Interlocked.Increment(ref _changes);
-        _cache.TryRemove(key.SecretHash, out _);
-        Changed?.Invoke(this, EventArgs.Empty);
+        Forget(key);
         await audit.AppendAsync(actor, "key.revoke", id, new { key.Name, key.Role }, cancellationToken).ConfigureAwait(false);
         return true;
     }
+
+    /// <summary>
+    /// Suspends an active key (the abuse monitor does): it stops working at once, like a revoked key, but an admin can
+    /// reinstate it. False when the key is unknown or already stopped.
+    /// </summary>
+    public async Task<bool> SuspendAsync(string actor, string id, object reason, CancellationToken cancellationToken = default)
+    {
+        var key = await store.FindByIdAsync(id, cancellationToken).ConfigureAwait(false);
+        if (key is null || !await store.SuspendAsync(id, time.GetUtcNow(), cancellationToken).ConfigureAwait(false))
+        {
+            return false;
+        }
+
+        Forget(key);
+        await audit.AppendAsync(actor, "key.suspend", id, new { key.Name, key.Role, reason }, cancellationToken).ConfigureAwait(false);
+        return true;
+    }
+
+    /// <summary>
+    /// Makes a suspended key work again (on every replica: the change is announced like a revocation) and records who and why
+    /// in the audit chain. Throws 404 for an unknown key and 409 for a key that is not suspended (revocation is final).
+    /// </summary>
+    public async Task<ApiKeyRecord> ReinstateAsync(string actor, string id, string? reason, CancellationToken cancellationToken = default)
+    {
+        var key = await store.FindByIdAsync(id, cancellationToken).ConfigureAwait(false)
+            ?? throw WardenException.NotFound($"key '{id}' is not found");
+        if (!await store.ReinstateAsync(id, cancellationToken).ConfigureAwait(false))
+        {
+            throw new WardenException(409, key.RevokedAt is null
+                ? $"key '{id}' is not suspended"
+                : $"key '{id}' was revoked, not suspended; revocation is final (create a new key)");
+        }
+
+        Forget(key);
+        await audit.AppendAsync(actor, "key.reinstate", id, new { key.Name, key.Role, suspendedAt = key.SuspendedAt, reason }, cancellationToken).ConfigureAwait(false);
+        Reinstated?.Invoke(this, id);
+        return key with { RevokedAt = null, SuspendedAt = null };
+    }
+
+    /// <summary>The stored key with <paramref name="id"/>, or null.</summary>
+    public Task<ApiKeyRecord?> FindAsync(string id, CancellationToken cancellationToken = default) => store.FindByIdAsync(id, cancellationToken);
 
     /// <summary>Drops every cached lookup (another replica changed a key), so the next request of each key reads the store.</summary>
     public void ForgetCachedKeys()
@@ -128,6 +170,14 @@ public sealed class ApiKeyService(IKeyStore store, AuditLog audit, TimeProvider 
         Changed?.Invoke(this, EventArgs.Empty);
         await audit.AppendAsync(actor, "key.create", record.Id, new { record.Name, record.Role, record.Models, record.ExpiresAt, record.Purposes, record.DefaultPurpose, record.Limits }, cancellationToken).ConfigureAwait(false);
         return record;
+    }
+
+    // This process's cached lookup goes at once; Changed tells the other replicas to drop theirs.
+    private void Forget(ApiKeyRecord key)
+    {
+        Interlocked.Increment(ref _changes);
+        _cache.TryRemove(key.SecretHash, out _);
+        Changed?.Invoke(this, EventArgs.Empty);
     }
 
     private sealed record CachedKey(ApiKeyRecord? Record, DateTimeOffset LoadedAt);

@@ -17,6 +17,12 @@ public interface IKeyStore
     /// <summary>All keys, oldest first.</summary>
     Task<IReadOnlyList<ApiKeyRecord>> ListAsync(CancellationToken cancellationToken = default);
 
-    /// <summary>Marks a key revoked; false when it does not exist.</summary>
+    /// <summary>Marks a key revoked (final: a suspension mark is dropped); false when it does not exist.</summary>
     Task<bool> RevokeAsync(string id, DateTimeOffset at, CancellationToken cancellationToken = default);
+
+    /// <summary>Stops an active key until reinstated (revoked and marked suspended); false when unknown or already stopped.</summary>
+    Task<bool> SuspendAsync(string id, DateTimeOffset at, CancellationToken cancellationToken = default);
+
+    /// <summary>Makes a suspended key active again; false when unknown or not suspended (a revoked key stays revoked).</summary>
+    Task<bool> ReinstateAsync(string id, CancellationToken cancellationToken = default);
 }

@@ -14,5 +14,10 @@ public sealed class UsageInterceptor(UsageMeter usage) : InferenceInterceptor
     {
         usage.Request(context.Call.Caller.Id, context.Model, context.Purpose);
         usage.Error(context.Call.Caller.Id, context.Model, context.Purpose);
+        if (error is WardenException refusal)
+        {
+            // The same reason label as the warden.inference.refusals metric, but stored, so every replica's page shows it.
+            usage.Refusal(context.Call.Caller.Id, context.Model, context.Stage, refusal.StatusCode);
+        }
     }
 }

@@ -45,6 +45,7 @@ internal static class AdminMapping
         CreatedAt = key.CreatedAt,
         ExpiresAt = key.ExpiresAt,
         RevokedAt = key.RevokedAt,
+        SuspendedAt = key.SuspendedAt,
         Purposes = key.Purposes.ToList(),
         DefaultPurpose = key.DefaultPurpose,
         RateLimit = key.Limits?.RateLimit,

@@ -59,6 +59,13 @@ public static class KeysApi
                 ? Results.NoContent()
                 : throw WardenException.NotFound($"key '{id}' is not found"))
             .WithName("RevokeKey").WithSummary("Revoke an API key");
+        keys.MapPost("/{id}/reinstate", async (string id, HttpContext context, ApiKeyService service) =>
+        {
+            var body = await ModelsApi.ReadOptionalJsonAsync<ReinstateKeyRequest>(context);
+            var reason = string.IsNullOrWhiteSpace(body?.Reason) ? null : body.Reason.Trim();
+            return (await service.ReinstateAsync(context.RequireApiKey().Id, id, reason, context.RequestAborted)).ToInfo();
+        }).Accepts<ReinstateKeyRequest>(isOptional: true, "application/json")
+            .WithName("ReinstateKey").WithSummary("Reinstate a key the abuse monitor suspended (409 for a revoked key)");
         return app;
     }
 }

@@ -7,7 +7,8 @@ namespace Warden.Server.Apis;
 
 /// <summary>
 /// Usage monitoring: <c>GET /api/usage?key=&amp;model=&amp;since=24h</c> (auditor, admin) answers hourly counts of requests,
-/// errors and policy violations per key, model and purpose, with totals.
+/// errors and policy violations per key, model and purpose, with totals; <c>GET /api/usage/refusals</c> the refused calls
+/// by reason (the step that refused, as in the <c>warden.inference.refusals</c> metric) and status.
 /// </summary>
 public static class UsageApi
 {
@@ -18,13 +19,7 @@ public static class UsageApi
     {
         app.MapGet("/api/usage", async (string? key, string? model, string? since, UsageMeter meter, TimeProvider time, CancellationToken ct) =>
         {
-            var span = TimeWindow.Parse(since ?? "24h", "since");
-            if (span > MaxRange)
-            {
-                throw WardenException.BadRequest("'since' must be at most 400 days");
-            }
-
-            var from = time.GetUtcNow() - span;
+            var from = Since(since, time);
             var rows = await meter.QueryAsync(string.IsNullOrEmpty(key) ? null : key, string.IsNullOrEmpty(model) ? null : model, from, ct);
             return new
             {
@@ -34,6 +29,26 @@ public static class UsageApi
             };
         }).WithTags("usage").RequireAuthorization(WardenPolicies.Audit)
             .WithName("GetUsage").WithSummary("Usage counts by key and model");
+        app.MapGet("/api/usage/refusals", async (string? key, string? model, string? since, UsageMeter meter, TimeProvider time, CancellationToken ct) =>
+        {
+            var from = Since(since, time);
+            var rows = await meter.QueryRefusalsAsync(string.IsNullOrEmpty(key) ? null : key, string.IsNullOrEmpty(model) ? null : model, from, ct);
+            return new
+            {
+                since = from,
+                total = rows.Sum(r => r.Count),
+                reasons = rows.GroupBy(r => (r.Reason, r.Status)).OrderByDescending(g => g.Sum(r => r.Count)).ThenBy(g => g.Key.Reason, StringComparer.Ordinal)
+                    .Select(g => new { reason = g.Key.Reason, status = g.Key.Status, count = g.Sum(r => r.Count) }),
+                buckets = rows.Select(r => new { bucket = r.Bucket, key = r.KeyId, model = r.Model, reason = r.Reason, status = r.Status, count = r.Count }),
+            };
+        }).WithTags("usage").RequireAuthorization(WardenPolicies.Audit)
+            .WithName("GetRefusals").WithSummary("Refused inference calls by reason (the refusing step) and status, per hour, key and model");
         return app;
+    }
+
+    private static DateTimeOffset Since(string? since, TimeProvider time)
+    {
+        var span = TimeWindow.Parse(since ?? "24h", "since");
+        return span > MaxRange ? throw WardenException.BadRequest("'since' must be at most 400 days") : time.GetUtcNow() - span;
     }
 }

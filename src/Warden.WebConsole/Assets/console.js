@@ -27,6 +27,19 @@
     window.setInterval(poll, 15000);
   }
 
+  // A table wider than the screen scrolls in its own box (console.css); make that box reachable by keyboard.
+  var focusableScrollers = function () {
+    Array.prototype.forEach.call(document.querySelectorAll("main table"), function (table) {
+      if (table.scrollWidth > table.clientWidth + 1) {
+        table.setAttribute("tabindex", "0");
+      } else if (table.getAttribute("tabindex") === "0") {
+        table.removeAttribute("tabindex");
+      }
+    });
+  };
+  focusableScrollers();
+  window.addEventListener("resize", focusableScrollers);
+
   // Review shortcuts: 1–9 choose a label, Enter decides, c claims, j/k move between items.
   var decide = document.getElementById("decide-form");
   var claim = document.getElementById("claim-form");

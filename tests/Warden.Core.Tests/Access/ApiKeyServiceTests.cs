@@ -122,5 +122,9 @@ public sealed class ApiKeyServiceTests : IDisposable
         public Task<IReadOnlyList<ApiKeyRecord>> ListAsync(CancellationToken cancellationToken = default) => inner.ListAsync(cancellationToken);
 
         public Task<bool> RevokeAsync(string id, DateTimeOffset at, CancellationToken cancellationToken = default) => inner.RevokeAsync(id, at, cancellationToken);
+
+        public Task<bool> SuspendAsync(string id, DateTimeOffset at, CancellationToken cancellationToken = default) => inner.SuspendAsync(id, at, cancellationToken);
+
+        public Task<bool> ReinstateAsync(string id, CancellationToken cancellationToken = default) => inner.ReinstateAsync(id, cancellationToken);
     }
 }

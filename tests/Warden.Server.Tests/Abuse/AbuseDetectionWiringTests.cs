@@ -117,6 +117,32 @@ public sealed class AbuseDetectionWiringTests
         Assert.Equal(HttpStatusCode.Unauthorized, statuses[^1]);
         Assert.Equal(HttpStatusCode.OK, (await factory.Authorized(benign).InferAsync(V2Requests.CreditRisk())).StatusCode);
         await WaitUntilAsync(() => hooks.Events.Contains("abuse.sweep"));
+
+        // An admin reinstates it: the key works again, the monitor watches it afresh, and the audit chain says who and why.
+        var monitor = factory.Services.GetRequiredService<Warden.Core.Abuse.AbuseMonitor>();
+        Assert.True(monitor.IsSuspended(sweeperId));
+        var keys = await factory.Admin().GetFromJsonAsync<List<ApiKeyInfo>>("/api/keys", TestContext.Current.CancellationToken);
+        Assert.NotNull(keys!.Single(k => k.Id == sweeperId).SuspendedAt);
+        var reinstated = await factory.Admin().PostAsJsonAsync($"/api/keys/{sweeperId}/reinstate", new { reason = "pricing study agreed with the customer" }, TestContext.Current.CancellationToken);
+        Assert.Equal(HttpStatusCode.OK, reinstated.StatusCode);
+        var info = (await reinstated.Content.ReadFromJsonAsync<ApiKeyInfo>(TestContext.Current.CancellationToken))!;
+        Assert.Null(info.RevokedAt);
+        Assert.Null(info.SuspendedAt);
+        Assert.False(monitor.IsSuspended(sweeperId));
+        Assert.Equal(HttpStatusCode.OK, (await factory.Authorized(sweeper).InferAsync(V2Requests.CreditRisk())).StatusCode);
+        var audit = await (await factory.Admin().GetAsync("/api/audit?limit=1000")).ReadJsonAsync();
+        Assert.Contains(audit.GetProperty("items").EnumerateArray(), e => e.GetProperty("action").GetString() == "key.suspend" && e.GetProperty("target").GetString() == sweeperId);
+        var entry = audit.GetProperty("items").EnumerateArray().Single(e => e.GetProperty("action").GetString() == "key.reinstate");
+        Assert.Equal(sweeperId, entry.GetProperty("target").GetString());
+        Assert.Contains("pricing study", entry.GetProperty("details").ToString(), StringComparison.Ordinal);
+
+        // Not suspended any more: a second reinstatement is a conflict; a revoked key is never reinstated; unknown keys are 404.
+        Assert.Equal(HttpStatusCode.Conflict, (await factory.Admin().PostAsync($"/api/keys/{sweeperId}/reinstate", null, TestContext.Current.CancellationToken)).StatusCode);
+        Assert.Equal(HttpStatusCode.NoContent, (await factory.Admin().DeleteAsync($"/api/keys/{sweeperId}", TestContext.Current.CancellationToken)).StatusCode);
+        var revoked = await factory.Admin().PostAsync($"/api/keys/{sweeperId}/reinstate", null, TestContext.Current.CancellationToken);
+        Assert.Equal(HttpStatusCode.Conflict, revoked.StatusCode);
+        Assert.Contains("revocation is final", await revoked.ErrorAsync(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.NotFound, (await factory.Admin().PostAsync("/api/keys/nope/reinstate", null, TestContext.Current.CancellationToken)).StatusCode);
     }
 
     [Fact]

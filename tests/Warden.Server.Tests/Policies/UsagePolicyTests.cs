@@ -62,6 +62,18 @@ public sealed class UsagePolicyTests
 
         var violations = await WaitForAuditAsync(factory, "policy.violation", 4);
         Assert.Equal(4, violations);
+
+        // Refusals by reason: the four purpose refusals by the usage policy, and one request whose row does not fit the model.
+        var row = V2Requests.CreditRisk();
+        row["inputs"]!.AsArray().RemoveAt(0);
+        var malformed = await factory.Admin().InferAsync(row);
+        Assert.Equal(HttpStatusCode.BadRequest, malformed.StatusCode);
+        var refusals = await (await factory.Admin().GetAsync("/api/usage/refusals?since=1h&model=credit-risk")).ReadJsonAsync();
+        Assert.Equal(5, refusals.GetProperty("total").GetInt64());
+        var reasons = refusals.GetProperty("reasons").EnumerateArray()
+            .Select(r => (r.GetProperty("reason").GetString(), r.GetProperty("status").GetInt32(), r.GetProperty("count").GetInt64())).ToList();
+        Assert.Equal([("usage_policy", 403, 4L), ("bind", 400, 1L)], reasons);
+        Assert.Equal(HttpStatusCode.BadRequest, (await factory.Admin().GetAsync("/api/usage/refusals?since=soon")).StatusCode);
     }
 
     private static async Task<int> WaitForAuditAsync(WardenFactory factory, string action, int expected)

@@ -29,7 +29,8 @@ public sealed class AuthorizationMatrixTests(SecurityFixture fixture) : IClassFi
             ("GET", "/api/keys") => Is("admin") ? 200 : Forbidden,
             ("POST", "/api/keys") => Is("admin") ? 400 : Forbidden,
             ("DELETE", "/api/keys/{id}") => Is("admin") ? 404 : Forbidden,
-            ("GET", "/api/audit") or ("GET", "/api/audit/verify") or ("GET", "/api/predictions") or ("GET", "/metrics") or ("GET", "/api/usage") =>
+            ("POST", "/api/keys/{id}/reinstate") => Is("admin") ? 404 : Forbidden,
+            ("GET", "/api/audit") or ("GET", "/api/audit/verify") or ("GET", "/api/predictions") or ("GET", "/metrics") or ("GET", "/api/usage") or ("GET", "/api/usage/refusals") =>
                 Is("admin", "auditor") ? 200 : Forbidden,
             ("POST", "/api/models/{model}/feedback") => Is("admin", "deployer", "reviewer", "consumer") ? Scoped(400) : Forbidden,
             ("GET", "/api/models/{model}/feedback") => Is("admin", "auditor", "deployer") ? 200 : Forbidden,

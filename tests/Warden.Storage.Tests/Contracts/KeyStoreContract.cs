@@ -42,6 +42,37 @@ public abstract class KeyStoreContract<TBackend> : StoreContract<TBackend>
     }
 
     [Fact]
+    public async Task A_suspended_key_can_be_reinstated_once_and_a_revoked_one_never()
+    {
+        var store = Backend.Keys();
+        await store.AddAsync(Key("k1", T0), Ct);
+        await store.AddAsync(Key("k2", T0), Ct);
+
+        Assert.True(await store.SuspendAsync("k1", T0.AddHours(1), Ct));
+        Assert.False(await store.SuspendAsync("k1", T0.AddHours(2), Ct));
+        Assert.False(await store.SuspendAsync("nope", T0, Ct));
+        var suspended = await store.FindByIdAsync("k1", Ct);
+        Assert.Equal(T0.AddHours(1), suspended?.SuspendedAt);
+        Assert.Equal(T0.AddHours(1), suspended?.RevokedAt);
+        Assert.False(suspended!.IsActive(T0.AddHours(1)));
+
+        Assert.True(await store.ReinstateAsync("k1", Ct));
+        Assert.False(await store.ReinstateAsync("k1", Ct));
+        var reinstated = await store.FindByIdAsync("k1", Ct);
+        Assert.Null(reinstated?.SuspendedAt);
+        Assert.True(reinstated!.IsActive(T0.AddHours(3)));
+
+        // Revoking a suspended key makes it final.
+        Assert.True(await store.SuspendAsync("k2", T0.AddHours(1), Ct));
+        Assert.True(await store.RevokeAsync("k2", T0.AddHours(2), Ct));
+        Assert.False(await store.ReinstateAsync("k2", Ct));
+        var revoked = await store.FindByIdAsync("k2", Ct);
+        Assert.Null(revoked?.SuspendedAt);
+        Assert.Equal(T0.AddHours(1), revoked?.RevokedAt);
+        Assert.False(await store.SuspendAsync("k2", T0.AddHours(3), Ct));
+    }
+
+    [Fact]
     public async Task A_second_key_with_the_same_secret_hash_is_refused()
     {
         var store = Backend.Keys();

@@ -8,18 +8,18 @@ namespace Warden.Core.Storage.Sql;
 /// <summary><see cref="IKeyStore"/> over ADO.NET, for SQLite and PostgreSQL alike.</summary>
 public sealed class SqlKeyStore(SqlDatabase database) : IKeyStore
 {
-    private const string Columns = "id, name, role, models, secret_hash, created_at, expires_at, revoked_at, purposes, default_purpose, limits";
+    private const string Columns = "id, name, role, models, secret_hash, created_at, expires_at, revoked_at, purposes, default_purpose, limits, suspended_at";
 
     public async Task AddAsync(ApiKeyRecord key, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(key);
         await using var connection = await database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using var command = Command(connection,
-            $"INSERT INTO api_keys ({Columns}) VALUES (@id, @name, @role, @models, @hash, @created, @expires, @revoked, @purposes, @default, @limits)",
+            $"INSERT INTO api_keys ({Columns}) VALUES (@id, @name, @role, @models, @hash, @created, @expires, @revoked, @purposes, @default, @limits, @suspended)",
             ("id", key.Id), ("name", key.Name), ("role", key.Role), ("models", JsonSerializer.Serialize(key.Models)),
             ("hash", key.SecretHash), ("created", ToMs(key.CreatedAt)), ("expires", Nullable(key.ExpiresAt)), ("revoked", Nullable(key.RevokedAt)),
             ("purposes", JsonSerializer.Serialize(key.Purposes)), ("default", Nullable(key.DefaultPurpose)),
-            ("limits", Nullable(key.Limits is null ? null : JsonSerializer.Serialize(key.Limits))));
+            ("limits", Nullable(key.Limits is null ? null : JsonSerializer.Serialize(key.Limits))), ("suspended", Nullable(key.SuspendedAt)));
         await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 
@@ -43,11 +43,20 @@ public sealed class SqlKeyStore(SqlDatabase database) : IKeyStore
         return result;
     }
 
-    public async Task<bool> RevokeAsync(string id, DateTimeOffset at, CancellationToken cancellationToken = default)
+    // Revoking a suspended key makes the stop final: the suspension mark goes, so the key can no longer be reinstated.
+    public Task<bool> RevokeAsync(string id, DateTimeOffset at, CancellationToken cancellationToken = default) =>
+        UpdateAsync("UPDATE api_keys SET revoked_at = COALESCE(revoked_at, @at), suspended_at = NULL WHERE id = @id", id, at, cancellationToken);
+
+    public Task<bool> SuspendAsync(string id, DateTimeOffset at, CancellationToken cancellationToken = default) =>
+        UpdateAsync("UPDATE api_keys SET revoked_at = @at, suspended_at = @at WHERE id = @id AND revoked_at IS NULL", id, at, cancellationToken);
+
+    public Task<bool> ReinstateAsync(string id, CancellationToken cancellationToken = default) =>
+        UpdateAsync("UPDATE api_keys SET revoked_at = NULL, suspended_at = NULL WHERE id = @id AND suspended_at IS NOT NULL", id, null, cancellationToken);
+
+    private async Task<bool> UpdateAsync(string sql, string id, DateTimeOffset? at, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        await using var command = Command(connection, "UPDATE api_keys SET revoked_at = COALESCE(revoked_at, @at) WHERE id = @id",
-            ("at", ToMs(at)), ("id", id));
+        await using var command = at is { } time ? Command(connection, sql, ("at", ToMs(time)), ("id", id)) : Command(connection, sql, ("id", id));
         return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) > 0;
     }
 
@@ -67,5 +76,6 @@ public sealed class SqlKeyStore(SqlDatabase database) : IKeyStore
         Purposes = reader.IsDBNull(8) ? [] : JsonSerializer.Deserialize<List<string>>(reader.GetString(8)) ?? [],
         DefaultPurpose = ReadNullableString(reader, 9),
         Limits = reader.IsDBNull(10) ? null : JsonSerializer.Deserialize<KeyLimits>(reader.GetString(10)),
+        SuspendedAt = ReadNullableTime(reader, 11),
     };
 }

@@ -49,4 +49,46 @@ public sealed class SqlUsageStore(SqlDatabase database) : IUsageStore
 
         return rows;
     }
+
+    public async Task AddRefusalsAsync(IReadOnlyList<RefusalCount> counts, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(counts);
+        await using var connection = await database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+
+        // Fixed order for the same reason as above: replicas lock overlapping rows in the same order.
+        foreach (var c in counts.OrderBy(c => c.Bucket).ThenBy(c => c.KeyId, StringComparer.Ordinal).ThenBy(c => c.Model, StringComparer.Ordinal)
+            .ThenBy(c => c.Reason, StringComparer.Ordinal).ThenBy(c => c.Status))
+        {
+            await using var command = Command(connection, transaction, """
+                INSERT INTO refusal_counts (bucket, key_id, model, reason, status, count)
+                VALUES (@bucket, @key, @model, @reason, @status, @count)
+                ON CONFLICT (bucket, key_id, model, reason, status) DO UPDATE SET count = refusal_counts.count + excluded.count
+                """,
+                ("bucket", c.Bucket.ToUnixTimeSeconds()), ("key", c.KeyId), ("model", c.Model), ("reason", c.Reason), ("status", c.Status), ("count", c.Count));
+            await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task<IReadOnlyList<RefusalCount>> QueryRefusalsAsync(string? keyId, string? model, DateTimeOffset since, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = Command(connection, """
+            SELECT bucket, key_id, model, reason, status, count FROM refusal_counts
+            WHERE bucket >= @since AND (CAST(@key AS TEXT) IS NULL OR key_id = @key) AND (CAST(@model AS TEXT) IS NULL OR model = @model)
+            ORDER BY bucket, key_id, model, reason, status
+            """,
+            ("since", since.ToUnixTimeSeconds() / 3600 * 3600), ("key", Nullable(keyId)), ("model", Nullable(model)));
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        var rows = new List<RefusalCount>();
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            rows.Add(new RefusalCount(DateTimeOffset.FromUnixTimeSeconds(reader.GetInt64(0)), reader.GetString(1), reader.GetString(2), reader.GetString(3),
+                System.Convert.ToInt32(reader.GetValue(4), System.Globalization.CultureInfo.InvariantCulture), reader.GetInt64(5)));
+        }
+
+        return rows;
+    }
 }
