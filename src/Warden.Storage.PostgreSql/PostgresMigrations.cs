@@ -126,7 +126,7 @@ public static class PostgresMigrations
         (6, "drift evaluations kept for drift over time", """
             CREATE TABLE drift_evaluations (
                 id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, model text NOT NULL, version text NOT NULL, time bigint NOT NULL,
-                window_start bigint NULL, rows integer NOT NULL, drift_share double precision NOT NULL, dataset_drift boolean NOT NULL,
+                window_start bigint NULL, rows bigint NOT NULL, drift_share double precision NOT NULL, dataset_drift boolean NOT NULL,
                 alerts integer NOT NULL, features text NOT NULL);
             CREATE INDEX ix_drift_evaluations_model ON drift_evaluations (model, id);
             """),

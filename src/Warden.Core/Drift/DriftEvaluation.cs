@@ -22,7 +22,7 @@ public sealed record DriftEvaluation
     public DateTimeOffset? WindowStart { get; init; }
 
     /// <summary>Logged rows tested.</summary>
-    public int Rows { get; init; }
+    public long Rows { get; init; }
 
     /// <summary>Share of features that drifted.</summary>
     public double DriftShare { get; init; }

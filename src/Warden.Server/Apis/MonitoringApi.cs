@@ -92,9 +92,14 @@ public static class MonitoringApi
             };
         }).WithTags("drift").RequireAuthorization(p => p.RequireRole(WardenRoles.Admin, WardenRoles.Auditor, WardenRoles.Deployer))
             .WithName("GetDriftReport").WithSummary("Live drift of a model's inputs and outputs against its reference");
-        app.MapGet("/api/models/{model}/drift/history", async (string model, string? since, int? limit, HttpContext context, IDriftHistoryStore history, TimeProvider time) =>
+        app.MapGet("/api/models/{model}/drift/history", async (string model, string? since, int? limit, HttpContext context, IDriftHistoryStore history, ModelRegistry registry, TimeProvider time) =>
         {
             RequireModel(context, model);
+            if (!registry.Models.ContainsKey(model))
+            {
+                throw WardenException.NotFound($"model '{model}' is not found");
+            }
+
             var size = limit switch
             {
                 null => 100,

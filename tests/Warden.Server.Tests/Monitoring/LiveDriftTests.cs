@@ -133,7 +133,7 @@ public sealed class LiveDriftTests : IDisposable
         Assert.Equal(lvrat.Score, stored.GetProperty("score").GetDouble());
         Assert.Equal(lvrat.Threshold, stored.GetProperty("threshold").GetDouble());
         Assert.True(stored.GetProperty("drifted").GetBoolean());
-        Assert.Equal(alerted.Report.CurrentRows, items[0].GetProperty("rows").GetInt32());
+        Assert.Equal(alerted.Report.CurrentRows, items[0].GetProperty("rows").GetInt64());
         Assert.Equal(1, items[0].GetProperty("alerts").GetInt32());
         Assert.True(items[0].GetProperty("time").GetDateTimeOffset() < items[1].GetProperty("time").GetDateTimeOffset());
         Assert.Single((await (await admin.GetAsync("/api/models/credit-risk/drift/history?limit=1")).ReadJsonAsync()).GetProperty("items").EnumerateArray());

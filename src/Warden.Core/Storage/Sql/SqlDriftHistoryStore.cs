@@ -45,7 +45,7 @@ public sealed class SqlDriftHistoryStore(SqlDatabase database) : IDriftHistorySt
                 Version = reader.GetString(2),
                 Time = FromMs(reader.GetInt64(3)),
                 WindowStart = ReadNullableTime(reader, 4),
-                Rows = Convert.ToInt32(reader.GetValue(5), System.Globalization.CultureInfo.InvariantCulture),
+                Rows = Convert.ToInt64(reader.GetValue(5), System.Globalization.CultureInfo.InvariantCulture),
                 DriftShare = reader.GetDouble(6),
                 DatasetDrift = reader.GetBoolean(7),
                 Alerts = Convert.ToInt32(reader.GetValue(8), System.Globalization.CultureInfo.InvariantCulture),
