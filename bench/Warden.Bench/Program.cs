@@ -5,6 +5,7 @@ using Warden.Bench.Serving;
 // `ceiling --urls URL` runs the bare ASP.NET Core comparison endpoint for the load benchmark;
 // `edge-resnet18 [images]` runs the edge quantisation measurement;
 // `drift-log [rows] [repeats]` measures drift over a SQLite prediction log end to end;
+// `abuse-rates [seeds] [queries]` prints detection and false-positive rates of the extraction detector (docs/abuse.md);
 // anything else goes to BenchmarkDotNet (e.g. `--filter *InferencePath*`).
 if (args.Length > 0 && args[0] == "ceiling")
 {
@@ -21,6 +22,12 @@ if (args.Length > 0 && args[0] == "drift-log")
 {
     var rows = args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 1_000_000;
     return await Warden.Bench.Drift.LoggedDriftRun.RunAsync(rows, args.Length > 2 ? int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 5);
+}
+
+if (args.Length > 0 && args[0] == "abuse-rates")
+{
+    var seeds = args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 100;
+    return Warden.Bench.Abuse.ExtractionRates.Run(seeds, args.Length > 2 ? int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 1000);
 }
 
 BenchmarkSwitcher.FromAssembly(typeof(CeilingServer).Assembly).Run(args);

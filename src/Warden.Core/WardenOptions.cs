@@ -24,6 +24,14 @@ public sealed class WardenOptions
     public long MaxRequestBodyBytes { get; set; } = 32L * 1024 * 1024;
 
     /// <summary>
+    /// Largest accepted model deployment (the multipart upload of an ONNX file, its card and background) in bytes, 413
+    /// above. Separate from <see cref="MaxRequestBodyBytes"/>: model files are far larger than inference requests, and the
+    /// upload is spooled to temporary files, not held in memory. Default 2 GiB (ONNX's protobuf limit).
+    /// </summary>
+    [Range(1024, long.MaxValue)]
+    public long MaxModelUploadBytes { get; set; } = 2L * 1024 * 1024 * 1024;
+
+    /// <summary>
     /// Largest accepted configuration document in bytes: a pipeline (YAML or JSON) or a settings document. Checked before
     /// parsing, so a document never costs more than this to read. Default 1 MiB.
     /// </summary>

@@ -4,7 +4,8 @@ namespace Warden.Core.Abuse;
 /// <param name="KeyId">The API key (or client) identifier the detector was fed.</param>
 /// <param name="Kind">Which detector fired.</param>
 /// <param name="Statistic">
-/// The observed value: Shapiro–Wilk W for <see cref="AbuseAlertKind.Extraction"/>, requests in the current bucket for
+/// The observed value: Shapiro–Wilk W for <see cref="AbuseAlertKind.Extraction"/> (or, from the reference test, the
+/// binomial tail probability of the key's atypical queries), requests in the current bucket for
 /// <see cref="AbuseAlertKind.VolumeSpike"/>, queries in the sweep for <see cref="AbuseAlertKind.FeatureSweep"/>.
 /// </param>
 /// <param name="Threshold">The configured bound the statistic crossed (W below it; counts at or above it).</param>

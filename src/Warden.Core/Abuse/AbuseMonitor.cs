@@ -19,8 +19,11 @@ namespace Warden.Core.Abuse;
 /// </summary>
 public sealed class AbuseMonitor(
     ModelSettings settings, AuditLog audit, EventPublisher events, ApiKeyService keys, TimeProvider time, IAbuseAlertStore store,
-    Telemetry.WardenMetrics? metrics = null) : BackgroundService
+    Telemetry.WardenMetrics? metrics = null, Monitoring.ReferenceProfiles? references = null, Registry.ModelRegistry? registry = null) : BackgroundService
 {
+    /// <summary>How long a model whose policy asks for a reference waits before looking for a missing profile again.</summary>
+    public static readonly TimeSpan ReferenceRetry = TimeSpan.FromMinutes(1);
+
     /// <summary>Most alerts kept in memory; the oldest are dropped first (the store keeps all).</summary>
     public const int MaxAlerts = 1000;
 
@@ -130,9 +133,11 @@ public sealed class AbuseMonitor(
             _suspended.TryRemove(observation.KeyId, out _);
         }
 
-        if (!_models.TryGetValue(observation.Model, out var state) || !ReferenceEquals(state.Policy, policy) || state.Width != observation.Features.Length)
+        if (!_models.TryGetValue(observation.Model, out var state) || !ReferenceEquals(state.Policy, policy) || state.Width != observation.Features.Length
+            || (state.AwaitsReference && time.GetUtcNow() - state.Created >= ReferenceRetry))
         {
-            state = new ModelState(policy, observation.Features.Length, time);
+            var reference = policy is { Reference: true, Extraction: true } ? await ReferenceRowsAsync(observation.Model, policy.Features!).ConfigureAwait(false) : null;
+            state = new ModelState(policy, observation.Features.Length, time, reference);
             _models[observation.Model] = state;
         }
 
@@ -143,6 +148,27 @@ public sealed class AbuseMonitor(
 
         // Counted once its alerts are raised, so a caller that waits for Processed sees their effects.
         Interlocked.Increment(ref _processed);
+    }
+
+    /// <summary>
+    /// The rows of the production version's reference profile sample, as the listed features in order; null when there is
+    /// no profile or a feature is not a numeric column of it without missing values.
+    /// </summary>
+    private async Task<double[][]?> ReferenceRowsAsync(string model, IReadOnlyList<string> features)
+    {
+        if (references is null || registry?.FindRecord(model, null) is not { } record)
+        {
+            return null;
+        }
+
+        var snapshot = await references.GetAsync(model, record.Version, CancellationToken.None).ConfigureAwait(false);
+        var columns = features.Select(f => snapshot?.Profile.Find(f)?.NumericSample).ToArray();
+        if (columns.Any(c => c is null) || columns.Select(c => c!.Length).Distinct().Count() != 1 || columns[0]!.Length < 2)
+        {
+            return null;
+        }
+
+        return Enumerable.Range(0, columns[0]!.Length).Select(i => columns.Select(c => c![i]).ToArray()).ToArray();
     }
 
     private async Task RaiseAsync(AbuseObservation observation, AbusePolicy policy, ModelState state, AbuseAlert alert)
@@ -179,11 +205,23 @@ public sealed class AbuseMonitor(
         private readonly double[]? _min;
         private readonly double[]? _max;
 
-        public ModelState(AbusePolicy policy, int width, TimeProvider time)
+        public ModelState(AbusePolicy policy, int width, TimeProvider time, double[][]? reference = null)
         {
             Policy = policy;
             Width = width;
-            var bounded = policy.Lower is { } lower && policy.Upper is { } upper && lower.Count == width && upper.Count == width;
+            Created = time.GetUtcNow();
+            reference = reference is not null && reference[0].Length == width ? reference : null;
+            AwaitsReference = policy is { Reference: true, Extraction: true } && reference is null;
+            IReadOnlyList<double>? lower = policy.Lower, upper = policy.Upper;
+            if (reference is not null && (lower is null || upper is null))
+            {
+                // Running min/max scaling would drift away from the reference's; its own percentiles stay put.
+                lower = Percentiles(reference, 0.01);
+                upper = Percentiles(reference, 0.99);
+            }
+
+            var bounded = lower is not null && upper is not null && lower.Count == width && upper.Count == width && lower.Zip(upper).All(p => p.Second > p.First);
+            var scales = bounded ? lower!.Zip(upper!, (lo, hi) => hi - lo).ToArray() : null;
             if (policy.Extraction)
             {
                 if (!bounded)
@@ -195,14 +233,18 @@ public sealed class AbuseMonitor(
                 _extraction = new ExtractionDetector(
                     new ExtractionDetectorOptions
                     {
-                        Scales = bounded ? policy.Lower!.Zip(policy.Upper!, (lo, hi) => hi - lo).ToArray() : Enumerable.Repeat(1.0, width).ToArray(),
-                        Lower = bounded ? policy.Lower : null,
-                        Upper = bounded ? policy.Upper : null,
+                        Scales = scales ?? Enumerable.Repeat(1.0, width).ToArray(),
+                        Lower = bounded ? lower : null,
+                        Upper = bounded ? upper : null,
                         Delta = policy.Delta,
                         MinimumDistances = policy.MinimumDistances,
                         MaxDistances = Math.Max(1000, policy.MinimumDistances),
                         OutlierSigma = policy.OutlierSigma,
                         TestEvery = policy.TestEvery,
+                        Reference = bounded ? reference : null,
+                        AtypicalRate = policy.AtypicalRate,
+                        AtypicalAlpha = policy.AtypicalAlpha,
+                        AtypicalWindow = Math.Max(200, policy.MinimumDistances),
                     },
                     time);
             }
@@ -214,11 +256,10 @@ public sealed class AbuseMonitor(
 
             if (policy.Sweep is { } sweep && width > 0)
             {
-                var scales = sweep.Scales is { } given && given.Count == width ? given.ToArray()
-                    : bounded ? policy.Lower!.Zip(policy.Upper!, (lo, hi) => hi - lo).ToArray()
-                    : Enumerable.Repeat(1.0, width).ToArray();
+                var steps = sweep.Scales is { } given && given.Count == width ? given.ToArray()
+                    : scales ?? Enumerable.Repeat(1.0, width).ToArray();
                 _sweep = new FeatureSweepDetector(
-                    new FeatureSweepDetectorOptions { Scales = scales, Tolerance = sweep.Tolerance, MaxStep = sweep.MaxStep, MinimumRun = sweep.MinimumRun },
+                    new FeatureSweepDetectorOptions { Scales = steps, Tolerance = sweep.Tolerance, MaxStep = sweep.MaxStep, MinimumRun = sweep.MinimumRun },
                     time);
             }
         }
@@ -226,6 +267,11 @@ public sealed class AbuseMonitor(
         public AbusePolicy Policy { get; }
 
         public int Width { get; }
+
+        public DateTimeOffset Created { get; }
+
+        /// <summary>The policy asks for a reference the model does not have (yet): look again after <see cref="ReferenceRetry"/>.</summary>
+        public bool AwaitsReference { get; }
 
         private HashSet<string> ExtractionAlerted { get; } = new(StringComparer.Ordinal);
 
@@ -249,6 +295,9 @@ public sealed class AbuseMonitor(
 
             return alerts;
         }
+
+        private static double[] Percentiles(double[][] rows, double p) =>
+            Enumerable.Range(0, rows[0].Length).Select(j => ExtractionReference.QuantileOf(rows.Select(r => r[j]).ToArray(), p)).ToArray();
 
         public void Forget(string keyId)
         {

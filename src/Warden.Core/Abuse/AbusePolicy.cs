@@ -38,6 +38,21 @@ public sealed class AbusePolicy
     /// <summary>See <see cref="ExtractionDetectorOptions.TestEvery"/>.</summary>
     public int TestEvery { get; set; } = 1;
 
+    /// <summary>
+    /// Also test each key's queries against the reference profile of the model's production version
+    /// (<c>PUT …/versions/{v}/reference</c>): a one-sided binomial test of the share of atypical queries (a discrete
+    /// feature off the reference's values, or farther from every reference row than 99 % of them lie from their nearest
+    /// neighbour). Needs <see cref="Features"/> named as the profile's columns. Without <see cref="Lower"/>/<see cref="Upper"/>
+    /// the reference's 1st and 99th percentiles are the bounds.
+    /// </summary>
+    public bool Reference { get; set; }
+
+    /// <summary>See <see cref="ExtractionDetectorOptions.AtypicalRate"/>.</summary>
+    public double AtypicalRate { get; set; } = 0.02;
+
+    /// <summary>See <see cref="ExtractionDetectorOptions.AtypicalAlpha"/>.</summary>
+    public double AtypicalAlpha { get; set; } = 1e-6;
+
     /// <summary>Run PRADA extraction detection (default true; set false to use only volume and/or sweep detection).</summary>
     public bool Extraction { get; set; } = true;
 
@@ -83,6 +98,16 @@ public sealed class AbusePolicy
         if (MinimumDistances is < 3 or > 1000)
         {
             problems.Add("minimumDistances must be between 3 and 1000");
+        }
+
+        if (Reference && Features is not { Count: > 0 })
+        {
+            problems.Add("reference needs features: the input names to look up in the reference profile");
+        }
+
+        if (!(AtypicalRate > 0 && AtypicalRate < 1) || !(AtypicalAlpha > 0 && AtypicalAlpha < 1))
+        {
+            problems.Add("atypicalRate and atypicalAlpha must be in (0, 1)");
         }
 
         if (!(OutlierSigma > 0) || TestEvery < 1)

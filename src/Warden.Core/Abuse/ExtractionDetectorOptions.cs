@@ -39,6 +39,35 @@ public sealed class ExtractionDetectorOptions
     /// <summary>Run the test on every k-th query once enough distances exist (PRADA: every 10th).</summary>
     public int TestEvery { get; init; } = 1;
 
+    /// <summary>
+    /// A query within this L2 distance (scaled units) of one of the key's recent distinct queries is a replay (a retry, a
+    /// reopened case): it reveals nothing new about the model, so it is counted but neither recorded as a distance nor
+    /// tested. Without this, honest retries put an atom at 0 into the distances and fail the normality test.
+    /// </summary>
+    public double DuplicateTolerance { get; init; } = 1e-6;
+
+    /// <summary>
+    /// Optional reference (training) rows in raw units, one value per feature. When set, a second test runs beside PRADA:
+    /// the share of the key's recent queries that are atypical of the reference (see <see cref="ReferenceQuantile"/>) is
+    /// compared with <see cref="AtypicalRate"/> by a one-sided binomial test. At least two rows.
+    /// </summary>
+    public IReadOnlyList<double[]>? Reference { get; init; }
+
+    /// <summary>
+    /// Quantile of the reference rows' leave-one-out nearest-neighbour distances beyond which a query counts as far from
+    /// the reference (default 0.99: about 1 % of real rows are that isolated).
+    /// </summary>
+    public double ReferenceQuantile { get; init; } = 0.99;
+
+    /// <summary>Share of atypical queries tolerated from an honest client (p₀ of the binomial test).</summary>
+    public double AtypicalRate { get; init; } = 0.02;
+
+    /// <summary>Significance of the binomial test: alert when P(X ≥ atypical | window, p₀) is below it.</summary>
+    public double AtypicalAlpha { get; init; } = 1e-6;
+
+    /// <summary>How many of the key's most recent distinct queries the binomial test counts.</summary>
+    public int AtypicalWindow { get; init; } = 200;
+
     internal void Validate()
     {
         ArgumentNullException.ThrowIfNull(Scales);
@@ -61,6 +90,22 @@ public sealed class ExtractionDetectorOptions
         if (!(Delta > 0 && Delta < 1) || !(OutlierSigma > 0) || MaxGrowingSetSize < 1 || TestEvery < 1)
         {
             throw new ArgumentException("Delta must be in (0, 1); OutlierSigma, MaxGrowingSetSize and TestEvery must be positive.", nameof(Delta));
+        }
+
+        if (!(DuplicateTolerance >= 0) || !double.IsFinite(DuplicateTolerance))
+        {
+            throw new ArgumentException("DuplicateTolerance must be finite and not negative.", nameof(DuplicateTolerance));
+        }
+
+        if (Reference is not null && (Reference.Count < 2 || Reference.Any(r => r is null || r.Length != Scales.Count || !r.All(double.IsFinite))))
+        {
+            throw new ArgumentException("Reference needs at least two rows of finite values, one per feature.", nameof(Reference));
+        }
+
+        if (!(ReferenceQuantile > 0 && ReferenceQuantile < 1) || !(AtypicalRate > 0 && AtypicalRate < 1)
+            || !(AtypicalAlpha > 0 && AtypicalAlpha < 1) || AtypicalWindow < MinimumDistances)
+        {
+            throw new ArgumentException("ReferenceQuantile, AtypicalRate and AtypicalAlpha must be in (0, 1); AtypicalWindow at least MinimumDistances.", nameof(ReferenceQuantile));
         }
     }
 }

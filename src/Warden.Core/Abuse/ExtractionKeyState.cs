@@ -18,15 +18,36 @@ internal sealed class ExtractionKeyState
     private int _distanceStart;
     private int _distanceCount;
 
-    public ExtractionKeyState(int dimensions, int maxSet, int maxDistances)
+    // The key's most recent distinct queries (ring), so that a replay of any of them is recognised, not only of members of G.
+    private readonly double[] _recent;
+    private int _recentStart;
+    private int _recentCount;
+
+    // Whether each of the most recent distinct queries was atypical of the reference (ring), and how many were.
+    private readonly bool[] _atypical;
+    private int _atypicalStart;
+    private int _atypicalCount;
+
+    public ExtractionKeyState(int dimensions, int maxSet, int maxDistances, int atypicalWindow = 0)
     {
         _dimensions = dimensions;
         _set = new double[dimensions * maxSet];
         _setDistances = new double[maxSet];
         _distances = new double[maxDistances];
+        _recent = new double[dimensions * maxDistances];
+        _atypical = new bool[atypicalWindow];
     }
 
+    /// <summary>Distinct queries in the atypical window.</summary>
+    public int AtypicalWindowCount => _atypicalCount;
+
+    /// <summary>Atypical queries in the window.</summary>
+    public int AtypicalCount { get; private set; }
+
     public long Queries { get; set; }
+
+    /// <summary>Queries that were not replays of a recent one.</summary>
+    public long Distinct { get; set; }
 
     public double Threshold { get; private set; }
 
@@ -88,6 +109,65 @@ internal sealed class ExtractionKeyState
         double mean = _setDistanceSum / _setCount;
         double variance = Math.Max(0, _setDistanceSquares / _setCount - mean * mean);
         Threshold = Math.Max(Threshold, mean - Math.Sqrt(variance));
+    }
+
+    /// <summary>
+    /// True when <paramref name="z"/> lies within <paramref name="tolerance"/> of one of the recent distinct queries;
+    /// otherwise remembers it as the newest of them.
+    /// </summary>
+    public bool IsReplay(ReadOnlySpan<double> z, double tolerance)
+    {
+        int capacity = _recent.Length / _dimensions;
+        double bound = tolerance * tolerance;
+        for (int k = 0; k < _recentCount; k++)
+        {
+            var seen = _recent.AsSpan(((_recentStart + k) % capacity) * _dimensions, _dimensions);
+            double sum = 0;
+            for (int j = 0; j < _dimensions && sum <= bound; j++)
+            {
+                double d = z[j] - seen[j];
+                sum += d * d;
+            }
+
+            if (sum <= bound)
+            {
+                return true;
+            }
+        }
+
+        int slot;
+        if (_recentCount == capacity)
+        {
+            slot = _recentStart;
+            _recentStart = (_recentStart + 1) % capacity;
+        }
+        else
+        {
+            slot = (_recentStart + _recentCount) % capacity;
+            _recentCount++;
+        }
+
+        z.CopyTo(_recent.AsSpan(slot * _dimensions, _dimensions));
+        return false;
+    }
+
+    /// <summary>Records whether the newest distinct query was atypical, evicting the oldest flag once the window is full.</summary>
+    public void RecordAtypical(bool atypical)
+    {
+        int capacity = _atypical.Length;
+        if (_atypicalCount == capacity)
+        {
+            AtypicalCount -= _atypical[_atypicalStart] ? 1 : 0;
+            _atypical[_atypicalStart] = atypical;
+            _atypicalStart = (_atypicalStart + 1) % capacity;
+        }
+        else
+        {
+            _atypical[(_atypicalStart + _atypicalCount) % capacity] = atypical;
+            _atypicalCount++;
+        }
+
+        AtypicalCount += atypical ? 1 : 0;
     }
 
     public void RecordDistance(double distance)

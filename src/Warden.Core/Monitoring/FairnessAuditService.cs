@@ -29,12 +29,14 @@ public sealed class FairnessAuditService
     private readonly AuditLog _audit;
     private readonly TimeProvider _time;
     private readonly Telemetry.WardenMetrics? _metrics;
+    private readonly Cluster.IJobLeases? _leases;
 
     public FairnessAuditService(
         IFeedbackStore feedback, IFairnessAuditStore store, ModelRegistry registry, ModelSettings settings, EventPublisher events, AuditLog audit, TimeProvider time,
-        Telemetry.WardenMetrics? metrics = null)
+        Telemetry.WardenMetrics? metrics = null, Cluster.IJobLeases? leases = null)
     {
         _metrics = metrics;
+        _leases = leases;
         _feedback = feedback;
         _store = store;
         _registry = registry;
@@ -100,6 +102,17 @@ public sealed class FairnessAuditService
             {
                 var last = await _store.LatestAsync(registered.Name, version.Version, "scheduled", cancellationToken).ConfigureAwait(false);
                 if (last is not null && now - last.Time < interval)
+                {
+                    continue;
+                }
+
+                // The record read above is written when an audit ends, so an audit longer than a scheduler tick could start
+                // again on the replica that claims the next tick: the audit runs under a lease of its model version, and
+                // whoever takes the lease looks for a fresh record once more.
+                await using var lease = _leases is null ? null
+                    : await _leases.TryAcquireAsync($"fairness-audit:{registered.Name}:{version.Version}", cancellationToken).ConfigureAwait(false);
+                if (_leases is not null && (lease is null
+                    || await _store.LatestAsync(registered.Name, version.Version, "scheduled", cancellationToken).ConfigureAwait(false) is { } fresh && now - fresh.Time < interval))
                 {
                     continue;
                 }

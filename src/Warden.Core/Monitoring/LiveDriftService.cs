@@ -31,13 +31,16 @@ public sealed class LiveDriftService
     private readonly TimeProvider _time;
     private readonly Telemetry.WardenMetrics? _metrics;
     private readonly IDriftHistoryStore? _history;
+    private readonly Cluster.IJobLeases? _leases;
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, DateTimeOffset> _lastRun = new(StringComparer.Ordinal);
 
     public LiveDriftService(
         IPredictionStore predictions, IFeedbackStore feedback, ReferenceProfiles references, ModelRegistry registry, ModelSettings settings,
-        EventPublisher events, AuditLog audit, TimeProvider time, Telemetry.WardenMetrics? metrics = null, IDriftHistoryStore? history = null)
+        EventPublisher events, AuditLog audit, TimeProvider time, Telemetry.WardenMetrics? metrics = null, Cluster.IJobLeases? leases = null,
+        IDriftHistoryStore? history = null)
     {
         _metrics = metrics;
+        _leases = leases;
         _history = history;
         _predictions = predictions;
         _feedback = feedback;
@@ -126,6 +129,15 @@ public sealed class LiveDriftService
             var window = await LoggedColumns.ReadAsync(_predictions, registered.Name, version, [], null, since, Math.Max(1, rules.MinRows), cancellationToken: cancellationToken).ConfigureAwait(false);
             if (window.Count < rules.MinRows)
             {
+                continue;
+            }
+
+            // The last run is remembered per process; across replicas, whichever claims a scheduler tick must not evaluate
+            // again a rule another replica evaluated within the interval: one claim per model and interval.
+            var interval = TimeWindow.Parse(rules.Interval, "interval");
+            if (_leases is not null && !await _leases.TryClaimTickAsync($"drift-rules:{registered.Name}", now.Ticks / interval.Ticks, interval * 2, cancellationToken).ConfigureAwait(false))
+            {
+                _lastRun[registered.Name] = now;
                 continue;
             }
 

@@ -46,12 +46,30 @@ public sealed class UsageMeter(IUsageStore store, TimeProvider time, IModelCatal
 
             // A writer that looked the counter up just before the swap may still add to it; the short pause lets it land.
             await Task.Yield();
+
+            // When the store does not take them (database down, flush cancelled at shutdown), the counts go back into the
+            // pending sets, added to whatever arrived meanwhile, and the next flush writes them. The store writes each
+            // set in one transaction, so a failed one has written nothing and nothing is counted twice.
             if (!pending.IsEmpty)
             {
                 var rows = pending.Select(p => new UsageCount(
                     DateTimeOffset.FromUnixTimeSeconds(p.Key.Hour * 3600), p.Key.Key, p.Key.Model, p.Key.Purpose,
                     Interlocked.Read(ref p.Value.Requests), Interlocked.Read(ref p.Value.Errors), Interlocked.Read(ref p.Value.Violations))).ToList();
-                await store.AddAsync(rows, cancellationToken).ConfigureAwait(false);
+                try
+                {
+                    await store.AddAsync(rows, cancellationToken).ConfigureAwait(false);
+                }
+                catch
+                {
+                    foreach (var row in rows)
+                    {
+                        _pending.GetOrAdd((row.Bucket.ToUnixTimeSeconds() / 3600, row.KeyId, row.Model, row.Purpose), _ => new Counter())
+                            .Add(row.Requests, row.Errors, row.Violations);
+                    }
+
+                    ReturnRefusals(refusals);
+                    throw;
+                }
             }
 
             if (!refusals.IsEmpty)
@@ -59,7 +77,15 @@ public sealed class UsageMeter(IUsageStore store, TimeProvider time, IModelCatal
                 var rows = refusals.Select(p => new RefusalCount(
                     DateTimeOffset.FromUnixTimeSeconds(p.Key.Hour * 3600), p.Key.Key, p.Key.Model, p.Key.Reason, p.Key.Status,
                     Interlocked.Read(ref p.Value.Requests))).ToList();
-                await store.AddRefusalsAsync(rows, cancellationToken).ConfigureAwait(false);
+                try
+                {
+                    await store.AddRefusalsAsync(rows, cancellationToken).ConfigureAwait(false);
+                }
+                catch
+                {
+                    ReturnRefusals(refusals);
+                    throw;
+                }
             }
         }
         finally
@@ -83,6 +109,14 @@ public sealed class UsageMeter(IUsageStore store, TimeProvider time, IModelCatal
     }
 
     private long Hour() => time.GetUtcNow().ToUnixTimeSeconds() / 3600;
+
+    private void ReturnRefusals(ConcurrentDictionary<(long Hour, string Key, string Model, string Reason, int Status), Counter> refusals)
+    {
+        foreach (var (key, counter) in refusals)
+        {
+            _refusals.GetOrAdd(key, _ => new Counter()).Add(Interlocked.Read(ref counter.Requests), 0, 0);
+        }
+    }
 
     private Counter Find(string keyId, string model, string? purpose) =>
         _pending.GetOrAdd((Hour(), keyId, registry.Label(model), purpose ?? ""), _ => new Counter());

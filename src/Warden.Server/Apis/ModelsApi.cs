@@ -1,4 +1,6 @@
 using System.Text.Json;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.Options;
 using Warden.Contracts.Admin;
 using Warden.Contracts.Registry;
 using Warden.Core;
@@ -68,17 +70,40 @@ public static class ModelsApi
         return app;
     }
 
-    private static async Task<IResult> DeployAsync(string model, HttpContext context, ModelRegistry registry, Core.Explanations.BackgroundStore backgrounds)
+    private static async Task<IResult> DeployAsync(
+        string model, HttpContext context, ModelRegistry registry, Core.Explanations.BackgroundStore backgrounds, IOptions<WardenOptions> options)
     {
         if (!context.Request.HasFormContentType)
         {
             throw WardenException.BadRequest("deploy with multipart/form-data: a 'model' file part (ONNX) and a 'card' part (JSON)");
         }
 
+        // Uploads have their own limit, not the inference body limit; the multipart reader spools file parts to temporary
+        // files, so a large model does not sit in memory twice while it is received.
+        var limit = options.Value.MaxModelUploadBytes;
+        if (context.Request.ContentLength > limit)
+        {
+            throw new WardenException(StatusCodes.Status413PayloadTooLarge,
+                $"the deployment is {context.Request.ContentLength} bytes; model uploads are limited to {limit} bytes (Warden:MaxModelUploadBytes)");
+        }
+
+        if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } bodyLimit)
+        {
+            bodyLimit.MaxRequestBodySize = limit;
+        }
+
         IFormCollection form;
         try
         {
-            form = await context.Request.ReadFormAsync(context.RequestAborted);
+            form = await context.Request.ReadFormAsync(new FormOptions { MultipartBodyLengthLimit = limit, BufferBodyLengthLimit = limit }, context.RequestAborted);
+        }
+        catch (BadHttpRequestException ex) when (ex.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        {
+            throw new WardenException(StatusCodes.Status413PayloadTooLarge, $"model uploads are limited to {limit} bytes (Warden:MaxModelUploadBytes)");
+        }
+        catch (InvalidDataException ex) when (ex.Message.Contains("limit", StringComparison.OrdinalIgnoreCase))
+        {
+            throw new WardenException(StatusCodes.Status413PayloadTooLarge, $"model uploads are limited to {limit} bytes (Warden:MaxModelUploadBytes): {ex.Message}");
         }
         catch (InvalidDataException ex)
         {

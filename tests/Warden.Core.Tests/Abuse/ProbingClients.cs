@@ -1,8 +1,14 @@
 namespace Warden.Core.Tests.Abuse;
 
-/// <summary>Seeded query streams: a benign client drawing real HMDA rows and three extraction strategies.</summary>
+/// <summary>
+/// Seeded query streams over all of HMDA (the feature-sweep tests), and the extraction workloads of the rate benchmark
+/// (<c>bench/Warden.Bench/Abuse/ExtractionWorkloads.cs</c>, compiled into this project too), which keep half of HMDA
+/// as the detector's reference.
+/// </summary>
 internal static class ProbingClients
 {
+    public static readonly Warden.Bench.Abuse.ExtractionWorkloads Workloads = new(Warden.Tests.RepoFiles.Path("samples/data/hmda.csv"));
+
     public static readonly double[][] Rows = HmdaRows.FeatureMatrix();
 
     /// <summary>1st and 99th percentile of each feature: the clipping box and (as its width) the scale.</summary>
@@ -19,94 +25,6 @@ internal static class ProbingClients
         var order = Enumerable.Range(0, Rows.Length).ToArray();
         rng.Shuffle(order);
         return order.Take(count).Select(i => Rows[i]);
-    }
-
-    /// <summary>
-    /// Papernot et al. (2017) Jacobian-based augmentation without gradients: start from a few real rows and, each round,
-    /// add x + λ·sign(r) (r random, λ = 5 % of the feature range) for every point held so far.
-    /// </summary>
-    public static IEnumerable<double[]> JacobianAugmentation(int seed, int count, int seeds = 5, double lambda = 0.05)
-    {
-        var rng = new Random(seed);
-        var held = Benign(seed + 1_000_000, seeds).Select(r => (double[])r.Clone()).ToList();
-        var emitted = 0;
-        foreach (var s in held.ToList())
-        {
-            if (emitted++ == count)
-            {
-                yield break;
-            }
-
-            yield return s;
-        }
-
-        while (true)
-        {
-            var round = held.Select(x => x.Select((v, j) => v + (rng.Next(2) == 0 ? -1 : 1) * lambda * Scales[j]).ToArray()).ToList();
-            foreach (var x in round)
-            {
-                if (emitted++ == count)
-                {
-                    yield break;
-                }
-
-                yield return x;
-            }
-
-            held.AddRange(round);
-        }
-    }
-
-    /// <summary>Tramèr et al. (2016)-style line search: bisect the segment between two real rows, 8 steps per pair.</summary>
-    public static IEnumerable<double[]> LineSearch(int seed, int count)
-    {
-        var rng = new Random(seed);
-        int emitted = 0;
-        while (true)
-        {
-            var a = Rows[rng.Next(Rows.Length)];
-            var b = Rows[rng.Next(Rows.Length)];
-            foreach (var endpoint in new[] { a, b })
-            {
-                if (emitted++ == count)
-                {
-                    yield break;
-                }
-
-                yield return endpoint;
-            }
-
-            double lo = 0, hi = 1;
-            for (int step = 0; step < 8; step++)
-            {
-                double mid = (lo + hi) / 2;
-                if (emitted++ == count)
-                {
-                    yield break;
-                }
-
-                yield return a.Select((v, j) => v + mid * (b[j] - v)).ToArray();
-                // The attacker's oracle answer decides the half; a coin stands in for the model here.
-                if (rng.Next(2) == 0)
-                {
-                    lo = mid;
-                }
-                else
-                {
-                    hi = mid;
-                }
-            }
-        }
-    }
-
-    /// <summary>Uniform random points in the 1 %–99 % feature box.</summary>
-    public static IEnumerable<double[]> UniformBox(int seed, int count)
-    {
-        var rng = new Random(seed);
-        for (int i = 0; i < count; i++)
-        {
-            yield return Lower.Select((lo, j) => lo + rng.NextDouble() * (Upper[j] - lo)).ToArray();
-        }
     }
 
     /// <summary>Queries until the first alert (1-based), or null if none in the stream.</summary>

@@ -3,23 +3,39 @@ using Microsoft.Extensions.Logging;
 
 namespace Warden.Server.Tests.Infrastructure;
 
-/// <summary>Keeps every log line (category, level, message, structured values, exception) for tests to read.</summary>
-public sealed class CapturingLoggerProvider(LogLevel minimum = LogLevel.Trace) : ILoggerProvider
+/// <summary>
+/// Keeps every log line (category, level, message, structured values, exception) for tests to read. Scopes are kept as
+/// lines too, since they carry no level, only when <c>minimum</c> is Trace. A <c>capacity</c> keeps only the latest
+/// lines, so a long campaign does not measure its own log capture as server memory.
+/// </summary>
+public sealed class CapturingLoggerProvider(LogLevel minimum = LogLevel.Trace, int capacity = int.MaxValue) : ILoggerProvider
 {
     public ConcurrentQueue<string> Lines { get; } = new();
 
-    public ILogger CreateLogger(string categoryName) => new Logger(categoryName, Lines, minimum);
+    public ILogger CreateLogger(string categoryName) => new Logger(categoryName, this, minimum);
 
     public void Dispose()
     {
     }
 
-    private sealed class Logger(string category, ConcurrentQueue<string> lines, LogLevel minimum) : ILogger
+    private void Add(string line)
+    {
+        Lines.Enqueue(line);
+        while (Lines.Count > capacity && Lines.TryDequeue(out _))
+        {
+        }
+    }
+
+    private sealed class Logger(string category, CapturingLoggerProvider sink, LogLevel minimum) : ILogger
     {
         public IDisposable? BeginScope<TState>(TState state)
             where TState : notnull
         {
-            lines.Enqueue(category + " scope " + state);
+            if (minimum == LogLevel.Trace)
+            {
+                sink.Add(category + " scope " + state);
+            }
+
             return null;
         }
 
@@ -33,7 +49,7 @@ public sealed class CapturingLoggerProvider(LogLevel minimum = LogLevel.Trace) :
             }
 
             var structured = state is IEnumerable<KeyValuePair<string, object?>> pairs ? string.Join(" ", pairs.Select(p => $"{p.Key}={p.Value}")) : "";
-            lines.Enqueue($"{category} {logLevel} {formatter(state, exception)} {structured} {exception}");
+            sink.Add($"{category} {logLevel} {formatter(state, exception)} {structured} {exception}");
         }
     }
 }

@@ -101,6 +101,60 @@ public sealed class ExtractionWiringTests
     }
 
     [Fact]
+    public async Task Against_the_reference_profile_a_prober_hiding_among_real_rows_is_suspended_and_a_replaying_client_is_not()
+    {
+        // Issue 17: an attacker sending 3 real rows per synthetic probe was never caught, and an honest client replaying
+        // real rows was flagged. Even HMDA rows are the reference; clients send odd rows (new applicants).
+        using var factory = new WardenFactory();
+        var admin = factory.Admin();
+        var lines = await File.ReadAllLinesAsync(Warden.Tests.RepoFiles.Path("samples/data/hmda.csv"), TestContext.Current.CancellationToken);
+        var csv = string.Join('\n', lines.Take(1).Concat(lines.Skip(1).Where((_, i) => i % 2 == 0))) + "\n";
+        using (var put = await admin.PutAsync("/api/models/credit-risk/versions/1/reference", new StringContent(csv, System.Text.Encoding.UTF8, "text/csv"), TestContext.Current.CancellationToken))
+        {
+            Assert.Equal(HttpStatusCode.OK, put.StatusCode);
+        }
+
+        await PutSettingsAsync(factory, "credit-risk", "abuse-policy", JsonSerializer.Serialize(new { enabled = true, features = Numeric, reference = true, suspendOnAlert = true }));
+        var applicants = Rows.Value.Where((_, i) => i % 2 == 1).ToArray();
+
+        // The honest client works a queue of 40 applications: every request is one of them, a third are immediate retries.
+        var honest = await CreateAsync(factory, new { name = "replaying", role = "consumer", models = new[] { "credit-risk" } });
+        var rng = new Random(5);
+        var queue = applicants.OrderBy(_ => rng.Next()).Take(40).ToArray();
+        var last = queue[0];
+        for (var i = 0; i < 150; i++)
+        {
+            last = rng.Next(3) == 0 ? last : queue[rng.Next(queue.Length)];
+            Assert.Equal(HttpStatusCode.OK, (await factory.Authorized(honest).InferAsync(V2Requests.CreditRisk(last))).StatusCode);
+        }
+
+        var (lower, upper) = Bounds();
+        var prober = await CreateAsync(factory, new { name = "interleaving", role = "consumer", models = new[] { "credit-risk" } });
+        using var probes = Probes(seed: 2, lower, upper).GetEnumerator();
+        var sent = 0;
+        for (var i = 0; i < 200; i++)
+        {
+            var row = i % 4 == 3 && probes.MoveNext() ? probes.Current : applicants[(i * 7) % applicants.Length];
+            var response = await factory.Authorized(prober).InferAsync(V2Requests.CreditRisk(row));
+            if (response.StatusCode == HttpStatusCode.Unauthorized)
+            {
+                break;
+            }
+
+            sent++;
+        }
+
+        var page = await WaitForAsync(factory, p => p.GetProperty("processed").GetInt64() >= 150 + sent);
+        var items = page.GetProperty("items").EnumerateArray().ToArray();
+        var alert = Assert.Single(items);
+        Assert.Contains("atypical of the reference", alert.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        Assert.True(alert.GetProperty("suspended").GetBoolean());
+        Assert.InRange(alert.GetProperty("queryCount").GetInt64(), 50, 120);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await factory.Authorized(prober).InferAsync(V2Requests.CreditRisk())).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await factory.Authorized(honest).InferAsync(V2Requests.CreditRisk())).StatusCode);
+    }
+
+    [Fact]
     public async Task Requests_queued_behind_a_suspension_do_not_alert_the_key_a_second_time()
     {
         // The monitor runs behind the request path: a fast prober has many more requests admitted (and queued for the

@@ -67,6 +67,13 @@ public sealed class ReplicaClusterTests
         Report($"monitoring ticks over {span:F0} s: {ticks} claimed, by {claimants} replica(s); one claim per tick number by construction");
         Assert.InRange(ticks, 1, (long)span + 2);
 
+        // 4b. A drift rule due every 4 s, whose threshold makes every evaluation alert (so each is one drift.alert entry in
+        // the shared audit chain): the replicas take the scheduler's 1 s ticks in turn, and each remembers only its own last
+        // run, so without a shared claim per interval the rule ran up to once per tick. Counted over whole intervals.
+        var (evaluations, window) = await DriftEvaluationsAsync(admin0, TimeSpan.FromSeconds(4), TimeSpan.FromSeconds(16), ct);
+        Report($"drift rule due every 4 s: {evaluations} evaluations in {window.TotalSeconds:F1} s across the three (at most {(int)(window.TotalSeconds / 4) + 1})");
+        Assert.InRange(evaluations, 1, (int)(window.TotalSeconds / 4) + 1);
+
         // 5. Redis stopped: limited keys get 503 JSON (fail closed), unlimited traffic is untouched; Redis back: recovery.
         cluster.StopRedis();
         using var limitedClient = cluster.Client(null, limited);
@@ -313,6 +320,66 @@ public sealed class ReplicaClusterTests
         }
         while (after is not null);
         return ids;
+    }
+
+    // Sets the rule, waits for its first alert, then counts the alerts raised over the next whole intervals.
+    private static async Task<(int Evaluations, TimeSpan Window)> DriftEvaluationsAsync(HttpClient admin, TimeSpan interval, TimeSpan observe, CancellationToken ct)
+    {
+        // A stored reference (shared by every replica) for the version in production, which the earlier steps' traffic used.
+        var production = (await admin.GetFromJsonAsync<JsonElement>("/api/models/credit-risk", ct)).GetProperty("productionVersion").GetString()!;
+        var random = new Random(11);
+        var csv = new System.Text.StringBuilder("pirat,hirat,lvrat,chist,mhist,phist,unemp,selfemp,insurance,condomin,single,hschool\n");
+        for (var i = 0; i < 200; i++)
+        {
+            csv.Append(CultureInfo.InvariantCulture, $"{random.NextDouble() * 0.6:F3},{random.NextDouble() * 0.5:F3},{random.NextDouble():F3},{random.Next(1, 7)},{random.Next(1, 5)},{random.Next(0, 2)},{random.NextDouble() * 10:F1},{random.Next(0, 2)},{random.Next(0, 2)},{random.Next(0, 2)},{random.Next(0, 2)},{random.Next(0, 2)}\n");
+        }
+
+        using (var reference = new StringContent(csv.ToString(), System.Text.Encoding.UTF8, "text/csv"))
+        {
+            var put = await admin.PutAsync($"/api/models/credit-risk/versions/{production}/reference", reference, ct);
+            Assert.True(put.IsSuccessStatusCode, await put.Content.ReadAsStringAsync(ct));
+        }
+
+        var rule = new { rules = new[] { new { kind = "FeaturePsiAtLeast", threshold = 1e-9 } }, window = "1h", interval = $"{interval.TotalSeconds:F0}s", minRows = 1, version = production };
+        var set = await admin.PutAsJsonAsync("/api/models/credit-risk/settings/drift-rules", rule, ct);
+        Assert.True(set.IsSuccessStatusCode, await set.Content.ReadAsStringAsync(ct));
+        var deadline = Stopwatch.StartNew();
+        List<long> alerts;
+        while ((alerts = await DriftAlertSequencesAsync(admin, 0, ct)).Count == 0)
+        {
+            Assert.True(deadline.Elapsed < Patience, "no drift.alert from the scheduled drift rule");
+            await Task.Delay(TimeSpan.FromMilliseconds(200), ct);
+        }
+
+        // Counting starts just after the first alert, so the window holds whole intervals and at most one more start.
+        var first = alerts[^1];
+        var clock = Stopwatch.StartNew();
+        await Task.Delay(observe, ct);
+        var window = clock.Elapsed;
+        var counted = (await DriftAlertSequencesAsync(admin, first, ct)).Count;
+        (await admin.DeleteAsync("/api/models/credit-risk/settings/drift-rules", ct)).EnsureSuccessStatusCode();
+        return (counted, window);
+    }
+
+    private static async Task<List<long>> DriftAlertSequencesAsync(HttpClient admin, long after, CancellationToken ct)
+    {
+        var sequences = new List<long>();
+        string? next = after.ToString(CultureInfo.InvariantCulture);
+        while (next is not null)
+        {
+            var page = await admin.GetFromJsonAsync<JsonElement>("/api/audit?limit=1000&after=" + next, ct);
+            foreach (var entry in page.GetProperty("items").EnumerateArray())
+            {
+                if (entry.GetProperty("action").GetString() == "drift.alert")
+                {
+                    sequences.Add(entry.GetProperty("sequence").GetInt64());
+                }
+            }
+
+            next = page.TryGetProperty("next", out var more) && more.ValueKind == JsonValueKind.String ? more.GetString() : null;
+        }
+
+        return sequences;
     }
 
     // Tick claims live three ticks, so they are sampled for a few seconds; a tick number can only ever have one owner (SET NX).

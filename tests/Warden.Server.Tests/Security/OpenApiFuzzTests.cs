@@ -43,7 +43,7 @@ public sealed class OpenApiFuzzTests(ITestOutputHelper output)
         var requests = int.TryParse(Environment.GetEnvironmentVariable("WARDEN_OPENAPI_FUZZ_REQUESTS"), CultureInfo.InvariantCulture, out var n) ? n : 1200;
         var seed = int.TryParse(Environment.GetEnvironmentVariable("WARDEN_FUZZ_SEED"), CultureInfo.InvariantCulture, out var s) ? s : 20261206;
         var operations = OpenApiOperations.Load(Warden.Tests.RepoFiles.Path("docs/openapi.json"));
-        var errors = new CapturingLoggerProvider(Microsoft.Extensions.Logging.LogLevel.Error);
+        var errors = new CapturingLoggerProvider(Microsoft.Extensions.Logging.LogLevel.Error, capacity: 100);
         using var factory = new WardenFactory { ExtraServices = services => services.AddSingleton<Microsoft.Extensions.Logging.ILoggerProvider>(errors) };
         factory.Settings["Warden:Monitoring:TickSeconds"] = "3600";
         var admin = factory.Admin();
@@ -72,6 +72,11 @@ public sealed class OpenApiFuzzTests(ITestOutputHelper output)
                 startRss = SettledRss();
             }
 
+            if (requests >= 10_000 && i % (requests / 10) == 0)
+            {
+                MemoryCheckpoint(i);
+            }
+
             var operation = operations[random.Next(operations.Count)];
             hits[operation.Key] = hits.GetValueOrDefault(operation.Key) + 1;
             using var request = Build(operation, seeds.GetValueOrDefault(operation.Key) ?? [], kinds, onnx, card, random);
@@ -97,6 +102,11 @@ public sealed class OpenApiFuzzTests(ITestOutputHelper output)
         }
 
         var endRss = SettledRss();
+        if (requests >= 10_000)
+        {
+            MemoryCheckpoint(requests);
+        }
+
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"seed {seed}; requests: {requests} over {operations.Count} operations in {clock.Elapsed.TotalSeconds:0} s; 5xx or hangs: {failures.Count}; statuses: {string.Join(", ", statuses.Select(x => $"{x.Key}×{x.Value}"))}"));
         output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"RSS after GC: {startRss / 1048576.0:0} MB after {warmUp} warm-up requests, {endRss / 1048576.0:0} MB at the end ({(endRss - startRss) * 100.0 / startRss:+0.0;-0.0} %)"));
@@ -200,6 +210,23 @@ public sealed class OpenApiFuzzTests(ITestOutputHelper output)
         GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: true);
         using var process = Process.GetCurrentProcess();
         return process.WorkingSet64;
+    }
+
+    /// <summary>
+    /// Long campaigns print RSS next to the managed heap and the GC's committed bytes after a forced GC, so growth can be
+    /// told apart as managed (live objects), GC-retained (committed, not returned) or native (the rest of RSS).
+    /// </summary>
+    private void MemoryCheckpoint(int request)
+    {
+        var rss = SettledRss();
+        var info = GC.GetGCMemoryInfo(GCKind.Any);
+        var line = string.Create(CultureInfo.InvariantCulture,
+            $"memory at request {request}: RSS {rss / 1048576.0:0.0} MB, managed heap {GC.GetTotalMemory(false) / 1048576.0:0.0} MB, GC committed {info.TotalCommittedBytes / 1048576.0:0.0} MB, fragmented {info.FragmentedBytes / 1048576.0:0.0} MB");
+        output.WriteLine(line);
+        if (Environment.GetEnvironmentVariable("WARDEN_FUZZ_MEMORY_LOG") is { Length: > 0 } log)
+        {
+            File.AppendAllText(log, line + Environment.NewLine);
+        }
     }
 
     private static string Printable(byte[] body)
