@@ -25,26 +25,14 @@ public static class RepositoryApi
         repository.MapPost("/index", async (HttpContext context, ModelRegistry registry) =>
         {
             var request = await ModelsApi.ReadOptionalJsonAsync<RepositoryIndexRequest>(context) ?? new RepositoryIndexRequest();
-            var key = context.RequireApiKey();
-            return Results.Ok(registry.Models.Values
-                .Where(m => key.CanUseModel(m.Name))
-                .OrderBy(m => m.Name, StringComparer.Ordinal)
-                .SelectMany(m => m.Versions.Select(v => Entry(registry, m, v)))
-                .Where(e => !request.Ready || e.State == Ready)
-                .ToList());
+            return Results.Ok(Index(context.RequireApiKey(), registry, request.Ready));
         }).RequireAuthorization(WardenPolicies.Read).Produces<List<RepositoryIndexEntry>>()
             .WithName("GetRepositoryIndex").Accepts<RepositoryIndexRequest>(isOptional: true, "application/json").WithSummary("Model repository index: every version and its state");
 
         repository.MapPost("/models/{model}/load", async (string model, HttpContext context, ModelRegistry registry) =>
         {
             var request = await ModelsApi.ReadOptionalJsonAsync<RepositoryModelRequest>(context);
-            foreach (var (name, _) in request?.Parameters ?? [])
-            {
-                throw WardenException.BadRequest(name == "config" || name.StartsWith("file:", StringComparison.Ordinal)
-                    ? $"load parameter '{name}' is not supported: versions are deployed with POST /api/models/{model}/versions and configured with the 'serving' settings document (PUT /api/models/{model}/settings/serving)"
-                    : $"unknown load parameter '{name}'");
-            }
-
+            RefuseLoadParameters(model, request?.Parameters?.Keys ?? Enumerable.Empty<string>());
             await registry.LoadAsync(model, context.RequireApiKey().Id, context.RequestAborted);
             return Results.Ok();
         }).RequireAuthorization(WardenPolicies.Deploy)
@@ -56,10 +44,7 @@ public static class RepositoryApi
             var dependents = false;
             foreach (var (name, value) in request?.Parameters ?? [])
             {
-                if (name != "unload_dependents")
-                {
-                    throw WardenException.BadRequest($"unknown unload parameter '{name}'; the unload API takes 'unload_dependents'");
-                }
+                RequireUnloadParameter(name);
 
                 dependents = value.ValueKind switch
                 {
@@ -74,6 +59,35 @@ public static class RepositoryApi
         }).RequireAuthorization(WardenPolicies.Deploy)
             .WithName("UnloadModel").Accepts<RepositoryModelRequest>(isOptional: true, "application/json").WithSummary("Unload a model (and optionally the pipelines that use it)");
         return app;
+    }
+
+    /// <summary>Every version of the models <paramref name="key"/> may use, with its state (only ready ones when asked). Shared by REST and gRPC.</summary>
+    internal static List<RepositoryIndexEntry> Index(Core.Access.ApiKeyRecord key, ModelRegistry registry, bool ready) =>
+        registry.Models.Values
+            .Where(m => key.CanUseModel(m.Name))
+            .OrderBy(m => m.Name, StringComparer.Ordinal)
+            .SelectMany(m => m.Versions.Select(v => Entry(registry, m, v)))
+            .Where(e => !ready || e.State == Ready)
+            .ToList();
+
+    /// <summary>Load takes no parameter: Triton's ones name files and configurations that Warden manages otherwise.</summary>
+    internal static void RefuseLoadParameters(string model, IEnumerable<string> names)
+    {
+        foreach (var name in names)
+        {
+            throw WardenException.BadRequest(name == "config" || name.StartsWith("file:", StringComparison.Ordinal)
+                ? $"load parameter '{name}' is not supported: versions are deployed with POST /api/models/{model}/versions and configured with the 'serving' settings document (PUT /api/models/{model}/settings/serving)"
+                : $"unknown load parameter '{name}'");
+        }
+    }
+
+    /// <summary>Unload takes only <c>unload_dependents</c>.</summary>
+    internal static void RequireUnloadParameter(string name)
+    {
+        if (name != "unload_dependents")
+        {
+            throw WardenException.BadRequest($"unknown unload parameter '{name}'; the unload API takes 'unload_dependents'");
+        }
     }
 
     private static RepositoryIndexEntry Entry(ModelRegistry registry, RegisteredModel model, ModelVersionRecord version)

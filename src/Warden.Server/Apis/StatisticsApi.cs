@@ -14,24 +14,37 @@ public static class StatisticsApi
     public static IEndpointRouteBuilder MapStatisticsApi(this IEndpointRouteBuilder app)
     {
         var v2 = app.MapGroup("/v2/models").WithTags("inference");
-        v2.MapGet("/stats", (HttpContext context, ModelRegistry registry) =>
-        {
-            var key = context.RequireApiKey();
-            return Respond(registry, registry.Models.Values.Where(m => key.CanUseModel(m.Name)).OrderBy(m => m.Name, StringComparer.Ordinal), null);
-        }).RequireAuthorization(WardenPolicies.Read).Produces<ModelStatisticsResponse>()
+        v2.MapGet("/stats", (HttpContext context, ModelRegistry registry) => For(context.RequireApiKey(), registry, null, null))
+            .RequireAuthorization(WardenPolicies.Read).Produces<ModelStatisticsResponse>()
             .WithName("GetAllModelStatistics").WithSummary("Inference statistics of every model");
-        v2.MapGet("/{model}/stats", (string model, HttpContext context, ModelRegistry registry) =>
-            Respond(registry, [Visible(context.RequireApiKey(), registry, model)], null))
+        v2.MapGet("/{model}/stats", (string model, HttpContext context, ModelRegistry registry) => For(context.RequireApiKey(), registry, model, null))
             .RequireAuthorization(WardenPolicies.Read).Produces<ModelStatisticsResponse>()
             .WithName("GetModelStatistics").WithSummary("Inference statistics of one model");
         v2.MapGet("/{model}/versions/{version}/stats", (string model, string version, HttpContext context, ModelRegistry registry) =>
-        {
-            var registered = Visible(context.RequireApiKey(), registry, model);
-            _ = registered.FindVersion(version) ?? throw WardenException.NotFound($"version '{version}' of model '{model}' is not found");
-            return Respond(registry, [registered], version);
-        }).RequireAuthorization(WardenPolicies.Read).Produces<ModelStatisticsResponse>()
+            For(context.RequireApiKey(), registry, model, version))
+            .RequireAuthorization(WardenPolicies.Read).Produces<ModelStatisticsResponse>()
             .WithName("GetModelVersionStatistics").WithSummary("Inference statistics of one model version");
         return app;
+    }
+
+    /// <summary>
+    /// The statistics <paramref name="key"/> may see: of every model it can use (no <paramref name="model"/>), of one model,
+    /// or of one version. Shared by REST and gRPC.
+    /// </summary>
+    internal static ModelStatisticsResponse For(ApiKeyRecord key, ModelRegistry registry, string? model, string? version)
+    {
+        if (model is null)
+        {
+            return Respond(registry, registry.Models.Values.Where(m => key.CanUseModel(m.Name)).OrderBy(m => m.Name, StringComparer.Ordinal), null);
+        }
+
+        var registered = Visible(key, registry, model);
+        if (version is not null)
+        {
+            _ = registered.FindVersion(version) ?? throw WardenException.NotFound($"version '{version}' of model '{model}' is not found");
+        }
+
+        return Respond(registry, [registered], version);
     }
 
     private static ModelStatisticsResponse Respond(ModelRegistry registry, IEnumerable<RegisteredModel> models, string? version)

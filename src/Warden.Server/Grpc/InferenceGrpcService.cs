@@ -98,6 +98,110 @@ internal sealed class InferenceGrpcService(InferenceService inference, ModelRegi
         }
     }
 
+    [Authorize(Policy = WardenPolicies.Read)]
+    public override Task<ModelStatisticsResponse> ModelStatistics(ModelStatisticsRequest request, ServerCallContext context) => Answer(context, () =>
+    {
+        var statistics = StatisticsApi.For(context.GetHttpContext().RequireApiKey(), registry, Optional(request.Name), Optional(request.Version));
+        var response = new ModelStatisticsResponse();
+        foreach (var entry in statistics.ModelStats)
+        {
+            var model = new ModelStatistics
+            {
+                Name = entry.Name,
+                Version = entry.Version,
+                LastInference = (ulong)Math.Max(0, entry.LastInference),
+                InferenceCount = (ulong)Math.Max(0, entry.InferenceCount),
+                ExecutionCount = (ulong)Math.Max(0, entry.ExecutionCount),
+            };
+            if (entry.InferenceStats is { } stats)
+            {
+                model.InferenceStats = new InferStatistics
+                {
+                    Success = Duration(stats.Success),
+                    Fail = Duration(stats.Fail),
+                    Queue = Duration(stats.Queue),
+                    ComputeInput = Duration(stats.ComputeInput),
+                    ComputeInfer = Duration(stats.ComputeInfer),
+                    ComputeOutput = Duration(stats.ComputeOutput),
+                    CacheHit = new StatisticDuration(),
+                    CacheMiss = new StatisticDuration(),
+                };
+            }
+
+            foreach (var batch in entry.BatchStats ?? [])
+            {
+                model.BatchStats.Add(new InferBatchStatistics
+                {
+                    BatchSize = (ulong)Math.Max(0, batch.BatchSize),
+                    ComputeInput = Duration(batch.ComputeInput),
+                    ComputeInfer = Duration(batch.ComputeInfer),
+                    ComputeOutput = Duration(batch.ComputeOutput),
+                });
+            }
+
+            response.ModelStats.Add(model);
+        }
+
+        return response;
+    });
+
+    [Authorize(Policy = WardenPolicies.Read)]
+    public override Task<RepositoryIndexResponse> RepositoryIndex(RepositoryIndexRequest request, ServerCallContext context) => Answer(context, () =>
+    {
+        var response = new RepositoryIndexResponse();
+        foreach (var entry in RepositoryApi.Index(context.GetHttpContext().RequireApiKey(), registry, request.Ready))
+        {
+            response.Models.Add(new RepositoryIndexResponse.Types.ModelIndex { Name = entry.Name, Version = entry.Version, State = entry.State, Reason = entry.Reason ?? "" });
+        }
+
+        return response;
+    });
+
+    [Authorize(Policy = WardenPolicies.Deploy)]
+    public override async Task<RepositoryModelLoadResponse> RepositoryModelLoad(RepositoryModelLoadRequest request, ServerCallContext context)
+    {
+        var http = context.GetHttpContext();
+        try
+        {
+            var model = RequireName(request.ModelName);
+            RepositoryApi.RefuseLoadParameters(model, request.Parameters.Keys);
+            await registry.LoadAsync(model, http.RequireApiKey().Id, context.CancellationToken);
+            return new RepositoryModelLoadResponse();
+        }
+        catch (WardenException ex)
+        {
+            throw Refusal(http, ex);
+        }
+    }
+
+    [Authorize(Policy = WardenPolicies.Deploy)]
+    public override async Task<RepositoryModelUnloadResponse> RepositoryModelUnload(RepositoryModelUnloadRequest request, ServerCallContext context)
+    {
+        var http = context.GetHttpContext();
+        try
+        {
+            var model = RequireName(request.ModelName);
+            var dependents = false;
+            foreach (var (name, value) in request.Parameters)
+            {
+                RepositoryApi.RequireUnloadParameter(name);
+                dependents = value.ParameterChoiceCase == ModelRepositoryParameter.ParameterChoiceOneofCase.BoolParam
+                    ? value.BoolParam
+                    : throw WardenException.BadRequest($"unload parameter 'unload_dependents' must be a bool_param, got {value.ParameterChoiceCase}");
+            }
+
+            await registry.UnloadAsync(model, http.RequireApiKey().Id, dependents, context.CancellationToken);
+            return new RepositoryModelUnloadResponse();
+        }
+        catch (WardenException ex)
+        {
+            throw Refusal(http, ex);
+        }
+    }
+
+    private static StatisticDuration Duration(Contracts.Triton.StatisticDurationDto? duration) =>
+        new() { Count = (ulong)Math.Max(0, duration?.Count ?? 0), Ns = (ulong)Math.Max(0, duration?.Ns ?? 0) };
+
     // Refusals keep their meaning across transports: the HTTP status becomes the matching gRPC status, and headers such as
     // Retry-After go out as metadata.
     private static Task<T> Answer<T>(ServerCallContext context, Func<T> answer)
