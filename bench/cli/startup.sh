@@ -48,4 +48,8 @@ measure "warden-predict(r2r)" "$OUT/r2r/warden" predict credit-risk --input "@$r
 measure "warden-predict(jit)" "$OUT/jit/warden" predict credit-risk --input "@$request"
 measure "warden-predict-features(r2r)" "$OUT/r2r/warden" predict credit-risk --input '{"pirat":0.221,"hirat":0.221,"lvrat":0.8,"chist":5,"mhist":2,"phist":0,"unemp":3.9,"selfemp":0,"insurance":0,"condomin":0,"single":0,"hschool":1}'
 measure "warden-help(r2r)" "$OUT/r2r/warden" predict --help
+# Runtime knobs a short command might want but `warden serve` must not lose (one runtimeconfig for both), measured here
+# through their environment variables: workstation GC instead of the server GC `serve` uses, and no tiered PGO.
+measure "warden-predict(r2r,DOTNET_gcServer=0)" env DOTNET_gcServer=0 "$OUT/r2r/warden" predict credit-risk --input "@$request"
+measure "warden-predict(r2r,DOTNET_TieredPGO=0)" env DOTNET_TieredPGO=0 "$OUT/r2r/warden" predict credit-risk --input "@$request"
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
