@@ -123,6 +123,13 @@ public static class PostgresMigrations
                 bucket bigint NOT NULL, key_id text NOT NULL, model text NOT NULL, reason text NOT NULL, status integer NOT NULL,
                 count bigint NOT NULL, PRIMARY KEY (bucket, key_id, model, reason, status));
             """),
+        (6, "drift evaluations kept for drift over time", """
+            CREATE TABLE drift_evaluations (
+                id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, model text NOT NULL, version text NOT NULL, time bigint NOT NULL,
+                window_start bigint NULL, rows bigint NOT NULL, drift_share double precision NOT NULL, dataset_drift boolean NOT NULL,
+                alerts integer NOT NULL, features text NOT NULL);
+            CREATE INDEX ix_drift_evaluations_model ON drift_evaluations (model, id);
+            """),
     ];
 
     /// <summary>The schema version this build needs.</summary>

@@ -30,6 +30,7 @@ public static class PostgresServiceCollectionExtensions
         services.TryAddSingleton<IUsageStore, SqlUsageStore>();
         services.TryAddSingleton<IFairnessAuditStore, SqlFairnessAuditStore>();
         services.TryAddSingleton<IReferenceProfileStore, SqlReferenceProfileStore>();
+        services.TryAddSingleton<IDriftHistoryStore, SqlDriftHistoryStore>();
         services.TryAddSingleton<IAbuseAlertStore, SqlAbuseAlertStore>();
         services.TryAddSingleton<IRetrainJobStore, SqlRetrainJobStore>();
         services.AddSingleton<IHostedService>(sp => new PostgresSchemaCheck(sp.GetRequiredService<PostgresDatabase>(), migrateAtStart, sp.GetService<ILogger<PostgresSchemaCheck>>()));

@@ -44,6 +44,10 @@ public sealed class SqliteDatabase : SqlDatabase
             requests INTEGER NOT NULL, errors INTEGER NOT NULL, violations INTEGER NOT NULL,
             PRIMARY KEY (bucket, key_id, model, purpose));
         CREATE INDEX IF NOT EXISTS ix_usage_counts_key ON usage_counts (key_id, bucket);
+        CREATE TABLE IF NOT EXISTS drift_evaluations (
+            id INTEGER PRIMARY KEY AUTOINCREMENT, model TEXT NOT NULL, version TEXT NOT NULL, time INTEGER NOT NULL, window_start INTEGER NULL,
+            rows INTEGER NOT NULL, drift_share REAL NOT NULL, dataset_drift INTEGER NOT NULL, alerts INTEGER NOT NULL, features TEXT NOT NULL);
+        CREATE INDEX IF NOT EXISTS ix_drift_evaluations_model ON drift_evaluations (model, id);
         CREATE TABLE IF NOT EXISTS refusal_counts (
             bucket INTEGER NOT NULL, key_id TEXT NOT NULL, model TEXT NOT NULL, reason TEXT NOT NULL, status INTEGER NOT NULL,
             count INTEGER NOT NULL, PRIMARY KEY (bucket, key_id, model, reason, status));

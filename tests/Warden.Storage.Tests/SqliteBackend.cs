@@ -43,6 +43,8 @@ public sealed class SqliteBackend : StorageBackend
 
     public override IAbuseAlertStore AbuseAlerts() => new SqlAbuseAlertStore(Database);
 
+    public override IDriftHistoryStore DriftHistory() => new SqlDriftHistoryStore(Database);
+
     public override IReferenceProfileStore ReferenceProfiles() => new SqlReferenceProfileStore(Database);
 
     public override IRetrainJobStore RetrainJobs() => new SqlRetrainJobStore(Database);

@@ -34,6 +34,8 @@ public abstract class StorageBackend : IAsyncDisposable
 
     public abstract IAbuseAlertStore AbuseAlerts();
 
+    public abstract IDriftHistoryStore DriftHistory();
+
     public abstract IReferenceProfileStore ReferenceProfiles();
 
     public abstract IRetrainJobStore RetrainJobs();

@@ -90,6 +90,13 @@ public sealed class ConsoleBrowserTests(ConsoleServer server) : IClassFixture<Co
         await page.GotoAsync(server.BaseUrl + "/reviews");
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = $"Item {reviewId}" })).ToBeVisibleAsync();
         await CheckAsync(page, "review-queue");
+
+        // Live update by server-sent events: a second held request is announced on the open page without a reload.
+        await Expect(page.Locator("#review-live[data-live-transport=events]")).ToHaveCountAsync(1);
+        var second = await app.PostAsync("/v2/models/reviewed/infer", V2Requests.Json(V2Requests.CreditRisk([0.3, 0.3, 1.6, 5, 2, 0, 3.9, 0, 0, 0, 0, 1], "held-2")));
+        Assert.Equal(HttpStatusCode.Accepted, second.StatusCode);
+        await Expect(page.Locator("#review-live")).ToContainTextAsync("Now");
+
         await page.Locator("body").PressAsync("1");
         await Expect(page.Locator("input[type=radio][value=approve]")).ToBeCheckedAsync();
         await page.Keyboard.PressAsync("Enter");

@@ -17,6 +17,9 @@ public sealed class EventPublisher
 
     public EventPublisher(TimeProvider time) => _time = time;
 
+    /// <summary>Raised on the publishing thread after an event is queued (the console's live streams wake on it); handlers must be quick.</summary>
+    public event EventHandler<WardenEvent>? Raised;
+
     /// <summary>Events published since start.</summary>
     public long Published => Interlocked.Read(ref _published);
 
@@ -26,6 +29,7 @@ public sealed class EventPublisher
         var item = new WardenEvent(type, _time.GetUtcNow(), data);
         _channel.Writer.TryWrite(item);
         Interlocked.Increment(ref _published);
+        Raised?.Invoke(this, item);
         return item;
     }
 

@@ -12,7 +12,8 @@ namespace Warden.Core.Monitoring;
 /// Drift of live traffic: the inputs and score output of a version's logged single-row predictions are tested against the
 /// version's <see cref="ReferenceSnapshot"/> with <see cref="DriftAnalyzer"/> (PSI included, the score as prediction
 /// drift). When the reference is labelled, CBPE estimates quality per window and realised quality is computed where
-/// ground truth has arrived. Scheduled evaluation of <c>drift-rules</c> raises <c>drift.alert</c>.
+/// ground truth has arrived. Scheduled evaluation of <c>drift-rules</c> raises <c>drift.alert</c> and stores every evaluation
+/// (<see cref="IDriftHistoryStore"/>) for drift over time.
 /// </summary>
 public sealed class LiveDriftService
 {
@@ -29,15 +30,18 @@ public sealed class LiveDriftService
     private readonly AuditLog _audit;
     private readonly TimeProvider _time;
     private readonly Telemetry.WardenMetrics? _metrics;
+    private readonly IDriftHistoryStore? _history;
     private readonly Cluster.IJobLeases? _leases;
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, DateTimeOffset> _lastRun = new(StringComparer.Ordinal);
 
     public LiveDriftService(
         IPredictionStore predictions, IFeedbackStore feedback, ReferenceProfiles references, ModelRegistry registry, ModelSettings settings,
-        EventPublisher events, AuditLog audit, TimeProvider time, Telemetry.WardenMetrics? metrics = null, Cluster.IJobLeases? leases = null)
+        EventPublisher events, AuditLog audit, TimeProvider time, Telemetry.WardenMetrics? metrics = null, Cluster.IJobLeases? leases = null,
+        IDriftHistoryStore? history = null)
     {
         _metrics = metrics;
         _leases = leases;
+        _history = history;
         _predictions = predictions;
         _feedback = feedback;
         _references = references;
@@ -141,6 +145,12 @@ public sealed class LiveDriftService
 
             var report = await AnalyzeAsync(registered.Name, version, since, null, cancellationToken).ConfigureAwait(false);
             _metrics?.RecordDriftEvaluation(registered.Name, report.Alerts.Count > 0);
+            if (_history is not null)
+            {
+                // Every scheduled evaluation is kept (not only those that alert), so the history shows the scores approach a threshold.
+                await _history.AppendAsync(ToEvaluation(registered.Name, version, now, since, report), cancellationToken).ConfigureAwait(false);
+            }
+
             if (report.Alerts.Count == 0)
             {
                 continue;
@@ -162,6 +172,20 @@ public sealed class LiveDriftService
 
         return alerted;
     }
+
+    private static DriftEvaluation ToEvaluation(string model, string version, DateTimeOffset at, DateTimeOffset since, DriftReport report) => new()
+    {
+        Model = model,
+        Version = version,
+        Time = at,
+        WindowStart = since,
+        Rows = report.CurrentRows,
+        DriftShare = report.DriftShare,
+        DatasetDrift = report.DatasetDrift,
+        Alerts = report.Alerts.Count,
+        Features = (report.Prediction is { } prediction ? report.Features.Append(prediction) : report.Features)
+            .Select(f => new DriftFeatureScore(f.Name, f.Test.ToString(), double.IsFinite(f.Score) ? f.Score : null, f.Threshold, f.Drifted)).ToList(),
+    };
 
     private string ProductionOf(string model) =>
         !_registry.Models.TryGetValue(model, out var registered) ? throw WardenException.NotFound($"model '{model}' is not found")

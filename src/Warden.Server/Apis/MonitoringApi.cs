@@ -6,6 +6,7 @@ using Warden.Core.Fairness;
 using Warden.Core.Monitoring;
 using Warden.Core.Registry;
 using Warden.Core.Settings;
+using Warden.Core.Storage;
 using Warden.Server.ApiContract;
 using Warden.Server.Auth;
 using Warden.Server.Http;
@@ -91,6 +92,23 @@ public static class MonitoringApi
             };
         }).WithTags("drift").RequireAuthorization(p => p.RequireRole(WardenRoles.Admin, WardenRoles.Auditor, WardenRoles.Deployer))
             .WithName("GetDriftReport").WithSummary("Live drift of a model's inputs and outputs against its reference");
+        app.MapGet("/api/models/{model}/drift/history", async (string model, string? since, int? limit, HttpContext context, IDriftHistoryStore history, ModelRegistry registry, TimeProvider time) =>
+        {
+            RequireModel(context, model);
+            if (!registry.Models.ContainsKey(model))
+            {
+                throw WardenException.NotFound($"model '{model}' is not found");
+            }
+
+            var size = limit switch
+            {
+                null => 100,
+                < 1 or > 1000 => throw WardenException.BadRequest("'limit' must be between 1 and 1000"),
+                _ => limit.Value,
+            };
+            return new DriftHistoryPage { Items = await history.QueryAsync(model, since is null ? null : TimeWindow.Since(since, time.GetUtcNow()), size, context.RequestAborted) };
+        }).WithTags("drift").RequireAuthorization(p => p.RequireRole(WardenRoles.Admin, WardenRoles.Auditor, WardenRoles.Deployer))
+            .WithName("GetDriftHistory").WithSummary("Stored drift evaluations of a model (scheduled drift-rules runs), oldest first");
         app.MapGet("/api/models/{model}/rollout/report", async (string model, string? since, string? version, HttpContext context, ModelRegistry registry, ModelSettings settings, RolloutComparison comparison, TimeProvider time) =>
         {
             RequireModel(context, model);

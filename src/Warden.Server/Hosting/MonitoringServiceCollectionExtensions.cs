@@ -34,6 +34,7 @@ public static class MonitoringServiceCollectionExtensions
         services.AddSingleton<IScheduledMonitor, ScheduledFairnessAudits>();
         services.TryAddSingleton<IReferenceProfileStore, SqlReferenceProfileStore>();
         services.TryAddSingleton<ReferenceProfiles>();
+        services.TryAddSingleton<IDriftHistoryStore, SqlDriftHistoryStore>();
         services.TryAddSingleton<LiveDriftService>();
         services.AddWardenSettingsKind<DriftRulesSettings>(DriftRulesSettings.Kind, d => d.Validate());
         services.AddSingleton<IScheduledMonitor, ScheduledDriftRules>();

@@ -2,29 +2,47 @@
 (function () {
   "use strict";
 
-  // Live updates: an element with data-live-url polls a small JSON feed and says when the number it shows has changed.
+  // Live updates: an element with data-live-url says when the number it shows has changed. It listens to the server-sent
+  // events at data-live-events; without EventSource, or when the stream is refused, it polls the small JSON feed instead.
   var live = document.querySelector("[data-live-url]");
   if (live) {
     var url = live.getAttribute("data-live-url");
+    var events = live.getAttribute("data-live-events");
     var field = live.getAttribute("data-live-field");
     var shown = Number(live.getAttribute("data-live-value"));
     var noun = live.getAttribute("data-live-noun") || "items";
+    var polling = null;
+    var show = function (body) {
+      if (!body || typeof body[field] !== "number" || body[field] === shown) { return; }
+      live.textContent = "";
+      live.append(document.createTextNode("Now " + body[field] + " " + noun + " (this page shows " + shown + "). "));
+      var reload = document.createElement("a");
+      reload.href = window.location.pathname + window.location.search;
+      reload.textContent = "Reload";
+      live.append(reload);
+      live.hidden = false;
+    };
     var poll = function () {
       fetch(url, { credentials: "same-origin", headers: { "Accept": "application/json" } })
         .then(function (r) { return r.ok ? r.json() : null; })
-        .then(function (body) {
-          if (!body || typeof body[field] !== "number" || body[field] === shown) { return; }
-          live.textContent = "";
-          live.append(document.createTextNode("Now " + body[field] + " " + noun + " (this page shows " + shown + "). "));
-          var reload = document.createElement("a");
-          reload.href = window.location.pathname + window.location.search;
-          reload.textContent = "Reload";
-          live.append(reload);
-          live.hidden = false;
-        })
+        .then(show)
         .catch(function () { /* offline or signed out: try again at the next tick */ });
     };
-    window.setInterval(poll, 15000);
+    var startPolling = function () {
+      live.setAttribute("data-live-transport", "polling");
+      if (polling === null) { polling = window.setInterval(poll, 15000); }
+    };
+    if (events && typeof window.EventSource === "function") {
+      var source = new EventSource(events);
+      live.setAttribute("data-live-transport", "events");
+      source.addEventListener("count", function (event) {
+        try { show(JSON.parse(event.data)); } catch (e) { /* a malformed event changes nothing */ }
+      });
+      // A dropped stream reconnects by itself (CONNECTING); a refused one (signed out, 403) is CLOSED: poll instead.
+      source.onerror = function () { if (source.readyState === EventSource.CLOSED) { startPolling(); } };
+    } else {
+      startPolling();
+    }
   }
 
   // A table wider than the screen scrolls in its own box (console.css); make that box reachable by keyboard.

@@ -11,6 +11,7 @@ public static class ConsoleServiceCollectionExtensions
     public static IServiceCollection AddWardenConsole(this IServiceCollection services)
     {
         services.AddRazorComponents();
+        services.AddSingleton<ConsoleLiveFeed>();
         services.AddAntiforgery(options =>
         {
             options.Cookie.Name = "warden.antiforgery";

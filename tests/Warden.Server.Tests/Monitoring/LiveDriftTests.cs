@@ -123,6 +123,27 @@ public sealed class LiveDriftTests : IDisposable
 
         var entries = (await admin.GetFromJsonAsync<Page<AuditEntryInfo>>("/api/audit?limit=1000"))!.Items;
         Assert.Equal(2, entries.Count(e => e.Action == LiveDriftService.AlertEvent && e.Target == "credit-risk:1"));
+
+        // Both evaluations are stored with the scores of the report the rules saw, for drift over time.
+        var history = await (await admin.GetAsync("/api/models/credit-risk/drift/history")).ReadJsonAsync();
+        var items = history.GetProperty("items").EnumerateArray().ToList();
+        Assert.Equal(2, items.Count);
+        var lvrat = alerted.Report.Features.Single(f => f.Name == "lvrat");
+        var stored = items[0].GetProperty("features").EnumerateArray().Single(f => f.GetProperty("name").GetString() == "lvrat");
+        Assert.Equal(lvrat.Score, stored.GetProperty("score").GetDouble());
+        Assert.Equal(lvrat.Threshold, stored.GetProperty("threshold").GetDouble());
+        Assert.True(stored.GetProperty("drifted").GetBoolean());
+        Assert.Equal(alerted.Report.CurrentRows, items[0].GetProperty("rows").GetInt64());
+        Assert.Equal(1, items[0].GetProperty("alerts").GetInt32());
+        Assert.True(items[0].GetProperty("time").GetDateTimeOffset() < items[1].GetProperty("time").GetDateTimeOffset());
+        Assert.Single((await (await admin.GetAsync("/api/models/credit-risk/drift/history?limit=1")).ReadJsonAsync()).GetProperty("items").EnumerateArray());
+        Assert.Equal(HttpStatusCode.BadRequest, (await admin.GetAsync("/api/models/credit-risk/drift/history?limit=0")).StatusCode);
+
+        // The console's drift page charts them.
+        var console = await Warden.Server.Tests.Console.ConsoleSessions.SignInAsync(_factory, WardenFactory.AdminKey);
+        var page = await console.GetStringAsync("/drift?model=credit-risk");
+        Assert.Contains("2 scheduled evaluations", page, StringComparison.Ordinal);
+        Assert.Contains("Share of drifted features per evaluation", page, StringComparison.Ordinal);
     }
 
     [Fact]

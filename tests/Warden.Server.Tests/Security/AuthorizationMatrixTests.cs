@@ -43,6 +43,7 @@ public sealed class AuthorizationMatrixTests(SecurityFixture fixture) : IClassFi
             ("GET", "/api/privacy/keys") => Is("admin", "auditor") ? 200 : Forbidden,
             ("POST", "/api/privacy/reencrypt") => Is("admin") ? 409 : Forbidden,
             ("GET", "/api/models/{model}/drift") => Is("admin", "auditor", "deployer") ? (own ? 400 : 404) : Forbidden,
+            ("GET", "/api/models/{model}/drift/history") => Is("admin", "auditor", "deployer") ? 200 : Forbidden,
             ("GET", "/api/models/{model}/fairness/reports") => Is("admin", "auditor", "deployer") ? 200 : Forbidden,
             ("POST", "/api/models/{model}/fairness/reports") => Is("admin", "auditor", "deployer") ? 400 : Forbidden,
             ("GET", "/api/models/{model}/fairness/reports/{id:long}") => 404,

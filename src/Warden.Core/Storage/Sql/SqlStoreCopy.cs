@@ -18,7 +18,7 @@ public sealed class SqlStoreCopy(SqlDatabase source, SqlDatabase target)
     public static IReadOnlyList<string> Tables { get; } =
     [
         "model_versions", "production_history", "api_keys", "audit_log", "predictions", "prediction_feature_blocks", "feedback",
-        "model_settings", "usage_counts", "refusal_counts", "fairness_audits", "abuse_alerts", "reference_profiles", "retrain_jobs", "retrain_logs",
+        "model_settings", "usage_counts", "refusal_counts", "drift_evaluations", "fairness_audits", "abuse_alerts", "reference_profiles", "retrain_jobs", "retrain_logs",
         "review_items", "review_votes", "edge_bundles", "edge_devices", "edge_telemetry",
     ];
 

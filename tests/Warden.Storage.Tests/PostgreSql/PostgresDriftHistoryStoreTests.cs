@@ -1,0 +1,5 @@
+using Warden.Storage.Tests.Contracts;
+
+namespace Warden.Storage.Tests.PostgreSql;
+
+public sealed class PostgresDriftHistoryStoreTests : DriftHistoryStoreContract<PostgresBackend>;
