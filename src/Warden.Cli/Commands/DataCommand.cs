@@ -40,7 +40,7 @@ internal static class DataCommand
                 };
                 var result = DataProfiler.Profile(CsvTable.Read(parse.GetValue(data)!.FullName), options);
                 var text = parse.GetValue(format) == "json" ? result.ToJson() : result.ToMarkdown();
-                FairnessCommand.Emit(text, parse.GetValue(output), () => { });
+                DocumentOutput.Emit(text, parse.GetValue(output), () => { });
                 return 0;
             }
             catch (Exception ex) when (ex is ArgumentException or InvalidDataException or IOException or UnauthorizedAccessException)

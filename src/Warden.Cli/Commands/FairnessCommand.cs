@@ -95,7 +95,7 @@ internal static class FairnessCommand
                     "html" => FairnessHtmlRenderer.Render(result),
                     _ => null,
                 };
-                Emit(text, parse.GetValue(output), () => WriteTable(result));
+                DocumentOutput.Emit(text, parse.GetValue(output), () => WriteTable(result));
                 if (gate is not null)
                 {
                     var evaluation = FairnessPolicyEvaluator.Evaluate(gate, result);
@@ -129,7 +129,7 @@ internal static class FairnessCommand
             "md" or "html" => await client.GetFairnessReportTextAsync(model, info.Id, format, cancellationToken),
             _ => null,
         };
-        Emit(text, output, () => WriteTable(FairnessReportJson.Deserialize(info.Report!.Value.GetRawText())));
+        DocumentOutput.Emit(text, output, () => WriteTable(FairnessReportJson.Deserialize(info.Report!.Value.GetRawText())));
         Console.Error.WriteLine($"fairness report {info.Id} of {model}: {info.Rows} labelled predictions"
             + (info.Passed is null ? "" : info.Passed.Value ? ", policy passed" : ", policy FAILED"));
         foreach (var failure in info.Failures)
@@ -162,23 +162,6 @@ internal static class FairnessCommand
         }
 
         return result;
-    }
-
-    internal static void Emit(string? text, FileInfo? output, Action table)
-    {
-        if (text is null)
-        {
-            table();
-        }
-        else if (output is not null)
-        {
-            File.WriteAllText(output.FullName, text);
-            Console.Error.WriteLine($"wrote {output.FullName}");
-        }
-        else
-        {
-            Console.Out.Write(text);
-        }
     }
 
     private static void WriteTable(FairnessReport report)

@@ -1,5 +1,4 @@
 using System.Text.Json;
-using System.Text.Json.Serialization.Metadata;
 using Spectre.Console;
 using Warden.Client;
 
@@ -9,13 +8,13 @@ namespace Warden.Cli;
 internal sealed class CliContext
 {
     /// <summary>
-    /// The shape of every <c>--json</c> answer: camelCase names, indented, as the HTTP API writes them. The client's
-    /// contracts use the source-generated metadata (no reflection on start-up); anything else falls back to reflection.
+    /// The shape of every <c>--json</c> answer: camelCase names, indented, as the HTTP API writes them. Only the client's
+    /// source-generated metadata: no reflection on start-up, and the native client (Native AOT) has none.
     /// </summary>
     public static readonly JsonSerializerOptions JsonOptions = new(JsonSerializerDefaults.Web)
     {
         WriteIndented = true,
-        TypeInfoResolver = JsonTypeInfoResolver.Combine(WardenJsonContext.Default, new DefaultJsonTypeInfoResolver()),
+        TypeInfoResolver = WardenJsonContext.Default,
     };
 
     public IAnsiConsole Console { get; init; } = StandardOutput.Console;
@@ -47,7 +46,10 @@ internal sealed class CliContext
     /// Writes <paramref name="value"/> as JSON straight to the console's writer: through Spectre a long line would be
     /// wrapped at the console width, which breaks the document for a script reading it.
     /// </summary>
-    public void WriteJson<T>(T value) => WriteRaw(value is JsonElement element ? JsonSerializer.Serialize(element, JsonOptions) : JsonSerializer.Serialize(value, JsonOptions));
+    public void WriteJson(object value) => WriteRaw(ToJson(value));
+
+    /// <summary><paramref name="value"/> as <c>--json</c> prints it, serialised as its runtime type (a client contract).</summary>
+    public static string ToJson(object value) => JsonSerializer.Serialize(value, JsonOptions.GetTypeInfo(value.GetType()));
 
     /// <summary>Writes one line of text unwrapped and unformatted.</summary>
     public void WriteRaw(string text)

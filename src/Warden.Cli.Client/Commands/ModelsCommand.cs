@@ -9,8 +9,6 @@ namespace Warden.Cli.Commands;
 /// <summary><c>warden models list|show|deploy|promote|rollback|card</c>.</summary>
 internal static class ModelsCommand
 {
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { WriteIndented = true };
-
     public static Command Create(CliContext context)
     {
         var command = new Command("models", "Inspect and manage the model registry");
@@ -130,9 +128,9 @@ internal static class ModelsCommand
             }
 
             var text = format == "json"
-                ? JsonSerializer.Serialize((await client.GetVersionAsync(name, label, ct)).Card, Json)
+                ? CliContext.ToJson((await client.GetVersionAsync(name, label, ct)).Card)
                 : await client.GetModelCardTextAsync(name, label, format, ct);
-            FairnessCommand.Emit(text, parse.GetValue(cardOut), () => { });
+            DocumentOutput.Emit(text, parse.GetValue(cardOut), () => { });
             return 0;
         });
 
@@ -154,7 +152,7 @@ internal static class ModelsCommand
 
         try
         {
-            return JsonSerializer.Deserialize<ModelCard>(File.ReadAllText(file.FullName), Json) ?? new ModelCard();
+            return JsonSerializer.Deserialize(File.ReadAllText(file.FullName), Warden.Client.WardenJsonContext.Default.ModelCard) ?? new ModelCard();
         }
         catch (JsonException ex)
         {
