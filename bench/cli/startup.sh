@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # CLI start-up: wall time of `warden predict` against curl sending the same V2 request to the same running server,
-# median of N runs each (after warm-up runs), for the published CLI as shipped (ReadyToRun) and, for comparison, the
-# same CLI published without ReadyToRun. Usage: bash bench/cli/startup.sh   (N=21 PORT=9111 by default)
+# median of N runs each (after 3 warm-up runs). Publishes the CLI as the image ships it — the full CLI (ReadyToRun,
+# `warden.dll`) and, beside it, the native `warden` (Native AOT: needs clang and zlib1g-dev) — starts `warden serve`
+# through the native executable (which execs the full CLI), and times the native client commands and, for comparison,
+# the same command run by the full CLI. Unattended: bash bench/cli/startup.sh   (N=21 PORT=9111 OUT=<temp dir> by default)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 N=${N:-21}
@@ -10,16 +12,18 @@ OUT=${OUT:-$(mktemp -d)}
 export WARDEN_API_KEY=wdn_bench_admin_key_0123456789abcdefghijklmnopqrstu
 export WARDEN_URL=http://127.0.0.1:$PORT
 request=bench/load/request.json
+app=$OUT/app
 
-echo "publishing to $OUT ..." >&2
-dotnet publish src/Warden.Cli -c Release -r linux-x64 --self-contained false -o "$OUT/r2r" -v q -nologo >/dev/null
-dotnet publish src/Warden.Cli -c Release -r linux-x64 --self-contained false -p:PublishReadyToRun=false -o "$OUT/jit" -v q -nologo >/dev/null
+echo "publishing to $app ..." >&2
+# The same two publishes as deploy/Dockerfile.
+dotnet publish src/Warden.Cli -c Release -r linux-x64 --self-contained false -p:UseAppHost=false -o "$app" -v q -nologo >/dev/null
+dotnet publish src/Warden.Cli.Native -c Release -r linux-x64 -o "$app" -v q -nologo >/dev/null
 
 data=$(mktemp -d)
-WARDEN_ADMIN_KEY=$WARDEN_API_KEY "$OUT/r2r/warden" serve --urls "$WARDEN_URL" --data-dir "$data" \
+WARDEN_ADMIN_KEY=$WARDEN_API_KEY "$app/warden" serve --urls "$WARDEN_URL" --data-dir "$data" \
   --Logging:LogLevel:Default Warning >/dev/null 2>&1 & server=$!
 trap 'kill $server 2>/dev/null || true; wait $server 2>/dev/null || true; rm -rf "$data"' EXIT
-for _ in $(seq 1 300); do curl -fs "$WARDEN_URL/v2/health/ready" >/dev/null 2>&1 && break; sleep 0.1; done
+for _ in $(seq 1 600); do curl -fs "$WARDEN_URL/v2/health/ready" >/dev/null 2>&1 && break; sleep 0.1; done
 
 # Milliseconds one run of the command takes, output discarded; a failed run aborts the benchmark.
 run_ms() {
@@ -40,16 +44,19 @@ measure() {
   echo "$name $(for _ in $(seq 1 "$N"); do run_ms "$@"; done | median)"
 }
 
+features='{"pirat":0.221,"hirat":0.221,"lvrat":0.8,"chist":5,"mhist":2,"phist":0,"unemp":3.9,"selfemp":0,"insurance":0,"condomin":0,"single":0,"hschool":1}'
 curl_infer=(curl -fsS -H "Authorization: Bearer $WARDEN_API_KEY" -H "Content-Type: application/json" --data-binary "@$request" "$WARDEN_URL/v2/models/credit-risk/infer")
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), load average $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "runs: $N per command (median, ms)"
 measure curl "${curl_infer[@]}"
-measure "warden-predict(r2r)" "$OUT/r2r/warden" predict credit-risk --input "@$request"
-measure "warden-predict(jit)" "$OUT/jit/warden" predict credit-risk --input "@$request"
-measure "warden-predict-features(r2r)" "$OUT/r2r/warden" predict credit-risk --input '{"pirat":0.221,"hirat":0.221,"lvrat":0.8,"chist":5,"mhist":2,"phist":0,"unemp":3.9,"selfemp":0,"insurance":0,"condomin":0,"single":0,"hschool":1}'
-measure "warden-help(r2r)" "$OUT/r2r/warden" predict --help
-# Runtime knobs a short command might want but `warden serve` must not lose (one runtimeconfig for both), measured here
-# through their environment variables: workstation GC instead of the server GC `serve` uses, and no tiered PGO.
-measure "warden-predict(r2r,DOTNET_gcServer=0)" env DOTNET_gcServer=0 "$OUT/r2r/warden" predict credit-risk --input "@$request"
-measure "warden-predict(r2r,DOTNET_TieredPGO=0)" env DOTNET_TieredPGO=0 "$OUT/r2r/warden" predict credit-risk --input "@$request"
+measure "warden-predict(native)" "$app/warden" predict credit-risk --input "@$request"
+measure "warden-predict-features(native)" "$app/warden" predict credit-risk --input "$features"
+measure "warden-predict-help(native)" "$app/warden" predict --help
+measure "warden-models-list(native)" "$app/warden" models list
+# The full CLI running the same commands (what `dotnet run --project src/Warden.Cli` and `dotnet warden.dll` run).
+measure "warden-predict(full,r2r)" dotnet "$app/warden.dll" predict credit-risk --input "@$request"
+measure "warden-predict-help(full,r2r)" dotnet "$app/warden.dll" predict --help
+# A command the native executable hands to the full CLI (exec, same process): the cost of the hand-over on top.
+measure "warden-keygen-help(native->full)" "$app/warden" keygen --help
+measure "warden-keygen-help(full)" dotnet "$app/warden.dll" keygen --help
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -21,7 +21,6 @@ public sealed class AuditCheckpointer(
     /// <summary>File name of the checkpoint log inside the checkpoint directory.</summary>
     public const string FileName = "checkpoints.jsonl";
 
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
     private readonly SemaphoreSlim _gate = new(1, 1);
     private ECDsa? _key;
 
@@ -42,7 +41,7 @@ public sealed class AuditCheckpointer(
             var checkpoint = unsigned with { Signature = Convert.ToBase64String(key.SignData(Encoding.UTF8.GetBytes(unsigned.SignedText), HashAlgorithmName.SHA256)) };
             Directory.CreateDirectory(Path.GetDirectoryName(LogPath)!);
             await using var file = new FileStream(LogPath, FileMode.Append, FileAccess.Write, FileShare.Read);
-            await file.WriteAsync(Encoding.UTF8.GetBytes(JsonSerializer.Serialize(checkpoint, Json) + "\n"), cancellationToken).ConfigureAwait(false);
+            await file.WriteAsync(Encoding.UTF8.GetBytes(JsonSerializer.Serialize(checkpoint, AuditCheckpointJson.Default.AuditCheckpoint) + "\n"), cancellationToken).ConfigureAwait(false);
             await file.FlushAsync(cancellationToken).ConfigureAwait(false);
             file.Flush(flushToDisk: true);
             events?.Publish(EventType, checkpoint);
@@ -66,7 +65,7 @@ public sealed class AuditCheckpointer(
     {
         var line = File.ReadLines(path).LastOrDefault(l => !string.IsNullOrWhiteSpace(l))
             ?? throw new InvalidDataException($"{path} holds no checkpoint");
-        return JsonSerializer.Deserialize<AuditCheckpoint>(line, Json) ?? throw new InvalidDataException($"{path} holds no checkpoint");
+        return JsonSerializer.Deserialize(line, AuditCheckpointJson.Default.AuditCheckpoint) ?? throw new InvalidDataException($"{path} holds no checkpoint");
     }
 
     private ECDsa LoadKey()
