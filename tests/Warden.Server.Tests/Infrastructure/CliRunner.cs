@@ -11,7 +11,18 @@ internal static class CliRunner
         factory.RunCliWithInputAsync(key, "", args);
 
     /// <summary>As <see cref="RunCliAsync"/>, with <paramref name="input"/> as the command's standard input.</summary>
-    public static async Task<(int Code, string Output, string Error)> RunCliWithInputAsync(this WardenFactory factory, string? key, string input, params string[] args)
+    public static Task<(int Code, string Output, string Error)> RunCliWithInputAsync(this WardenFactory factory, string? key, string input, params string[] args) =>
+        factory.RunAsync(key, input, WardenCli.RunAsync, args);
+
+    /// <summary>
+    /// As <see cref="RunCliAsync"/>, the way the native <c>warden</c> runs a client command (<see cref="ClientCommands"/>
+    /// alone, without the full CLI's other commands).
+    /// </summary>
+    public static Task<(int Code, string Output, string Error)> RunClientCommandAsync(this WardenFactory factory, string? key, params string[] args) =>
+        factory.RunAsync(key, "", (all, context) => ClientCommands.RunAsync(all, ClientCommands.Named(all), context), args);
+
+    private static async Task<(int Code, string Output, string Error)> RunAsync(
+        this WardenFactory factory, string? key, string input, Func<string[], CliContext, Task<int>> run, string[] args)
     {
         var output = new StringWriter();
         var error = new StringWriter();
@@ -31,7 +42,7 @@ internal static class CliRunner
             Input = new StringReader(input),
             HttpClientFactory = url => new HttpClient(handler, disposeHandler: false) { BaseAddress = url },
         };
-        var code = await WardenCli.RunAsync([.. args, "--url", "http://localhost", "--key", key ?? ""], context);
+        var code = await run([.. args, "--url", "http://localhost", "--key", key ?? ""], context);
         return (code, output.ToString(), error.ToString());
     }
 }
