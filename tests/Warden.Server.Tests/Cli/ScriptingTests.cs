@@ -99,7 +99,8 @@ public sealed class ScriptingTests(WardenFactory factory) : IClassFixture<Warden
         console.Profile.Width = 40;
         var text = new string('y', 100);
 
-        new CliContext { Console = console }.WriteJson(new { Text = text });
+        using var document = JsonDocument.Parse($"{{\"text\":\"{text}\"}}");
+        new CliContext { Console = console }.WriteJson(document.RootElement);
 
         Assert.Contains($"\"text\": \"{text}\"", output.ToString(), StringComparison.Ordinal);
     }
