@@ -3,7 +3,8 @@
 # file, the same stock V2 JSON request and wrk settings as bench/load/run.sh (infer.lua, 32 connections). Warden runs as
 # `warden serve` with auth and the prediction log on at the default durability. Rounds alternate peer and Warden so load
 # bursts on a shared machine fall on both. Needs wrk and node/npm (Debian's nodejs and npm are installed when node is absent).
-# Env: CONNECTIONS (32), THREADS (2), DURATION (20s), WARMUP (5s), ROUNDS (2), PORT (9120: Warden; +1 its gRPC, +2 the peer).
+# Env: CONNECTIONS (32), THREADS (2), DURATION (20s), WARMUP (5s), ROUNDS (2), PORT (9120: Warden; +2 the peer),
+# SESSION_SWEEP (1: then Warden alone under four ONNX Runtime session settings of credit-risk), SWEEP_DURATION (10s).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 CONNECTIONS=${CONNECTIONS:-32}
@@ -61,4 +62,17 @@ for round in $(seq 1 "$ROUNDS"); do
   awk -v r="$round" -v w="$(field "$ward" rps)" -v p="$(field "$peer" rps)" -v wp="$(field "$ward" p99_ms)" -v pp="$(field "$peer" p99_ms)" \
     'BEGIN { printf "round %d warden/ort-node: %.2fx req/s, p99 %.2f ms vs %.2f ms (%.2fx)\n", r, w / p, wp, pp, wp / pp }'
 done
+
+# ONNX Runtime session settings of the credit-risk deployment (PUT /api/models/credit-risk/settings/serving), same wrk load.
+if [ "${SESSION_SWEEP:-1}" = 1 ]; then
+  echo "credit-risk session settings (warden, wrk -d${SWEEP_DURATION:-10s}):"
+  for setting in "1 1" "2 1" "1 2" "2 2"; do
+    read -r intra sessions <<<"$setting"
+    curl -fs -X PUT -H "Authorization: Bearer $WARDEN_API_KEY" -H "Content-Type: application/json" \
+      --data "{\"session\":{\"intraOpThreads\":$intra,\"interOpThreads\":1,\"sessions\":$sessions}}" \
+      http://127.0.0.1:$PORT/api/models/credit-risk/settings/serving >/dev/null
+    run_wrk "$warden_url" 3s >/dev/null
+    echo "intra-op $intra sessions $sessions $(run_wrk "$warden_url" "${SWEEP_DURATION:-10s}")"
+  done
+fi
 echo "load average at end: $(cut -d' ' -f1-3 /proc/loadavg)"
