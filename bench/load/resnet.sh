@@ -3,7 +3,8 @@
 # 16 concurrent clients with dynamic batching off and on, and ONNX Runtime session settings (intra-op threads, sessions).
 # Everything runs against one server started here and stopped at the end; the harness is `Warden.Bench resnet-serving`.
 # Args: parts to run (latency batching sessions; default all). Env: RUNS (200 sequential requests per path), INTRA_OP (1),
-# CLIENTS (16), SECONDS (20), MAX_BATCH (16), QUEUE_DELAY_US (2000), SESSION_CLIENTS (4), SESSION_SECONDS (10),
+# CLIENTS (16), SECONDS (20), MAX_BATCH (16), QUEUE_DELAY_US (2000), BATCH_INTRA_OPS (1,2: batching off/on at each),
+# SESSION_CLIENTS (4), SESSION_SECONDS (10),
 # PORT (9130: REST; +1 gRPC), LOG (true: the prediction log on, at the default durability), LOG_OFF_LATENCY (1: the
 # latency part once more with the log off).
 set -euo pipefail

@@ -10,7 +10,7 @@ namespace Warden.Bench.Serving;
 /// <c>warden serve</c> (bench/load/resnet.sh): <c>latency</c> compares one image in process with ONNX Runtime, over HTTP
 /// with binary tensors and over gRPC with raw contents (sequential, interleaved); <c>batching</c> runs concurrent gRPC
 /// clients with dynamic batching off and on; <c>sessions</c> compares ONNX Runtime session settings of the deployment.
-/// Tuning comes from the environment: RUNS, INTRA_OP, CLIENTS, SECONDS, MAX_BATCH, QUEUE_DELAY_US, SESSION_CLIENTS,
+/// Tuning comes from the environment: RUNS, INTRA_OP, CLIENTS, SECONDS, MAX_BATCH, QUEUE_DELAY_US, BATCH_INTRA_OPS, SESSION_CLIENTS,
 /// SESSION_SECONDS; the key from WARDEN_API_KEY.
 /// </summary>
 internal static class ResNetServing
@@ -111,29 +111,38 @@ internal static class ResNetServing
         }
     }
 
+    // Off and on at each intra-op setting: the batcher runs one batch at a time, so with one intra-op thread a batch uses
+    // one core while unbatched requests run side by side on every core.
     private static async Task BatchingAsync(ResNetClient client, float[] image)
     {
         var clients = Env("CLIENTS", 16);
         var seconds = Env("SECONDS", 20);
         var maxBatch = Env("MAX_BATCH", 16);
         var delay = Env("QUEUE_DELAY_US", 2000);
-        var session = new { intraOpThreads = Env("INTRA_OP", 1), interOpThreads = 1 };
+        var intraOps = (Environment.GetEnvironmentVariable("BATCH_INTRA_OPS") ?? "1,2").Split(',').Select(t => int.Parse(t, CultureInfo.InvariantCulture));
         Console.WriteLine();
         Console.WriteLine($"## {clients} concurrent gRPC clients for {seconds} s each (after a 3 s warm-up); batching: maxBatchSize {maxBatch}, maxQueueDelayMicroseconds {delay}");
-        Console.WriteLine("| dynamic batching | req/s | p50 (ms) | p99 (ms) | mean batch size (/metrics) |");
-        Console.WriteLine("|---|---|---|---|---|");
-        await client.PutServingAsync(new { session }, image);
-        var off = await ConcurrentAsync(client, image, clients, seconds);
-        Console.WriteLine(Invariant($"| off | {off.Throughput:F1} | {off.P50:F1} | {off.P99:F1} | — |"));
-        await client.PutServingAsync(new { session, dynamicBatching = new { maxBatchSize = maxBatch, maxQueueDelayMicroseconds = delay } }, image);
-        var before = (Sum: 0.0, Count: 0.0);
-        var on = await ConcurrentAsync(client, image, clients, seconds, async () => before = await client.BatchSizeTotalsAsync());
-        var after = await client.BatchSizeTotalsAsync();
-        var count = after.Count - before.Count;
-        var mean = count > 0 ? Invariant($"{(after.Sum - before.Sum) / count:F2} ({count:F0} batches)") : "no batches recorded";
-        Console.WriteLine(Invariant($"| on | {on.Throughput:F1} | {on.P50:F1} | {on.P99:F1} | {mean} |"));
-        Console.WriteLine(Invariant($"batching gain: {on.Throughput / off.Throughput:F2}x req/s, p99 {on.P99:F1} ms vs {off.P99:F1} ms"));
-        await client.PutServingAsync(new { session }, image);
+        Console.WriteLine("| intra-op threads | dynamic batching | req/s | p50 (ms) | p99 (ms) | mean batch size (/metrics) |");
+        Console.WriteLine("|---|---|---|---|---|---|");
+        var gains = new List<string>();
+        foreach (var intraOp in intraOps)
+        {
+            var session = new { intraOpThreads = intraOp, interOpThreads = 1 };
+            await client.PutServingAsync(new { session }, image);
+            var off = await ConcurrentAsync(client, image, clients, seconds);
+            Console.WriteLine(Invariant($"| {intraOp} | off | {off.Throughput:F1} | {off.P50:F1} | {off.P99:F1} | — |"));
+            await client.PutServingAsync(new { session, dynamicBatching = new { maxBatchSize = maxBatch, maxQueueDelayMicroseconds = delay } }, image);
+            var before = (Sum: 0.0, Count: 0.0);
+            var on = await ConcurrentAsync(client, image, clients, seconds, async () => before = await client.BatchSizeTotalsAsync());
+            var after = await client.BatchSizeTotalsAsync();
+            var count = after.Count - before.Count;
+            var mean = count > 0 ? Invariant($"{(after.Sum - before.Sum) / count:F2} ({count:F0} batches)") : "no batches recorded";
+            Console.WriteLine(Invariant($"| {intraOp} | on | {on.Throughput:F1} | {on.P50:F1} | {on.P99:F1} | {mean} |"));
+            gains.Add(Invariant($"intra-op {intraOp}: {on.Throughput / off.Throughput:F2}x req/s, p99 {on.P99:F1} ms vs {off.P99:F1} ms"));
+        }
+
+        Console.WriteLine("batching gain (on vs off): " + string.Join("; ", gains));
+        await client.PutServingAsync(new { session = new { intraOpThreads = Env("INTRA_OP", 1), interOpThreads = 1 } }, image);
     }
 
     private static async Task SessionsAsync(ResNetClient client, float[] image)
