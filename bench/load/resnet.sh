@@ -41,6 +41,6 @@ serve_and_run "$LOG" "${parts[@]}"
 # log show what logging costs at this size.
 if [ "$LOG" = true ] && [ "${LOG_OFF_RERUN:-1}" = 1 ]; then
   again=()
-  for part in "${parts[@]}"; do [[ $part == latency || $part == batching ]] && again+=("$part"); done
-  [ ${#again[@]} -gt 0 ] && serve_and_run false "${again[@]}"
+  for part in "${parts[@]}"; do if [[ $part == latency || $part == batching ]]; then again+=("$part"); fi; done
+  if [ ${#again[@]} -gt 0 ]; then serve_and_run false "${again[@]}"; fi
 fi
