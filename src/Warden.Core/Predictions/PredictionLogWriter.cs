@@ -39,7 +39,6 @@ public sealed partial class PredictionLogWriter(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var reader = log.Reader;
         var options = log.Options;
         var batch = new List<StoredPrediction>(Math.Min(options.BatchSize, 4_096));
         var waiters = new List<TaskCompletionSource>();
@@ -48,12 +47,12 @@ public sealed partial class PredictionLogWriter(
         try
         {
             // Shutdown completes the channel; WaitToReadAsync then returns false once it is empty, so the loop drains first.
-            while (await reader.WaitToReadAsync(CancellationToken.None).ConfigureAwait(false))
+            while (await log.WaitToReadAsync(CancellationToken.None).ConfigureAwait(false))
             {
                 var opened = RealTime.GetTimestamp();
                 while (batch.Count < options.BatchSize)
                 {
-                    if (reader.TryRead(out var queued))
+                    if (log.TryRead(out var queued))
                     {
                         if (queued.Commit is not null)
                         {
@@ -82,7 +81,7 @@ public sealed partial class PredictionLogWriter(
                     using var wait = new CancellationTokenSource(remaining, RealTime);
                     try
                     {
-                        if (!await reader.WaitToReadAsync(wait.Token).ConfigureAwait(false))
+                        if (!await log.WaitToReadAsync(wait.Token).ConfigureAwait(false))
                         {
                             break;
                         }
