@@ -2,13 +2,15 @@
 # Serving load benchmark: the bare ASP.NET Core ceiling, then `warden serve` with auth on and the prediction log on with
 # acknowledged durability (the default: each answer waits for its record's commit), on with async durability, and off —
 # same machine, same wrk settings, one run, one summary table at the end. Needs `wrk` (apt-get install wrk).
-# Settings: CONNECTIONS (32), DURATION (20s), THREADS (2); TARGETS picks rows (default: all four, in this order).
+# Settings: CONNECTIONS (32), DURATION (20s), THREADS (2); TARGETS picks rows (default: all four, in this order);
+# WARDEN_ARGS adds `warden serve` arguments to every Warden row, e.g. WARDEN_ARGS="--Warden:PredictionLog:CommitIntervalMs 0".
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 CONNECTIONS=${CONNECTIONS:-32}
 DURATION=${DURATION:-20s}
 THREADS=${THREADS:-2}
 TARGETS=${TARGETS:-ceiling acknowledged async off}
+WARDEN_ARGS=${WARDEN_ARGS:-}
 export WARDEN_API_KEY=wdn_bench_admin_key_0123456789abcdefghijklmnopqrstu
 dotnet build -c Release bench/Warden.Bench -v q -nologo >/dev/null
 dotnet build -c Release src/Warden.Cli -v q -nologo >/dev/null
@@ -39,8 +41,9 @@ for target in $TARGETS; do
     *) echo "unknown target '$target' (ceiling, acknowledged, async, off)" >&2; exit 2 ;;
   esac
   dir=$(mktemp -d)
+  # shellcheck disable=SC2086
   WARDEN_ADMIN_KEY=$WARDEN_API_KEY dotnet "$warden" serve --urls http://127.0.0.1:9102 --data-dir "$dir" \
-    "${args[@]}" --Logging:LogLevel:Default Warning & pid=$!
+    "${args[@]}" --Logging:LogLevel:Default Warning $WARDEN_ARGS & pid=$!
   wait_ready http://127.0.0.1:9102/v2/health/ready -f
   measure "warden(log=$target)" http://127.0.0.1:9102/v2/models/credit-risk/infer
   kill $pid; wait $pid 2>/dev/null || true; rm -rf "$dir"

@@ -17,6 +17,10 @@ public sealed class PredictionLog
     // contend for with the writer draining the queue.
     private int _depth;
 
+    // Requests between the start of inference and the queueing of their record, under acknowledged durability: while there
+    // are none, nothing can join the open batch, and the writer commits it without waiting out CommitIntervalMs.
+    private int _inProgress;
+
     public PredictionLog(IOptions<PredictionLogOptions> options)
     {
         Options = options.Value;
@@ -99,6 +103,28 @@ public sealed class PredictionLog
             throw new WardenException(503, "the prediction log is unavailable; retry shortly");
         }
     }
+
+    /// <summary>
+    /// Marks an inference whose record the writer may wait for (acknowledged durability, log on); false when none is
+    /// counted. Pair a true with one <see cref="EndInference"/>, called just before the record is queued (or when the
+    /// request fails before that).
+    /// </summary>
+    internal bool BeginInference()
+    {
+        if (!Options.Enabled || Options.Durability != PredictionDurability.Acknowledged)
+        {
+            return false;
+        }
+
+        Interlocked.Increment(ref _inProgress);
+        return true;
+    }
+
+    /// <summary>Ends what <see cref="BeginInference"/> marked.</summary>
+    internal void EndInference() => Interlocked.Decrement(ref _inProgress);
+
+    /// <summary>Inferences that may still queue a record the open batch would take.</summary>
+    internal int InferencesInProgress => Volatile.Read(ref _inProgress);
 
     /// <summary>Waits until a record is queued; false once the log is completed and empty.</summary>
     internal ValueTask<bool> WaitToReadAsync(CancellationToken cancellationToken) => _channel.Reader.WaitToReadAsync(cancellationToken);
