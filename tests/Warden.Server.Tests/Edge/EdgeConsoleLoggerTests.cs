@@ -16,7 +16,7 @@ public sealed class EdgeConsoleLoggerTests
         using (var factory = new LoggerFactory([new EdgeConsoleLoggerProvider(output, json, new FakeTimeProvider(Now))], new LoggerFilterOptions { MinLevel = minimum }))
         {
             var logger = factory.CreateLogger("Warden.Edge");
-            logger.LogDebug("not written at information");
+            logger.LogDebug("a debug line");
             logger.Log(LogLevel.Warning, new EventId(2), "Refused bundle {BundleId} ({Failure})", "b1", "WrongDevice");
         }
 
@@ -45,6 +45,6 @@ public sealed class EdgeConsoleLoggerTests
     [Fact]
     public void Debug_lines_are_written_when_the_level_allows_them()
     {
-        Assert.Contains("dbug: Warden.Edge[0] not written at information", Log(json: false, LogLevel.Debug), StringComparison.Ordinal);
+        Assert.Contains("dbug: Warden.Edge[0] a debug line", Log(json: false, LogLevel.Debug), StringComparison.Ordinal);
     }
 }
