@@ -5,8 +5,11 @@
 # <= 40 MB). Each start uses a copy of a data directory that has synced the bundle once, with the server up. (The
 # server also listens on its port + 1, for gRPC.) Runs unattended; the last lines are a summary with the machine's load
 # average, which matters: on a 2-core machine loaded by other work the start-up times are mostly waiting for a core.
+# REALTIME=1 runs the timed starts (and the poller) under SCHED_FIFO (chrt -f 10, needs root): on a machine loaded by
+# other work this approximates an idle machine, since the agent then gets a core whenever it can run.
 set -euo pipefail
 RUNS=${RUNS:-7}
+rt=(); [ "${REALTIME:-0}" = 1 ] && rt=(chrt -f 10)
 SERVER_PORT=9411 source "$(dirname "$0")/prepare.sh"
 # NATIVE_DIR / CLI_DIR: directories published earlier with these same commands (a publish takes minutes).
 native=${NATIVE_DIR:-$work/native}
@@ -29,7 +32,7 @@ size_mb() { # $1 = publish directory; everything but libonnxruntime.so, debug sy
 
 # Starts "$@" RUNS times; prints the median milliseconds from exec to health/ready and to the model's ready.
 measure() {
-  /usr/bin/python3 - "$RUNS" "$work" "$@" <<'PY'
+  "${rt[@]}" /usr/bin/python3 - "$RUNS" "$work" "$@" <<'PY'
 import os, shutil, signal, socket, statistics, subprocess, sys, time
 runs, work, command = int(sys.argv[1]), sys.argv[2], sys.argv[3:]
 
@@ -77,7 +80,7 @@ echo "RESULT $cli_result"
 
 cat <<SUMMARY
 
-Summary ($(date -u +%Y-%m-%dT%H:%MZ), $(nproc) CPUs, load average 1/5/15 min at the end: $(loadavg))
+Summary ($(date -u +%Y-%m-%dT%H:%MZ), $(nproc) CPUs, load average 1/5/15 min at the end: $(loadavg); REALTIME=${REALTIME:-0})
   Target (issue 14): exec -> ready <= 100 ms, <= 40 MB on disk without libonnxruntime.so.
   "Ready" = the first 200 of GET /v2/health/ready: the agent listens, every bundle in service has been re-verified from
   disk (signature, decryption, SHA-256) and its ONNX Runtime session exists. Median of $RUNS starts from a synced copy.
