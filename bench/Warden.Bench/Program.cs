@@ -3,6 +3,7 @@ using Warden.Bench.Edge;
 using Warden.Bench.Serving;
 
 // `ceiling --urls URL` runs the bare ASP.NET Core comparison endpoint for the load benchmark;
+// `resnet-serving REST_URL GRPC_URL [latency] [batching] [sessions]` measures ResNet18 against a running warden serve (bench/load/resnet.sh);
 // `edge-resnet18 [images]` runs the edge quantisation measurement;
 // `drift-log [rows] [repeats]` measures drift over a SQLite prediction log end to end;
 // `abuse-rates [seeds] [queries]` prints detection and false-positive rates of the extraction detector (docs/abuse.md);
@@ -11,6 +12,11 @@ if (args.Length > 0 && args[0] == "ceiling")
 {
     await CeilingServer.RunAsync(args[1..]);
     return 0;
+}
+
+if (args.Length > 0 && args[0] == "resnet-serving")
+{
+    return await ResNetServing.RunAsync(args[1..]);
 }
 
 if (args.Length > 0 && args[0] == "edge-resnet18")

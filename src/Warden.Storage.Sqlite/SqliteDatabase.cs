@@ -234,13 +234,8 @@ public sealed class SqliteDatabase : SqlDatabase
         File.Move(legacy, legacy + ".imported", overwrite: true);
     }
 
-    private static bool TableExists(SqliteConnection connection, string schema, string table)
-    {
-        using var command = connection.CreateCommand();
-        command.CommandText = $"SELECT COUNT(*) FROM {schema}.sqlite_master WHERE type = 'table' AND name = $table";
-        command.Parameters.AddWithValue("$table", table);
-        return Convert.ToInt64(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture) > 0;
-    }
+    private static bool TableExists(SqliteConnection connection, string schema, string table) =>
+        AnyRow(connection, $"SELECT COUNT(*) FROM {schema}.sqlite_master WHERE type = 'table' AND name = $name", table);
 
     // Request ids are namespaced by key: a label belongs to (model, owner key, id). Labels stored before that are given the
     // key of the first prediction logged with their id ('' when none), which is what the old join matched first.
@@ -278,11 +273,15 @@ public sealed class SqliteDatabase : SqlDatabase
         return connection;
     }
 
-    private static bool HasColumn(SqliteConnection connection, string table, string column, string schema = "main")
+    private static bool HasColumn(SqliteConnection connection, string table, string column, string schema = "main") =>
+        AnyRow(connection, $"SELECT COUNT(*) FROM pragma_table_info('{table}', '{schema}') WHERE name = $name", column);
+
+    // Schema probes of the migrations: a COUNT(*) query with one `$name` parameter, true when it counts anything.
+    private static bool AnyRow(SqliteConnection connection, string countSql, string name)
     {
         using var command = connection.CreateCommand();
-        command.CommandText = $"SELECT COUNT(*) FROM pragma_table_info('{table}', '{schema}') WHERE name = $column";
-        command.Parameters.AddWithValue("$column", column);
+        command.CommandText = countSql;
+        command.Parameters.AddWithValue("$name", name);
         return Convert.ToInt64(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture) > 0;
     }
 

@@ -48,12 +48,17 @@ internal static class MitigateCommand
             Description = "Exponentiated gradient: iteration limit (it stops earlier once the duality gap is below ν, as Fairlearn).",
             DefaultValueFactory = _ => new ExponentiatedGradientOptions().MaxIterations,
         };
+        var adversaryWeight = new Option<double>("--adversary-weight")
+        {
+            Description = "Adversarial debiasing: weight α of the adversary's gradient in the predictor's step (AIF360's adversary_loss_weight).",
+            DefaultValueFactory = _ => new AdversarialOptions().Alpha,
+        };
         var card = new Option<FileInfo?>("--card") { Description = "A card.json template (owner, uses, references, feature meanings)." };
         var tabular = new TabularOptions();
 
         var command = new Command("mitigate", "Train a classifier on any CSV with a bias mitigation and compare it with the unmitigated model.")
         {
-            data, output, seed, mitigation, constraint, folds, privileged, maxIterations, card,
+            data, output, seed, mitigation, constraint, folds, privileged, maxIterations, adversaryWeight, card,
         };
         foreach (var option in tabular.All)
         {
@@ -62,12 +67,12 @@ internal static class MitigateCommand
 
         command.SetAction(parseResult => Run(parseResult, tabular, parseResult.GetValue(data)!, parseResult.GetValue(output)!, parseResult.GetValue(seed),
             parseResult.GetValue(mitigation)!, parseResult.GetValue(constraint)!, parseResult.GetValue(folds), parseResult.GetValue(privileged),
-            parseResult.GetValue(maxIterations), parseResult.GetValue(card)));
+            parseResult.GetValue(maxIterations), parseResult.GetValue(adversaryWeight), parseResult.GetValue(card)));
         return command;
     }
 
     private static int Run(ParseResult parse, TabularOptions tabular, FileInfo data, DirectoryInfo output, int seed, string mitigation, string constraint,
-        int folds, string? privileged, int maxIterations, FileInfo? card)
+        int folds, string? privileged, int maxIterations, double adversaryWeight, FileInfo? card)
     {
         var method = Enum.GetValues<MitigationMethod>().Single(m => MitigationTrainer.Name(m) == mitigation);
         var target = constraint == "equalized-odds" ? FairnessConstraint.EqualizedOdds : FairnessConstraint.DemographicParity;
@@ -82,6 +87,11 @@ internal static class MitigateCommand
             if (maxIterations < 1)
             {
                 throw new InvalidDataException("--max-iterations must be at least 1.");
+            }
+
+            if (!(adversaryWeight >= 0) || double.IsInfinity(adversaryWeight))
+            {
+                throw new InvalidDataException("--adversary-weight must be a finite number >= 0.");
             }
 
             var spec = tabular.Spec(parse, seed, output);
@@ -108,7 +118,8 @@ internal static class MitigateCommand
             var template = card is null ? null
                 : System.Text.Json.JsonSerializer.Deserialize<Warden.Contracts.Registry.ModelCard>(File.ReadAllText(card.FullName), System.Text.Json.JsonSerializerOptions.Web);
             result = MitigationTrainer.TrainAndExport(data.FullName, output.FullName, spec, method, target,
-                new ExponentiatedGradientOptions { MaxIterations = maxIterations }, crossValidationFolds: folds, privileged: privilegedValue,
+                new ExponentiatedGradientOptions { MaxIterations = maxIterations },
+                new AdversarialOptions { Alpha = adversaryWeight, Seed = seed }, crossValidationFolds: folds, privileged: privilegedValue,
                 testPath: parse.GetValue(tabular.Test)?.FullName, template: template);
         }
         catch (Exception ex) when (ex is InvalidDataException or IOException or UnauthorizedAccessException or System.Text.Json.JsonException)

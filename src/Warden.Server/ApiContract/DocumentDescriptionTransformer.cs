@@ -69,7 +69,7 @@ internal sealed class DocumentDescriptionTransformer : IOpenApiDocumentTransform
         document.Security = [new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(BearerScheme, document)] = [] }];
 
         document.Components.Schemas ??= new Dictionary<string, IOpenApiSchema>(StringComparer.Ordinal);
-        foreach (var type in new[] { typeof(ErrorResponse), typeof(ProblemBody) })
+        foreach (var type in new[] { typeof(ErrorResponse), typeof(ProblemBody), typeof(Contracts.V2.InferenceRequest) })
         {
             if (!document.Components.Schemas.ContainsKey(type.Name))
             {

@@ -24,31 +24,11 @@ internal sealed class ErrorResponsesTransformer : IOpenApiOperationTransformer
         var method = description.HttpMethod ?? "GET";
         var hasBody = operation.RequestBody is not null;
         operation.Responses ??= [];
-
-        void Add(int status, string text)
-        {
-            var code = status.ToString(CultureInfo.InvariantCulture);
-            if (operation.Responses.ContainsKey(code))
-            {
-                return;
-            }
-
-            operation.Responses[code] = new OpenApiResponse
-            {
-                Description = text,
-                Content = new Dictionary<string, OpenApiMediaType>(StringComparer.Ordinal)
-                {
-                    [protocol ? "application/json" : "application/problem+json"] = new()
-                    {
-                        Schema = new OpenApiSchemaReference(protocol ? nameof(ErrorResponse) : nameof(ProblemBody), context.Document),
-                    },
-                },
-            };
-        }
+        void Add(int status, string text) => AddResponse(operation, context, protocol, status, text);
 
         if (hasBody || operation.Parameters is { Count: > 0 })
         {
-            Add(StatusCodes.Status400BadRequest, "The request is malformed or invalid; the body names the problem.");
+            Add(StatusCodes.Status400BadRequest, Malformed);
         }
 
         if (!anonymous)
@@ -69,7 +49,7 @@ internal sealed class ErrorResponsesTransformer : IOpenApiOperationTransformer
 
         if (hasBody)
         {
-            Add(StatusCodes.Status413PayloadTooLarge, "The request body exceeds the configured limit.");
+            Add(StatusCodes.Status413PayloadTooLarge, BodyTooLarge);
         }
 
         if (path.EndsWith("/infer", StringComparison.Ordinal) || path.EndsWith("/explain", StringComparison.Ordinal))
@@ -84,5 +64,47 @@ internal sealed class ErrorResponsesTransformer : IOpenApiOperationTransformer
         }
 
         return Task.CompletedTask;
+    }
+
+    private const string Malformed = "The request is malformed or invalid; the body names the problem.";
+    private const string BodyTooLarge = "The request body exceeds the configured limit.";
+
+    /// <summary>
+    /// The answers to a body (400, 413) for an operation whose body an endpoint transformer describes: those run after this
+    /// transformer, which saw no body then. Keeps the responses in status order.
+    /// </summary>
+    internal static void AddBodyResponses(OpenApiOperation operation, OpenApiOperationTransformerContext context)
+    {
+        var protocol = ("/" + (context.Description.RelativePath ?? "")).StartsWith("/v2", StringComparison.Ordinal);
+        operation.Responses ??= [];
+        AddResponse(operation, context, protocol, StatusCodes.Status400BadRequest, Malformed);
+        AddResponse(operation, context, protocol, StatusCodes.Status413PayloadTooLarge, BodyTooLarge);
+        var ordered = operation.Responses.OrderBy(r => r.Key, StringComparer.Ordinal).ToList();
+        operation.Responses.Clear();
+        foreach (var (code, response) in ordered)
+        {
+            operation.Responses[code] = response;
+        }
+    }
+
+    private static void AddResponse(OpenApiOperation operation, OpenApiOperationTransformerContext context, bool protocol, int status, string text)
+    {
+        var code = status.ToString(CultureInfo.InvariantCulture);
+        if (operation.Responses!.ContainsKey(code))
+        {
+            return;
+        }
+
+        operation.Responses[code] = new OpenApiResponse
+        {
+            Description = text,
+            Content = new Dictionary<string, OpenApiMediaType>(StringComparer.Ordinal)
+            {
+                [protocol ? "application/json" : "application/problem+json"] = new()
+                {
+                    Schema = new OpenApiSchemaReference(protocol ? nameof(ErrorResponse) : nameof(ProblemBody), context.Document),
+                },
+            },
+        };
     }
 }

@@ -8,6 +8,7 @@ using Warden.Core.Predictions;
 using Warden.Core.Registry;
 using Warden.Core.Telemetry;
 using Warden.Core.Tensors;
+using Warden.Server.ApiContract;
 using Warden.Server.Auth;
 using Warden.Server.Http;
 
@@ -57,11 +58,10 @@ public static class InferenceApi
             .WithName("GetModelVersionReady").WithSummary("Whether one model version can answer");
         v2.MapPost("/models/{model}/infer", (string model, HttpContext context) => InferAsync(context, model, null))
             .RequireAuthorization(WardenPolicies.Infer).Produces<InferenceResponse>()
-            // Accepts metadata also routes by Content-Type: binary tensor requests (Triton's extension) come as octet-stream.
-            .WithName("Infer").Accepts<InferenceRequest>("application/json", "application/octet-stream").WithSummary("Run an inference on the model's serving version (Open Inference Protocol)");
+            .WithName("Infer").AddOpenApiOperationTransformer(RequestBodies.Inference).WithSummary("Run an inference on the model's serving version (Open Inference Protocol)");
         v2.MapPost("/models/{model}/versions/{version}/infer", (string model, string version, HttpContext context) => InferAsync(context, model, version))
             .RequireAuthorization(WardenPolicies.Infer).Produces<InferenceResponse>()
-            .WithName("InferVersion").Accepts<InferenceRequest>("application/json", "application/octet-stream").WithSummary("Run an inference on one model version (Open Inference Protocol)");
+            .WithName("InferVersion").AddOpenApiOperationTransformer(RequestBodies.Inference).WithSummary("Run an inference on one model version (Open Inference Protocol)");
         return app;
     }
 

@@ -1,20 +1,36 @@
 namespace Warden.Training.Mitigation;
 
-/// <summary>Settings of <see cref="AdversarialDebiasing"/> (full-batch gradient descent, so runs are deterministic).</summary>
+/// <summary>
+/// Settings of <see cref="AdversarialDebiasing"/>. Defaults follow AIF360's <c>AdversarialDebiasing</c> (adversary weight 0.1,
+/// 50 epochs of mini-batches of 128, Adam with a rate decayed ×0.96 every 1,000 steps) except where a linear predictor needs
+/// otherwise (a larger starting rate, a minimum number of steps, pre-training; see docs/fairness.md).
+/// </summary>
 public sealed record AdversarialOptions
 {
-    /// <summary>Gradient steps of predictor and adversary.</summary>
-    public int Steps { get; init; } = 2000;
+    /// <summary>Epochs of each phase (AIF360: <c>num_epochs</c> = 50).</summary>
+    public int Epochs { get; init; } = 50;
 
-    /// <summary>Initial learning rate η₀; step t uses η₀/√(1 + t/100) (Zhang et al. let the rate decay).</summary>
-    public double LearningRate { get; init; } = 0.5;
+    /// <summary>Rows per mini-batch (AIF360: <c>batch_size</c> = 128); the last partial batch of an epoch is dropped, as there.</summary>
+    public int BatchSize { get; init; } = 128;
 
-    /// <summary>Adversary weight α₀; step t uses α₀·√(1 + t/100) (Zhang et al. let α grow).</summary>
-    public double Alpha { get; init; } = 1.0;
+    /// <summary>Each phase runs at least this many steps, adding epochs on small data (534 rows are only 4 batches an epoch).</summary>
+    public int MinimumSteps { get; init; } = 1000;
 
-    /// <summary>L2 penalty on the predictor weights.</summary>
-    public double L2 { get; init; } = 1e-3;
+    /// <summary>Starting Adam rate η₀; step t uses η₀·0.96^⌊t/1000⌋ (AIF360's exponential decay, staircase; AIF360 starts at 0.001 for its 200-unit network).</summary>
+    public double LearningRate { get; init; } = 0.01;
 
-    /// <summary>Seed of the initial weights.</summary>
+    /// <summary>Adversary weight α in ∇L_P − proj_{∇L_A}∇L_P − α∇L_A (AIF360: <c>adversary_loss_weight</c> = 0.1).</summary>
+    public double Alpha { get; init; } = 0.1;
+
+    /// <summary>
+    /// Before the joint phase, train the predictor alone and then the adversary against the fixed predictor (one phase each),
+    /// so the joint phase starts from a useful classifier and an informed adversary. Off = AIF360's cold start.
+    /// </summary>
+    public bool Pretrain { get; init; } = true;
+
+    /// <summary>L2 penalty on the predictor weights (AIF360: none).</summary>
+    public double L2 { get; init; }
+
+    /// <summary>Seed of the initial weights and of the per-epoch shuffles.</summary>
     public int Seed { get; init; } = 42;
 }

@@ -230,13 +230,16 @@ public static class MitigationTrainer
 
                 var options = (adversarialOptions ?? new AdversarialOptions()) with { Seed = adversarialOptions?.Seed ?? seed };
                 var a = groups.Select(v => v == reference ? (byte)0 : (byte)1).ToArray();
-                var (predictor, adversary) = AdversarialDebiasing.Fit(x, y01, a, constraint, options);
+                var (predictor, adversary, steps) = AdversarialDebiasing.Fit(x, y01, a, constraint, options);
                 single = predictor;
                 details["protected (a = 1)"] = $"{attribute} != {reference}";
-                details["steps"] = options.Steps.ToString(inv);
-                details["learning rate"] = options.LearningRate.ToString("R", inv);
-                details["alpha"] = options.Alpha.ToString("R", inv);
-                details["adversary weights (u…, c)"] = string.Join(", ", adversary.Select(v => v.ToString("0.0000", inv)));
+                details["adversary weight (alpha)"] = options.Alpha.ToString("R", inv);
+                details["epochs per phase (at least)"] = options.Epochs.ToString(inv);
+                details["batch size"] = options.BatchSize.ToString(inv);
+                details["learning rate"] = FormattableString.Invariant($"Adam, {options.LearningRate:R} x 0.96^floor(step/1000)");
+                details["phases"] = options.Pretrain ? "predictor, adversary, joint" : "joint";
+                details["steps"] = steps.ToString(inv);
+                details["adversary weights (u..., c, e)"] = string.Join(", ", adversary.Select(v => v.ToString("0.0000", inv)));
                 break;
             }
 

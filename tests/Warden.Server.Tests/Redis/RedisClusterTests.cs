@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging.Abstractions;
 using Warden.Core.Cluster;
+using Warden.Redis;
 using Warden.Redis.Cluster;
 
 namespace Warden.Server.Tests.Redis;
@@ -13,8 +14,8 @@ public sealed class RedisClusterTests
         var prefix = RedisTestServer.NewPrefix();
         using var first = RedisTestServer.Connect(address, prefix);
         using var second = RedisTestServer.Connect(address, prefix);
-        var sender = new RedisClusterSignals(first, TimeProvider.System, NullLogger<RedisClusterSignals>.Instance);
-        var receiver = new RedisClusterSignals(second, TimeProvider.System, NullLogger<RedisClusterSignals>.Instance);
+        var sender = Signals(first);
+        var receiver = Signals(second);
         var received = new TaskCompletionSource<ClusterSignal>(TaskCreationOptions.RunContinuationsAsynchronously);
         await receiver.SubscribeAsync(signal =>
         {
@@ -37,27 +38,18 @@ public sealed class RedisClusterTests
         var prefix = RedisTestServer.NewPrefix();
         var ct = TestContext.Current.CancellationToken;
         using var connection = RedisTestServer.Connect(address, prefix);
-        using var receiver = new RedisClusterSignals(connection, TimeProvider.System, NullLogger<RedisClusterSignals>.Instance);
-        var resynced = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        Task Handle(ClusterSignal signal)
-        {
-            if (signal.Kind == ClusterSignal.Resync)
-            {
-                resynced.TrySetResult();
-            }
+        using var receiver = Signals(connection);
+        var (resynced, handle) = AwaitSignal(ClusterSignal.Resync);
 
-            return Task.CompletedTask;
-        }
-
-        await receiver.SubscribeAsync(Handle, ct);
-        await receiver.ReconcileOnceAsync(Handle); // the first read only notes where the counter stands
+        await receiver.SubscribeAsync(handle, ct);
+        await receiver.ReconcileOnceAsync(handle); // the first read only notes where the counter stands
 
         // Another replica counted a change but its pub/sub message never arrived (as after a Redis restart).
         await connection.Database.StringIncrementAsync(connection.Key("generation"));
-        await receiver.ReconcileOnceAsync(Handle);
+        await receiver.ReconcileOnceAsync(handle);
 
         await resynced.Task.WaitAsync(TimeSpan.FromSeconds(60), ct);
-        Assert.False(await receiver.ReconcileOnceAsync(Handle)); // nothing new since
+        Assert.False(await receiver.ReconcileOnceAsync(handle)); // nothing new since
     }
 
     [Fact]
@@ -67,24 +59,15 @@ public sealed class RedisClusterTests
         var prefix = RedisTestServer.NewPrefix();
         var ct = TestContext.Current.CancellationToken;
         using var connection = RedisTestServer.Connect(address, prefix);
-        using var receiver = new RedisClusterSignals(connection, TimeProvider.System, NullLogger<RedisClusterSignals>.Instance);
-        var resynced = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        Task Handle(ClusterSignal signal)
-        {
-            if (signal.Kind == ClusterSignal.Resync)
-            {
-                resynced.TrySetResult();
-            }
-
-            return Task.CompletedTask;
-        }
+        using var receiver = Signals(connection);
+        var (resynced, handle) = AwaitSignal(ClusterSignal.Resync);
 
         await connection.Database.StringSetAsync(connection.Key("generation"), 5);
-        await receiver.SubscribeAsync(Handle, ct);
-        await receiver.ReconcileOnceAsync(Handle);
+        await receiver.SubscribeAsync(handle, ct);
+        await receiver.ReconcileOnceAsync(handle);
 
         await connection.Database.KeyDeleteAsync(connection.Key("generation")); // a restarted Redis without persistence
-        await receiver.ReconcileOnceAsync(Handle);
+        await receiver.ReconcileOnceAsync(handle);
 
         await resynced.Task.WaitAsync(TimeSpan.FromSeconds(60), ct);
     }
@@ -97,28 +80,19 @@ public sealed class RedisClusterTests
         var ct = TestContext.Current.CancellationToken;
         using var first = RedisTestServer.Connect(address, prefix);
         using var second = RedisTestServer.Connect(address, prefix);
-        using var sender = new RedisClusterSignals(first, TimeProvider.System, NullLogger<RedisClusterSignals>.Instance);
-        using var receiver = new RedisClusterSignals(second, TimeProvider.System, NullLogger<RedisClusterSignals>.Instance);
-        var delivered = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        Task Handle(ClusterSignal signal)
-        {
-            if (signal.Kind == ClusterSignal.Keys)
-            {
-                delivered.TrySetResult();
-            }
+        using var sender = Signals(first);
+        using var receiver = Signals(second);
+        var (delivered, handle) = AwaitSignal(ClusterSignal.Keys);
 
-            return Task.CompletedTask;
-        }
-
-        await receiver.SubscribeAsync(Handle, ct);
+        await receiver.SubscribeAsync(handle, ct);
         await sender.SubscribeAsync(_ => Task.CompletedTask, ct);
-        await receiver.ReconcileOnceAsync(Handle);
+        await receiver.ReconcileOnceAsync(handle);
         await sender.ReconcileOnceAsync(_ => Task.CompletedTask);
 
         await sender.PublishAsync(ClusterSignal.Keys, ct);
         await delivered.Task.WaitAsync(TimeSpan.FromSeconds(60), ct);
 
-        Assert.False(await receiver.ReconcileOnceAsync(Handle));
+        Assert.False(await receiver.ReconcileOnceAsync(handle));
         Assert.False(await sender.ReconcileOnceAsync(_ => Task.CompletedTask)); // its own change is not a reason to reload
     }
 
@@ -129,8 +103,8 @@ public sealed class RedisClusterTests
         var prefix = RedisTestServer.NewPrefix();
         using var first = RedisTestServer.Connect(address, prefix);
         using var second = RedisTestServer.Connect(address, prefix);
-        var a = new RedisJobLeases(first, TimeProvider.System, NullLogger<RedisJobLeases>.Instance);
-        var b = new RedisJobLeases(second, TimeProvider.System, NullLogger<RedisJobLeases>.Instance);
+        var a = Leases(first);
+        var b = Leases(second);
         var ct = TestContext.Current.CancellationToken;
 
         Assert.True(await a.TryClaimTickAsync("monitoring", 7, TimeSpan.FromMinutes(1), ct));
@@ -147,8 +121,8 @@ public sealed class RedisClusterTests
         var prefix = RedisTestServer.NewPrefix();
         using var first = RedisTestServer.Connect(address, prefix);
         using var second = RedisTestServer.Connect(address, prefix);
-        var a = new RedisJobLeases(first, TimeProvider.System, NullLogger<RedisJobLeases>.Instance);
-        var b = new RedisJobLeases(second, TimeProvider.System, NullLogger<RedisJobLeases>.Instance);
+        var a = Leases(first);
+        var b = Leases(second);
         var ct = TestContext.Current.CancellationToken;
 
         var held = await a.TryAcquireAsync("retraining", ct);
@@ -164,8 +138,29 @@ public sealed class RedisClusterTests
     public async Task Unreachable_redis_claims_nothing()
     {
         using var redis = RedisTestServer.Connect(RedisTestServer.Unreachable, RedisTestServer.NewPrefix());
-        var leases = new RedisJobLeases(redis, TimeProvider.System, NullLogger<RedisJobLeases>.Instance);
+        var leases = Leases(redis);
         Assert.False(await leases.TryClaimTickAsync("monitoring", 1, TimeSpan.FromMinutes(1), TestContext.Current.CancellationToken));
         Assert.Null(await leases.TryAcquireAsync("retraining", TestContext.Current.CancellationToken));
+    }
+
+    private static RedisClusterSignals Signals(RedisConnection connection) =>
+        new(connection, TimeProvider.System, NullLogger<RedisClusterSignals>.Instance);
+
+    private static RedisJobLeases Leases(RedisConnection connection) =>
+        new(connection, TimeProvider.System, NullLogger<RedisJobLeases>.Instance);
+
+    // A subscription handler that completes the returned task the first time a signal of the given kind arrives.
+    private static (TaskCompletionSource Arrived, Func<ClusterSignal, Task> Handle) AwaitSignal(string kind)
+    {
+        var arrived = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        return (arrived, signal =>
+        {
+            if (signal.Kind == kind)
+            {
+                arrived.TrySetResult();
+            }
+
+            return Task.CompletedTask;
+        });
     }
 }

@@ -118,6 +118,25 @@ public sealed class V2ConformanceTests(WardenFactory factory) : V2RestConformanc
         Assert.Equal(expected, probability, 6);
     }
 
+    [Theory]
+    [InlineData(null)] // Triton's HTTP client and `requests.post(url, data=...)` send no Content-Type
+    [InlineData("text/plain")]
+    [InlineData("application/x-www-form-urlencoded")] // curl -d without -H
+    [InlineData("application/json; charset=utf-8")]
+    public async Task A_json_request_is_answered_whatever_content_type_the_client_sent(string? contentType)
+    {
+        var content = new ByteArrayContent(System.Text.Encoding.UTF8.GetBytes(V2Requests.CreditRisk().ToJsonString()));
+        if (contentType is not null)
+        {
+            content.Headers.ContentType = System.Net.Http.Headers.MediaTypeHeaderValue.Parse(contentType);
+        }
+
+        var response = await _admin.PostAsync("/v2/models/credit-risk/infer", content);
+
+        Assert.True(response.StatusCode == HttpStatusCode.OK, $"got {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+        Assert.Contains("probability", (await response.ReadJsonAsync()).GetProperty("outputs").EnumerateArray().Select(o => o.GetProperty("name").GetString()));
+    }
+
     [Fact]
     public async Task Oversized_body_is_413()
     {

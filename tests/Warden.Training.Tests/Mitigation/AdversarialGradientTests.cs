@@ -16,7 +16,8 @@ public class AdversarialGradientTests
         var a = Enumerable.Range(0, 40).Select(_ => (byte)random.Next(2)).ToArray();
         var g = new AdversarialGradients(x, y, a, constraint, 0.01);
         var theta = Enumerable.Range(0, 13).Select(_ => random.NextDouble() - 0.5).ToArray();
-        var phi = Enumerable.Range(0, g.AdversaryInputs + 1).Select(_ => random.NextDouble() - 0.5).ToArray();
+        var phi = Enumerable.Range(0, g.AdversaryParameters).Select(_ => random.NextDouble() - 0.5).ToArray();
+        phi[g.AdversaryInputs] = 0.7; // c: |c| is not differentiable at 0
 
         var (_, _, gp, ga, gphi) = g.Evaluate(theta, phi);
 
@@ -45,11 +46,47 @@ public class AdversarialGradientTests
         }
     }
 
-    /// <summary>∇L_P = (1, 0), ∇L_A = (1, 1), α = 2: projection (1·1 + 0·1)/2 = ½ → step (1, 0) − ½(1, 1) − 2(1, 1) = (−1.5, −2.5).</summary>
+    /// <summary>∇L_P = (1, 0), ∇L_A = (1, 1), α = 2: ĝ = (1, 1)/√2, ∇L_P·ĝ = 1/√2, projection (½, ½) → step (1, 0) − (½, ½) − 2(1, 1) = (−1.5, −2.5).</summary>
     [Fact]
     public void Predictor_step_removes_the_projection_on_the_adversary_gradient_and_pushes_against_it()
     {
-        Assert.Equal([-1.5, -2.5], AdversarialDebiasing.PredictorStep([1, 0], [1, 1], 2));
+        var step = AdversarialDebiasing.PredictorStep([1, 0], [1, 1], 2);
+
+        Assert.Equal(-1.5, step[0], 12);
+        Assert.Equal(-2.5, step[1], 12);
+    }
+
+    /// <summary>∇L_P = (3, 4, 0), ∇L_A = (0, 2, 0), α = 0.5: ĝ = (0, 1, 0), projection (0, 4, 0) → step (3, 0, 0) − 0.5·(0, 2, 0) = (3, −1, 0).</summary>
+    [Fact]
+    public void Predictor_step_keeps_only_the_part_of_the_predictor_gradient_orthogonal_to_the_adversary_gradient()
+    {
+        var step = AdversarialDebiasing.PredictorStep([3, 4, 0], [0, 2, 0], 0.5);
+
+        Assert.Equal(3, step[0], 12);
+        Assert.Equal(-1, step[1], 12);
+        Assert.Equal(0, step[2], 12);
+    }
+
+    [Fact]
+    public void Predictor_step_never_helps_the_adversary_to_first_order()
+    {
+        var random = new Random(11);
+        for (var trial = 0; trial < 100; trial++)
+        {
+            var gp = Enumerable.Range(0, 6).Select(_ => random.NextDouble() - 0.5).ToArray();
+            var ga = Enumerable.Range(0, 6).Select(_ => random.NextDouble() - 0.5).ToArray();
+            var step = AdversarialDebiasing.PredictorStep(gp, ga, 0.1);
+
+            // Descending along step changes L_A by −η·step·∇L_A = +η·α|∇L_A|² ≥ 0: the step is −α∇L_A plus a part orthogonal to ∇L_A.
+            var dot = step.Zip(ga, (s, q) => s * q).Sum();
+            Assert.Equal(-0.1 * ga.Sum(v => v * v), dot, 12);
+        }
+    }
+
+    [Fact]
+    public void Predictor_step_without_an_adversary_gradient_is_the_predictor_gradient()
+    {
+        Assert.Equal([0.25, -2.0], AdversarialDebiasing.PredictorStep([0.25, -2], [0, 0], 0.1));
     }
 
     [Fact]
@@ -60,7 +97,7 @@ public class AdversarialGradientTests
         var x = scaler.Transform(rows);
         var y = rows.Select(r => r.Deny ? (byte)1 : (byte)0).ToArray();
         var a = rows.Select(r => (byte)r.Afam).ToArray();
-        var options = new AdversarialOptions { Steps = 200, Seed = 3 };
+        var options = new AdversarialOptions { Epochs = 2, MinimumSteps = 20, Seed = 3 };
 
         var first = AdversarialDebiasing.Fit(x, y, a, FairnessConstraint.EqualizedOdds, options).Predictor;
         var second = AdversarialDebiasing.Fit(x, y, a, FairnessConstraint.EqualizedOdds, options).Predictor;

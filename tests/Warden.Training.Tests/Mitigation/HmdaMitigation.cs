@@ -8,6 +8,6 @@ public sealed class HmdaMitigation
 {
     internal IReadOnlyList<HmdaApplication> Rows { get; } = HmdaDataset.Load(Warden.Tests.RepoFiles.Path("samples/data/hmda.csv"));
 
-    internal MitigationReport CrossValidated(MitigationMethod method, FairnessConstraint constraint) =>
-        MitigationTrainer.Run(Rows, method, constraint, 42, crossValidationFolds: 5).Report;
+    internal MitigationReport CrossValidated(MitigationMethod method, FairnessConstraint constraint, AdversarialOptions? adversarial = null) =>
+        MitigationTrainer.Run(Rows, method, constraint, 42, adversarialOptions: adversarial, crossValidationFolds: 5).Report;
 }

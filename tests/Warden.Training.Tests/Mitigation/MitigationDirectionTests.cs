@@ -35,12 +35,13 @@ public class MitigationDirectionTests(HmdaMitigation hmda) : IClassFixture<HmdaM
     [Theory]
     [InlineData(FairnessConstraint.DemographicParity, 0.02)]
     [InlineData(FairnessConstraint.EqualizedOdds, 0.01)]
-    public void Adversarial_debiasing_lowers_the_targeted_out_of_fold_disparity(FairnessConstraint constraint, double margin)
+    public void Adversarial_debiasing_with_adversary_weight_1_lowers_the_targeted_out_of_fold_disparity(FairnessConstraint constraint, double margin)
     {
-        var report = hmda.CrossValidated(MitigationMethod.Adversarial, constraint);
+        // AIF360's default weight 0.1 cuts the hold-out disparity on HMDA but not the out-of-fold one (docs/fairness.md); weight 1 does.
+        var report = hmda.CrossValidated(MitigationMethod.Adversarial, constraint, new AdversarialOptions { Alpha = 1 });
         var (before, after) = (report.CrossValidated![0], report.CrossValidated[1]);
 
-        // Measured: DP 0.0684 → 0.0285; EO 0.0592 → 0.0389.
+        // Measured through the CLI: DP 0.0684 → 0.0424; EO 0.0592 → 0.0337.
         Assert.True(Targeted(after, constraint) <= Targeted(before, constraint) - margin, Show(before, after));
         Assert.True(after.Accuracy >= before.Accuracy - 0.01, Show(before, after));
     }

@@ -15,7 +15,7 @@ public class MitigationExportTests(HmdaMitigation hmda) : IClassFixture<HmdaMiti
     public void Onnx_export_of_a_linear_predictor_matches_the_csharp_predictor_on_every_row(MitigationMethod method)
     {
         var fitted = MitigationTrainer.Fit(hmda.Rows, method, FairnessConstraint.EqualizedOdds, 42,
-            adversarialOptions: new AdversarialOptions { Steps = 300 });
+            adversarialOptions: new AdversarialOptions { Epochs = 3, MinimumSteps = 60 });
         var (labels, probabilities) = OnnxScorer.Score(fitted.ExportOnnx().ToBytes(), hmda.Rows);
 
         for (var i = 0; i < hmda.Rows.Count; i++)

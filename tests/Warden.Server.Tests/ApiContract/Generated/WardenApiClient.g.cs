@@ -3020,6 +3020,7 @@ namespace Warden.Server.Tests.ApiContract.Generated
         /// <summary>
         /// Run an inference on the model's serving version (Open Inference Protocol)
         /// </summary>
+        /// <param name="body">An Open Inference Protocol request. With the binary tensor data extension the body is the JSON header followed by the tensors' bytes, and Inference-Header-Content-Length gives the header's length.</param>
         /// <returns>OK</returns>
         /// <exception cref="ApiException">A server side error occurred.</exception>
         public virtual System.Threading.Tasks.Task<InferenceResponse> InferAsync(string model, InferenceRequest body)
@@ -3031,6 +3032,7 @@ namespace Warden.Server.Tests.ApiContract.Generated
         /// <summary>
         /// Run an inference on the model's serving version (Open Inference Protocol)
         /// </summary>
+        /// <param name="body">An Open Inference Protocol request. With the binary tensor data extension the body is the JSON header followed by the tensors' bytes, and Inference-Header-Content-Length gives the header's length.</param>
         /// <returns>OK</returns>
         /// <exception cref="ApiException">A server side error occurred.</exception>
         public virtual async System.Threading.Tasks.Task<InferenceResponse> InferAsync(string model, InferenceRequest body, System.Threading.CancellationToken cancellationToken)
@@ -3186,6 +3188,7 @@ namespace Warden.Server.Tests.ApiContract.Generated
         /// <summary>
         /// Run an inference on one model version (Open Inference Protocol)
         /// </summary>
+        /// <param name="body">An Open Inference Protocol request. With the binary tensor data extension the body is the JSON header followed by the tensors' bytes, and Inference-Header-Content-Length gives the header's length.</param>
         /// <returns>OK</returns>
         /// <exception cref="ApiException">A server side error occurred.</exception>
         public virtual System.Threading.Tasks.Task<InferenceResponse> InferVersionAsync(string model, string version, InferenceRequest body)
@@ -3197,6 +3200,7 @@ namespace Warden.Server.Tests.ApiContract.Generated
         /// <summary>
         /// Run an inference on one model version (Open Inference Protocol)
         /// </summary>
+        /// <param name="body">An Open Inference Protocol request. With the binary tensor data extension the body is the JSON header followed by the tensors' bytes, and Inference-Header-Content-Length gives the header's length.</param>
         /// <returns>OK</returns>
         /// <exception cref="ApiException">A server side error occurred.</exception>
         public virtual async System.Threading.Tasks.Task<InferenceResponse> InferVersionAsync(string model, string version, InferenceRequest body, System.Threading.CancellationToken cancellationToken)
@@ -4893,6 +4897,16 @@ namespace Warden.Server.Tests.ApiContract.Generated
                                 throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
                             }
                             throw new ApiException<ProblemBody>("The change conflicts with the current state (e.g. a version that exists or a stage gate).", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                        }
+                        else
+                        if (status_ == 413)
+                        {
+                            var objectResponse_ = await ReadObjectResponseAsync<ProblemBody>(response_, headers_, cancellationToken).ConfigureAwait(false);
+                            if (objectResponse_.Object == null)
+                            {
+                                throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
+                            }
+                            throw new ApiException<ProblemBody>("The request body exceeds the configured limit.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
                         if (status_ == 503)
@@ -6743,6 +6757,16 @@ namespace Warden.Server.Tests.ApiContract.Generated
                             throw new ApiException<ProblemBody>("The change conflicts with the current state (e.g. a version that exists or a stage gate).", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
+                        if (status_ == 413)
+                        {
+                            var objectResponse_ = await ReadObjectResponseAsync<ProblemBody>(response_, headers_, cancellationToken).ConfigureAwait(false);
+                            if (objectResponse_.Object == null)
+                            {
+                                throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
+                            }
+                            throw new ApiException<ProblemBody>("The request body exceeds the configured limit.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                        }
+                        else
                         if (status_ == 503)
                         {
                             var objectResponse_ = await ReadObjectResponseAsync<ProblemBody>(response_, headers_, cancellationToken).ConfigureAwait(false);
@@ -7130,6 +7154,16 @@ namespace Warden.Server.Tests.ApiContract.Generated
                             return objectResponse_.Object;
                         }
                         else
+                        if (status_ == 400)
+                        {
+                            var objectResponse_ = await ReadObjectResponseAsync<ProblemBody>(response_, headers_, cancellationToken).ConfigureAwait(false);
+                            if (objectResponse_.Object == null)
+                            {
+                                throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
+                            }
+                            throw new ApiException<ProblemBody>("The request is malformed or invalid; the body names the problem.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                        }
+                        else
                         if (status_ == 401)
                         {
                             var objectResponse_ = await ReadObjectResponseAsync<ProblemBody>(response_, headers_, cancellationToken).ConfigureAwait(false);
@@ -7158,6 +7192,16 @@ namespace Warden.Server.Tests.ApiContract.Generated
                                 throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
                             }
                             throw new ApiException<ProblemBody>("The change conflicts with the current state (e.g. a version that exists or a stage gate).", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                        }
+                        else
+                        if (status_ == 413)
+                        {
+                            var objectResponse_ = await ReadObjectResponseAsync<ProblemBody>(response_, headers_, cancellationToken).ConfigureAwait(false);
+                            if (objectResponse_.Object == null)
+                            {
+                                throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
+                            }
+                            throw new ApiException<ProblemBody>("The request body exceeds the configured limit.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
                         if (status_ == 503)
@@ -9044,6 +9088,16 @@ namespace Warden.Server.Tests.ApiContract.Generated
                                 throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
                             }
                             throw new ApiException<ProblemBody>("The change conflicts with the current state (e.g. a version that exists or a stage gate).", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                        }
+                        else
+                        if (status_ == 413)
+                        {
+                            var objectResponse_ = await ReadObjectResponseAsync<ProblemBody>(response_, headers_, cancellationToken).ConfigureAwait(false);
+                            if (objectResponse_.Object == null)
+                            {
+                                throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
+                            }
+                            throw new ApiException<ProblemBody>("The request body exceeds the configured limit.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
                         if (status_ == 503)

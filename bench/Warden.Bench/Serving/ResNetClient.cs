@@ -1,0 +1,145 @@
+using System.Globalization;
+using System.Net.Http.Headers;
+using System.Runtime.InteropServices;
+using System.Text;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using Google.Protobuf;
+using Grpc.Core;
+using Grpc.Net.Client;
+using Warden.Contracts.Grpc;
+
+namespace Warden.Bench.Serving;
+
+/// <summary>
+/// A running <c>warden serve</c> as the ResNet18 serving benchmark sees it: deployment and settings through the REST API,
+/// one image as a binary-tensor HTTP request (Triton's extension) or a gRPC <c>ModelInfer</c> with raw contents.
+/// </summary>
+internal sealed partial class ResNetClient : IDisposable
+{
+    private readonly HttpClient _http;
+    private readonly GrpcChannel _channel;
+    private readonly GRPCInferenceService.GRPCInferenceServiceClient _grpc;
+    private readonly Metadata _headers;
+    private readonly string _model;
+
+    public ResNetClient(Uri rest, Uri grpc, string key, string model)
+    {
+        _model = model;
+        _http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 256, PooledConnectionLifetime = Timeout.InfiniteTimeSpan })
+        {
+            BaseAddress = rest,
+            Timeout = TimeSpan.FromMinutes(5),
+        };
+        _http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key);
+        _channel = GrpcChannel.ForAddress(grpc, new GrpcChannelOptions { MaxReceiveMessageSize = 64 << 20, MaxSendMessageSize = 64 << 20 });
+        _grpc = new GRPCInferenceService.GRPCInferenceServiceClient(_channel);
+        _headers = new Metadata { { "authorization", "Bearer " + key } };
+    }
+
+    /// <summary>Deploys <paramref name="onnx"/> as the model's production version 1 (kept when it is already there).</summary>
+    public async Task DeployAsync(byte[] onnx)
+    {
+        if ((await _http.GetAsync($"/v2/models/{_model}/versions/1/ready")).IsSuccessStatusCode)
+        {
+            return;
+        }
+
+        using var form = new MultipartFormDataContent
+        {
+            { new ByteArrayContent(onnx), "model", "model.onnx" },
+            { new StringContent("1"), "version" },
+            { new StringContent("production"), "stage" },
+        };
+        using var response = await _http.PostAsync($"/api/models/{_model}/versions", form);
+        await EnsureAsync(response, "deploy");
+    }
+
+    /// <summary>Replaces the model's <c>serving</c> settings document and waits until the version answers again.</summary>
+    public async Task PutServingAsync(object settings, float[] image)
+    {
+        using var content = new StringContent(JsonSerializer.Serialize(settings), Encoding.UTF8, "application/json");
+        using var response = await _http.PutAsync($"/api/models/{_model}/settings/serving", content);
+        await EnsureAsync(response, "serving settings");
+        for (var i = 0; i < 5; i++)
+        {
+            await GrpcAsync(image);
+        }
+    }
+
+    /// <summary>One image over HTTP, input and output as binary data; returns the features.</summary>
+    public async Task<float[]> HttpBinaryAsync(float[] image, ReadOnlyMemory<byte> header)
+    {
+        var body = new byte[header.Length + image.Length * sizeof(float)];
+        header.Span.CopyTo(body);
+        MemoryMarshal.AsBytes(image.AsSpan()).CopyTo(body.AsSpan(header.Length));
+        using var content = new ByteArrayContent(body);
+        content.Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");
+        content.Headers.Add("Inference-Header-Content-Length", header.Length.ToString(CultureInfo.InvariantCulture));
+        using var response = await _http.PostAsync($"/v2/models/{_model}/infer", content);
+        await EnsureAsync(response, "binary infer");
+        var bytes = await response.Content.ReadAsByteArrayAsync();
+        var jsonLength = int.Parse(response.Headers.GetValues("Inference-Header-Content-Length").Single(), CultureInfo.InvariantCulture);
+        return MemoryMarshal.Cast<byte, float>(bytes.AsSpan(jsonLength)).ToArray();
+    }
+
+    /// <summary>The JSON part of a binary request for <paramref name="shape"/> (one FP32 input, binary output).</summary>
+    public static byte[] BinaryHeader(string input, string output, long[] shape) => JsonSerializer.SerializeToUtf8Bytes(new
+    {
+        inputs = new[] { new { name = input, shape, datatype = "FP32", parameters = new { binary_data_size = shape.Aggregate(4L, (a, d) => a * d) } } },
+        outputs = new[] { new { name = output, parameters = new { binary_data = true } } },
+    });
+
+    /// <summary>One image as a gRPC ModelInfer with raw_input_contents; returns the features from raw_output_contents.</summary>
+    public async Task<float[]> GrpcAsync(float[] image)
+    {
+        var request = new ModelInferRequest { ModelName = _model };
+        request.Inputs.Add(new ModelInferRequest.Types.InferInputTensor { Name = ResNetServing.Input, Datatype = "FP32", Shape = { ResNetServing.Shape } });
+        request.RawInputContents.Add(UnsafeByteOperations.UnsafeWrap(MemoryMarshal.AsBytes(image.AsSpan()).ToArray()));
+        var response = await _grpc.ModelInferAsync(request, new CallOptions(_headers));
+        return MemoryMarshal.Cast<byte, float>(response.RawOutputContents[0].Span).ToArray();
+    }
+
+    /// <summary>Mean of the model's batch-size histogram as <c>/metrics</c> reports it now: (sum, count).</summary>
+    public async Task<(double Sum, double Count)> BatchSizeTotalsAsync()
+    {
+        var text = await _http.GetStringAsync("/metrics");
+        double sum = 0, count = 0;
+        foreach (Match m in BatchSizeLine().Matches(text))
+        {
+            if (!m.Groups["labels"].Value.Contains($"model=\"{_model}\"", StringComparison.Ordinal))
+            {
+                continue;
+            }
+
+            var value = double.Parse(m.Groups["value"].Value, CultureInfo.InvariantCulture);
+            if (m.Groups["kind"].Value == "sum")
+            {
+                sum += value;
+            }
+            else
+            {
+                count += value;
+            }
+        }
+
+        return (sum, count);
+    }
+
+    public void Dispose()
+    {
+        _http.Dispose();
+        _channel.Dispose();
+    }
+
+    private static async Task EnsureAsync(HttpResponseMessage response, string what)
+    {
+        if (!response.IsSuccessStatusCode)
+        {
+            throw new InvalidOperationException($"{what}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+        }
+    }
+
+    [GeneratedRegex(@"^warden_batching_batch_size\w*_(?<kind>sum|count)\{(?<labels>[^}]*)\} (?<value>[0-9.eE+-]+)", RegexOptions.Multiline)]
+    private static partial Regex BatchSizeLine();
+}
