@@ -5,8 +5,8 @@
 # Args: parts to run (latency batching sessions; default all). Env: RUNS (200 sequential requests per path), INTRA_OP (1),
 # CLIENTS (16), SECONDS (20), MAX_BATCH (16), QUEUE_DELAY_US (2000), BATCH_INTRA_OPS (1,2: batching off/on at each),
 # SESSION_CLIENTS (4), SESSION_SECONDS (10),
-# PORT (9130: REST; +1 gRPC), LOG (true: the prediction log on, at the default durability), LOG_OFF_LATENCY (1: the
-# latency part once more with the log off).
+# PORT (9130: REST; +1 gRPC), LOG (true: the prediction log on, at the default durability), LOG_OFF_RERUN (1: the
+# latency and batching parts once more with the log off).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 PORT=${PORT:-9130}
@@ -37,8 +37,10 @@ serve_and_run() { # log parts...
 parts=("${@:-latency batching sessions}")
 read -r -a parts <<<"${parts[*]}"
 serve_and_run "$LOG" "${parts[@]}"
-# Each prediction record holds the input tensor (150,528 floats, stored as JSON): the batch-1 latency again without the
-# log shows what logging costs at this size.
-if [ "$LOG" = true ] && [ "${LOG_OFF_LATENCY:-1}" = 1 ] && [[ " ${parts[*]} " == *" latency "* ]]; then
-  serve_and_run false latency
+# Each prediction record holds the input tensor (150,528 floats, stored as JSON): latency and batching again without the
+# log show what logging costs at this size.
+if [ "$LOG" = true ] && [ "${LOG_OFF_RERUN:-1}" = 1 ]; then
+  again=()
+  for part in "${parts[@]}"; do if [[ $part == latency || $part == batching ]]; then again+=("$part"); fi; done
+  if [ ${#again[@]} -gt 0 ]; then serve_and_run false "${again[@]}"; fi
 fi

@@ -48,6 +48,12 @@ internal static class MitigateCommand
             Description = "Exponentiated gradient: iteration limit (it stops earlier once the duality gap is below ν, as Fairlearn).",
             DefaultValueFactory = _ => new ExponentiatedGradientOptions().MaxIterations,
         };
+        var serve = new Option<string>("--serve")
+        {
+            Description = "Exponentiated gradient: mixture (the randomised classifier, as Fairlearn's predict) | best (the single most accurate classifier meeting the constraint).",
+            DefaultValueFactory = _ => "mixture",
+        };
+        serve.AcceptOnlyFromAmong("mixture", "best");
         var adversaryWeight = new Option<double>("--adversary-weight")
         {
             Description = "Adversarial debiasing: weight α of the adversary's gradient in the predictor's step (AIF360's adversary_loss_weight).",
@@ -58,7 +64,7 @@ internal static class MitigateCommand
 
         var command = new Command("mitigate", "Train a classifier on any CSV with a bias mitigation and compare it with the unmitigated model.")
         {
-            data, output, seed, mitigation, constraint, folds, privileged, maxIterations, adversaryWeight, card,
+            data, output, seed, mitigation, constraint, folds, privileged, maxIterations, serve, adversaryWeight, card,
         };
         foreach (var option in tabular.All)
         {
@@ -67,12 +73,12 @@ internal static class MitigateCommand
 
         command.SetAction(parseResult => Run(parseResult, tabular, parseResult.GetValue(data)!, parseResult.GetValue(output)!, parseResult.GetValue(seed),
             parseResult.GetValue(mitigation)!, parseResult.GetValue(constraint)!, parseResult.GetValue(folds), parseResult.GetValue(privileged),
-            parseResult.GetValue(maxIterations), parseResult.GetValue(adversaryWeight), parseResult.GetValue(card)));
+            parseResult.GetValue(maxIterations), parseResult.GetValue(serve) == "best", parseResult.GetValue(adversaryWeight), parseResult.GetValue(card)));
         return command;
     }
 
     private static int Run(ParseResult parse, TabularOptions tabular, FileInfo data, DirectoryInfo output, int seed, string mitigation, string constraint,
-        int folds, string? privileged, int maxIterations, double adversaryWeight, FileInfo? card)
+        int folds, string? privileged, int maxIterations, bool best, double adversaryWeight, FileInfo? card)
     {
         var method = Enum.GetValues<MitigationMethod>().Single(m => MitigationTrainer.Name(m) == mitigation);
         var target = constraint == "equalized-odds" ? FairnessConstraint.EqualizedOdds : FairnessConstraint.DemographicParity;
@@ -118,7 +124,7 @@ internal static class MitigateCommand
             var template = card is null ? null
                 : System.Text.Json.JsonSerializer.Deserialize<Warden.Contracts.Registry.ModelCard>(File.ReadAllText(card.FullName), System.Text.Json.JsonSerializerOptions.Web);
             result = MitigationTrainer.TrainAndExport(data.FullName, output.FullName, spec, method, target,
-                new ExponentiatedGradientOptions { MaxIterations = maxIterations },
+                new ExponentiatedGradientOptions { MaxIterations = maxIterations, Serve = best ? ReductionServing.Best : ReductionServing.Mixture },
                 new AdversarialOptions { Alpha = adversaryWeight, Seed = seed }, crossValidationFolds: folds, privileged: privilegedValue,
                 testPath: parse.GetValue(tabular.Test)?.FullName, template: template);
         }

@@ -161,7 +161,8 @@ internal sealed class ExponentiatedGradient
         var bestIteration = Enumerable.Range(0, gaps.Count).Last(i => gaps[i] <= minGap + Precision);
         var weights = new double[_classifiers.Count];
         Array.Copy(mixtures[bestIteration], weights, mixtures[bestIteration].Length);
-        return new ExponentiatedGradientResult(_classifiers.ToArray(), weights, lambda.ToArray(), gaps[bestIteration], iterations, bestIteration, nu);
+        return new ExponentiatedGradientResult(_classifiers.ToArray(), weights, lambda.ToArray(), gaps[bestIteration], iterations, bestIteration, nu,
+            _errors.ToArray(), _gammas.Select(g => g.Max()).ToArray());
     }
 
     /// <summary>

@@ -11,4 +11,7 @@ public sealed record ExponentiatedGradientOptions
 
     /// <summary>Initial step size η₀ of the exponentiated-gradient update (η = η₀ / B).</summary>
     public double Eta0 { get; init; } = 2.0;
+
+    /// <summary>Serve the randomised mixture (default, as Fairlearn's <c>predict</c>) or the best single classifier meeting the constraint.</summary>
+    public ReductionServing Serve { get; init; } = ReductionServing.Mixture;
 }

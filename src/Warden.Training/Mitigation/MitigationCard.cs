@@ -45,6 +45,7 @@ internal static class MitigationCard
             MitigationMethod.None => "No bias mitigation was applied (mitigation: none).",
             MitigationMethod.Reweighing => $"Mitigation: reweighing (Kamiran & Calders 2012) — training rows weighted by P({attribute})P({label})/P({attribute}, {label}) as ML.NET example weights.",
             MitigationMethod.Resampling => $"Mitigation: uniform resampling (Kamiran & Calders 2012) — each ({attribute}, {label}) cell resampled to n·P({attribute})·P({label}) rows.",
+            MitigationMethod.ExponentiatedGradient when Best(report) => $"Mitigation: exponentiated-gradient reduction (Agarwal et al. 2018) for {report.Constraint}, serving the best single classifier: of the {report.Details["classifiers"]} logistic models it found, number {report.Details["best classifier"]}, the most accurate on the training rows among those meeting the constraint (meets it: {report.Details["best classifier meets the constraint (|gamma| <= epsilon)"]}). It is deterministic; the randomised mixture that Fairlearn's predict serves was not deployed.",
             MitigationMethod.ExponentiatedGradient => $"Mitigation: exponentiated-gradient reduction (Agarwal et al. 2018) for {report.Constraint}; the result is a randomised classifier over {report.Details["classifiers"]} logistic models. The served ONNX graph outputs probability = P(randomised classifier predicts positive); the server draws the label from the mixture with a generator seeded by the request id, so the served labels meet the constraint in expectation and a repeated request gets the same label (the deterministic rule probability > 0.5 is reported separately as 'served').",
             MitigationMethod.Adversarial => $"Mitigation: adversarial debiasing (Zhang, Lemoine & Mitchell 2018) for {report.Constraint}; a logistic adversary predicting {attribute} from the model's logit was trained jointly.",
             MitigationMethod.Threshold => $"Mitigation: post-processing thresholds per {attribute} group (Hardt, Price & Srebro 2016) for {report.Constraint}, stored in {GroupThresholdsDocument.FileName}; the server must apply them to the probability output, the label output of model.onnx alone is unmitigated.",
@@ -62,13 +63,15 @@ internal static class MitigationCard
 
         card.EthicalConsiderations.Add(string.Create(inv,
             $"Hold-out effect (seed {report.Seed}): demographic parity difference {F(report.Before.DemographicParityDifference)} → {F(m.DemographicParityDifference)}, equalized odds difference {F(report.Before.EqualizedOddsDifference)} → {F(m.EqualizedOddsDifference)}, accuracy {F(report.Before.Accuracy)} → {F(m.Accuracy)}."));
-        if (method == MitigationMethod.ExponentiatedGradient)
+        if (method == MitigationMethod.ExponentiatedGradient && !Best(report))
         {
             card.Parameters[Warden.Core.Monitoring.MixtureLabelInterceptor.CardParameter] = Warden.Core.Monitoring.MixtureLabelInterceptor.MixtureDraw;
             card.Description = card.Description.Replace("true = deny at probability > 0.5", "true = deny when the randomised mixture denies with probability > 0.5", StringComparison.Ordinal)
                 .Replace("P(deny = yes)", "probability that the randomised classifier denies", StringComparison.Ordinal);
         }
     }
+
+    private static bool Best(MitigationReport report) => report.Details.GetValueOrDefault("served") == "best single classifier";
 
     private static void Add(Dictionary<string, double> metrics, string name, double? value)
     {

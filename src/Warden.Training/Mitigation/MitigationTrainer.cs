@@ -259,6 +259,24 @@ public static class MitigationTrainer
                 details["converged (gap < nu)"] = reduction.Gap < reduction.Nu ? "yes" : "no";
                 details["classifiers"] = reduction.Classifiers.Count.ToString(inv);
                 details["mixture weights"] = string.Join(", ", reduction.Weights.Select(w => w.ToString("0.0000", inv)));
+                details["classifier training errors"] = string.Join(", ", reduction.Errors.Select(w => w.ToString("0.0000", inv)));
+                details["classifier training violations"] = string.Join(", ", reduction.Violations.Select(w => w.ToString("0.0000", inv)));
+                if (options.Serve == ReductionServing.Best)
+                {
+                    // One deterministic classifier instead of the randomised mixture (see docs/fairness.md).
+                    var best = reduction.BestSingle(options.Epsilon);
+                    details["served"] = "best single classifier";
+                    details["best classifier"] = best.ToString(inv);
+                    details["best classifier meets the constraint (|gamma| <= epsilon)"] =
+                        reduction.Violations[best] <= options.Epsilon + 1e-12 ? "yes" : "no (the least violating one)";
+                    single = reduction.Classifiers[best];
+                    reduction = null;
+                }
+                else
+                {
+                    details["served"] = "mixture";
+                }
+
                 break;
             }
 

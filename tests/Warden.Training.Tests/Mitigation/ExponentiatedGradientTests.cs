@@ -63,4 +63,18 @@ public class ExponentiatedGradientTests
         // γ for predictions (1, 0, 1, 1): group 0 selects ½, group 1 selects 1, overall ¾ → γ₀ = −¼, γ₁ = ¼.
         Assert.Equal([-0.25, 0.25, 0.25, -0.25], eg.Gammas([1, 0, 1, 1]));
     }
+
+    [Fact]
+    public void Best_single_classifier_is_the_most_accurate_one_within_epsilon_or_else_the_least_violating()
+    {
+        var h = LinearClassifier.Constant(1, true);
+        ExponentiatedGradientResult Result(double[] errors, double[] violations) =>
+            new(errors.Select(_ => h).ToArray(), errors.Select(_ => 1.0 / errors.Length).ToArray(), [], 0, 1, 0, 0, errors, violations);
+
+        // Classifier 0 is the most accurate but violates; 2 is the most accurate of those with |γ| ≤ 0.01.
+        Assert.Equal(2, Result([0.10, 0.20, 0.15, 0.30], [0.05, 0.01, 0.005, 0.0]).BestSingle(0.01));
+
+        // None within ε = 0.01: the least violating one, ties broken by error.
+        Assert.Equal(2, Result([0.10, 0.12, 0.11], [0.05, 0.02, 0.02]).BestSingle(0.01));
+    }
 }

@@ -97,4 +97,57 @@ public class MitigationExportTests(HmdaMitigation hmda) : IClassFixture<HmdaMiti
             Directory.Delete(dir, recursive: true);
         }
     }
+
+    /// <summary>
+    /// <c>--serve best</c>: model.onnx is one deterministic logistic model (no mixture draw), the one with the lowest training error
+    /// among the reduction's classifiers whose training |γ| ≤ ε, and the card says so. Checked against the mixture run's own
+    /// classifiers, errors and violations, recomputed here from the training rows.
+    /// </summary>
+    [Fact]
+    public void Exponentiated_gradient_can_serve_the_best_single_classifier_meeting_the_constraint()
+    {
+        var spec = new Warden.Training.Tabular.TabularSpec { Label = "released", Positive = "Yes", Sensitive = ["colour"], Name = "arrests" };
+        var data = Warden.Tests.RepoFiles.Path("samples/data/arrests.csv");
+        var dir = Path.Combine(Path.GetTempPath(), "warden-mitigation-" + Guid.NewGuid().ToString("N"));
+        try
+        {
+            var best = MitigationTrainer.TrainAndExport(data, Path.Combine(dir, "best"), spec, MitigationMethod.ExponentiatedGradient,
+                FairnessConstraint.DemographicParity, new ExponentiatedGradientOptions { Serve = ReductionServing.Best });
+            var mixture = MitigationTrainer.TrainAndExport(data, Path.Combine(dir, "mixture"), spec, MitigationMethod.ExponentiatedGradient,
+                FairnessConstraint.DemographicParity);
+
+            // The mixture's classifiers with their training error and |γ|, as recorded; recompute the choice by hand.
+            var errors = mixture.Report.Details["classifier training errors"].Split(", ").Select(v => double.Parse(v, System.Globalization.CultureInfo.InvariantCulture)).ToArray();
+            var violations = mixture.Report.Details["classifier training violations"].Split(", ").Select(v => double.Parse(v, System.Globalization.CultureInfo.InvariantCulture)).ToArray();
+            var feasible = Enumerable.Range(0, errors.Length).Where(t => violations[t] <= 0.01).ToArray();
+            Assert.NotEmpty(feasible);
+            var expected = feasible.OrderBy(t => errors[t]).First();
+            Assert.Equal(expected.ToString(System.Globalization.CultureInfo.InvariantCulture), best.Report.Details["best classifier"]);
+            Assert.Equal("yes", best.Report.Details["best classifier meets the constraint (|gamma| <= epsilon)"]);
+            Assert.Equal("mixture", mixture.Report.Details["served"]);
+            Assert.Null(best.Report.Served); // deterministic: no separate "served" rule
+
+            using (var session = new InferenceSession(best.ModelPath))
+            {
+                Assert.False(session.ModelMetadata.CustomMetadataMap.ContainsKey("warden.randomized_label"));
+            }
+
+            using (var session = new InferenceSession(mixture.ModelPath))
+            {
+                Assert.True(session.ModelMetadata.CustomMetadataMap.ContainsKey("warden.randomized_label"));
+            }
+
+            var card = JsonSerializer.Deserialize<ModelCard>(File.ReadAllText(best.CardPath), JsonSerializerOptions.Web)!;
+            Assert.Equal("best single classifier", card.Parameters["mitigation served"]);
+            Assert.False(card.Parameters.ContainsKey(Warden.Core.Monitoring.MixtureLabelInterceptor.CardParameter));
+            Assert.Contains(card.EthicalConsiderations, c => c.Contains("best single classifier", StringComparison.Ordinal));
+
+            // A deterministic model: every hold-out prediction is 0 or 1.
+            Assert.All(best.Report.After.SelectionRate.Values, r => Assert.InRange(r!.Value, 0, 1));
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
 }
