@@ -156,7 +156,7 @@ public sealed class RetrainingService : IDriftAlertListener
         var baseVersion = registered.ProductionVersion ?? registered.Versions[^1].Version;
         var record = registered.FindVersion(baseVersion)!;
         var inputs = VersionSignature.Parse(record.SignatureJson).Inputs.Select(i => i.Name).ToList();
-        if (_retrainer.Unsupported(model, inputs) is { } reason)
+        if (_retrainer.Unsupported(model, inputs, ModelRegistry.ReadCard(record)) is { } reason)
         {
             if (automatic)
             {

@@ -7,7 +7,8 @@ using Warden.Core.Retraining;
 namespace Warden.Training.Retraining;
 
 /// <summary>
-/// Retrains the credit-risk model (any model whose inputs are the HMDA features of <see cref="HmdaDataset"/>) with
+/// Retrains a model: one whose base card records the generic trainer's settings (and whose inputs are not the HMDA ones) with
+/// <see cref="TabularRetrainer"/>; the credit-risk model (any model whose inputs are the HMDA features of <see cref="HmdaDataset"/>) with
 /// <see cref="CreditRiskTrainer"/>'s pipeline — min-max normalisation and ML.NET L-BFGS logistic regression, exported to
 /// ONNX — on the training CSV plus labelled feedback rows. A stratified 20 % of the combined rows is held out for the card's
 /// metrics and the fairness report. The pipeline is refitted from scratch rather than warm-started: with feedback rows the
@@ -22,17 +23,40 @@ public sealed class CreditRiskRetrainer : ModelRetrainer
     public override string? Unsupported(string model, IReadOnlyList<string> inputNames)
     {
         ArgumentNullException.ThrowIfNull(inputNames);
-        return inputNames.Count == Features.Count && inputNames.All(Features.Contains)
+        return IsHmda(inputNames)
             ? null
-            : $"model '{model}' cannot be retrained: the built-in retrainer trains credit-risk models whose inputs are {string.Join(", ", HmdaDataset.FeatureNames)}";
+            : $"model '{model}' cannot be retrained: the built-in retrainer trains credit-risk models whose inputs are {string.Join(", ", HmdaDataset.FeatureNames)}, " +
+              "or models whose card records the settings of 'warden train' (label, positive, features)";
     }
 
+    /// <summary>HMDA inputs, or a card recording the generic trainer's settings for exactly these inputs.</summary>
+    public override string? Unsupported(string model, IReadOnlyList<string> inputNames, Warden.Contracts.Registry.ModelCard? card)
+    {
+        ArgumentNullException.ThrowIfNull(inputNames);
+        if (IsHmda(inputNames) || TabularRetrainer.RecordedSpec(card, model, 0) is not { } spec)
+        {
+            return Unsupported(model, inputNames);
+        }
+
+        return spec.Features!.Order(StringComparer.Ordinal).SequenceEqual(inputNames.Order(StringComparer.Ordinal))
+            ? null
+            : $"model '{model}' cannot be retrained: its card records the features {string.Join(", ", spec.Features!)} but the version takes {string.Join(", ", inputNames)}";
+    }
+
+    /// <summary>
+    /// A model with the HMDA inputs retrains on the credit-risk pipeline (with feedback weights); any other model whose base card
+    /// records the generic trainer's settings retrains with <see cref="TabularRetrainer"/> on those settings.
+    /// </summary>
     public override Task<RetrainOutput> TrainAsync(RetrainInput input, IProgress<RetrainProgress> progress, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(input);
         ArgumentNullException.ThrowIfNull(progress);
-        return Task.Run(() => Train(input, progress, cancellationToken), cancellationToken);
+        return TabularRetrainer.RecordedSpec(input.BaseCard, input.Model, input.Seed) is { } spec && !IsHmda(spec.Features!)
+            ? Task.Run(() => TabularRetrainer.Train(input, spec, progress, cancellationToken), cancellationToken)
+            : Task.Run(() => Train(input, progress, cancellationToken), cancellationToken);
     }
+
+    private static bool IsHmda(IReadOnlyList<string> inputNames) => inputNames.Count == Features.Count && inputNames.All(Features.Contains);
 
     private static RetrainOutput Train(RetrainInput input, IProgress<RetrainProgress> progress, CancellationToken cancellationToken)
     {

@@ -197,6 +197,16 @@ public sealed class TabularTable
         Sensitive.ToDictionary(kv => kv.Key, kv => indices.Select(i => kv.Value[i]).ToArray(), StringComparer.Ordinal),
         0);
 
+    /// <summary>These rows followed by <paramref name="rows"/> (feature values as text, label, sensitive values; a missing one is empty).</summary>
+    internal TabularTable Append(IReadOnlyList<(IReadOnlyDictionary<string, string> Values, bool Label, IReadOnlyDictionary<string, string> Sensitive)> rows) =>
+        rows.Count == 0 ? this : new(
+            FeatureNames,
+            Kinds,
+            Values.ToDictionary(kv => kv.Key, kv => kv.Value.Concat(rows.Select(r => r.Values.GetValueOrDefault(kv.Key) ?? "")).ToArray(), StringComparer.Ordinal),
+            [.. Labels, .. rows.Select(r => r.Label)],
+            Sensitive.ToDictionary(kv => kv.Key, kv => kv.Value.Concat(rows.Select(r => r.Sensitive.GetValueOrDefault(kv.Key) ?? "")).ToArray(), StringComparer.Ordinal),
+            DroppedRows);
+
     /// <summary>Parses a number the invariant way.</summary>
     public static bool TryNumber(string text, out float value) =>
         float.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out value) && float.IsFinite(value);
