@@ -10,7 +10,8 @@ namespace Warden.Core.Serving;
 /// Triton's dynamic batcher does. Only the model run is batched: each request has already passed its own interceptors
 /// and writes its own prediction record with its own outputs. A batch is run when it reaches the maximum batch size, when
 /// it has reached a preferred size and nothing else is waiting, or when its oldest request has waited the maximum delay.
-/// Batches of one version run one after another (the graph uses the intra-op threads for one batch at a time).
+/// As many batches of one version run at once as it has sessions (Triton's model instances): the next batch is formed
+/// when a session is free, so requests arriving meanwhile join it.
 /// </summary>
 public sealed class DynamicBatcher
 {
@@ -18,11 +19,13 @@ public sealed class DynamicBatcher
     private readonly WardenMetrics? _metrics;
     private readonly TimeProvider _time;
     private readonly Channel<Pending> _queue = Channel.CreateUnbounded<Pending>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly SemaphoreSlim _freeSessions;
     private int _depth;
 
     internal DynamicBatcher(LoadedModel model, WardenMetrics? metrics, TimeProvider time)
     {
         _model = model;
+        _freeSessions = new SemaphoreSlim(Math.Max(1, model.SessionCount));
         _metrics = metrics;
         _time = time;
         _ = Task.Run(LoopAsync);
@@ -78,7 +81,6 @@ public sealed class DynamicBatcher
     {
         var reader = _queue.Reader;
         Pending? carried = null;
-        var batch = new List<Pending>();
         while (true)
         {
             if (carried is null)
@@ -94,10 +96,10 @@ public sealed class DynamicBatcher
                 }
             }
 
+            await _freeSessions.WaitAsync().ConfigureAwait(false);
             var first = carried;
             carried = null;
-            batch.Clear();
-            batch.Add(first);
+            var batch = new List<Pending> { first };
             var settings = first.Settings;
             var rows = first.Rows;
             var deadline = TimeSpan.FromTicks(settings.MaxQueueDelayMicroseconds * TimeSpan.TicksPerMicrosecond);
@@ -128,7 +130,26 @@ public sealed class DynamicBatcher
                 }
             }
 
-            Execute(batch, rows);
+            var size = rows;
+            _ = Task.Run(() =>
+            {
+                try
+                {
+                    Execute(batch, size);
+                }
+                catch (Exception ex)
+                {
+                    // Nothing a batch does may leave its callers waiting.
+                    foreach (var pending in batch)
+                    {
+                        pending.Completion.TrySetException(ex);
+                    }
+                }
+                finally
+                {
+                    _freeSessions.Release();
+                }
+            });
         }
     }
 
