@@ -2,7 +2,9 @@
 # Edge agent prediction latency with an empty telemetry buffer and with 50,000 records waiting (issue 14: within 10 %).
 # Builds Release, publishes a signed int8 credit-risk bundle on a local server, lets the agent sync once, stops both, then
 # runs the agent offline twice: with the buffer empty and with BACKLOG records written into it (the files the agent
-# itself writes). Each run: wrk, 1 connection (sequential requests), DURATION seconds, after a warm-up.
+# itself writes). Each run: wrk, 1 connection (sequential requests), DURATION seconds, after a warm-up. Runs unattended
+# (WARDEN=path to use a published warden instead of building); ends with a summary: per round, p50 with the backlog
+# over p50 without, and the load average during each run.
 set -euo pipefail
 BACKLOG=${BACKLOG:-50000}
 DURATION=${DURATION:-20}
@@ -43,7 +45,9 @@ measure() { # $1 = label, $2 = backlog
   pending=$(curl -fs http://127.0.0.1:9330/edge/status | jq .telemetry.pending)
   wrk -t1 -c1 -d3s -s bench/load/infer.lua http://127.0.0.1:9330/v2/models/credit-risk/infer >/dev/null
   result=$(wrk -t1 -c1 -d"${DURATION}s" -s bench/load/infer.lua http://127.0.0.1:9330/v2/models/credit-risk/infer | grep RESULT)
-  echo "RESULT backlog=$1 pending_at_start=$pending ${result#RESULT }"
+  line="round=$round backlog=$1 pending_at_start=$pending ${result#RESULT } load_avg_1/5/15=$(cut -d' ' -f1-3 /proc/loadavg | tr ' ' '/')"
+  echo "RESULT $line"
+  echo "$line" >>"$work/results"
   stop_agent
 }
 
@@ -51,3 +55,20 @@ for round in $(seq 1 "$ROUNDS"); do
   measure empty 0
   measure "$BACKLOG" "$BACKLOG"
 done
+
+echo
+echo "Summary ($(date -u +%Y-%m-%dT%H:%MZ), $(nproc) CPUs; target: latency with $BACKLOG records pending within 10 % of none):"
+python3 - "$work/results" "$BACKLOG" <<'PY'
+import re, statistics, sys
+rows = [dict(re.findall(r"(\S+?)=(\S+)", line)) for line in open(sys.argv[1])]
+ratios = []
+for r in sorted({row["round"] for row in rows}, key=int):
+    empty = next(x for x in rows if x["round"] == r and x["backlog"] == "empty")
+    full = next(x for x in rows if x["round"] == r and x["backlog"] != "empty")
+    ratio = float(full["p50_ms"]) / float(empty["p50_ms"])
+    ratios.append(ratio)
+    print(f"  round {r}: p50 {empty['p50_ms']} ms empty, {full['p50_ms']} ms with {full['pending_at_start']} pending "
+          f"(ratio {ratio:.2f}); req/s {empty['rps']} vs {full['rps']}; load average {empty['load_avg_1/5/15']} / {full['load_avg_1/5/15']}")
+print(f"  median ratio of p50 (backlog / empty) over {len(ratios)} rounds: {statistics.median(ratios):.2f} "
+      f"(1.10 is the limit; with a load average above the CPU count, compare rounds, not single runs)")
+PY

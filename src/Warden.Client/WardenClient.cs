@@ -145,7 +145,9 @@ public sealed class WardenClient
             form.Add(new StringContent(background), "background", "background.csv");
         }
 
-        return SendAsync(HttpMethod.Post, $"api/models/{Uri.EscapeDataString(model)}/versions", form, Json.ModelVersionInfo, cancellationToken);
+        // "Expect: 100-continue": the server may refuse an upload over its limit (413) before reading it; the client then
+        // never sends the body and gets that answer, instead of a connection reset in the middle of the upload.
+        return SendAsync(HttpMethod.Post, $"api/models/{Uri.EscapeDataString(model)}/versions", form, Json.ModelVersionInfo, cancellationToken, expectContinue: true);
     }
 
     /// <summary>Moves a version to a stage (production by default).</summary>
@@ -298,18 +300,25 @@ public sealed class WardenClient
     private Task<T> GetAsync<T>(string path, JsonTypeInfo<T> type, CancellationToken cancellationToken) =>
         SendAsync(HttpMethod.Get, path, null, type, cancellationToken);
 
-    private async Task<T> SendAsync<T>(HttpMethod method, string path, HttpContent? content, JsonTypeInfo<T> type, CancellationToken cancellationToken)
+    private async Task<T> SendAsync<T>(
+        HttpMethod method, string path, HttpContent? content, JsonTypeInfo<T> type, CancellationToken cancellationToken, bool expectContinue = false)
     {
-        using var response = await SendRawAsync(method, path, content, cancellationToken).ConfigureAwait(false);
+        using var response = await SendRawAsync(method, path, content, cancellationToken, expectContinue).ConfigureAwait(false);
         await EnsureSuccessAsync(response, cancellationToken).ConfigureAwait(false);
         return await response.Content.ReadFromJsonAsync(type, cancellationToken).ConfigureAwait(false)
             ?? throw new WardenApiException(response.StatusCode, "the server sent an empty body");
     }
 
     // Every request goes through here: the key is set on the request, never on the HttpClient, which may be shared.
-    private async Task<HttpResponseMessage> SendRawAsync(HttpMethod method, string path, HttpContent? content, CancellationToken cancellationToken)
+    private async Task<HttpResponseMessage> SendRawAsync(
+        HttpMethod method, string path, HttpContent? content, CancellationToken cancellationToken, bool expectContinue = false)
     {
         using var request = new HttpRequestMessage(method, new Uri(path, UriKind.Relative)) { Content = content };
+        if (expectContinue)
+        {
+            request.Headers.ExpectContinue = true;
+        }
+
         if (_authorization is not null)
         {
             request.Headers.Authorization = _authorization;

@@ -76,6 +76,10 @@ public sealed partial class EdgeAgent : IAsyncDisposable
     private long _telemetryAccepted;
     private long _telemetryDuplicates;
     private int _disposed;
+    private readonly TaskCompletionSource _restored = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private TimeSpan _restoreTime;
+    private TimeSpan _verifyTime;
+    private TimeSpan _sessionTime;
     private InferenceService? _inference;
     private WardenMetrics? _metrics;
     private WebApplication? _app;
@@ -138,12 +142,22 @@ public sealed partial class EdgeAgent : IAsyncDisposable
     /// <summary>The settings documents in force on the device (from bundles and server syncs).</summary>
     public ModelSettings Settings => _settings;
 
+    /// <summary>Awaited before the restore begins (tests hold the agent between listening and ready with it).</summary>
+    internal Func<Task>? BeforeRestore { get; set; }
+
     /// <summary>The most recent bundle refusal, or null.</summary>
     public EdgeRefusal? LastRefusal => _lastRefusal;
 
-    /// <summary>Restores the bundles in service from disk (no network needed), starts listening and, when <paramref name="background"/>, the sync loop.</summary>
+    /// <summary>
+    /// Restores the bundles in service from disk (no network needed), starts listening and, when
+    /// <paramref name="background"/>, the sync loop. Returns once the agent is ready: every bundle in service re-verified
+    /// (or refused, with its reason) and its ONNX Runtime session created. The restore runs alongside the web host's start;
+    /// until it is done <c>GET /v2/health/ready</c> answers 503 and every other request but <c>/v2/health/live</c> waits
+    /// for it, so nothing is answered from a half-restored device.
+    /// </summary>
     public async Task StartAsync(bool background = true, CancellationToken cancellationToken = default)
     {
+        var started = Stopwatch.GetTimestamp();
         var listen = new Uri(_options.Listen.Replace("://*", "://0.0.0.0", StringComparison.Ordinal).Replace("://+", "://0.0.0.0", StringComparison.Ordinal));
         if (_localKeys.Count == 0 && !listen.IsLoopback)
         {
@@ -151,12 +165,69 @@ public sealed partial class EdgeAgent : IAsyncDisposable
                 $"the agent listens on {_options.Listen}, beyond loopback, so it needs local API keys (--local-keys): nobody else may call it unauthenticated");
         }
 
+        OnnxRuntimeWarmup.Start();
+        var restore = Task.Run(() => RestoreAsync(cancellationToken), CancellationToken.None);
+        TimeSpan listening;
+        try
+        {
+            await ListenAsync(cancellationToken).ConfigureAwait(false);
+            listening = Stopwatch.GetElapsedTime(started);
+            await restore.ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            _restored.TrySetException(ex);
+            if (_app is { } app)
+            {
+                _app = null;
+                await app.StopAsync(CancellationToken.None).ConfigureAwait(false);
+                await app.DisposeAsync().ConfigureAwait(false);
+            }
+
+            if (!restore.IsCompleted)
+            {
+                await Task.WhenAny(restore).ConfigureAwait(false);
+            }
+
+            throw;
+        }
+
+        _restored.TrySetResult();
+        LogReady(
+            (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds, Models.Count, (long)_restoreTime.TotalMilliseconds,
+            (long)_verifyTime.TotalMilliseconds, (long)_sessionTime.TotalMilliseconds, (long)listening.TotalMilliseconds);
+        if (background)
+        {
+            _loop = Task.Run(() => LoopAsync(_stopping.Token), CancellationToken.None);
+        }
+    }
+
+    /// <summary>The local settings and audit queue, then the bundles in service from disk (<see cref="RestoreFromDiskAsync"/>).</summary>
+    private async Task RestoreAsync(CancellationToken cancellationToken)
+    {
+        if (BeforeRestore is { } gate)
+        {
+            await gate().ConfigureAwait(false);
+        }
+
+        var started = Stopwatch.GetTimestamp();
         await _settings.LoadAsync(cancellationToken).ConfigureAwait(false);
         await _policyAudit.StartAsync(cancellationToken).ConfigureAwait(false);
         await RestoreFromDiskAsync(cancellationToken).ConfigureAwait(false);
-        var builder = WebApplication.CreateSlimBuilder();
+        _restoreTime = Stopwatch.GetElapsedTime(started);
+    }
+
+    /// <summary>
+    /// Builds and starts the web host: Kestrel, routing and the agent's endpoints, nothing else (no configuration files,
+    /// no file watchers, no hosting logs: the agent's options come from its command line).
+    /// </summary>
+    private async Task ListenAsync(CancellationToken cancellationToken)
+    {
+        var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
+        builder.WebHost.UseKestrelCore().UseKestrelHttpsConfiguration();
         builder.WebHost.UseUrls(_options.Listen);
-        builder.Logging.ClearProviders();
+        builder.Services.AddRoutingCore();
+        builder.Services.AddMetrics();
         _app = builder.Build();
         _metrics = new WardenMetrics(_app.Services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>(), Disabled);
         InferenceInterceptor[] interceptors =
@@ -170,15 +241,30 @@ public sealed partial class EdgeAgent : IAsyncDisposable
             new PipelineInterceptor(_settings, _models),
         ];
         _inference = new InferenceService(_models, Disabled, _metrics, _time, interceptors);
+
+        // Requests that arrive while the bundles are still being restored wait for the restore; liveness and readiness answer at once.
+        _app.Use(async (context, next) =>
+        {
+            if (!_restored.Task.IsCompleted && !context.Request.Path.StartsWithSegments("/v2/health", StringComparison.Ordinal))
+            {
+                try
+                {
+                    await _restored.Task.WaitAsync(context.RequestAborted).ConfigureAwait(false);
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    await WriteErrorAsync(context, 503, "the agent failed to start: " + ex.Message).ConfigureAwait(false);
+                    return;
+                }
+            }
+
+            await next(context).ConfigureAwait(false);
+        });
         MapEndpoints(_app);
         await _app.StartAsync(cancellationToken).ConfigureAwait(false);
         var address = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         Address = new Uri(address.EndsWith('/') ? address : address + "/");
         LogListening(DeviceId, Address.ToString(), _localKeys.Count);
-        if (background)
-        {
-            _loop = Task.Run(() => LoopAsync(_stopping.Token), CancellationToken.None);
-        }
     }
 
     /// <summary>One sync: register, fetch revocations and the channel's bundles, verify and switch. False when the server is unreachable.</summary>
@@ -400,7 +486,9 @@ public sealed partial class EdgeAgent : IAsyncDisposable
 
             try
             {
+                var verifying = Stopwatch.GetTimestamp();
                 var verified = new BundleVerifier(_trusted, _time).Verify(_cache.Read(bundleId), revocations, _deviceKey);
+                _verifyTime += Stopwatch.GetElapsedTime(verifying);
 
                 // The local settings store already holds this bundle's documents, or newer ones from a sync; only a device
                 // whose store was lost gets them from the bundle again, so a restart never enforces less than before.
@@ -410,7 +498,9 @@ public sealed partial class EdgeAgent : IAsyncDisposable
                     known |= (await _settings.HistoryAsync(model, kind.Name, cancellationToken).ConfigureAwait(false)).Count > 0;
                 }
 
+                var loading = Stopwatch.GetTimestamp();
                 await ActivateAsync(verified, applySettings: !known, cancellationToken).ConfigureAwait(false);
+                _sessionTime += Stopwatch.GetElapsedTime(loading);
             }
             catch (BundleVerificationException ex)
             {
@@ -458,7 +548,9 @@ public sealed partial class EdgeAgent : IAsyncDisposable
     private void MapEndpoints(WebApplication app)
     {
         app.MapGet("/v2/health/live", () => Results.Json(new EdgeAnswer.LiveBody(true), EdgeAnswerJson.Default.LiveBody));
-        app.MapGet("/v2/health/ready", () => Results.Json(new EdgeAnswer.ReadyBody(null, null, true), EdgeAnswerJson.Default.ReadyBody));
+        app.MapGet("/v2/health/ready", () => _restored.Task.IsCompletedSuccessfully
+            ? Results.Json(new EdgeAnswer.ReadyBody(null, null, true), EdgeAnswerJson.Default.ReadyBody)
+            : Results.Json(new EdgeAnswer.ReadyBody(null, null, false), EdgeAnswerJson.Default.ReadyBody, statusCode: 503));
         app.MapGet("/v2", (HttpContext context) => Authenticated(context, _ => Results.Json(new ServerMetadata { Name = "warden", Version = AgentVersion, Extensions = [] }, EdgeAnswerJson.Default.ServerMetadata)));
         app.MapGet("/v2/models/{model}", (string model, HttpContext context) => Authenticated(context, _ => Metadata(model, null)));
         app.MapGet("/v2/models/{model}/versions/{version}", (string model, string version, HttpContext context) => Authenticated(context, _ => Metadata(model, version)));
@@ -612,6 +704,25 @@ public sealed partial class EdgeAgent : IAsyncDisposable
         }
 
         var bundleId = served.Manifest.BundleId;
+
+        // Logged and buffered before the answer goes out, so a caller that has its answer can count on the record (a crash
+        // between the two loses an answer nobody received, never a record of one that was).
+        if (served.Policies.PredictionLog)
+        {
+            // The full record, as the server logs its own predictions, after the card's redaction (a feature the card says
+            // to hash is dropped here: the device holds no hashing key), so the server's log, usage counts, fairness audits
+            // and drift see edge traffic too.
+            var record = _redactor.Apply(new PredictionRecord(
+                result.Id, _time.GetUtcNow(), result.Model, result.Version, caller.Id, result.Context.Purpose,
+                result.Context.Inputs ?? [], result.Outputs, result.Context.Sensitive, result.LatencyMs));
+            var entry = new EdgePrediction(
+                record.Time, record.Id, record.Model, record.Version, bundleId, record.LatencyMs, record.KeyId, record.Purpose,
+                JsonNode.Parse(PredictionSerializer.Tensors(record.Inputs)), JsonNode.Parse(PredictionSerializer.Tensors(record.Outputs)), record.Sensitive);
+            var json = JsonSerializer.SerializeToElement(entry, EdgeAnswerJson.Default.EdgePrediction);
+            _predictions.Append(json);
+            _telemetry.Append("prediction", json);
+        }
+
         context.Response.StatusCode = result.Context.StatusCode;
         if (result.Context.HasResponseHeaders)
         {
@@ -638,22 +749,6 @@ public sealed partial class EdgeAgent : IAsyncDisposable
                 p.WriteString("answered_by", "edge");
                 p.WriteString("bundle_id", bundleId);
             });
-        }
-
-        if (served.Policies.PredictionLog)
-        {
-            // The full record, as the server logs its own predictions, after the card's redaction (a feature the card says
-            // to hash is dropped here: the device holds no hashing key), so the server's log, usage counts, fairness audits
-            // and drift see edge traffic too.
-            var record = _redactor.Apply(new PredictionRecord(
-                result.Id, _time.GetUtcNow(), result.Model, result.Version, caller.Id, result.Context.Purpose,
-                result.Context.Inputs ?? [], result.Outputs, result.Context.Sensitive, result.LatencyMs));
-            var entry = new EdgePrediction(
-                record.Time, record.Id, record.Model, record.Version, bundleId, record.LatencyMs, record.KeyId, record.Purpose,
-                JsonNode.Parse(PredictionSerializer.Tensors(record.Inputs)), JsonNode.Parse(PredictionSerializer.Tensors(record.Outputs)), record.Sensitive);
-            var json = JsonSerializer.SerializeToElement(entry, EdgeAnswerJson.Default.EdgePrediction);
-            _predictions.Append(json);
-            _telemetry.Append("prediction", json);
         }
     }
 
@@ -725,6 +820,9 @@ public sealed partial class EdgeAgent : IAsyncDisposable
 
     [LoggerMessage(7, LogLevel.Information, "Refused a request for {Model}: {Status} {Reason}")]
     private partial void LogRequestRefused(string model, int status, string reason);
+
+    [LoggerMessage(9, LogLevel.Information, "Ready after {ReadyMs} ms: {Models} bundles in service, restored in {RestoreMs} ms ({VerifyMs} ms verifying, {SessionMs} ms loading sessions), listening after {ListenMs} ms")]
+    private partial void LogReady(long readyMs, int models, long restoreMs, long verifyMs, long sessionMs, long listenMs);
 
     [LoggerMessage(8, LogLevel.Warning, "The server refused {Request}: {Status} {Reason}; the data stays on the device")]
     private partial void LogServerRefused(string request, int status, string reason);

@@ -102,6 +102,7 @@ public sealed class EdgeCommandLine
             throw new EdgeOptionsException(string.Join("; ", parse.Errors.Select(e => e.Message)));
         }
 
+        OnnxRuntimeWarmup.Start();
         var agent = new EdgeAgent(Bind(parse, apiKey), logger: logger);
         try
         {

@@ -91,6 +91,18 @@ public sealed class InferenceContext
     /// <summary>Scratch space for interceptors to pass data between their hooks.</summary>
     public Dictionary<string, object?> Items => _items ??= new Dictionary<string, object?>(StringComparer.Ordinal);
 
+    /// <summary>Reads an <see cref="Items"/> entry without creating the dictionary (most requests never need one).</summary>
+    public bool TryGetItem(string key, out object? value)
+    {
+        if (_items is null)
+        {
+            value = null;
+            return false;
+        }
+
+        return _items.TryGetValue(key, out value);
+    }
+
     internal void DisposeResources()
     {
         if (_disposables is null)

@@ -152,40 +152,35 @@ public static class InferenceRequestReader
         long[]? shape = null;
         JsonElement? data = null;
         Dictionary<string, JsonElement>? parameters = null;
+        // Property names are compared as UTF-8 (JsonProperty.Name would allocate a string per property, four per input).
         foreach (var property in item.EnumerateObject())
         {
-            if (property.Value.ValueKind == JsonValueKind.Null && property.Name == "parameters")
+            if (property.NameEquals("name"u8))
             {
-                continue;
+                name = property.Value.ValueKind == JsonValueKind.String
+                    ? property.Value.GetString()
+                    : throw WardenException.BadRequest($"inputs[{index}].name must be a string");
             }
-
-            switch (property.Name)
+            else if (property.NameEquals("datatype"u8))
             {
-                case "name":
-                    name = property.Value.ValueKind == JsonValueKind.String
-                        ? property.Value.GetString()
-                        : throw WardenException.BadRequest($"inputs[{index}].name must be a string");
-                    break;
-                case "datatype":
-                    datatype = property.Value.ValueKind == JsonValueKind.String
-                        ? property.Value.GetString()
-                        : throw WardenException.BadRequest($"inputs[{index}].datatype must be a string");
-                    break;
-                case "shape":
-                    shape = ReadShape(property.Value, index);
-                    break;
-                case "data":
-                    data = property.Value;
-                    break;
-                case "parameters":
-                    parameters = ReadParameters(property.Value, $"inputs[{index}].parameters");
-                    break;
-                default:
-                    break;
+                datatype = property.Value.ValueKind == JsonValueKind.String
+                    ? KnownDatatype(property.Value) ?? property.Value.GetString()
+                    : throw WardenException.BadRequest($"inputs[{index}].datatype must be a string");
+            }
+            else if (property.NameEquals("shape"u8))
+            {
+                shape = ReadShape(property.Value, index);
+            }
+            else if (property.NameEquals("data"u8))
+            {
+                data = property.Value;
+            }
+            else if (property.NameEquals("parameters"u8) && property.Value.ValueKind != JsonValueKind.Null)
+            {
+                parameters = ReadParameters(property.Value, $"inputs[{index}].parameters");
             }
         }
 
-        var label = name is null ? $"inputs[{index}]" : $"input '{name}'";
         if (string.IsNullOrEmpty(name))
         {
             throw WardenException.BadRequest($"inputs[{index}] has no \"name\"");
@@ -193,25 +188,43 @@ public static class InferenceRequestReader
 
         if (datatype is null)
         {
-            throw WardenException.BadRequest($"{label} has no \"datatype\"");
+            throw WardenException.BadRequest($"input '{name}' has no \"datatype\"");
         }
 
         if (shape is null)
         {
-            throw WardenException.BadRequest($"{label} has no \"shape\"");
+            throw WardenException.BadRequest($"input '{name}' has no \"shape\"");
         }
 
         if (parameters is not null && parameters.TryGetValue("binary_data_size", out var size))
         {
-            return new RawInput(name, shape, datatype, default, parameters) { Binary = Slice(label, size, data is not null, binary, ref offset) };
+            return new RawInput(name, shape, datatype, default, parameters) { Binary = Slice($"input '{name}'", size, data is not null, binary, ref offset) };
         }
 
         if (data is null)
         {
-            throw WardenException.BadRequest($"{label} has no \"data\"");
+            throw WardenException.BadRequest($"input '{name}' has no \"data\"");
         }
 
         return new RawInput(name, shape, datatype, data.Value, parameters);
+    }
+
+    // The protocol's datatype names as shared strings: a request names one per input, and most name the same few.
+    private static readonly (byte[] Utf8, string Name)[] Datatypes =
+        [.. new[] { "FP32", "FP64", "INT64", "INT32", "BOOL", "BYTES", "FP16", "INT8", "INT16", "UINT8", "UINT16", "UINT32", "UINT64", "BF16" }
+            .Select(name => (System.Text.Encoding.UTF8.GetBytes(name), name))];
+
+    private static string? KnownDatatype(JsonElement value)
+    {
+        foreach (var (utf8, name) in Datatypes)
+        {
+            if (value.ValueEquals(utf8))
+            {
+                return name;
+            }
+        }
+
+        return null;
     }
 
     private static long[] ReadShape(JsonElement element, int index)

@@ -19,18 +19,18 @@ public static class InferenceResponseWriter
         Action<Utf8JsonWriter>? parameters = null, IReadOnlyDictionary<string, byte[]>? binary = null)
     {
         writer.WriteStartObject();
-        writer.WriteString("model_name", model);
-        writer.WriteString("model_version", version);
-        writer.WriteString("id", id);
+        writer.WriteString("model_name"u8, model);
+        writer.WriteString("model_version"u8, version);
+        writer.WriteString("id"u8, id);
         if (parameters is not null)
         {
-            writer.WritePropertyName("parameters");
+            writer.WritePropertyName("parameters"u8);
             writer.WriteStartObject();
             parameters(writer);
             writer.WriteEndObject();
         }
 
-        writer.WriteStartArray("outputs");
+        writer.WriteStartArray("outputs"u8);
         foreach (var output in outputs)
         {
             if (binary is not null && binary.TryGetValue(output.Name, out var bytes))
@@ -51,16 +51,16 @@ public static class InferenceResponseWriter
     public static void WriteTensor(Utf8JsonWriter writer, NamedTensor tensor)
     {
         writer.WriteStartObject();
-        writer.WriteString("name", tensor.Name);
-        writer.WriteString("datatype", tensor.Datatype.ToWire());
-        writer.WriteStartArray("shape");
+        writer.WriteString("name"u8, tensor.Name);
+        writer.WriteString("datatype"u8, tensor.Datatype.ToWire());
+        writer.WriteStartArray("shape"u8);
         foreach (var dim in tensor.Shape)
         {
             writer.WriteNumberValue(dim);
         }
 
         writer.WriteEndArray();
-        writer.WritePropertyName("data");
+        writer.WritePropertyName("data"u8);
         WriteData(writer, tensor.Datatype, tensor.Data);
         writer.WriteEndObject();
     }
@@ -68,17 +68,17 @@ public static class InferenceResponseWriter
     private static void WriteBinaryTensor(Utf8JsonWriter writer, NamedTensor tensor, int size)
     {
         writer.WriteStartObject();
-        writer.WriteString("name", tensor.Name);
-        writer.WriteString("datatype", tensor.Datatype.ToWire());
-        writer.WriteStartArray("shape");
+        writer.WriteString("name"u8, tensor.Name);
+        writer.WriteString("datatype"u8, tensor.Datatype.ToWire());
+        writer.WriteStartArray("shape"u8);
         foreach (var dim in tensor.Shape)
         {
             writer.WriteNumberValue(dim);
         }
 
         writer.WriteEndArray();
-        writer.WriteStartObject("parameters");
-        writer.WriteNumber("binary_data_size", size);
+        writer.WriteStartObject("parameters"u8);
+        writer.WriteNumber("binary_data_size"u8, size);
         writer.WriteEndObject();
         writer.WriteEndObject();
     }

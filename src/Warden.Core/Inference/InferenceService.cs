@@ -49,6 +49,7 @@ public sealed class InferenceService
     {
         var started = _time.GetTimestamp();
         var context = Begin(call, isExplanation: false);
+        var inProgress = _log.BeginInference();
         using var span = WardenActivitySource.Start("warden.inference");
         span?.SetTag("warden.model", call.Model);
         span?.SetTag("warden.request.id", context.Id);
@@ -124,6 +125,15 @@ public sealed class InferenceService
                 var record = new PredictionRecord(
                     context.Id, _time.GetUtcNow(), call.Model, version, call.Caller.Id, context.Purpose,
                     context.Inputs, context.Outputs, context.Sensitive, latency);
+
+                // Before queueing: the writer must never see this record while still counting the request as under way
+                // (it would hold the batch open for a record it already has).
+                if (inProgress)
+                {
+                    inProgress = false;
+                    _log.EndInference();
+                }
+
                 if (!_log.TryEnqueue(record, out committed))
                 {
                     throw new WardenException(503, "the prediction log is full; retry shortly");
@@ -157,6 +167,11 @@ public sealed class InferenceService
         }
         finally
         {
+            if (inProgress)
+            {
+                _log.EndInference();
+            }
+
             context.DisposeResources();
         }
     }

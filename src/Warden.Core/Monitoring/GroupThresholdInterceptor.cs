@@ -79,7 +79,7 @@ public sealed class GroupThresholdInterceptor(ModelSettings settings) : Inferenc
 
     public override void OnOutputs(InferenceContext context)
     {
-        if (!context.Items.TryGetValue(GroupItem, out var item) || item is not (string group, GroupThresholds rules) || context.Outputs is null || context.Record is null)
+        if (!context.TryGetItem(GroupItem, out var item) || item is not (string group, GroupThresholds rules) || context.Outputs is null || context.Record is null)
         {
             return;
         }

@@ -46,7 +46,7 @@ public sealed class MixtureLabelInterceptor : InferenceInterceptor
 
     public override void OnOutputs(InferenceContext context)
     {
-        if (!context.Items.TryGetValue(Item, out var item) || item is not ModelCard card || context.Outputs is null)
+        if (!context.TryGetItem(Item, out var item) || item is not ModelCard card || context.Outputs is null)
         {
             return;
         }

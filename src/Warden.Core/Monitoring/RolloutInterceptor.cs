@@ -38,7 +38,7 @@ public sealed class RolloutInterceptor(ModelSettings settings, RolloutState stat
 
     public override void OnInputs(InferenceContext context)
     {
-        if (context.Items.TryGetValue(CanaryItem, out var item) && item is (CanaryStats stats, DateTimeOffset))
+        if (context.TryGetItem(CanaryItem, out var item) && item is (CanaryStats stats, DateTimeOffset))
         {
             stats.Attempt();
         }
@@ -46,7 +46,7 @@ public sealed class RolloutInterceptor(ModelSettings settings, RolloutState stat
 
     public override void OnCompleted(InferenceContext context)
     {
-        if (context.Items.TryGetValue(CanaryItem, out var item) && item is (CanaryStats stats, DateTimeOffset started))
+        if (context.TryGetItem(CanaryItem, out var item) && item is (CanaryStats stats, DateTimeOffset started))
         {
             stats.Succeed((time.GetUtcNow() - started).TotalMilliseconds);
             return;
@@ -64,7 +64,7 @@ public sealed class RolloutInterceptor(ModelSettings settings, RolloutState stat
         // A request routed to a canary whose version cannot serve (archived or unloaded after the plan was set) fails before
         // its inputs are bound, so it was never counted as attempted; it is the canary's failure, not the client's, and must
         // count towards rollback. Refusals by other interceptors, with the version still servable, stay client mistakes.
-        if (context.Items.TryGetValue(CanaryItem, out var item) && item is (CanaryStats stats, DateTimeOffset) && context.Inputs is null
+        if (context.TryGetItem(CanaryItem, out var item) && item is (CanaryStats stats, DateTimeOffset) && context.Inputs is null
             && !(registry.Models.TryGetValue(context.Model, out var registered) && context.Version is { } version && registered.IsServable(version)))
         {
             stats.Attempt();

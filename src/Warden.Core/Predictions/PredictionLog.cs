@@ -13,6 +13,14 @@ public sealed class PredictionLog
 {
     private readonly Channel<QueuedPrediction> _channel;
 
+    // Counted here rather than read from the channel: the channel's count takes its lock, which every request would then
+    // contend for with the writer draining the queue.
+    private int _depth;
+
+    // Requests between the start of inference and the queueing of their record, under acknowledged durability: while there
+    // are none, nothing can join the open batch, and the writer commits it without waiting out CommitIntervalMs.
+    private int _inProgress;
+
     public PredictionLog(IOptions<PredictionLogOptions> options)
     {
         Options = options.Value;
@@ -28,13 +36,13 @@ public sealed class PredictionLog
     public PredictionLogOptions Options { get; }
 
     /// <summary>Records waiting to be written.</summary>
-    public int QueueDepth => _channel.Reader.CanCount ? _channel.Reader.Count : 0;
+    public int QueueDepth => Math.Max(Volatile.Read(ref _depth), 0);
 
     /// <summary>True when the queue has room; check before running the model so a full queue refuses the request cheaply.</summary>
     public bool HasRoom => QueueDepth < Options.QueueCapacity;
 
     /// <summary>Queues a record nobody waits for (shadow copies); false when the queue is full or closed.</summary>
-    public bool TryEnqueue(PredictionRecord record) => _channel.Writer.TryWrite(new QueuedPrediction(record, null));
+    public bool TryEnqueue(PredictionRecord record) => TryWrite(new QueuedPrediction(record, null));
 
     /// <summary>
     /// Queues a record for an answer; false when the queue is full or closed. <paramref name="committed"/> completes when
@@ -45,13 +53,26 @@ public sealed class PredictionLog
         if (Options.Durability == PredictionDurability.Async)
         {
             committed = Task.CompletedTask;
-            return _channel.Writer.TryWrite(new QueuedPrediction(record, null));
+            return TryWrite(new QueuedPrediction(record, null));
         }
 
         // Continuations run off the writer's thread so one slow response cannot delay the next batch.
         var commit = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         committed = commit.Task;
-        return _channel.Writer.TryWrite(new QueuedPrediction(record, commit));
+        return TryWrite(new QueuedPrediction(record, commit));
+    }
+
+    private bool TryWrite(QueuedPrediction queued)
+    {
+        // Counted before the write so the writer's decrement never runs first and the depth never reads negative for long.
+        Interlocked.Increment(ref _depth);
+        if (_channel.Writer.TryWrite(queued))
+        {
+            return true;
+        }
+
+        Interlocked.Decrement(ref _depth);
+        return false;
     }
 
     /// <summary>
@@ -83,7 +104,42 @@ public sealed class PredictionLog
         }
     }
 
-    internal ChannelReader<QueuedPrediction> Reader => _channel.Reader;
+    /// <summary>
+    /// Marks an inference whose record the writer may wait for (acknowledged durability, log on); false when none is
+    /// counted. Pair a true with one <see cref="EndInference"/>, called just before the record is queued (or when the
+    /// request fails before that).
+    /// </summary>
+    internal bool BeginInference()
+    {
+        if (!Options.Enabled || Options.Durability != PredictionDurability.Acknowledged)
+        {
+            return false;
+        }
+
+        Interlocked.Increment(ref _inProgress);
+        return true;
+    }
+
+    /// <summary>Ends what <see cref="BeginInference"/> marked.</summary>
+    internal void EndInference() => Interlocked.Decrement(ref _inProgress);
+
+    /// <summary>Inferences that may still queue a record the open batch would take.</summary>
+    internal int InferencesInProgress => Volatile.Read(ref _inProgress);
+
+    /// <summary>Waits until a record is queued; false once the log is completed and empty.</summary>
+    internal ValueTask<bool> WaitToReadAsync(CancellationToken cancellationToken) => _channel.Reader.WaitToReadAsync(cancellationToken);
+
+    /// <summary>Takes the next queued record, if any.</summary>
+    internal bool TryRead(out QueuedPrediction queued)
+    {
+        if (!_channel.Reader.TryRead(out queued))
+        {
+            return false;
+        }
+
+        Interlocked.Decrement(ref _depth);
+        return true;
+    }
 
     /// <summary>Stops accepting records (shutdown); the writer drains what is queued.</summary>
     public void Complete() => _channel.Writer.TryComplete();

@@ -27,9 +27,10 @@ public sealed class PredictionLogOptions
     public PredictionDurability Durability { get; set; } = PredictionDurability.Acknowledged;
 
     /// <summary>
-    /// Under <see cref="PredictionDurability.Acknowledged"/>: how long a batch stays open for more records after its first
-    /// one, in milliseconds (group commit). Records arriving while a commit runs join the next batch anyway, so a short
-    /// interval is enough. 0 commits whatever is queued at once. Default 2.
+    /// Under <see cref="PredictionDurability.Acknowledged"/>: longest a batch stays open for more records after its first
+    /// one, in milliseconds (group commit). It stays open only while other inferences are under way (their records could
+    /// join it); with none, it commits at once. Records arriving while a commit runs join the next batch anyway, so a
+    /// short interval is enough. 0 commits whatever is queued at once. Default 2.
     /// </summary>
     [Range(0, 1_000)]
     public int CommitIntervalMs { get; set; } = 2;

@@ -10,7 +10,8 @@ namespace Warden.Core.Predictions;
 /// Drains the <see cref="PredictionLog"/> into the store in batches (group commit): a batch closes when it is full or when
 /// its interval has passed since its first record — <see cref="PredictionLogOptions.CommitIntervalMs"/> under
 /// <see cref="PredictionDurability.Acknowledged"/>, <see cref="PredictionLogOptions.FlushIntervalMs"/> under
-/// <see cref="PredictionDurability.Async"/>. The store writes a batch in one transaction; once it returns, the requests
+/// <see cref="PredictionDurability.Async"/>. Under acknowledged durability it also closes as soon as the queue is empty
+/// and no inference is under way (nothing more could join it); records arriving during a commit form the next batch. The store writes a batch in one transaction; once it returns, the requests
 /// waiting for the batch are released. A failed write is retried (with back-off) rather than dropped; meanwhile the queue
 /// fills and inference answers 503. On shutdown it writes everything still queued. Each record passes through the
 /// <see cref="PredictionRedactor"/> (card redaction, PII) before it is serialised, so only the stored copy changes.
@@ -39,21 +40,20 @@ public sealed partial class PredictionLogWriter(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var reader = log.Reader;
         var options = log.Options;
         var batch = new List<StoredPrediction>(Math.Min(options.BatchSize, 4_096));
         var waiters = new List<TaskCompletionSource>();
-        var interval = TimeSpan.FromMilliseconds(
-            options.Durability == PredictionDurability.Acknowledged ? options.CommitIntervalMs : options.FlushIntervalMs);
+        var acknowledged = options.Durability == PredictionDurability.Acknowledged;
+        var interval = TimeSpan.FromMilliseconds(acknowledged ? options.CommitIntervalMs : options.FlushIntervalMs);
         try
         {
             // Shutdown completes the channel; WaitToReadAsync then returns false once it is empty, so the loop drains first.
-            while (await reader.WaitToReadAsync(CancellationToken.None).ConfigureAwait(false))
+            while (await log.WaitToReadAsync(CancellationToken.None).ConfigureAwait(false))
             {
                 var opened = RealTime.GetTimestamp();
                 while (batch.Count < options.BatchSize)
                 {
-                    if (reader.TryRead(out var queued))
+                    if (log.TryRead(out var queued))
                     {
                         if (queued.Commit is not null)
                         {
@@ -73,6 +73,14 @@ public sealed partial class PredictionLogWriter(
                         continue;
                     }
 
+                    // Group commit without idle waiting: when no inference is under way, no record can arrive within the
+                    // interval except from requests not yet parsed, which the next batch takes at once; waiting would only
+                    // add the interval to every answer.
+                    if (acknowledged && log.InferencesInProgress == 0)
+                    {
+                        break;
+                    }
+
                     var remaining = interval - RealTime.GetElapsedTime(opened);
                     if (remaining <= TimeSpan.Zero || stoppingToken.IsCancellationRequested)
                     {
@@ -82,7 +90,7 @@ public sealed partial class PredictionLogWriter(
                     using var wait = new CancellationTokenSource(remaining, RealTime);
                     try
                     {
-                        if (!await reader.WaitToReadAsync(wait.Token).ConfigureAwait(false))
+                        if (!await log.WaitToReadAsync(wait.Token).ConfigureAwait(false))
                         {
                             break;
                         }

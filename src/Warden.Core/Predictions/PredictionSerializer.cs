@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text;
 using System.Text.Json;
 using Warden.Core.Inference;
@@ -18,11 +19,22 @@ public static class PredictionSerializer
         Features = FeatureVector.Encode(record.Inputs, record.Outputs),
     };
 
+    // One buffer and writer per thread, reused: the log writer serialises two arrays per record, and a fresh writer over a
+    // MemoryStream grew (and dropped) several buffers for each.
+    [ThreadStatic]
+    private static ArrayBufferWriter<byte>? t_buffer;
+
+    [ThreadStatic]
+    private static Utf8JsonWriter? t_writer;
+
     /// <summary>JSON array of tensors.</summary>
     public static string Tensors(IReadOnlyList<NamedTensor> tensors)
     {
-        using var stream = new MemoryStream();
-        using (var writer = new Utf8JsonWriter(stream))
+        var buffer = t_buffer ??= new ArrayBufferWriter<byte>(4_096);
+        var writer = t_writer ??= new Utf8JsonWriter(buffer);
+        buffer.ResetWrittenCount();
+        writer.Reset(buffer);
+        try
         {
             writer.WriteStartArray();
             foreach (var tensor in tensors)
@@ -31,8 +43,17 @@ public static class PredictionSerializer
             }
 
             writer.WriteEndArray();
+            writer.Flush();
+            return Encoding.UTF8.GetString(buffer.WrittenSpan);
         }
-
-        return Encoding.UTF8.GetString(stream.GetBuffer(), 0, (int)stream.Length);
+        finally
+        {
+            // A large record must not pin its buffer to the thread for good.
+            if (buffer.Capacity > 1 << 20)
+            {
+                t_buffer = null;
+                t_writer = null;
+            }
+        }
     }
 }

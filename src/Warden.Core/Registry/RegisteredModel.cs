@@ -14,7 +14,20 @@ public sealed record RegisteredModel(
     IReadOnlyDictionary<string, PipelineDeployment>? Pipelines = null)
 {
     /// <summary>Version record by label, or null.</summary>
-    public ModelVersionRecord? FindVersion(string version) => Versions.FirstOrDefault(v => v.Version == version);
+    public ModelVersionRecord? FindVersion(string version)
+    {
+        // A loop, not FirstOrDefault: every inference looks its version up, several times, and a lambda capturing the
+        // version would be allocated each time.
+        for (var i = 0; i < Versions.Count; i++)
+        {
+            if (Versions[i].Version == version)
+            {
+                return Versions[i];
+            }
+        }
+
+        return null;
+    }
 
     /// <summary>True when the name holds pipeline versions.</summary>
     public bool IsPipeline => Versions.Count > 0 && Versions[0].Kind == ModelKinds.Pipeline;

@@ -38,7 +38,7 @@ public sealed class ReviewInterceptor : InferenceInterceptor
 
     public override void OnOutputs(InferenceContext context)
     {
-        var requested = context.Items.TryGetValue(ReviewRequest.ItemKey, out var raised) ? raised as ReviewRequest : null;
+        var requested = context.TryGetItem(ReviewRequest.ItemKey, out var raised) ? raised as ReviewRequest : null;
         var policy = _settings.Get<ReviewPolicy>(context.Model, ReviewPolicy.Kind)
             ?? (requested is null ? null : new ReviewPolicy { Mode = requested.Mode, ReviewersRequired = requested.ReviewersRequired });
         if (policy is null || context.Inputs is null || context.Outputs is null || context.Record is null)
@@ -126,7 +126,7 @@ public sealed class ReviewInterceptor : InferenceInterceptor
     public override void OnCompleted(InferenceContext context)
     {
         // The prediction was logged with the model's outputs (the reviewer's label joins it); a held answer withholds them.
-        if (context.Items.TryGetValue(ItemKey, out var value) && value is ReviewItem { Mode: ReviewModes.Hold })
+        if (context.TryGetItem(ItemKey, out var value) && value is ReviewItem { Mode: ReviewModes.Hold })
         {
             context.Outputs = [];
         }

@@ -49,6 +49,24 @@ public sealed class PredictionDurabilityTests
     }
 
     [Fact]
+    public async Task A_lone_request_is_committed_without_waiting_out_the_batch_interval()
+    {
+        // The interval is longer than the commit timeout: a batch held open for it would time the request out (503).
+        // With no other inference under way nothing can join the batch, so it commits at once.
+        using var factory = new WardenFactory();
+        factory.Settings["Warden:PredictionLog:CommitIntervalMs"] = "1000";
+        factory.Settings["Warden:PredictionLog:CommitTimeoutMs"] = "900";
+        var admin = factory.Admin();
+        for (var i = 0; i < 3; i++)
+        {
+            Assert.Equal(HttpStatusCode.OK, (await admin.InferAsync(V2Requests.CreditRisk())).StatusCode);
+        }
+
+        var store = factory.Services.GetRequiredService<IPredictionStore>();
+        Assert.Equal(3, await store.CountAsync("credit-risk", TestContext.Current.CancellationToken));
+    }
+
+    [Fact]
     public async Task Stalled_store_answers_503_instead_of_acknowledging()
     {
         var store = new BlockingPredictionStore();

@@ -50,6 +50,43 @@ public sealed partial class ModelUploadLimitTests : IDisposable
         Assert.Equal(HttpStatusCode.RequestEntityTooLarge, (await http.PostAsync("/v2/models/credit-risk/infer", tooLong, ct)).StatusCode);
     }
 
+    [Fact]
+    public async Task The_cli_shows_the_servers_413_for_a_deployment_over_the_upload_limit_rather_than_a_connection_error()
+    {
+        var port = WardenProcess.FreePort();
+        using var server = WardenProcess.Serve(
+            new Dictionary<string, string> { ["Warden__MaxModelUploadBytes"] = "65536" },
+            "--data-dir", _dataDir.Path, "--urls", $"http://127.0.0.1:{port}", "--no-demo");
+        var secret = await server.WaitForOutputAsync(KeyPattern());
+        using (var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") })
+        {
+            await server.WaitReadyAsync(http);
+        }
+
+        // 100 KB of background: over the 64 KB upload limit. The CLI sends "Expect: 100-continue", so the server's early 413
+        // reaches it as an answer; without it the server closes the connection mid-upload and the CLI reports it cannot
+        // reach the server.
+        var background = Path.Combine(_dataDir.Path, "background.csv");
+        await File.WriteAllTextAsync(background, "pirat\n" + string.Concat(Enumerable.Repeat("0.25\n", 20_000)), TestContext.Current.CancellationToken);
+        var output = new StringWriter();
+        var error = new StringWriter();
+        var console = Spectre.Console.AnsiConsole.Create(new Spectre.Console.AnsiConsoleSettings
+        {
+            Ansi = Spectre.Console.AnsiSupport.No,
+            Interactive = Spectre.Console.InteractionSupport.No,
+            Out = new Spectre.Console.AnsiConsoleOutput(output),
+        });
+        var code = await Warden.Cli.WardenCli.RunAsync(
+            ["models", "deploy", "credit-risk", "--file", Warden.Tests.RepoFiles.Path("samples/models/credit-risk/1/model.onnx"),
+             "--background", background, "--url", $"http://127.0.0.1:{port}", "--key", secret],
+            new Warden.Cli.CliContext { Console = console, Error = error });
+
+        Assert.NotEqual(0, code);
+        Assert.Contains("413", error.ToString(), StringComparison.Ordinal);
+        Assert.Contains("Warden:MaxModelUploadBytes", error.ToString(), StringComparison.Ordinal);
+        Assert.DoesNotContain("cannot reach the server", error.ToString(), StringComparison.Ordinal);
+    }
+
     public void Dispose() => _dataDir.Dispose();
 
     [GeneratedRegex("wdn_[A-Za-z0-9_-]{43}")]

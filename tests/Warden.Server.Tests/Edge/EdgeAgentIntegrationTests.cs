@@ -48,6 +48,9 @@ public sealed class EdgeAgentIntegrationTests : IAsyncDisposable
             "--Warden:DataDir=" + Path.Combine(_root, "server"),
             "--Warden:AdminKey=" + AdminKey,
             "--Warden:Edge:TrustedKeyFiles:0=" + Path.Combine(_root, "signer.pub.pem"),
+            // The server is restarted on the URL it had, so it cannot take the default gRPC port (REST port + 1): another
+            // test may hold that port by then. The agent speaks REST only.
+            "--Warden:Grpc:Urls=none",
             "--Logging:LogLevel:Default=Warning",
         ]);
         await _server.StartAsync(TestContext.Current.CancellationToken);

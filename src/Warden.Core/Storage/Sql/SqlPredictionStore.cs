@@ -81,6 +81,12 @@ public sealed class SqlPredictionStore(SqlDatabase database, PayloadCipher? ciph
 
     private object?[] PredictionRow(long seq, StoredPrediction p)
     {
+        if (!_cipher.Enabled)
+        {
+            // In clear: no associated-data contexts to build.
+            return [seq, p.Id, ToMs(p.Time), p.Model, p.Version, p.KeyId, p.Purpose, p.InputsJson, p.OutputsJson, p.SensitiveJson, p.LatencyMs, null];
+        }
+
         var (sealedInputs, keyId) = _cipher.Seal(p.InputsJson, Context(p.Id, "inputs"));
         return
         [
