@@ -3,7 +3,8 @@
 # median of N runs each (after 3 warm-up runs). Publishes the CLI as the image ships it — the full CLI (ReadyToRun,
 # `warden.dll`) and, beside it, the native `warden` (Native AOT: needs clang and zlib1g-dev) — starts `warden serve`
 # through the native executable (which execs the full CLI), and times the native client commands and, for comparison,
-# the same command run by the full CLI. Unattended: bash bench/cli/startup.sh   (N=21 PORT=9111 OUT=<temp dir> by default)
+# the same command run by the full CLI. Unattended: bash bench/cli/startup.sh   (N=21 PORT=9111 OUT=<temp dir> by default;
+# APP=<dir> uses a directory published earlier with the same two commands)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 N=${N:-21}
@@ -14,10 +15,14 @@ export WARDEN_URL=http://127.0.0.1:$PORT
 request=bench/load/request.json
 app=$OUT/app
 
-echo "publishing to $app ..." >&2
-# The same two publishes as deploy/Dockerfile.
-dotnet publish src/Warden.Cli -c Release -r linux-x64 --self-contained false -p:UseAppHost=false -o "$app" -v q -nologo >/dev/null
-dotnet publish src/Warden.Cli.Native -c Release -r linux-x64 -o "$app" -v q -nologo >/dev/null
+if [ -n "${APP:-}" ]; then
+  app=$APP  # published earlier with the two commands below (they take minutes)
+else
+  echo "publishing to $app ..." >&2
+  # The same two publishes as deploy/Dockerfile.
+  dotnet publish src/Warden.Cli -c Release -r linux-x64 --self-contained false -p:UseAppHost=false -o "$app" -v q -nologo >/dev/null
+  dotnet publish src/Warden.Cli.Native -c Release -r linux-x64 -o "$app" -v q -nologo >/dev/null
+fi
 
 data=$(mktemp -d)
 WARDEN_ADMIN_KEY=$WARDEN_API_KEY "$app/warden" serve --urls "$WARDEN_URL" --data-dir "$data" \
