@@ -17,11 +17,13 @@ runs=(
   "eg-dp-best|--mitigation exponentiated-gradient --constraint demographic-parity --serve best"
   "adv-dp|--mitigation adversarial --constraint demographic-parity"
   "adv-dp-auto|--mitigation adversarial --constraint demographic-parity --adversary-weight auto"
+  "adv-dp-avg|--mitigation adversarial --constraint demographic-parity --adversary-weight auto --adversary-average 0.5"
   "thr-dp|--mitigation threshold --constraint demographic-parity"
   "eg-eo|--mitigation exponentiated-gradient --constraint equalized-odds"
   "eg-eo-best|--mitigation exponentiated-gradient --constraint equalized-odds --serve best"
   "adv-eo|--mitigation adversarial --constraint equalized-odds"
   "adv-eo-auto|--mitigation adversarial --constraint equalized-odds --adversary-weight auto"
+  "adv-eo-avg|--mitigation adversarial --constraint equalized-odds --adversary-weight auto --adversary-average 0.5"
   "thr-eo|--mitigation threshold --constraint equalized-odds"
 )
 for data in hmda cps1985 arrests; do

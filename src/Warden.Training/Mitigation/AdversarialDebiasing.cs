@@ -43,6 +43,9 @@ internal static class AdversarialDebiasing
         var phases = options.Pretrain ? new[] { Phase.Predictor, Phase.Adversary, Phase.Joint } : [Phase.Joint];
         var order = Enumerable.Range(0, n).ToArray();
         var step = 0;
+        var average = new double[theta.Length];
+        var averaged = 0;
+        var averageFrom = (int)Math.Floor(epochs * (1 - Math.Clamp(options.AverageTail, 0, 1)));
         foreach (var phase in phases)
         {
             for (var epoch = 0; epoch < epochs; epoch++)
@@ -63,8 +66,23 @@ internal static class AdversarialDebiasing
                     {
                         adversary.Step(phi, gphi, rate);
                     }
+
+                    if (phase == Phase.Joint && options.AverageTail > 0 && epoch >= averageFrom)
+                    {
+                        averaged++;
+                        for (var j = 0; j < theta.Length; j++)
+                        {
+                            average[j] += (theta[j] - average[j]) / averaged;
+                        }
+                    }
                 }
             }
+        }
+
+        if (averaged > 0)
+        {
+            // Polyak averaging of the joint phase's last iterates: the game oscillates, its average is a steadier predictor.
+            theta = average;
         }
 
         // z = Σ w̃_j (x_j − μ_j)/σ_j + b̃ on the scaled features.

@@ -42,6 +42,13 @@ public sealed record AdversarialOptions
     /// </summary>
     public bool Pretrain { get; init; } = true;
 
+    /// <summary>
+    /// Share of the joint phase's last epochs whose predictor iterates are averaged into the returned predictor (Polyak
+    /// averaging); 0 = the last iterate, as AIF360. The joint phase is a two-player game whose last iterate oscillates (HMDA,
+    /// α 10: in-sample DP difference 0.006 to 0.024 across five folds); the average of the tail is steadier.
+    /// </summary>
+    public double AverageTail { get; init; }
+
     /// <summary>L2 penalty on the predictor weights (AIF360: none).</summary>
     public double L2 { get; init; }
 

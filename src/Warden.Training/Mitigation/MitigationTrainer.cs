@@ -253,6 +253,7 @@ public static class MitigationTrainer
                 details["learning rate"] = FormattableString.Invariant($"Adam, {options.LearningRate:R} x 0.96^floor(step/1000)");
                 details["phases"] = options.Pretrain ? "predictor, adversary, joint" : "joint";
                 details["steps"] = steps.ToString(inv);
+                details["averaged tail of the joint phase"] = options.AverageTail > 0 ? options.AverageTail.ToString("R", inv) : "none (last iterate)";
                 details["adversary weights (u..., c, e)"] = string.Join(", ", adversary.Select(v => v.ToString("0.0000", inv)));
                 break;
             }
