@@ -45,7 +45,7 @@ internal static class AdversarialDebiasing
         var step = 0;
         var average = new double[theta.Length];
         var averaged = 0;
-        var averageFrom = (int)Math.Floor(epochs * (1 - Math.Clamp(options.AverageTail, 0, 1)));
+        var averageFrom = FirstAveragedEpoch(epochs, options.AverageTail);
         foreach (var phase in phases)
         {
             for (var epoch = 0; epoch < epochs; epoch++)
@@ -69,11 +69,7 @@ internal static class AdversarialDebiasing
 
                     if (phase == Phase.Joint && options.AverageTail > 0 && epoch >= averageFrom)
                     {
-                        averaged++;
-                        for (var j = 0; j < theta.Length; j++)
-                        {
-                            average[j] += (theta[j] - average[j]) / averaged;
-                        }
+                        Accumulate(average, theta, ++averaged);
                     }
                 }
             }
@@ -98,6 +94,18 @@ internal static class AdversarialDebiasing
         var unit = ga.Select(v => v / norm).ToArray();
         var dot = gp.Zip(unit, (p, q) => p * q).Sum();
         return gp.Select((p, j) => p - (dot * unit[j]) - (alpha * ga[j])).ToArray();
+    }
+
+    /// <summary>The first joint-phase epoch whose iterates are averaged: ⌊epochs·(1 − tail)⌋ (epochs when tail is 0).</summary>
+    internal static int FirstAveragedEpoch(int epochs, double tail) => (int)Math.Floor(epochs * (1 - Math.Clamp(tail, 0, 1)));
+
+    /// <summary>Running mean: after the call <paramref name="average"/> is the mean of the <paramref name="count"/> vectors seen.</summary>
+    internal static void Accumulate(double[] average, double[] value, int count)
+    {
+        for (var j = 0; j < average.Length; j++)
+        {
+            average[j] += (value[j] - average[j]) / count;
+        }
     }
 
     private static (double[] Mean, double[] Std) Moments(IReadOnlyList<float[]> x)

@@ -54,6 +54,30 @@ public class AdversaryWeightSearchTests
         Assert.All(hardTrials, t => Assert.InRange(t.Accuracy, 0, 1));
     }
 
+    /// <summary>(1, 2) then (3, 6) then (5, 1): the mean is (3, 3).</summary>
+    [Fact]
+    public void Averaged_tail_is_the_arithmetic_mean_of_the_iterates()
+    {
+        var average = new double[2];
+        AdversarialDebiasing.Accumulate(average, [1, 2], 1);
+        AdversarialDebiasing.Accumulate(average, [3, 6], 2);
+        AdversarialDebiasing.Accumulate(average, [5, 1], 3);
+
+        Assert.Equal(3, average[0], 12);
+        Assert.Equal(3, average[1], 12);
+    }
+
+    /// <summary>Of 10 epochs, a tail of 0.5 averages epochs 5..9, 0.25 epochs 7..9 (⌊7.5⌋), 0 none, 1 all.</summary>
+    [Theory]
+    [InlineData(0.5, 5)]
+    [InlineData(0.25, 7)]
+    [InlineData(0.0, 10)]
+    [InlineData(1.0, 0)]
+    public void Averaged_tail_starts_at_the_share_of_the_last_epochs(double tail, int first)
+    {
+        Assert.Equal(first, AdversarialDebiasing.FirstAveragedEpoch(10, tail));
+    }
+
     /// <summary>200 rows: one feature equal to the group plus noise, label = feature > 0.5 (so the group predicts the label).</summary>
     private static (float[][] X, byte[] Y, byte[] A, string[] Groups) Synthetic()
     {
