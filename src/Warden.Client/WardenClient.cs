@@ -172,6 +172,39 @@ public sealed class WardenClient
         return await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// Sets a version's drift reference from a CSV (a column per model input; <paramref name="label"/> names the label column,
+    /// read as positive when it equals <paramref name="positive"/>). Returns the profile's summary as JSON.
+    /// </summary>
+    public Task<string> SetReferenceAsync(
+        string model, string version, string csv, string? label = null, string? positive = null, CancellationToken cancellationToken = default)
+    {
+        var query = label is null ? "" : $"?label={Uri.EscapeDataString(label)}" + (positive is null ? "" : $"&positive={Uri.EscapeDataString(positive)}");
+        return SendTextAsync(HttpMethod.Put, $"api/models/{Uri.EscapeDataString(model)}/versions/{Uri.EscapeDataString(version)}/reference{query}",
+            new StringContent(csv, System.Text.Encoding.UTF8, "text/csv"), cancellationToken);
+    }
+
+    /// <summary>
+    /// The current document of one settings kind of a model (the document alone, without its envelope), or null when the
+    /// model has none of that kind.
+    /// </summary>
+    public async Task<string?> GetSettingsDocumentAsync(string model, string kind, CancellationToken cancellationToken = default)
+    {
+        using var response = await SendRawAsync(HttpMethod.Get, SettingsPath(model, kind), null, cancellationToken).ConfigureAwait(false);
+        if (response.StatusCode == HttpStatusCode.NotFound)
+        {
+            return null;
+        }
+
+        await EnsureSuccessAsync(response, cancellationToken).ConfigureAwait(false);
+        using var envelope = JsonDocument.Parse(await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false));
+        return envelope.RootElement.GetProperty("document").GetRawText();
+    }
+
+    /// <summary>Replaces one settings document of a model (a JSON object); returns the stored version's envelope as JSON.</summary>
+    public Task<string> PutSettingsDocumentAsync(string model, string kind, string document, CancellationToken cancellationToken = default) =>
+        SendTextAsync(HttpMethod.Put, SettingsPath(model, kind), new StringContent(document, System.Text.Encoding.UTF8, "application/json"), cancellationToken);
+
     /// <summary>A model's settings documents as an edge bundle carries them (<c>policies.json</c>).</summary>
     public Task<string> GetEdgePoliciesAsync(string model, CancellationToken cancellationToken = default) =>
         GetTextAsync($"edge/policies/{Uri.EscapeDataString(model)}", cancellationToken);
@@ -282,6 +315,9 @@ public sealed class WardenClient
     private static string ModelPath(string model, string? version) =>
         $"v2/models/{Uri.EscapeDataString(model)}" + (version is null ? "" : $"/versions/{Uri.EscapeDataString(version)}");
 
+    private static string SettingsPath(string model, string kind) =>
+        $"api/models/{Uri.EscapeDataString(model)}/settings/{Uri.EscapeDataString(kind)}";
+
     private static JsonContent Body<T>(T value, JsonTypeInfo<T> type) => JsonContent.Create(value, type);
 
     private async Task<bool> ProbeAsync(string path, CancellationToken cancellationToken)
@@ -290,9 +326,11 @@ public sealed class WardenClient
         return response.IsSuccessStatusCode;
     }
 
-    private async Task<string> GetTextAsync(string path, CancellationToken cancellationToken)
+    private Task<string> GetTextAsync(string path, CancellationToken cancellationToken) => SendTextAsync(HttpMethod.Get, path, null, cancellationToken);
+
+    private async Task<string> SendTextAsync(HttpMethod method, string path, HttpContent? content, CancellationToken cancellationToken)
     {
-        using var response = await SendRawAsync(HttpMethod.Get, path, null, cancellationToken).ConfigureAwait(false);
+        using var response = await SendRawAsync(method, path, content, cancellationToken).ConfigureAwait(false);
         await EnsureSuccessAsync(response, cancellationToken).ConfigureAwait(false);
         return await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
     }

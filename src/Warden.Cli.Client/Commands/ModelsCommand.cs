@@ -48,7 +48,12 @@ internal static class ModelsCommand
         });
 
         var deployModel = new Argument<string>("model") { Description = "Model name" };
-        var file = new Option<FileInfo>("--file") { Description = "ONNX file", Required = true };
+        var file = new Option<FileInfo?>("--file") { Description = "ONNX file (or --dir)" };
+        var dir = new Option<DirectoryInfo?>("--dir")
+        {
+            Description = "A directory written by warden train or warden mitigate, deployed as it is: model.onnx with card.json and "
+                + "background.csv; then reference.csv becomes the version's drift reference and group-thresholds.json is bound to the version",
+        };
         var card = new Option<FileInfo?>("--card") { Description = "Model card JSON" };
         var version = new Option<string?>("--version") { Description = "Version label (next integer by default)" };
         var stage = new Option<string?>("--stage") { Description = "Initial stage: staging (default) or production" };
@@ -56,27 +61,66 @@ internal static class ModelsCommand
         {
             Description = "Background sample CSV (header = the model's input names) for explanations, out-of-distribution checks and the default drift reference",
         };
-        var deploy = new Command("deploy", "Deploy a new immutable version") { deployModel, file, card, version, stage, background };
+        var deploy = new Command("deploy", "Deploy a new immutable version") { deployModel, file, dir, card, version, stage, background };
         deploy.SetAction(async (parse, ct) =>
         {
-            var onnx = parse.GetValue(file)!;
+            var onnx = parse.GetValue(file);
+            var directory = parse.GetValue(dir) is { } d ? ModelDirectory.Read(d) : null;
+            if ((onnx is null) == (directory is null))
+            {
+                throw new CliException("give either --file (an ONNX file) or --dir (a directory written by warden train or warden mitigate)");
+            }
+
+            onnx ??= directory!.Model;
             if (!onnx.Exists)
             {
                 throw new CliException($"file '{onnx.FullName}' does not exist");
             }
 
-            var cardFile = parse.GetValue(card);
+            var cardFile = parse.GetValue(card) ?? directory?.Card;
             var modelCard = cardFile is null ? new ModelCard() : ReadCard(cardFile);
-            var backgroundFile = parse.GetValue(background);
+            var backgroundFile = parse.GetValue(background) ?? directory?.Background;
             if (backgroundFile is { Exists: false })
             {
                 throw new CliException($"background file '{backgroundFile.FullName}' does not exist");
             }
 
+            var thresholds = directory?.ReadGroupThresholds();
+            var requestedStage = parse.GetValue(stage);
+
+            // A version bound to thresholds goes to production only once they are bound: the group-thresholds promotion gate
+            // refuses a production version without its own.
+            var promoteAfterBinding = thresholds is not null && string.Equals(requestedStage, "production", StringComparison.OrdinalIgnoreCase);
             var backgroundText = backgroundFile is null ? null : await File.ReadAllTextAsync(backgroundFile.FullName, ct);
-            await using var stream = onnx.OpenRead();
-            var info = await context.Client(parse).DeployAsync(parse.GetValue(deployModel)!, stream, modelCard, parse.GetValue(version), parse.GetValue(stage), backgroundText, ct);
+            var client = context.Client(parse);
+            ModelVersionInfo info;
+            await using (var stream = onnx.OpenRead())
+            {
+                info = await client.DeployAsync(parse.GetValue(deployModel)!, stream, modelCard, parse.GetValue(version), promoteAfterBinding ? "staging" : requestedStage, backgroundText, ct);
+            }
+
             context.Console.MarkupLine($"deployed [bold]{Markup.Escape(info.Model)}[/] version [bold]{info.Version}[/] ({StageMarkup(info.Stage)}) sha256 {info.Sha256}");
+            if (directory is null)
+            {
+                return 0;
+            }
+
+            if (await directory.SetReferenceAsync(client, info, modelCard, ct) is { } referenced)
+            {
+                context.Console.WriteLine(referenced);
+            }
+
+            if (thresholds is not null)
+            {
+                context.Console.WriteLine(await ModelDirectory.BindGroupThresholdsAsync(client, info, thresholds, ct));
+            }
+
+            if (promoteAfterBinding)
+            {
+                info = await client.PromoteAsync(info.Model, info.Version, "production", null, ct);
+                context.Console.MarkupLine($"promoted [bold]{Markup.Escape(info.Model)}[/] version [bold]{info.Version}[/] to {StageMarkup(info.Stage)}");
+            }
+
             return 0;
         });
 
