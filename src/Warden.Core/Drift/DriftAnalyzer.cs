@@ -11,6 +11,9 @@ public sealed class DriftAnalyzer(TimeProvider timeProvider)
     /// <summary>Most categories drawn in a report histogram; the rest are pooled as "(other)".</summary>
     public const int MaxHistogramCategories = 30;
 
+    /// <summary>The bin that pools current categories a categorical reference never held.</summary>
+    public const string UnseenCategory = "(unseen)";
+
     /// <summary>Analyser stamping reports with the system clock.</summary>
     public DriftAnalyzer()
         : this(TimeProvider.System)
@@ -154,15 +157,22 @@ public sealed class DriftAnalyzer(TimeProvider timeProvider)
     private static FeatureDriftResult AnalyzeCategorical(FeatureProfile profile, string?[] values, FeatureDriftOptions? overrides, DriftOptions options)
     {
         string[] reference = profile.CategorySample ?? [];
-        var bins = DriftBinning.Categories(reference, values);
-        long currentCount = 0;
+        var bins = profile.Categories is { } categories && profile.CategoryCounts is { } counts && counts.Length == categories.Length
+            ? CategoryBins(categories, counts, values)
+            : DriftBinning.Categories(reference, values);
+        long currentCount = 0, referenceCount = 0;
         foreach (long c in bins.CurrentCounts)
         {
             currentCount += c;
         }
 
+        foreach (long c in bins.ReferenceCounts)
+        {
+            referenceCount += c;
+        }
+
         int distinct = bins.Labels.Count;
-        var test = overrides?.Test ?? DriftTestSelector.Select(reference.Length, FeatureKind.Categorical, distinct);
+        var test = overrides?.Test ?? DriftTestSelector.Select((int)Math.Min(int.MaxValue, referenceCount), FeatureKind.Categorical, distinct);
         if (test is DriftTest.KolmogorovSmirnov or DriftTest.Wasserstein)
         {
             throw new ArgumentException($"Test {test} needs a numerical feature; '{profile.Name}' is categorical.");
@@ -176,13 +186,13 @@ public sealed class DriftAnalyzer(TimeProvider timeProvider)
             Test = test,
             Threshold = threshold,
             Score = double.NaN,
-            ReferenceCount = reference.Length,
+            ReferenceCount = (int)Math.Min(int.MaxValue, referenceCount),
             CurrentCount = (int)currentCount,
             CurrentMissing = values.Length - (int)currentCount,
             DistinctCount = distinct,
             Histogram = CapCategories(bins),
         };
-        if (reference.Length == 0 || currentCount == 0)
+        if (referenceCount == 0 || currentCount == 0)
         {
             return result;
         }
@@ -199,6 +209,36 @@ public sealed class DriftAnalyzer(TimeProvider timeProvider)
         }
 
         return result with { Drifted = IsDrifted(result) };
+    }
+
+    /// <summary>
+    /// Bins current categories against the reference's full category counts: one bin per reference category (in its sorted
+    /// order), and every current category the reference never held pooled into one last bin, <see cref="UnseenCategory"/>,
+    /// whose reference count is zero (so chi-square reports p = 0 and Jensen–Shannon counts its whole share as shift).
+    /// </summary>
+    private static BinnedDistribution CategoryBins(string[] categories, long[] counts, string?[] values)
+    {
+        var index = new Dictionary<string, int>(categories.Length, StringComparer.Ordinal);
+        for (int k = 0; k < categories.Length; k++)
+        {
+            index[categories[k]] = k;
+        }
+
+        var current = new long[categories.Length + 1];
+        foreach (string? v in values)
+        {
+            if (v is not null)
+            {
+                current[index.TryGetValue(v, out int k) ? k : categories.Length]++;
+            }
+        }
+
+        if (current[^1] == 0)
+        {
+            return new BinnedDistribution(categories, null, counts, current[..^1]);
+        }
+
+        return new BinnedDistribution([.. categories, UnseenCategory], null, [.. counts, 0], current);
     }
 
     private static FeatureDriftResult WithCountTest(FeatureDriftResult result, BinnedDistribution bins)

@@ -33,6 +33,12 @@ public sealed record FeatureProfile
     /// <summary>Sorted distinct categories of the full reference (categorical only).</summary>
     public string[]? Categories { get; init; }
 
+    /// <summary>
+    /// Count of each of <see cref="Categories"/> in the full reference, aligned with it (categorical only; absent from
+    /// profiles written before it existed, which are then tested on <see cref="CategorySample"/>).
+    /// </summary>
+    public long[]? CategoryCounts { get; init; }
+
     /// <summary>Sampled non-missing numeric values in row order (numerical only).</summary>
     public double[]? NumericSample { get; init; }
 

@@ -160,14 +160,14 @@ public sealed record ReferenceProfile
 
     private static FeatureProfile ProfileCategorical(string name, string?[] values, int[] rows)
     {
-        var distinct = new SortedSet<string>(StringComparer.Ordinal);
+        var distinct = new SortedDictionary<string, long>(StringComparer.Ordinal);
         long count = 0;
         foreach (string? v in values)
         {
             if (v is not null)
             {
                 count++;
-                distinct.Add(v);
+                distinct[v] = distinct.GetValueOrDefault(v) + 1;
             }
         }
 
@@ -187,7 +187,8 @@ public sealed record ReferenceProfile
             Count = count,
             Missing = values.Length - count,
             DistinctCount = distinct.Count,
-            Categories = distinct.ToArray(),
+            Categories = distinct.Keys.ToArray(),
+            CategoryCounts = distinct.Values.ToArray(),
             CategorySample = sample.ToArray(),
         };
     }

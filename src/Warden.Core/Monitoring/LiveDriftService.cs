@@ -67,8 +67,10 @@ public sealed class LiveDriftService
                 $"version {version} of '{model}' has no reference profile; upload one with PUT /api/models/{model}/versions/{version}/reference (CSV)");
         var scoreOutput = ModelRegistry.ReadCard(_registry.Models[model].FindVersion(version)!).ScoreOutput;
         var hasScore = scoreOutput is not null && reference.Profile.Find(scoreOutput) is not null;
+        // Categorical features (STRING inputs) are read from the log as text and compared by category.
+        var categorical = reference.Profile.Features.Where(f => f.Kind == FeatureKind.Categorical).Select(f => f.Name).ToHashSet(StringComparer.Ordinal);
         var logged = await LoggedColumns.ReadAsync(
-            _predictions, model, version, [.. reference.Profile.Features.Select(f => f.Name)], hasScore ? scoreOutput : null, since, MaxRows,
+            _predictions, model, version, [.. reference.Profile.Features.Select(f => f.Name)], categorical, hasScore ? scoreOutput : null, since, MaxRows,
             includeIds: hasScore && reference.Scores is { Length: > 0 } && reference.Labels is not null, cancellationToken)
             .ConfigureAwait(false);
         if (logged.Count == 0)

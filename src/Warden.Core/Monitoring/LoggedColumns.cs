@@ -24,6 +24,10 @@ public sealed class LoggedColumns
     /// <summary>Rows the columns are first sized for when the window may hold more.</summary>
     private const int InitialRows = 1 << 18;
 
+    private static readonly TensorNames NoNames = new([]);
+
+    private static readonly IReadOnlySet<string> NoText = new HashSet<string>();
+
     private LoggedColumns(ColumnSet columns, int count, string[]? ids, double[]? scores)
     {
         Columns = columns;
@@ -57,14 +61,31 @@ public sealed class LoggedColumns
     public static Task<LoggedColumns> ReadAsync(
         IPredictionStore store, string model, string version, IReadOnlyList<string> inputs, string? scoreOutput, DateTimeOffset? since, int maxRows,
         bool includeIds = false, CancellationToken cancellationToken = default) =>
-        ReadAsync(store, model, version, inputs, scoreOutput, since, maxRows, includeIds, InitialRows, cancellationToken);
+        ReadAsync(store, model, version, inputs, NoText, scoreOutput, since, maxRows, includeIds, InitialRows, cancellationToken);
+
+    /// <summary>
+    /// As <see cref="ReadAsync(IPredictionStore, string, string, IReadOnlyList{string}, string?, DateTimeOffset?, int, bool, CancellationToken)"/>,
+    /// with the inputs named in <paramref name="textInputs"/> read as text (categorical) columns: element 0 of a BYTES input as
+    /// logged (from the text columns of blocks and vectors, or the JSON payloads), a number written as text where only a
+    /// number was kept (rows logged before text columns existed), null when absent.
+    /// </summary>
+    public static Task<LoggedColumns> ReadAsync(
+        IPredictionStore store, string model, string version, IReadOnlyList<string> inputs, IReadOnlySet<string> textInputs, string? scoreOutput,
+        DateTimeOffset? since, int maxRows, bool includeIds, CancellationToken cancellationToken = default) =>
+        ReadAsync(store, model, version, inputs, textInputs, scoreOutput, since, maxRows, includeIds, InitialRows, cancellationToken);
 
     /// <summary>As the public overload, with the columns first sized for <paramref name="initialRows"/> (tests use a small value to exercise growth).</summary>
-    internal static async Task<LoggedColumns> ReadAsync(
+    internal static Task<LoggedColumns> ReadAsync(
         IPredictionStore store, string model, string version, IReadOnlyList<string> inputs, string? scoreOutput, DateTimeOffset? since, int maxRows,
-        bool includeIds, int initialRows, CancellationToken cancellationToken)
+        bool includeIds, int initialRows, CancellationToken cancellationToken) =>
+        ReadAsync(store, model, version, inputs, NoText, scoreOutput, since, maxRows, includeIds, initialRows, cancellationToken);
+
+    private static async Task<LoggedColumns> ReadAsync(
+        IPredictionStore store, string model, string version, IReadOnlyList<string> inputs, IReadOnlySet<string> textInputs, string? scoreOutput,
+        DateTimeOffset? since, int maxRows, bool includeIds, int initialRows, CancellationToken cancellationToken)
     {
         var inputNames = new TensorNames(inputs.Where(n => n != scoreOutput).ToArray());
+        var textNames = new TensorNames(inputNames.Names.Where(textInputs.Contains).ToArray());
         var outputNames = new TensorNames(scoreOutput is null ? [] : [scoreOutput]);
         var count = 0;
         var range = await store.SequenceRangeAsync(model, since, cancellationToken).ConfigureAwait(false);
@@ -75,6 +96,7 @@ public sealed class LoggedColumns
         var capacity = range is { } span ? (int)Math.Min(maxRows, span.Last - span.First + 1) : 0;
         var allocated = Math.Min(capacity, initialRows);
         var inputColumns = inputNames.Names.Select(_ => new double[allocated]).ToArray();
+        var textColumns = textNames.Names.Select(_ => new string?[allocated]).ToArray();
         var scores = new double[scoreOutput is null ? 0 : allocated];
         var ids = includeIds ? new string[allocated] : null;
 
@@ -94,7 +116,7 @@ public sealed class LoggedColumns
             var query = new MonitoredQuery(model, version, since, next, Math.Min(last, next + SliceSpan), includeIds);
             next = query.Through;
             pending.Enqueue((Task.Run(
-                async () => DecodedSlice.Decode(await store.QueryMonitoredAsync(query, cancellationToken).ConfigureAwait(false), inputNames, outputNames, scoreOutput is not null, includeIds),
+                async () => DecodedSlice.Decode(await store.QueryMonitoredAsync(query, cancellationToken).ConfigureAwait(false), inputNames, textNames, outputNames, scoreOutput is not null, includeIds),
                 cancellationToken), query.Through - query.After));
         }
 
@@ -118,6 +140,11 @@ public sealed class LoggedColumns
                     Array.Resize(ref inputColumns[i], allocated);
                 }
 
+                for (int i = 0; i < textColumns.Length; i++)
+                {
+                    Array.Resize(ref textColumns[i], allocated);
+                }
+
                 if (scoreOutput is not null)
                 {
                     Array.Resize(ref scores, allocated);
@@ -132,6 +159,11 @@ public sealed class LoggedColumns
             for (int i = 0; i < inputColumns.Length; i++)
             {
                 slice.Inputs[i].AsSpan(0, take).CopyTo(inputColumns[i].AsSpan(count));
+            }
+
+            for (int i = 0; i < textColumns.Length; i++)
+            {
+                slice.Texts[i].AsSpan(0, take).CopyTo(textColumns[i].AsSpan(count));
             }
 
             if (scoreOutput is not null)
@@ -158,7 +190,15 @@ public sealed class LoggedColumns
         var scoreColumn = scoreOutput is null ? [] : Trim(scores, count);
         foreach (var name in inputs)
         {
-            columns.Add(name, name == scoreOutput ? scoreColumn : Trim(inputColumns[Array.IndexOf(inputNames.Names, name)], count));
+            if (name == scoreOutput)
+            {
+                columns.Add(name, scoreColumn);
+                continue;
+            }
+
+            var numbers = Trim(inputColumns[Array.IndexOf(inputNames.Names, name)], count);
+            var text = Array.IndexOf(textNames.Names, name);
+            columns.Add(text < 0 ? FeatureColumn.Numerical(name, numbers) : FeatureColumn.Categorical(name, AsText(Trim(textColumns[text], count), numbers)));
         }
 
         return new LoggedColumns(columns, count, ids is null ? null : Trim(ids, count), scoreOutput is null ? null : scoreColumn);
@@ -166,13 +206,28 @@ public sealed class LoggedColumns
 
     private static T[] Trim<T>(T[] values, int count) => values.Length == count ? values : values.AsSpan(0, count).ToArray();
 
+    /// <summary>The text of each row, or its number written as text where only a number was logged (older rows).</summary>
+    private static string?[] AsText(string?[] text, double[] numbers)
+    {
+        for (int i = 0; i < text.Length; i++)
+        {
+            if (text[i] is null && double.IsFinite(numbers[i]))
+            {
+                text[i] = numbers[i].ToString("R", CultureInfo.InvariantCulture);
+            }
+        }
+
+        return text;
+    }
+
     /// <summary>One slice's single-row predictions decoded into columns rented from the shared pool.</summary>
 
     private sealed class DecodedSlice
     {
-        private DecodedSlice(double[][] inputs, double[] scores, string?[]? ids, int count)
+        private DecodedSlice(double[][] inputs, string?[][] texts, double[] scores, string?[]? ids, int count)
         {
             Inputs = inputs;
+            Texts = texts;
             Scores = scores;
             Ids = ids;
             Count = count;
@@ -180,16 +235,20 @@ public sealed class LoggedColumns
 
         public double[][] Inputs { get; }
 
+        public string?[][] Texts { get; }
+
         public double[] Scores { get; }
 
         public string?[]? Ids { get; }
 
         public int Count { get; }
 
-        public static DecodedSlice Decode(MonitoredWindow window, TensorNames inputNames, TensorNames outputNames, bool withScores, bool withIds)
+        public static DecodedSlice Decode(MonitoredWindow window, TensorNames inputNames, TensorNames textNames, TensorNames outputNames, bool withScores, bool withIds)
         {
             var capacity = window.Rows.Count + window.Blocks.Sum(b => b.Rows.Count);
             var inputs = inputNames.Names.Select(_ => ArrayPool<double>.Shared.Rent(capacity)).ToArray();
+            var texts = textNames.Names.Select(_ => new string?[capacity]).ToArray();
+            var textColumns = new int[textNames.Names.Length];
             var scores = withScores ? ArrayPool<double>.Shared.Rent(capacity) : [];
             var ids = withIds ? new string?[capacity] : null;
             var sequences = new long[capacity];
@@ -203,6 +262,11 @@ public sealed class LoggedColumns
                     columns[i] = IndexOf(block.InputNames, inputNames.Names[i]);
                 }
 
+                for (int i = 0; i < textColumns.Length; i++)
+                {
+                    textColumns[i] = IndexOf(block.TextInputNames, textNames.Names[i]);
+                }
+
                 var scoreColumn = withScores ? IndexOf(block.OutputNames, outputNames.Names[0]) : -1;
                 foreach (var row in block.Rows)
                 {
@@ -214,6 +278,11 @@ public sealed class LoggedColumns
                     for (int i = 0; i < columns.Length; i++)
                     {
                         inputs[i][count] = columns[i] >= 0 ? block.Input(columns[i], row) : double.NaN;
+                    }
+
+                    for (int i = 0; i < textColumns.Length; i++)
+                    {
+                        texts[i][count] = textColumns[i] >= 0 ? block.Text(textColumns[i], row) : null;
                     }
 
                     if (withScores)
@@ -231,6 +300,7 @@ public sealed class LoggedColumns
             }
 
             var inputRow = new double[inputNames.Names.Length];
+            var textRow = new string?[textNames.Names.Length];
             var outputRow = new double[1];
             var buffer = new ArrayBufferWriter<byte>(4096);
             foreach (var p in window.Rows)
@@ -238,14 +308,14 @@ public sealed class LoggedColumns
                 int batch;
                 if (p.Vector is { } vector)
                 {
-                    batch = ReadVector(vector.Span, inputNames, inputRow, outputNames, outputRow);
+                    batch = ReadVector(vector.Span, inputNames, inputRow, outputNames, outputRow, textNames, textRow);
                 }
                 else
                 {
-                    batch = ReadFirst(p.InputsJson ?? "", inputNames, inputRow, buffer);
+                    batch = ReadFirst(p.InputsJson ?? "", inputNames, inputRow, textNames, textRow, buffer);
                     if (batch == 1 && withScores)
                     {
-                        ReadFirst(p.OutputsJson ?? "", outputNames, outputRow, buffer);
+                        ReadFirst(p.OutputsJson ?? "", outputNames, outputRow, NoNames, [], buffer);
                     }
                 }
 
@@ -257,6 +327,11 @@ public sealed class LoggedColumns
                 for (int i = 0; i < inputRow.Length; i++)
                 {
                     inputs[i][count] = inputRow[i];
+                }
+
+                for (int i = 0; i < textRow.Length; i++)
+                {
+                    texts[i][count] = textRow[i];
                 }
 
                 if (withScores)
@@ -282,6 +357,11 @@ public sealed class LoggedColumns
                     Permute(column, order, count);
                 }
 
+                foreach (var column in texts)
+                {
+                    Permute(column, order, count);
+                }
+
                 if (withScores)
                 {
                     Permute(scores, order, count);
@@ -293,7 +373,7 @@ public sealed class LoggedColumns
                 }
             }
 
-            return new DecodedSlice(inputs, scores, ids, count);
+            return new DecodedSlice(inputs, texts, scores, ids, count);
         }
 
         private static int IndexOf(IReadOnlyList<string> names, string name)
@@ -334,10 +414,12 @@ public sealed class LoggedColumns
     }
 
     /// <summary>Reads a <see cref="FeatureVector"/> into both rows; returns its batch size, 0 when it is malformed.</summary>
-    private static int ReadVector(ReadOnlySpan<byte> vector, TensorNames inputNames, double[] inputRow, TensorNames outputNames, double[] outputRow)
+    private static int ReadVector(
+        ReadOnlySpan<byte> vector, TensorNames inputNames, double[] inputRow, TensorNames outputNames, double[] outputRow, TensorNames textNames, string?[] textRow)
     {
         Array.Fill(inputRow, double.NaN);
         Array.Fill(outputRow, double.NaN);
+        Array.Fill(textRow, null);
         if (vector.Length < 7 || vector[0] != FeatureVector.Version)
         {
             return 0;
@@ -345,7 +427,24 @@ public sealed class LoggedColumns
 
         var batch = BinaryPrimitives.ReadInt32LittleEndian(vector[1..]);
         var at = 5;
-        return ReadSection(vector, ref at, inputNames, inputRow) && ReadSection(vector, ref at, outputNames, outputRow) ? batch : 0;
+        if (!ReadSection(vector, ref at, inputNames, inputRow) || !ReadSection(vector, ref at, outputNames, outputRow))
+        {
+            return 0;
+        }
+
+        if (textRow.Length > 0)
+        {
+            FeatureVector.TryReadText(vector, at, (name, value) =>
+            {
+                var index = textNames.Find(name, 0);
+                if (index >= 0)
+                {
+                    textRow[index] = Encoding.UTF8.GetString(value);
+                }
+            });
+        }
+
+        return batch;
     }
 
     private static bool ReadSection(ReadOnlySpan<byte> vector, ref int at, TensorNames names, double[] row)
@@ -383,16 +482,17 @@ public sealed class LoggedColumns
     /// Fills <paramref name="row"/> with element 0 of each wanted tensor (NaN when absent) and returns the batch size (first
     /// dimension of the first tensor's shape; 1 when unknown); 0 when the text is not a tensor array.
     /// </summary>
-    private static int ReadFirst(string json, TensorNames names, double[] row, ArrayBufferWriter<byte> buffer)
+    private static int ReadFirst(string json, TensorNames names, double[] row, TensorNames textNames, string?[] textRow, ArrayBufferWriter<byte> buffer)
     {
         Array.Fill(row, double.NaN);
+        Array.Fill(textRow, null);
         buffer.ResetWrittenCount();
         var written = Encoding.UTF8.GetBytes(json, buffer.GetSpan(Encoding.UTF8.GetMaxByteCount(json.Length)));
         buffer.Advance(written);
         var reader = new Utf8JsonReader(buffer.WrittenSpan);
         try
         {
-            return Scan(ref reader, names, row);
+            return Scan(ref reader, names, row, textNames, textRow);
         }
         catch (Exception ex) when (ex is JsonException or FormatException or InvalidOperationException)
         {
@@ -400,7 +500,7 @@ public sealed class LoggedColumns
         }
     }
 
-    private static int Scan(ref Utf8JsonReader reader, TensorNames names, double[] row)
+    private static int Scan(ref Utf8JsonReader reader, TensorNames names, double[] row, TensorNames textNames, string?[] textRow)
     {
         if (!reader.Read() || reader.TokenType != JsonTokenType.StartArray)
         {
@@ -413,7 +513,9 @@ public sealed class LoggedColumns
         while (reader.Read() && reader.TokenType == JsonTokenType.StartObject)
         {
             int index = -1;
+            int textIndex = -1;
             double value = double.NaN;
+            string? text = null;
             bool hasValue = false;
             while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
             {
@@ -421,12 +523,13 @@ public sealed class LoggedColumns
                 {
                     reader.Read();
                     index = reader.TokenType == JsonTokenType.String ? names.Find(ref reader, hint) : -1;
+                    textIndex = textRow.Length > 0 && reader.TokenType == JsonTokenType.String ? textNames.Find(ref reader, 0) : -1;
                     reader.Skip();
                 }
                 else if (reader.ValueTextEquals("shape"u8))
                 {
                     reader.Read();
-                    var (hasBatch, rows) = ArrayHead(ref reader);
+                    var (hasBatch, rows, _) = ArrayHead(ref reader);
                     if (first && hasBatch && rows >= 0 && rows <= int.MaxValue)
                     {
                         batch = (int)rows;
@@ -435,7 +538,7 @@ public sealed class LoggedColumns
                 else if (reader.ValueTextEquals("data"u8))
                 {
                     reader.Read();
-                    (hasValue, value) = ArrayHead(ref reader);
+                    (hasValue, value, text) = ArrayHead(ref reader);
                 }
                 else
                 {
@@ -450,27 +553,36 @@ public sealed class LoggedColumns
                 row[index] = value;
                 hint = index + 1;
             }
+
+            if (textIndex >= 0 && hasValue)
+            {
+                textRow[textIndex] = text;
+            }
         }
 
         return batch;
     }
 
-    /// <summary>Element 0 of the array the reader is on (as <see cref="Number"/>), leaving the reader on the array's end.</summary>
-    private static (bool Has, double Value) ArrayHead(ref Utf8JsonReader reader)
+    /// <summary>
+    /// Element 0 of the array the reader is on (as <see cref="Number"/>, and as text when it is a string), leaving the reader
+    /// on the array's end.
+    /// </summary>
+    private static (bool Has, double Value, string? Text) ArrayHead(ref Utf8JsonReader reader)
     {
         if (reader.TokenType != JsonTokenType.StartArray)
         {
             reader.Skip();
-            return (false, double.NaN);
+            return (false, double.NaN, null);
         }
 
         var depth = reader.CurrentDepth;
         if (!reader.Read() || reader.TokenType == JsonTokenType.EndArray)
         {
-            return (false, double.NaN);
+            return (false, double.NaN, null);
         }
 
         var value = double.NaN;
+        string? text = null;
         if (reader.TokenType is JsonTokenType.StartArray or JsonTokenType.StartObject)
         {
             reader.Skip();
@@ -478,6 +590,7 @@ public sealed class LoggedColumns
         else
         {
             value = Number(ref reader);
+            text = reader.TokenType == JsonTokenType.String ? reader.GetString() : null;
         }
 
         while (reader.Read() && !(reader.TokenType == JsonTokenType.EndArray && reader.CurrentDepth == depth))
@@ -488,7 +601,7 @@ public sealed class LoggedColumns
             }
         }
 
-        return (true, value);
+        return (true, value, text);
     }
 
     private static double Number(ref Utf8JsonReader reader) => reader.TokenType switch

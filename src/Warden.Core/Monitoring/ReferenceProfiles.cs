@@ -46,10 +46,16 @@ public sealed class ReferenceProfiles
     public async Task<ReferenceSnapshot> BuildAsync(
         string model, string version, TextReader csv, string? labelColumn, string? positive, string source, string actor, CancellationToken cancellationToken = default)
     {
+        using var lease = _registry.Acquire(model, version);
+        var card = ModelRegistry.ReadCard(lease.Record);
+        var signature = lease.Model.Signature;
+
+        // STRING (BYTES) inputs are categories: read as text even when every cell looks like a number ("02" stays "02").
+        var textInputs = signature.Inputs.Where(i => i.Datatype == TensorDatatype.Bytes).Select(i => i.Name).ToArray();
         ColumnSet data;
         try
         {
-            data = ColumnSet.FromCsv(csv);
+            data = ColumnSet.FromCsv(csv, textInputs);
         }
         catch (Exception ex) when (ex is FormatException or ArgumentException or InvalidDataException)
         {
@@ -61,15 +67,21 @@ public sealed class ReferenceProfiles
             throw WardenException.BadRequest("the reference CSV has no rows");
         }
 
-        using var lease = _registry.Acquire(model, version);
-        var card = ModelRegistry.ReadCard(lease.Record);
-        var signature = lease.Model.Signature;
         var profileData = new ColumnSet();
-        var inputs = new List<(TensorSpec Spec, double[] Values)>();
+        var inputs = new List<(TensorSpec Spec, Array Values)>();
         foreach (var spec in signature.Inputs)
         {
             var column = data.Find(spec.Name) ?? throw WardenException.BadRequest(
                 $"the reference CSV lacks input '{spec.Name}'; it needs a column for each of: {string.Join(", ", signature.Inputs.Select(i => i.Name))}");
+            if (spec.Datatype == TensorDatatype.Bytes)
+            {
+                // A categorical input: profiled as categories (counts per category), scored as a STRING tensor.
+                var categories = column.Labels!;
+                profileData.Add(spec.Name, categories);
+                inputs.Add((spec, categories));
+                continue;
+            }
+
             var values = column.Numbers ?? column.Labels!.Select(LabelValues.ToNumber).ToArray();
 
             // Compare at the precision the model receives: traffic is logged from FP32 tensors (3.2 arrives as
@@ -153,7 +165,7 @@ public sealed class ReferenceProfiles
         return null;
     }
 
-    private static double[] Score(Inference.LoadedModel model, List<(TensorSpec Spec, double[] Values)> inputs, int rows, string scoreOutput)
+    private static double[] Score(Inference.LoadedModel model, List<(TensorSpec Spec, Array Values)> inputs, int rows, string scoreOutput)
     {
         var scores = new double[rows];
         for (var start = 0; start < rows; start += RunChunk)
@@ -175,23 +187,32 @@ public sealed class ReferenceProfiles
         return scores;
     }
 
-    private static NamedTensor Tensor(TensorSpec spec, double[] values, int start, int count)
+    private static NamedTensor Tensor(TensorSpec spec, Array column, int start, int count)
     {
-        var slice = values.AsSpan(start, count);
-        var shape = spec.Shape.Length switch
+        if (column is string?[] labels)
         {
-            1 => new long[] { count },
-            2 when spec.Shape[1] is 1 or -1 => [count, 1],
-            _ => throw WardenException.BadRequest($"input '{spec.Name}' has shape {spec.ShapeText}; references need one value per row"),
-        };
+            // A missing category is fed as the empty string, the value ML.NET's categorical transforms map to no category.
+            return new NamedTensor(spec.Name, spec.Datatype, Shape(spec, count), labels.AsSpan(start, count).ToArray().Select(v => v ?? "").ToArray());
+        }
+
+        var slice = ((double[])column).AsSpan(start, count);
+        var shape = Shape(spec, count);
         Array data = spec.Datatype switch
         {
             TensorDatatype.Fp32 => slice.ToArray().Select(v => (float)v).ToArray(),
             TensorDatatype.Fp64 => slice.ToArray(),
             TensorDatatype.Int64 => slice.ToArray().Select(v => double.IsFinite(v) ? (long)v : throw WardenException.BadRequest($"input '{spec.Name}' has a missing value")).ToArray(),
             TensorDatatype.Int32 => slice.ToArray().Select(v => double.IsFinite(v) ? (int)v : throw WardenException.BadRequest($"input '{spec.Name}' has a missing value")).ToArray(),
-            _ => throw WardenException.BadRequest($"input '{spec.Name}' is {spec.Datatype}; references support FP32, FP64, INT32 and INT64 inputs"),
+            _ => throw WardenException.BadRequest($"input '{spec.Name}' is {spec.Datatype}; references support FP32, FP64, INT32, INT64 and BYTES (STRING) inputs"),
         };
         return new NamedTensor(spec.Name, spec.Datatype, shape, data);
     }
+
+    private static long[] Shape(TensorSpec spec, int count) =>
+        spec.Shape.Length switch
+        {
+            1 => [count],
+            2 when spec.Shape[1] is 1 or -1 => [count, 1],
+            _ => throw WardenException.BadRequest($"input '{spec.Name}' has shape {spec.ShapeText}; references need one value per row"),
+        };
 }

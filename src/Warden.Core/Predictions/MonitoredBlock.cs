@@ -54,6 +54,15 @@ public sealed class MonitoredBlock
     /// <summary>Output tensor names, in column order.</summary>
     public IReadOnlyList<string> OutputNames { get; }
 
+    /// <summary>Names of the text (BYTES) input columns, in the order of <see cref="TextInputs"/>; empty for blocks without them.</summary>
+    public IReadOnlyList<string> TextInputNames { get; init; } = [];
+
+    /// <summary>Per text input column, element 0 of that input as text by row (null where a row lacks it).</summary>
+    public IReadOnlyList<string?[]> TextInputs { get; init; } = [];
+
+    /// <summary>Element 0 of text input column <paramref name="column"/> at <paramref name="row"/>; null when the row lacks it.</summary>
+    public string? Text(int column, int row) => TextInputs[Column(column, TextInputs.Count)][Check(row)];
+
     /// <summary>Rows inside the query's window, ascending (log order).</summary>
     public IReadOnlyList<int> Rows { get; }
 

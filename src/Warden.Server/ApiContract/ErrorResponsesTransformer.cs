@@ -19,7 +19,7 @@ internal sealed class ErrorResponsesTransformer : IOpenApiOperationTransformer
     {
         var description = context.Description;
         var path = "/" + (description.RelativePath ?? "");
-        var protocol = path.StartsWith("/v2", StringComparison.Ordinal);
+        var protocol = IsProtocolPath(context);
         var anonymous = description.ActionDescriptor.EndpointMetadata.OfType<IAllowAnonymous>().Any();
         var method = description.HttpMethod ?? "GET";
         var hasBody = operation.RequestBody is not null;
@@ -75,7 +75,7 @@ internal sealed class ErrorResponsesTransformer : IOpenApiOperationTransformer
     /// </summary>
     internal static void AddBodyResponses(OpenApiOperation operation, OpenApiOperationTransformerContext context)
     {
-        var protocol = ("/" + (context.Description.RelativePath ?? "")).StartsWith("/v2", StringComparison.Ordinal);
+        var protocol = IsProtocolPath(context);
         operation.Responses ??= [];
         AddResponse(operation, context, protocol, StatusCodes.Status400BadRequest, Malformed);
         AddResponse(operation, context, protocol, StatusCodes.Status413PayloadTooLarge, BodyTooLarge);
@@ -86,6 +86,10 @@ internal sealed class ErrorResponsesTransformer : IOpenApiOperationTransformer
             operation.Responses[code] = response;
         }
     }
+
+    // Under /v2 errors take the protocol's shape; elsewhere problem details.
+    private static bool IsProtocolPath(OpenApiOperationTransformerContext context) =>
+        ("/" + (context.Description.RelativePath ?? "")).StartsWith("/v2", StringComparison.Ordinal);
 
     private static void AddResponse(OpenApiOperation operation, OpenApiOperationTransformerContext context, bool protocol, int status, string text)
     {

@@ -37,18 +37,14 @@ public static class RequestBodies
     /// </summary>
     public static Task Inference(OpenApiOperation operation, OpenApiOperationTransformerContext context, CancellationToken cancellationToken)
     {
-        operation.RequestBody = new OpenApiRequestBody
+        var content = new Dictionary<string, OpenApiMediaType>(StringComparer.Ordinal)
         {
-            Description = "An Open Inference Protocol request. With the binary tensor data extension the body is the JSON header followed by the tensors' bytes, and Inference-Header-Content-Length gives the header's length.",
-            Required = true,
-            Content = new Dictionary<string, OpenApiMediaType>(StringComparer.Ordinal)
-            {
-                ["application/json"] = new() { Schema = new OpenApiSchemaReference(nameof(Contracts.V2.InferenceRequest), context.Document) },
-                ["application/octet-stream"] = new() { Schema = new OpenApiSchema { Type = JsonSchemaType.String, Format = "binary" } },
-            },
+            ["application/json"] = new() { Schema = new OpenApiSchemaReference(nameof(Contracts.V2.InferenceRequest), context.Document) },
+            ["application/octet-stream"] = new() { Schema = new OpenApiSchema { Type = JsonSchemaType.String, Format = "binary" } },
         };
-        ErrorResponsesTransformer.AddBodyResponses(operation, context);
-        return Task.CompletedTask;
+        return Set(operation, context, content,
+            "An Open Inference Protocol request. With the binary tensor data extension the body is the JSON header followed by the tensors' bytes, and Inference-Header-Content-Length gives the header's length.",
+            required: true);
     }
 
     /// <summary>A CSV body with a header row.</summary>
@@ -63,14 +59,13 @@ public static class RequestBodies
     public static Task JsonObject(OpenApiOperation operation, OpenApiOperationTransformerContext context, CancellationToken cancellationToken) =>
         Set(operation, context, "application/json", new OpenApiSchema { Type = JsonSchemaType.Object }, "The document; its fields depend on its kind (see docs/configuration.md).", required: true);
 
-    private static Task Set(OpenApiOperation operation, OpenApiOperationTransformerContext context, string contentType, OpenApiSchema schema, string description, bool required)
+    private static Task Set(OpenApiOperation operation, OpenApiOperationTransformerContext context, string contentType, OpenApiSchema schema, string description, bool required) =>
+        Set(operation, context, new Dictionary<string, OpenApiMediaType>(StringComparer.Ordinal) { [contentType] = new() { Schema = schema } }, description, required);
+
+    private static Task Set(
+        OpenApiOperation operation, OpenApiOperationTransformerContext context, Dictionary<string, OpenApiMediaType> content, string description, bool required)
     {
-        operation.RequestBody = new OpenApiRequestBody
-        {
-            Description = description,
-            Required = required,
-            Content = new Dictionary<string, OpenApiMediaType>(StringComparer.Ordinal) { [contentType] = new() { Schema = schema } },
-        };
+        operation.RequestBody = new OpenApiRequestBody { Description = description, Required = required, Content = content };
         ErrorResponsesTransformer.AddBodyResponses(operation, context);
         return Task.CompletedTask;
     }

@@ -243,6 +243,43 @@ public sealed class LoggedColumnsTests : IDisposable
     }
 
     [Fact]
+    public async Task Text_inputs_read_the_same_from_blocks_and_json_and_rows_logged_without_text_read_as_missing()
+    {
+        string[] categories = ["Male", "Female", "02", "é-ü", new string('x', FeatureVector.MaxTextBytes + 1)];
+        var records = new List<PredictionRecord>();
+        for (int i = 0; i < 60; i++)
+        {
+            records.Add(new PredictionRecord(
+                $"t{i}", _start.AddSeconds(i), "m", "1", "k", null,
+                [
+                    new NamedTensor("sex", TensorDatatype.Bytes, [1, 1], new[] { categories[i % categories.Length] }),
+                    new NamedTensor("age", TensorDatatype.Fp32, [1, 1], new[] { (float)i }),
+                ],
+                [new NamedTensor("p", TensorDatatype.Fp32, [1, 1], new[] { 0.5f })],
+                null, 1.0));
+        }
+
+        var stored = records.Select(PredictionSerializer.ToStored).ToList();
+
+        // Every fourth row as logged before text columns existed: its vector has no text section.
+        stored = stored.Select((p, i) => i % 4 == 3 ? p with { Features = FeatureVector.Encode([records[i].Inputs[1]], records[i].Outputs) } : p).ToList();
+        await _store.WriteBatchAsync(stored);
+        using var plain = new LoggedColumnsTests();
+        await plain._store.WriteBatchAsync(stored.Select(p => p with { Features = null }).ToList());
+        var text = new HashSet<string> { "sex" };
+
+        var fromBlocks = await LoggedColumns.ReadAsync(_store, "m", "1", ["sex", "age"], text, null, null, 1000, includeIds: false, TestContext.Current.CancellationToken);
+        var fromJson = await LoggedColumns.ReadAsync(plain._store, "m", "1", ["sex", "age"], text, null, null, 1000, includeIds: false, TestContext.Current.CancellationToken);
+
+        var expected = Enumerable.Range(0, 60).Select(i => categories[i % categories.Length]).ToArray();
+        Assert.Equal(expected, fromJson.Columns.Find("sex")!.Labels!);
+        Assert.Equal(
+            expected.Select((c, i) => i % 4 == 3 || c.Length > FeatureVector.MaxTextBytes ? null : c),
+            fromBlocks.Columns.Find("sex")!.Labels!);
+        Assert.Equal(fromJson.Columns.Find("age")!.Numbers!, fromBlocks.Columns.Find("age")!.Numbers!);
+    }
+
+    [Fact]
     public void Feature_vector_is_left_out_when_a_name_is_too_long_for_its_length_byte()
     {
         NamedTensor Tensor(string name) => new(name, TensorDatatype.Fp32, [1, 1], new[] { 1f });

@@ -34,18 +34,8 @@ public sealed class CategoricalExplainTests : IClassFixture<WardenFactory>, IDis
     {
         var data = Warden.Tests.RepoFiles.Path("samples/data/arrests.csv");
         var spec = new TabularSpec { Label = "released", Positive = "Yes", Sensitive = ["colour"], Categorical = ["year"], Name = "arrests" };
-        var trained = TabularExport.TrainAndWrite(data, spec, _dir);
-
         using var client = _factory.Admin();
-        using (var form = new MultipartFormDataContent())
-        {
-            form.Add(new ByteArrayContent(await File.ReadAllBytesAsync(trained.ModelPath, TestContext.Current.CancellationToken)), "model", "model.onnx");
-            form.Add(new StringContent(await File.ReadAllTextAsync(trained.CardPath, TestContext.Current.CancellationToken)), "card");
-            form.Add(new StringContent(await File.ReadAllTextAsync(trained.BackgroundPath, TestContext.Current.CancellationToken)), "background");
-            form.Add(new StringContent("production"), "stage");
-            using var deployed = await client.PostAsync("/api/models/arrests-explained/versions", form, TestContext.Current.CancellationToken);
-            Assert.Equal(HttpStatusCode.Created, deployed.StatusCode);
-        }
+        var trained = await TrainedDirectory.TrainAndDeployAsync(client, data, spec, _dir, "arrests-explained");
 
         // The explained row: year and sex are STRING inputs, the rest FLOAT.
         var row = new Dictionary<string, string>

@@ -36,18 +36,9 @@ public sealed class SampledExplainTests : IClassFixture<WardenFactory>, IDisposa
 
         var data = Path.Combine(_dir, "digits.csv");
         await File.WriteAllTextAsync(data, csv.ToString(), TestContext.Current.CancellationToken);
-        var trained = TabularExport.TrainAndWrite(data, new TabularSpec { Label = "digit", Positive = "<5", Name = "digits-low" }, Path.Combine(_dir, "out"));
-
         using var client = _factory.Admin();
-        using (var form = new MultipartFormDataContent())
-        {
-            form.Add(new ByteArrayContent(await File.ReadAllBytesAsync(trained.ModelPath, TestContext.Current.CancellationToken)), "model", "model.onnx");
-            form.Add(new StringContent(await File.ReadAllTextAsync(trained.CardPath, TestContext.Current.CancellationToken)), "card");
-            form.Add(new StringContent(await File.ReadAllTextAsync(trained.BackgroundPath, TestContext.Current.CancellationToken)), "background");
-            form.Add(new StringContent("production"), "stage");
-            using var deployed = await client.PostAsync("/api/models/digits-low/versions", form, TestContext.Current.CancellationToken);
-            Assert.Equal(HttpStatusCode.Created, deployed.StatusCode);
-        }
+        var trained = await TrainedDirectory.TrainAndDeployAsync(
+            client, data, new TabularSpec { Label = "digit", Positive = "<5", Name = "digits-low" }, Path.Combine(_dir, "out"), "digits-low");
 
         // Explain the first image of the file.
         var pixels = File.ReadLines(Warden.Tests.RepoFiles.Path("samples/data/digits.csv")).First().Split(',').Take(64).Select(c => float.Parse(c, CultureInfo.InvariantCulture)).ToArray();

@@ -81,6 +81,37 @@ public abstract class PredictionStoreContract<TBackend> : StoreContract<TBackend
     }
 
     [Fact]
+    public async Task Monitoring_blocks_carry_text_inputs_and_blocks_written_without_them_still_read()
+    {
+        StoredPrediction WithText(string id, int i, string? colour) => Prediction(id, i) with
+        {
+            Features = FeatureVector.Encode(
+                colour is null
+                    ? [new NamedTensor("x", TensorDatatype.Fp64, [1, 1], new[] { (double)i })]
+                    : [new NamedTensor("x", TensorDatatype.Fp64, [1, 1], new[] { (double)i }), new NamedTensor("colour", TensorDatatype.Bytes, [1, 1], new[] { colour })],
+                [new NamedTensor("y", TensorDatatype.Fp64, [1, 1], new[] { i * 2.0 })]),
+        };
+
+        var store = Backend.Predictions();
+
+        // A batch as written before text columns existed (no BYTES input in the vectors), then one with a category per row
+        // and a row whose vector has no text section.
+        await store.WriteBatchAsync([Prediction("old1", 1), Prediction("old2", 2)], Ct);
+        await store.WriteBatchAsync([WithText("n1", 3, "Black"), WithText("n2", 4, null), WithText("n3", 5, "Whîte")], Ct);
+        var range = await store.SequenceRangeAsync("credit-risk", null, Ct);
+
+        var window = await store.QueryMonitoredAsync(new MonitoredQuery("credit-risk", "1", null, range!.Value.First - 1, range.Value.Last, false), Ct);
+        Assert.Equal(2, window.Blocks.Count);
+        var old = window.Blocks[0];
+        Assert.Empty(old.TextInputNames);
+        Assert.Equal([1.0, 2.0], old.Rows.Select(r => old.Input(0, r)));
+        var block = window.Blocks[1];
+        Assert.Equal(["colour"], block.TextInputNames);
+        Assert.Equal(["Black", null, "Whîte"], block.Rows.Select(r => block.Text(0, r)));
+        Assert.Equal([3.0, 4.0, 5.0], block.Rows.Select(r => block.Input(0, r)));
+    }
+
+    [Fact]
     public async Task Prune_by_age_deletes_older_rows_of_that_model_only_with_their_monitoring_blocks()
     {
         var store = Backend.Predictions();

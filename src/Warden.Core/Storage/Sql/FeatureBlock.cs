@@ -10,7 +10,11 @@ namespace Warden.Core.Storage.Sql;
 /// <para>Layout 2 (written now) is columnar, all little-endian: row count n (int32); sequence numbers (n × int64); times in
 /// Unix ms (n × int64); flags (n bytes: 1 = shadow copy, 2 = has values); batch sizes (n × int32); input names and then
 /// output names, each a count byte and (length byte, UTF-8) entries; one float64 column of n values per name, inputs first,
-/// NaN where a row lacks the tensor; ids last (n × length byte + UTF-8), so readers that do not want them stop before.</para>
+/// NaN where a row lacks the tensor; ids (n × length byte + UTF-8), so readers that do not want them stop before; then,
+/// only when a row has text inputs (the text section of its <see cref="FeatureVector"/>), the text columns: input names (a
+/// count byte and (length byte, UTF-8) entries) and per name n cells of (length byte + UTF-8), length 255 where a row lacks
+/// it. Blocks written before text columns existed end after the ids and read as having none; readers that predate them
+/// ignore the trailing bytes.</para>
 /// <para>Layout 1 (older databases) is row by row: sequence number and time (int64 each), flags, the id (length byte +
 /// UTF-8) and the row's <see cref="FeatureVector"/> (uint16 length + bytes).</para>
 /// </summary>
@@ -33,6 +37,7 @@ internal static class FeatureBlock
 
     private const byte Shadow = 1;
     private const byte HasValues = 2;
+    private const byte MissingText = byte.MaxValue;
 
     /// <summary>Rows per block for predictions like <paramref name="sample"/>: as many as fit <see cref="TargetBytes"/>, 16 to <see cref="MaxEntries"/>.</summary>
     public static int RowsPerBlock(StoredPrediction sample)
@@ -48,15 +53,18 @@ internal static class FeatureBlock
         var n = entries.Count;
         var inputs = new NameTable();
         var outputs = new NameTable();
+        var texts = new NameTable();
         var flags = new byte[n];
         var batches = new int[n];
         var cells = new List<Cell>(n * 24);
+        var textCells = new List<TextCell>();
         for (int i = 0; i < n; i++)
         {
             var p = entries[i].Prediction;
             flags[i] = p.Purpose == Monitoring.RolloutSettings.ShadowPurpose ? Shadow : (byte)0;
             var rowStart = cells.Count;
-            if (p.Features is { } vector && TryParse(vector, i, inputs, outputs, cells, out var batch))
+            var textStart = textCells.Count;
+            if (p.Features is { } vector && TryParse(vector, i, inputs, outputs, texts, cells, textCells, out var batch))
             {
                 flags[i] |= HasValues;
                 batches[i] = batch;
@@ -64,12 +72,26 @@ internal static class FeatureBlock
             else
             {
                 cells.RemoveRange(rowStart, cells.Count - rowStart);
+                textCells.RemoveRange(textStart, textCells.Count - textStart);
             }
         }
 
+        var textColumns = new byte[texts.Count][][];
+        for (int c = 0; c < textColumns.Length; c++)
+        {
+            textColumns[c] = new byte[n][];
+        }
+
+        foreach (var cell in textCells)
+        {
+            textColumns[cell.Column][cell.Row] = cell.Value;
+        }
+
+        var textSize = texts.Count == 0 ? 0 : texts.ByteSize + textColumns.Sum(column => column.Sum(v => 1 + (v?.Length ?? 0)));
+
         var ids = entries.Select(e => Encoding.UTF8.GetBytes(e.Prediction.Id)).ToArray();
         var columns = inputs.Count + outputs.Count;
-        var size = 4 + (n * (8 + 8 + 1 + 4)) + inputs.ByteSize + outputs.ByteSize + (columns * n * 8) + ids.Sum(id => 1 + Math.Min(id.Length, byte.MaxValue));
+        var size = 4 + (n * (8 + 8 + 1 + 4)) + inputs.ByteSize + outputs.ByteSize + (columns * n * 8) + ids.Sum(id => 1 + Math.Min(id.Length, byte.MaxValue)) + textSize;
         var block = new byte[size];
         var span = block.AsSpan();
         BinaryPrimitives.WriteInt32LittleEndian(span, n);
@@ -115,6 +137,26 @@ internal static class FeatureBlock
             span[at++] = (byte)length;
             id.AsSpan(0, length).CopyTo(span[at..]);
             at += length;
+        }
+
+        if (texts.Count > 0)
+        {
+            at = texts.Write(span, at);
+            foreach (var column in textColumns)
+            {
+                foreach (var value in column)
+                {
+                    if (value is null)
+                    {
+                        span[at++] = MissingText;
+                        continue;
+                    }
+
+                    span[at++] = (byte)value.Length;
+                    value.CopyTo(span[at..]);
+                    at += value.Length;
+                }
+            }
         }
 
         return block;
@@ -181,25 +223,66 @@ internal static class FeatureBlock
             return null;
         }
 
-        string?[]? ids = null;
-        if (query.IncludeIds)
+        string?[]? ids = query.IncludeIds ? new string?[n] : null;
+        var idAt = (int)idsAt;
+        for (int i = 0; i < n && idAt < span.Length; i++)
         {
-            ids = new string?[n];
-            var idAt = (int)idsAt;
-            for (int i = 0; i < n && idAt < span.Length; i++)
+            int length = span[idAt++];
+            if (idAt + length > span.Length)
             {
-                int length = span[idAt++];
-                if (idAt + length > span.Length)
-                {
-                    return null;
-                }
+                return null;
+            }
 
+            if (ids is not null)
+            {
                 ids[i] = Encoding.UTF8.GetString(span.Slice(idAt, length));
-                idAt += length;
+            }
+
+            idAt += length;
+        }
+
+        var textNames = Array.Empty<string>();
+        string?[][] textColumns = [];
+        if (idAt < span.Length)
+        {
+            if (!TryReadNames(span, ref idAt, out textNames))
+            {
+                return null;
+            }
+
+            textColumns = new string?[textNames.Length][];
+            for (int c = 0; c < textNames.Length; c++)
+            {
+                textColumns[c] = new string?[n];
+                for (int i = 0; i < n; i++)
+                {
+                    if (idAt >= span.Length)
+                    {
+                        return null;
+                    }
+
+                    int length = span[idAt++];
+                    if (length == MissingText)
+                    {
+                        continue;
+                    }
+
+                    if (idAt + length > span.Length)
+                    {
+                        return null;
+                    }
+
+                    textColumns[c][i] = Encoding.UTF8.GetString(span.Slice(idAt, length));
+                    idAt += length;
+                }
             }
         }
 
-        return new MonitoredBlock(block, n, sequencesAt, batchesAt, valuesAt, inputNames, outputNames, [.. rows], ids);
+        return new MonitoredBlock(block, n, sequencesAt, batchesAt, valuesAt, inputNames, outputNames, [.. rows], ids)
+        {
+            TextInputNames = textNames,
+            TextInputs = textColumns,
+        };
     }
 
     /// <summary>
@@ -247,7 +330,7 @@ internal static class FeatureBlock
     }
 
     /// <summary>Reads a <see cref="FeatureVector"/> into column values; false when it is malformed or the names overflow.</summary>
-    private static bool TryParse(byte[] vector, int row, NameTable inputs, NameTable outputs, List<Cell> cells, out int batch)
+    private static bool TryParse(byte[] vector, int row, NameTable inputs, NameTable outputs, NameTable texts, List<Cell> cells, List<TextCell> textCells, out int batch)
     {
         batch = 0;
         if (vector.Length < 7 || vector[0] != FeatureVector.Version)
@@ -257,7 +340,24 @@ internal static class FeatureBlock
 
         batch = BinaryPrimitives.ReadInt32LittleEndian(vector.AsSpan(1));
         var at = 5;
-        return TryParseSection(vector, ref at, row, inputs, false, cells) && TryParseSection(vector, ref at, row, outputs, true, cells);
+        if (!TryParseSection(vector, ref at, row, inputs, false, cells) || !TryParseSection(vector, ref at, row, outputs, true, cells))
+        {
+            return false;
+        }
+
+        var ok = true;
+        var hint = 0;
+        return FeatureVector.TryReadText(vector, at, (name, value) =>
+        {
+            var column = texts.IndexOf(name, hint++);
+            if (column < 0 || value.Length >= MissingText)
+            {
+                ok = false;
+                return;
+            }
+
+            textCells.Add(new TextCell(row, column, value.ToArray()));
+        }) && ok;
     }
 
     private static bool TryParseSection(ReadOnlySpan<byte> vector, ref int at, int row, NameTable names, bool output, List<Cell> cells)
@@ -314,6 +414,8 @@ internal static class FeatureBlock
     }
 
     private readonly record struct Cell(int Row, int Column, bool Output, double Value);
+
+    private readonly record struct TextCell(int Row, int Column, byte[] Value);
 
     /// <summary>The union of tensor names in a block, in order of first appearance; at most 255.</summary>
     private sealed class NameTable
