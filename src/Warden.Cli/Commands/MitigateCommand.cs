@@ -54,17 +54,28 @@ internal static class MitigateCommand
             DefaultValueFactory = _ => "mixture",
         };
         serve.AcceptOnlyFromAmong("mixture", "best");
-        var adversaryWeight = new Option<double>("--adversary-weight")
+        var adversaryWeight = new Option<string>("--adversary-weight")
         {
-            Description = "Adversarial debiasing: weight α of the adversary's gradient in the predictor's step (AIF360's adversary_loss_weight).",
-            DefaultValueFactory = _ => new AdversarialOptions().Alpha,
+            Description = "Adversarial debiasing: weight α of the adversary's gradient in the predictor's step (AIF360's adversary_loss_weight, default 0.1), "
+                + "or 'auto': the smallest of 0.1, 0.3, 1, 3, 10, 30 whose inner 3-fold out-of-fold disparity on the training rows is <= --adversary-target.",
+            DefaultValueFactory = _ => new AdversarialOptions().Alpha.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        };
+        var adversaryTarget = new Option<double>("--adversary-target")
+        {
+            Description = "Adversarial debiasing with --adversary-weight auto: the disparity (DP or EO difference, per --constraint) to reach.",
+            DefaultValueFactory = _ => 0.02,
+        };
+        var adversaryAverage = new Option<double>("--adversary-average")
+        {
+            Description = "Adversarial debiasing: share (0-1) of the joint phase's last epochs whose predictor weights are averaged (Polyak); 0 = the last iterate, as AIF360.",
+            DefaultValueFactory = _ => 0,
         };
         var card = new Option<FileInfo?>("--card") { Description = "A card.json template (owner, uses, references, feature meanings)." };
         var tabular = new TabularOptions();
 
         var command = new Command("mitigate", "Train a classifier on any CSV with a bias mitigation and compare it with the unmitigated model.")
         {
-            data, output, seed, mitigation, constraint, folds, privileged, maxIterations, serve, adversaryWeight, card,
+            data, output, seed, mitigation, constraint, folds, privileged, maxIterations, serve, adversaryWeight, adversaryTarget, adversaryAverage, card,
         };
         foreach (var option in tabular.All)
         {
@@ -73,12 +84,13 @@ internal static class MitigateCommand
 
         command.SetAction(parseResult => Run(parseResult, tabular, parseResult.GetValue(data)!, parseResult.GetValue(output)!, parseResult.GetValue(seed),
             parseResult.GetValue(mitigation)!, parseResult.GetValue(constraint)!, parseResult.GetValue(folds), parseResult.GetValue(privileged),
-            parseResult.GetValue(maxIterations), parseResult.GetValue(serve) == "best", parseResult.GetValue(adversaryWeight), parseResult.GetValue(card)));
+            parseResult.GetValue(maxIterations), parseResult.GetValue(serve) == "best", parseResult.GetValue(adversaryWeight)!, parseResult.GetValue(adversaryTarget), parseResult.GetValue(adversaryAverage),
+            parseResult.GetValue(card)));
         return command;
     }
 
     private static int Run(ParseResult parse, TabularOptions tabular, FileInfo data, DirectoryInfo output, int seed, string mitigation, string constraint,
-        int folds, string? privileged, int maxIterations, bool best, double adversaryWeight, FileInfo? card)
+        int folds, string? privileged, int maxIterations, bool best, string adversaryWeight, double adversaryTarget, double adversaryAverage, FileInfo? card)
     {
         var method = Enum.GetValues<MitigationMethod>().Single(m => MitigationTrainer.Name(m) == mitigation);
         var target = constraint == "equalized-odds" ? FairnessConstraint.EqualizedOdds : FairnessConstraint.DemographicParity;
@@ -95,9 +107,22 @@ internal static class MitigateCommand
                 throw new InvalidDataException("--max-iterations must be at least 1.");
             }
 
-            if (!(adversaryWeight >= 0) || double.IsInfinity(adversaryWeight))
+            var auto = adversaryWeight == "auto";
+            var alpha = new AdversarialOptions().Alpha;
+            if (!auto && (!double.TryParse(adversaryWeight, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out alpha)
+                || !(alpha >= 0) || double.IsInfinity(alpha)))
             {
-                throw new InvalidDataException("--adversary-weight must be a finite number >= 0.");
+                throw new InvalidDataException($"--adversary-weight must be a finite number >= 0 or 'auto'; got '{adversaryWeight}'.");
+            }
+
+            if (!(adversaryAverage is >= 0 and <= 1))
+            {
+                throw new InvalidDataException("--adversary-average must be between 0 and 1.");
+            }
+
+            if (!(adversaryTarget >= 0) || double.IsInfinity(adversaryTarget))
+            {
+                throw new InvalidDataException("--adversary-target must be a finite number >= 0.");
             }
 
             var spec = tabular.Spec(parse, seed, output);
@@ -125,7 +150,7 @@ internal static class MitigateCommand
                 : System.Text.Json.JsonSerializer.Deserialize<Warden.Contracts.Registry.ModelCard>(File.ReadAllText(card.FullName), System.Text.Json.JsonSerializerOptions.Web);
             result = MitigationTrainer.TrainAndExport(data.FullName, output.FullName, spec, method, target,
                 new ExponentiatedGradientOptions { MaxIterations = maxIterations, Serve = best ? ReductionServing.Best : ReductionServing.Mixture },
-                new AdversarialOptions { Alpha = adversaryWeight, Seed = seed }, crossValidationFolds: folds, privileged: privilegedValue,
+                new AdversarialOptions { Alpha = alpha, Target = auto ? adversaryTarget : null, AverageTail = adversaryAverage, Seed = seed }, crossValidationFolds: folds, privileged: privilegedValue,
                 testPath: parse.GetValue(tabular.Test)?.FullName, template: template);
         }
         catch (Exception ex) when (ex is InvalidDataException or IOException or UnauthorizedAccessException or System.Text.Json.JsonException)

@@ -43,6 +43,9 @@ internal static class AdversarialDebiasing
         var phases = options.Pretrain ? new[] { Phase.Predictor, Phase.Adversary, Phase.Joint } : [Phase.Joint];
         var order = Enumerable.Range(0, n).ToArray();
         var step = 0;
+        var average = new double[theta.Length];
+        var averaged = 0;
+        var averageFrom = FirstAveragedEpoch(epochs, options.AverageTail);
         foreach (var phase in phases)
         {
             for (var epoch = 0; epoch < epochs; epoch++)
@@ -63,8 +66,19 @@ internal static class AdversarialDebiasing
                     {
                         adversary.Step(phi, gphi, rate);
                     }
+
+                    if (phase == Phase.Joint && options.AverageTail > 0 && epoch >= averageFrom)
+                    {
+                        Accumulate(average, theta, ++averaged);
+                    }
                 }
             }
+        }
+
+        if (averaged > 0)
+        {
+            // Polyak averaging of the joint phase's last iterates: the game oscillates, its average is a steadier predictor.
+            theta = average;
         }
 
         // z = Σ w̃_j (x_j − μ_j)/σ_j + b̃ on the scaled features.
@@ -80,6 +94,18 @@ internal static class AdversarialDebiasing
         var unit = ga.Select(v => v / norm).ToArray();
         var dot = gp.Zip(unit, (p, q) => p * q).Sum();
         return gp.Select((p, j) => p - (dot * unit[j]) - (alpha * ga[j])).ToArray();
+    }
+
+    /// <summary>The first joint-phase epoch whose iterates are averaged: ⌊epochs·(1 − tail)⌋ (epochs when tail is 0).</summary>
+    internal static int FirstAveragedEpoch(int epochs, double tail) => (int)Math.Floor(epochs * (1 - Math.Clamp(tail, 0, 1)));
+
+    /// <summary>Running mean: after the call <paramref name="average"/> is the mean of the <paramref name="count"/> vectors seen.</summary>
+    internal static void Accumulate(double[] average, double[] value, int count)
+    {
+        for (var j = 0; j < average.Length; j++)
+        {
+            average[j] += (value[j] - average[j]) / count;
+        }
     }
 
     private static (double[] Mean, double[] Std) Moments(IReadOnlyList<float[]> x)

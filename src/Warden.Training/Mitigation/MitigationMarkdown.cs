@@ -45,10 +45,23 @@ public static class MitigationMarkdown
         text.Append(inv, $"Constraint {report.Constraint}, seed {report.Seed}; {report.TrainRows} training rows, metrics on {report.HoldoutRows} hold-out rows ");
         text.Append(inv, $"(positive class {report.PositiveClass}; sensitive attribute {report.Attribute}).\n\n");
         text.Append(Header(report)).Append(Rows(report)).Append('\n');
+        text.Append(Noise("Hold-out", report.After));
+        if (report.Training is { } training)
+        {
+            text.Append(inv, $"In-sample (the mitigated classifier on its {report.TrainRows} training rows): accuracy {F(training.Accuracy)}, ");
+            text.Append(inv, $"DP difference {F(training.DemographicParityDifference)}, EO difference {F(training.EqualizedOddsDifference)}.\n\n");
+        }
+
         if (report.CrossValidated is not null)
         {
             text.Append(inv, $"Stratified {report.CrossValidationFolds}-fold cross-validation, out-of-fold predictions on all {report.TrainRows + report.HoldoutRows} rows:\n\n");
             text.Append(Header(report)).Append(Rows(report, crossValidated: true)).Append('\n');
+            text.Append(Noise("Out-of-fold", report.CrossValidated[1]));
+            if (report.CrossValidatedTraining is { Count: > 0 } folds)
+            {
+                text.Append(inv, $"In-sample per fold (each fold's mitigated classifier on its own training rows): accuracy {Span(folds, m => m.Accuracy)}, ");
+                text.Append(inv, $"DP difference {Span(folds, m => m.DemographicParityDifference)}, EO difference {Span(folds, m => m.EqualizedOddsDifference)}.\n\n");
+            }
         }
 
         foreach (var (key, value) in report.Details)
@@ -57,6 +70,25 @@ public static class MitigationMarkdown
         }
 
         return text.ToString();
+    }
+
+    /// <summary>Group sizes and the standard errors of the differences at those sizes (the sampling-noise floor).</summary>
+    private static string Noise(string rows, MitigationMetrics m)
+    {
+        if (m.GroupRows is null)
+        {
+            return "";
+        }
+
+        var sizes = string.Join(", ", m.GroupRows.OrderBy(g => g.Key, StringComparer.Ordinal).Select(g => $"{g.Key} {g.Value}"));
+        return $"{rows} group rows: {sizes}; sampling standard error of the DP difference {F(m.DemographicParityStandardError)}, " +
+            $"of the EO difference {F(m.EqualizedOddsStandardError)}.\n\n";
+    }
+
+    private static string Span(IReadOnlyList<MitigationMetrics> folds, Func<MitigationMetrics, double?> value)
+    {
+        var values = folds.Select(value).Where(v => v is not null).Select(v => v!.Value).ToList();
+        return values.Count == 0 ? "n/a" : $"{F(values.Min())} to {F(values.Max())}";
     }
 
     private static string Row(string label, MitigationMetrics m)

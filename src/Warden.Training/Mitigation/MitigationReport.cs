@@ -30,6 +30,9 @@ public sealed record MitigationReport
     /// <summary>The mitigated classifier on the hold-out rows (expected values when it is randomised).</summary>
     public required MitigationMetrics After { get; init; }
 
+    /// <summary>In-sample: the mitigated classifier on its own training rows (what the constraint was fitted on); null in old reports.</summary>
+    public MitigationMetrics? Training { get; init; }
+
     /// <summary>For a randomised result: the deterministic rule exported to ONNX, on the same rows; otherwise null.</summary>
     public MitigationMetrics? Served { get; init; }
 
@@ -39,6 +42,9 @@ public sealed record MitigationReport
     /// <summary>Out-of-fold metrics over all rows (each row scored by the models fitted without its fold): before, after and,
     /// for a randomised result, served; null when not run.</summary>
     public IReadOnlyList<MitigationMetrics>? CrossValidated { get; init; }
+
+    /// <summary>In-sample metrics of each fold's mitigated classifier on the rows it was fitted on; null when not run.</summary>
+    public IReadOnlyList<MitigationMetrics>? CrossValidatedTraining { get; init; }
 
     /// <summary>Method-specific facts (iterations, mixture weights, thresholds, …).</summary>
     public required IReadOnlyDictionary<string, string> Details { get; init; }

@@ -140,13 +140,16 @@ public static class MitigationTrainer
     {
         var fitted = Fit(train, method, constraint, seed, reductionOptions, adversarialOptions, privileged);
         var (before, after, served) = Score([fitted], [holdout]);
+        var training = Score([fitted], [train]).After;
         IReadOnlyList<MitigationMetrics>? crossValidated = null;
+        IReadOnlyList<MitigationMetrics>? crossValidatedTraining = null;
         if (crossValidationFolds >= 2)
         {
             var rows = all ?? new MitigationData([.. train.Features, .. holdout.Features], [.. train.Labels, .. holdout.Labels], [.. train.Groups, .. holdout.Groups], train.Attribute);
             var folds = StratifiedFolds(rows.Labels, crossValidationFolds, seed);
-            var models = folds.Select(f => Fit(rows.Rows(Enumerable.Range(0, rows.Count).Where(i => !f.Contains(i))), method, constraint, seed,
-                reductionOptions, adversarialOptions, privileged)).ToList();
+            var foldTraining = folds.Select(f => rows.Rows(Enumerable.Range(0, rows.Count).Where(i => !f.Contains(i)))).ToList();
+            var models = foldTraining.Select(t => Fit(t, method, constraint, seed, reductionOptions, adversarialOptions, privileged)).ToList();
+            crossValidatedTraining = models.Select((m, k) => Score([m], [foldTraining[k]]).After).ToList();
             var (cvBefore, cvAfter, cvServed) = Score(models, folds.Select(f => rows.Rows(f.Order())).ToList());
             crossValidated = cvServed is null ? [cvBefore, cvAfter] : [cvBefore, cvAfter, cvServed];
         }
@@ -160,9 +163,11 @@ public static class MitigationTrainer
             HoldoutRows = holdout.Count,
             Before = before,
             After = after,
+            Training = training,
             Served = served,
             CrossValidationFolds = crossValidated is null ? 0 : crossValidationFolds,
             CrossValidated = crossValidated,
+            CrossValidatedTraining = crossValidatedTraining,
             Details = fitted.Details,
         };
         return new MitigationRun(train, holdout, fitted, report);
@@ -230,6 +235,15 @@ public static class MitigationTrainer
 
                 var options = (adversarialOptions ?? new AdversarialOptions()) with { Seed = adversarialOptions?.Seed ?? seed };
                 var a = groups.Select(v => v == reference ? (byte)0 : (byte)1).ToArray();
+                if (options.Target is { } target)
+                {
+                    var (alpha, trials) = AdversaryWeightSearch.Choose(x, y01, a, groups, constraint, options);
+                    details["adversary weight search"] = FormattableString.Invariant(
+                        $"smallest alpha whose pooled {options.InnerFolds}-fold inner out-of-fold {Name(constraint)} difference is <= {target:R}");
+                    details["adversary weight search trials"] = AdversaryWeightSearch.Describe(trials);
+                    options = options with { Alpha = alpha };
+                }
+
                 var (predictor, adversary, steps) = AdversarialDebiasing.Fit(x, y01, a, constraint, options);
                 single = predictor;
                 details["protected (a = 1)"] = $"{attribute} != {reference}";
@@ -239,6 +253,7 @@ public static class MitigationTrainer
                 details["learning rate"] = FormattableString.Invariant($"Adam, {options.LearningRate:R} x 0.96^floor(step/1000)");
                 details["phases"] = options.Pretrain ? "predictor, adversary, joint" : "joint";
                 details["steps"] = steps.ToString(inv);
+                details["averaged tail of the joint phase"] = options.AverageTail > 0 ? options.AverageTail.ToString("R", inv) : "none (last iterate)";
                 details["adversary weights (u..., c, e)"] = string.Join(", ", adversary.Select(v => v.ToString("0.0000", inv)));
                 break;
             }

@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Issue 12's mitigation goal: every DP-/EO-constrained method on HMDA, CPS 1985 and Arrests, hold-out + 5-fold out-of-fold.
+# Usage: bash bench/fairness/goal.sh [OUT=/tmp/fairness-goal]   (then python3 bench/fairness/goal-table.py OUT)
+# WARDEN="dotnet run --project src/Warden.Cli -c Release --" by default; set WARDEN to a built warden to skip the build check.
+set -euo pipefail
+out=${1:-/tmp/fairness-goal}
+warden=${WARDEN:-dotnet run --project src/Warden.Cli -c Release --}
+mkdir -p "$out"
+declare -A args=(
+  [hmda]="--data samples/data/hmda.csv --label deny --positive yes --sensitive afam"
+  [cps1985]="--data samples/data/cps1985.csv --label wage --positive >7.78 --sensitive gender"
+  [arrests]="--data samples/data/arrests.csv --label released --positive Yes --sensitive colour"
+)
+runs=(
+  "none|--mitigation none"
+  "eg-dp|--mitigation exponentiated-gradient --constraint demographic-parity"
+  "eg-dp-best|--mitigation exponentiated-gradient --constraint demographic-parity --serve best"
+  "adv-dp|--mitigation adversarial --constraint demographic-parity"
+  "adv-dp-auto|--mitigation adversarial --constraint demographic-parity --adversary-weight auto"
+  "adv-dp-avg|--mitigation adversarial --constraint demographic-parity --adversary-weight auto --adversary-average 0.5"
+  "thr-dp|--mitigation threshold --constraint demographic-parity"
+  "eg-eo|--mitigation exponentiated-gradient --constraint equalized-odds"
+  "eg-eo-best|--mitigation exponentiated-gradient --constraint equalized-odds --serve best"
+  "adv-eo|--mitigation adversarial --constraint equalized-odds"
+  "adv-eo-auto|--mitigation adversarial --constraint equalized-odds --adversary-weight auto"
+  "adv-eo-avg|--mitigation adversarial --constraint equalized-odds --adversary-weight auto --adversary-average 0.5"
+  "thr-eo|--mitigation threshold --constraint equalized-odds"
+)
+for data in hmda cps1985 arrests; do
+  for run in "${runs[@]}"; do
+    name=${run%%|*}; opts=${run#*|}
+    [ -f "$out/$data/$name/mitigation.json" ] && continue
+    echo "$data $name: warden mitigate ${args[$data]} $opts --seed 42 --cross-validate 5" >&2
+    # shellcheck disable=SC2086
+    $warden mitigate ${args[$data]} $opts --seed 42 --cross-validate 5 --out "$out/$data/$name" > "$out/$data-$name.log"
+  done
+done

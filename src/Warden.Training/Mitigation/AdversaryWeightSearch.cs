@@ -1,0 +1,78 @@
+using System.Globalization;
+using Warden.Core.Fairness;
+
+namespace Warden.Training.Mitigation;
+
+/// <summary>
+/// Target-driven adversary weight for <see cref="AdversarialDebiasing"/>: AIF360's fixed α = 0.1 is often too weak to bring a
+/// linear predictor to a given disparity (HMDA: out-of-fold DP difference 0.078) and a large α can collapse it to the constant
+/// classifier on other data (Arrests, α = 1). The search fits the debiased predictor for each α of
+/// <see cref="AdversarialOptions.AlphaGrid"/> in increasing order on stratified inner folds of the training rows only, scores
+/// the pooled inner out-of-fold predictions with the constraint's own disparity, and keeps the first α at or below
+/// <see cref="AdversarialOptions.Target"/> (the smallest adequate weight, so the least accuracy given up), or the least
+/// disparate α when none reaches it. No hold-out or outer-fold row is used.
+/// </summary>
+internal static class AdversaryWeightSearch
+{
+    /// <summary>One α tried: pooled inner out-of-fold accuracy and disparity.</summary>
+    internal readonly record struct Trial(double Alpha, double Accuracy, double Disparity);
+
+    public static (double Alpha, IReadOnlyList<Trial> Trials) Choose(IReadOnlyList<float[]> x, byte[] y, byte[] a, IReadOnlyList<string> groups,
+        FairnessConstraint constraint, AdversarialOptions options)
+    {
+        var target = options.Target ?? throw new ArgumentException("The search needs a target disparity.", nameof(options));
+        var folds = MitigationTrainer.StratifiedFolds(y.Select(v => v == 1).ToArray(), options.InnerFolds, options.Seed);
+        var trials = new List<Trial>();
+        foreach (var alpha in options.AlphaGrid)
+        {
+            var predicted = new bool[y.Length];
+            foreach (var fold in folds)
+            {
+                var rows = Enumerable.Range(0, y.Length).Where(i => !fold.Contains(i)).ToArray();
+                var (predictor, _, _) = AdversarialDebiasing.Fit(rows.Select(i => x[i]).ToArray(), rows.Select(i => y[i]).ToArray(),
+                    rows.Select(i => a[i]).ToArray(), constraint, options with { Alpha = alpha, Target = null });
+                foreach (var i in fold)
+                {
+                    predicted[i] = predictor.Decide(x[i]);
+                }
+            }
+
+            var accuracy = Enumerable.Range(0, y.Length).Count(i => predicted[i] == (y[i] == 1)) / (double)y.Length;
+            var trial = new Trial(alpha, accuracy, Disparity(predicted, y, groups, constraint));
+            trials.Add(trial);
+            if (trial.Disparity <= target)
+            {
+                return (alpha, trials);
+            }
+        }
+
+        return (trials.MinBy(t => t.Disparity).Alpha, trials);
+    }
+
+    /// <summary>The search's record: "α 0.1: accuracy 0.8950, disparity 0.0500; …".</summary>
+    public static string Describe(IEnumerable<Trial> trials) => string.Join("; ", trials.Select(t =>
+        string.Create(CultureInfo.InvariantCulture, $"alpha {t.Alpha:R}: accuracy {t.Accuracy:0.0000}, disparity {t.Disparity:0.0000}")));
+
+    /// <summary>
+    /// Demographic parity: max − min over groups of P(ŷ = 1 | g). Equalized odds: the larger over y ∈ {0, 1} of
+    /// max − min over groups of P(ŷ = 1 | g, y) (groups without rows of that label skipped). Fairlearn's definitions.
+    /// </summary>
+    internal static double Disparity(IReadOnlyList<bool> predicted, IReadOnlyList<byte> y, IReadOnlyList<string> groups, FairnessConstraint constraint)
+    {
+        var events = constraint == FairnessConstraint.DemographicParity ? new byte?[] { null } : [0, 1];
+        var worst = 0.0;
+        foreach (var e in events)
+        {
+            var rates = Enumerable.Range(0, y.Count).Where(i => e is null || y[i] == e)
+                .GroupBy(i => groups[i], StringComparer.Ordinal)
+                .Select(g => g.Count(i => predicted[i]) / (double)g.Count())
+                .ToList();
+            if (rates.Count >= 2)
+            {
+                worst = Math.Max(worst, rates.Max() - rates.Min());
+            }
+        }
+
+        return worst;
+    }
+}
