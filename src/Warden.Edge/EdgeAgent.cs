@@ -3,12 +3,7 @@ using System.Diagnostics;
 using System.Security.Cryptography;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Warden.Contracts.Edge;
@@ -82,7 +77,8 @@ public sealed partial class EdgeAgent : IAsyncDisposable
     private TimeSpan _sessionTime;
     private InferenceService? _inference;
     private WardenMetrics? _metrics;
-    private WebApplication? _app;
+    private EdgeHttpServer? _http;
+    private readonly EdgeMeterFactory _meterFactory = new();
     private Task? _loop;
 
     public EdgeAgent(EdgeAgentOptions options, TimeProvider? time = null, ILogger? logger = null)
@@ -166,6 +162,7 @@ public sealed partial class EdgeAgent : IAsyncDisposable
         }
 
         OnnxRuntimeWarmup.Start();
+        CreateInference();
         var restore = Task.Run(() => RestoreAsync(cancellationToken), CancellationToken.None);
         TimeSpan listening;
         try
@@ -177,11 +174,10 @@ public sealed partial class EdgeAgent : IAsyncDisposable
         catch (Exception ex)
         {
             _restored.TrySetException(ex);
-            if (_app is { } app)
+            if (_http is { } http)
             {
-                _app = null;
-                await app.StopAsync(CancellationToken.None).ConfigureAwait(false);
-                await app.DisposeAsync().ConfigureAwait(false);
+                _http = null;
+                await http.DisposeAsync().ConfigureAwait(false);
             }
 
             if (!restore.IsCompleted)
@@ -218,18 +214,20 @@ public sealed partial class EdgeAgent : IAsyncDisposable
     }
 
     /// <summary>
-    /// Builds and starts the web host: Kestrel, routing and the agent's endpoints, nothing else (no configuration files,
-    /// no file watchers, no hosting logs: the agent's options come from its command line).
+    /// Starts listening (<see cref="EdgeHttpServer"/>: Kestrel alone, no web host, no service container, no configuration
+    /// files or watchers: the agent's options come from its command line) with the agent's endpoints.
     /// </summary>
     private async Task ListenAsync(CancellationToken cancellationToken)
     {
-        var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
-        builder.WebHost.UseKestrelCore().UseKestrelHttpsConfiguration();
-        builder.WebHost.UseUrls(_options.Listen);
-        builder.Services.AddRoutingCore();
-        builder.Services.AddMetrics();
-        _app = builder.Build();
-        _metrics = new WardenMetrics(_app.Services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>(), Disabled);
+        _http = await EdgeHttpServer.StartAsync(_options.Listen, HandleAsync, cancellationToken).ConfigureAwait(false);
+        Address = _http.Address;
+        LogListening(DeviceId, Address.ToString(), _localKeys.Count);
+    }
+
+    /// <summary>The metrics and the inference service with the server's policy interceptors, built before the first request.</summary>
+    private void CreateInference()
+    {
+        _metrics = new WardenMetrics(_meterFactory, Disabled);
         InferenceInterceptor[] interceptors =
         [
             new UsageInterceptor(_usage),
@@ -241,30 +239,86 @@ public sealed partial class EdgeAgent : IAsyncDisposable
             new PipelineInterceptor(_settings, _models),
         ];
         _inference = new InferenceService(_models, Disabled, _metrics, _time, interceptors);
+    }
 
-        // Requests that arrive while the bundles are still being restored wait for the restore; liveness and readiness answer at once.
-        _app.Use(async (context, next) =>
+    /// <summary>
+    /// Every request: requests that arrive while the bundles are still being restored wait for the restore (liveness and
+    /// readiness answer at once), then <see cref="RouteAsync"/>.
+    /// </summary>
+    private async Task HandleAsync(HttpContext context)
+    {
+        if (!_restored.Task.IsCompleted && !context.Request.Path.StartsWithSegments("/v2/health", StringComparison.Ordinal))
         {
-            if (!_restored.Task.IsCompleted && !context.Request.Path.StartsWithSegments("/v2/health", StringComparison.Ordinal))
+            try
             {
-                try
-                {
-                    await _restored.Task.WaitAsync(context.RequestAborted).ConfigureAwait(false);
-                }
-                catch (Exception ex) when (ex is not OperationCanceledException)
-                {
-                    await WriteErrorAsync(context, 503, "the agent failed to start: " + ex.Message).ConfigureAwait(false);
-                    return;
-                }
+                await _restored.Task.WaitAsync(context.RequestAborted).ConfigureAwait(false);
             }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+            catch (Exception ex)
+            {
+                await WriteErrorAsync(context, 503, "the agent failed to start: " + ex.Message).ConfigureAwait(false);
+                return;
+            }
+        }
 
-            await next(context).ConfigureAwait(false);
-        });
-        MapEndpoints(_app);
-        await _app.StartAsync(cancellationToken).ConfigureAwait(false);
-        var address = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        Address = new Uri(address.EndsWith('/') ? address : address + "/");
-        LogListening(DeviceId, Address.ToString(), _localKeys.Count);
+        await RouteAsync(context).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// The agent's endpoints: <c>GET /v2/health/live</c>, <c>/v2/health/ready</c>, <c>/v2</c>,
+    /// <c>/v2/models/{model}[/versions/{version}][/ready]</c>, <c>/edge/status</c>; <c>POST
+    /// /v2/models/{model}[/versions/{version}]/infer</c>. Another method on a known path is 405, an unknown path 404.
+    /// </summary>
+    private Task RouteAsync(HttpContext context)
+    {
+        var path = context.Request.Path.Value ?? "/";
+        var segments = path.Trim('/').Split('/');
+        var get = HttpMethods.IsGet(context.Request.Method) || HttpMethods.IsHead(context.Request.Method);
+        var post = HttpMethods.IsPost(context.Request.Method);
+        if (segments.Any(s => s.Length == 0) || path.Contains("//", StringComparison.Ordinal))
+        {
+            return NotFound(context);
+        }
+
+        switch (segments)
+        {
+            case ["v2", "health", "live"]:
+                return get ? Results.Json(new EdgeAnswer.LiveBody(true), EdgeAnswerJson.Default.LiveBody).ExecuteAsync(context) : NotAllowed(context, "GET");
+            case ["v2", "health", "ready"]:
+                return !get ? NotAllowed(context, "GET")
+                    : (_restored.Task.IsCompletedSuccessfully
+                        ? Results.Json(new EdgeAnswer.ReadyBody(null, null, true), EdgeAnswerJson.Default.ReadyBody)
+                        : Results.Json(new EdgeAnswer.ReadyBody(null, null, false), EdgeAnswerJson.Default.ReadyBody, statusCode: 503)).ExecuteAsync(context);
+            case ["v2"]:
+                return get ? Authenticated(context, _ => Results.Json(new ServerMetadata { Name = "warden", Version = AgentVersion, Extensions = [] }, EdgeAnswerJson.Default.ServerMetadata)).ExecuteAsync(context) : NotAllowed(context, "GET");
+            case ["v2", "models", var model]:
+                return get ? Authenticated(context, _ => Metadata(model, null)).ExecuteAsync(context) : NotAllowed(context, "GET");
+            case ["v2", "models", var model, "versions", var version]:
+                return get ? Authenticated(context, _ => Metadata(model, version)).ExecuteAsync(context) : NotAllowed(context, "GET");
+            case ["v2", "models", var model, "ready"]:
+                return get ? Authenticated(context, _ => Ready(model, null)).ExecuteAsync(context) : NotAllowed(context, "GET");
+            case ["v2", "models", var model, "versions", var version, "ready"]:
+                return get ? Authenticated(context, _ => Ready(model, version)).ExecuteAsync(context) : NotAllowed(context, "GET");
+            case ["v2", "models", var model, "infer"]:
+                return post ? InferAsync(context, model, null) : NotAllowed(context, "POST");
+            case ["v2", "models", var model, "versions", var version, "infer"]:
+                return post ? InferAsync(context, model, version) : NotAllowed(context, "POST");
+            case ["edge", "status"]:
+                return get ? Authenticated(context, _ => Results.Json(Status(), EdgeAnswerJson.Default.EdgeStatus)).ExecuteAsync(context) : NotAllowed(context, "GET");
+            default:
+                return NotFound(context);
+        }
+    }
+
+    private static Task NotFound(HttpContext context) => WriteErrorAsync(context, 404, $"no endpoint {context.Request.Path} on this device");
+
+    private static Task NotAllowed(HttpContext context, string allowed)
+    {
+        context.Response.Headers.Allow = allowed;
+        return WriteErrorAsync(context, 405, $"{context.Request.Method} is not allowed on {context.Request.Path}: use {allowed}");
     }
 
     /// <summary>One sync: register, fetch revocations and the channel's bundles, verify and switch. False when the server is unreachable.</summary>
@@ -395,10 +449,9 @@ public sealed partial class EdgeAgent : IAsyncDisposable
             await _loop.ConfigureAwait(false);
         }
 
-        if (_app is not null)
+        if (_http is not null)
         {
-            await _app.StopAsync().ConfigureAwait(false);
-            await _app.DisposeAsync().ConfigureAwait(false);
+            await _http.DisposeAsync().ConfigureAwait(false);
         }
 
         await _policyAudit.StopAsync(CancellationToken.None).ConfigureAwait(false);
@@ -407,6 +460,7 @@ public sealed partial class EdgeAgent : IAsyncDisposable
         _rateLimits.Dispose();
         _redactor.Dispose();
         _metrics?.Dispose();
+        _meterFactory.Dispose();
         _models.Dispose();
         _server.Dispose();
         _telemetry.Close();
@@ -543,22 +597,6 @@ public sealed partial class EdgeAgent : IAsyncDisposable
                 return;
             }
         }
-    }
-
-    private void MapEndpoints(WebApplication app)
-    {
-        app.MapGet("/v2/health/live", () => Results.Json(new EdgeAnswer.LiveBody(true), EdgeAnswerJson.Default.LiveBody));
-        app.MapGet("/v2/health/ready", () => _restored.Task.IsCompletedSuccessfully
-            ? Results.Json(new EdgeAnswer.ReadyBody(null, null, true), EdgeAnswerJson.Default.ReadyBody)
-            : Results.Json(new EdgeAnswer.ReadyBody(null, null, false), EdgeAnswerJson.Default.ReadyBody, statusCode: 503));
-        app.MapGet("/v2", (HttpContext context) => Authenticated(context, _ => Results.Json(new ServerMetadata { Name = "warden", Version = AgentVersion, Extensions = [] }, EdgeAnswerJson.Default.ServerMetadata)));
-        app.MapGet("/v2/models/{model}", (string model, HttpContext context) => Authenticated(context, _ => Metadata(model, null)));
-        app.MapGet("/v2/models/{model}/versions/{version}", (string model, string version, HttpContext context) => Authenticated(context, _ => Metadata(model, version)));
-        app.MapGet("/v2/models/{model}/ready", (string model, HttpContext context) => Authenticated(context, _ => Ready(model, null)));
-        app.MapGet("/v2/models/{model}/versions/{version}/ready", (string model, string version, HttpContext context) => Authenticated(context, _ => Ready(model, version)));
-        app.MapPost("/v2/models/{model}/infer", (string model, HttpContext context) => InferAsync(context, model, null));
-        app.MapPost("/v2/models/{model}/versions/{version}/infer", (string model, string version, HttpContext context) => InferAsync(context, model, version));
-        app.MapGet("/edge/status", (HttpContext context) => Authenticated(context, _ => Results.Json(Status(), EdgeAnswerJson.Default.EdgeStatus)));
     }
 
     private EdgeStatus Status() => new(

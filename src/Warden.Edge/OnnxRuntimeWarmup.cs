@@ -16,26 +16,40 @@ public static class OnnxRuntimeWarmup
 {
     private static int _started;
 
-    /// <summary>Starts the warm-up once per process; later calls do nothing.</summary>
+    /// <summary>Starts the warm-up on a thread-pool thread once per process; later calls (of either method) do nothing.</summary>
     public static void Start()
     {
-        if (Interlocked.Exchange(ref _started, 1) == 1)
+        if (Interlocked.Exchange(ref _started, 1) == 0)
         {
-            return;
+            ThreadPool.UnsafeQueueUserWorkItem(static _ => WarmUp(), null);
         }
+    }
 
-        ThreadPool.UnsafeQueueUserWorkItem(static _ =>
+    /// <summary>
+    /// Runs the warm-up on the calling thread, once per process (later calls of either method do nothing). The native
+    /// agent calls it on its main thread while the agent starts on another: ONNX Runtime's start-up allocates tens of MB
+    /// in many small blocks, and on the main thread the C library grows its heap in a few large steps (see
+    /// <c>NativeEnvironment.SetMallocTopPad</c>) where another thread's heap grows one page-protection change at a time.
+    /// </summary>
+    public static void RunOnCurrentThread()
+    {
+        if (Interlocked.Exchange(ref _started, 1) == 0)
         {
-            try
-            {
-                using var options = new SessionOptions { LogSeverityLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR, IntraOpNumThreads = 1, InterOpNumThreads = 1 };
-                using var session = new InferenceSession(IdentityModel(), options);
-            }
-            catch (Exception ex) when (ex is OnnxRuntimeException or DllNotFoundException or EntryPointNotFoundException or TypeInitializationException or BadImageFormatException)
-            {
-                // The bundles' own session creation meets the same failure and reports it where it matters.
-            }
-        }, null);
+            WarmUp();
+        }
+    }
+
+    private static void WarmUp()
+    {
+        try
+        {
+            using var options = new SessionOptions { LogSeverityLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR, IntraOpNumThreads = 1, InterOpNumThreads = 1 };
+            using var session = new InferenceSession(IdentityModel(), options);
+        }
+        catch (Exception ex) when (ex is OnnxRuntimeException or DllNotFoundException or EntryPointNotFoundException or TypeInitializationException or BadImageFormatException)
+        {
+            // The bundles' own session creation meets the same failure and reports it where it matters.
+        }
     }
 
     /// <summary>A model with one float input passed through an Identity node.</summary>

@@ -7,4 +7,8 @@ namespace Warden.Core.Retraining;
 /// <param name="Sensitive">Sensitive attributes sent with the request (may be empty).</param>
 /// <param name="Source">Where the label came from (<c>api</c>, <c>review</c>, …).</param>
 public sealed record FeedbackRow(
-    string PredictionId, IReadOnlyDictionary<string, double> Inputs, bool Positive, IReadOnlyDictionary<string, string> Sensitive, string Source);
+    string PredictionId, IReadOnlyDictionary<string, double> Inputs, bool Positive, IReadOnlyDictionary<string, string> Sensitive, string Source)
+{
+    /// <summary>Element 0 of each input as logged text (a STRING input's category, a number as written); empty when not read.</summary>
+    public IReadOnlyDictionary<string, string> Texts { get; init; } = new Dictionary<string, string>(StringComparer.Ordinal);
+}

@@ -164,7 +164,10 @@ public sealed class RetrainJobRunner
             }
 
             var sensitive = l.Prediction.SensitiveJson is { } json ? JsonSerializer.Deserialize<Dictionary<string, string>>(json) ?? [] : [];
-            rows.Add(new FeedbackRow(l.Prediction.Id, inputs.Names.ToDictionary(n => n, inputs.Number, StringComparer.Ordinal), LabelValues.IsPositive(l.Label, null), sensitive, l.Source));
+            rows.Add(new FeedbackRow(l.Prediction.Id, inputs.Names.ToDictionary(n => n, inputs.Number, StringComparer.Ordinal), LabelValues.IsPositive(l.Label, null), sensitive, l.Source)
+            {
+                Texts = inputs.Names.Where(n => inputs.Text(n) is not null).ToDictionary(n => n, n => inputs.Text(n)!, StringComparer.Ordinal),
+            });
         }
 
         return rows;

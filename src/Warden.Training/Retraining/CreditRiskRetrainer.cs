@@ -43,10 +43,7 @@ public sealed class CreditRiskRetrainer : ModelRetrainer
             return $"model '{model}' cannot be retrained: its card records the features {string.Join(", ", spec.Features!)} but the version takes {string.Join(", ", inputNames)}";
         }
 
-        // Every retrained version gets a reference profile, and those are built from numeric inputs only.
-        return spec.Categorical.Count > 0
-            ? $"model '{model}' cannot be retrained yet: its categorical input(s) {string.Join(", ", spec.Categorical)} are STRING tensors, which the reference profile of a new version does not support"
-            : null;
+        return null;
     }
 
     /// <summary>

@@ -9,9 +9,10 @@ namespace Warden.Training.Retraining;
 /// Retraining of a model that <c>warden train</c> (the generic CSV trainer) produced: the settings recorded in the base
 /// version's card (<c>label</c>, <c>positive</c>, <c>features</c>, <c>categorical</c>, <c>sensitive</c>,
 /// <c>sensitive_as_feature</c>, <c>trainer</c>, <c>holdout_fraction</c>) drive <see cref="TabularTrainer"/> on the training CSV
-/// plus the labelled feedback rows whose logged inputs cover every feature. Categorical inputs are logged as text, which
-/// feedback rows do not carry (<see cref="FeedbackRow.Inputs"/> holds numbers), so a model with categorical inputs retrains on
-/// the CSV alone; the job log says so. Row weights are not supported by this trainer: feedback rows weigh 1.
+/// plus the labelled feedback rows whose logged inputs cover every feature (categorical ones from the logged text,
+/// <see cref="FeedbackRow.Texts"/>; numeric ones as numbers). With <see cref="RetrainInput.FeedbackWeight"/> w ≠ 1 each
+/// feedback row enters the trainer's loss with example weight w (ML.NET <c>ExampleWeightColumnName</c>; file rows weigh 1;
+/// the min-max normaliser is unweighted), as on the credit-risk path.
 /// </summary>
 internal static class TabularRetrainer
 {
@@ -63,24 +64,27 @@ internal static class TabularRetrainer
         var usable = new List<(IReadOnlyDictionary<string, string> Values, bool Label, IReadOnlyDictionary<string, string> Sensitive)>();
         foreach (var row in input.Feedback)
         {
-            if (categorical.Count > 0 || !table.FeatureNames.All(f => row.Inputs.TryGetValue(f, out var v) && double.IsFinite(v)))
+            var values = new Dictionary<string, string>(StringComparer.Ordinal);
+            foreach (var f in table.FeatureNames)
+            {
+                if ((categorical.Contains(f) ? row.Texts.GetValueOrDefault(f) : Number(row, f)) is { } value)
+                {
+                    values[f] = value;
+                }
+            }
+
+            if (values.Count < table.FeatureNames.Count)
             {
                 continue;
             }
 
-            usable.Add((table.FeatureNames.ToDictionary(f => f, f => row.Inputs[f].ToString("R", inv), StringComparer.Ordinal), row.Positive,
-                spec.Sensitive.ToDictionary(s => s, s => row.Sensitive.GetValueOrDefault(s) ?? "", StringComparer.Ordinal)));
+            usable.Add((values, row.Positive, spec.Sensitive.ToDictionary(s => s, s => row.Sensitive.GetValueOrDefault(s) ?? "", StringComparer.Ordinal)));
         }
 
-        table = table.Append(usable);
+        var weight = (float)input.FeedbackWeight;
+        table = table.Append(usable, weight);
         var feedback = usable.Count;
-        input.Log(categorical.Count > 0 && input.Feedback.Count > 0
-            ? $"{input.Feedback.Count} feedback row(s) not used: the categorical input(s) {string.Join(", ", categorical)} are not logged as numbers; {table.RowCount} rows in all"
-            : $"added {feedback} labelled feedback row(s) ({input.Feedback.Count - feedback} skipped for missing inputs); {table.RowCount} rows in all");
-        if (input.FeedbackWeight != 1)
-        {
-            input.Log("feedback weight ignored: the generic trainer weighs every row 1");
-        }
+        input.Log($"added {feedback} labelled feedback row(s) ({input.Feedback.Count - feedback} skipped for missing inputs); {table.RowCount} rows in all");
 
         if (table.Labels.Count(l => l) < 5 || table.Labels.Count(l => !l) < 5)
         {
@@ -91,6 +95,14 @@ internal static class TabularRetrainer
         progress.Report(new RetrainProgress(0.2, "training"));
         var (trainRows, testRows) = StratifiedSplit.Split(Enumerable.Range(0, table.RowCount).ToArray(), i => table.Labels[i], spec.Holdout, spec.Seed);
         var testSource = FormattableString.Invariant($"stratified hold-out of {spec.Holdout:0.###} of each class (seed {spec.Seed})");
+        if (weight != 1)
+        {
+            // Feedback rows follow the file rows in the table, so an index at or past fileRows is a feedback row.
+            var trainFeedback = trainRows.Count(i => i >= fileRows);
+            input.Log(string.Create(inv,
+                $"example weights: file rows 1, feedback rows {input.FeedbackWeight:0.###}; training weight {trainRows.Count - trainFeedback} file + {trainFeedback * input.FeedbackWeight:0.###} feedback ({trainFeedback} rows)"));
+        }
+
         var model = TabularTrainer.Train(table.Rows(trainRows), table.Rows(testRows), spec, testSource);
         cancellationToken.ThrowIfCancellationRequested();
         progress.Report(new RetrainProgress(0.6, "evaluating"));
@@ -108,7 +120,7 @@ internal static class TabularRetrainer
         card.Parameters["parent_version"] = input.BaseVersion ?? "none";
         card.Parameters["feedback_rows"] = feedback.ToString(inv);
         card.Parameters["training_rows_from_file"] = fileRows.ToString(inv);
-        card.Parameters["feedback_weight"] = "1";
+        card.Parameters["feedback_weight"] = input.FeedbackWeight.ToString("R", inv);
         card.Parameters["file_row_weight"] = "1";
 
         progress.Report(new RetrainProgress(0.9, "scoring held-out rows"));
@@ -119,6 +131,10 @@ internal static class TabularRetrainer
         progress.Report(new RetrainProgress(1, "trained"));
         return output;
     }
+
+    /// <summary>A numeric input of a feedback row as invariant text; null when it was not logged as a finite number.</summary>
+    private static string? Number(FeedbackRow row, string feature) =>
+        row.Inputs.TryGetValue(feature, out var v) && double.IsFinite(v) ? v.ToString("R", CultureInfo.InvariantCulture) : null;
 
     private static IReadOnlyList<string> Split(string? list) =>
         string.IsNullOrEmpty(list) ? [] : list.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);

@@ -6,7 +6,8 @@ namespace Warden.Training.Tabular;
 /// <summary>
 /// An ML.NET <see cref="IDataView"/> over a <see cref="TabularTable"/>: one column per feature (Single for numeric and
 /// boolean, NaN when missing; Text for categorical), named after the CSV header so the ONNX converter names its inputs after
-/// them, and optionally the label as Boolean. Without the label, the view is what the model sees at inference.
+/// them, and optionally the label as Boolean (followed, for a table with <see cref="TabularTable.Weights"/>, by the example
+/// weight as Single, <see cref="TabularTrainer.WeightColumn"/>). Without the label, the view is what the model sees at inference.
 /// </summary>
 internal sealed class TabularDataView : IDataView
 {
@@ -41,6 +42,10 @@ internal sealed class TabularDataView : IDataView
         if (labelName is not null)
         {
             builder.AddColumn(labelName, BooleanDataViewType.Instance);
+            if (table.Weights is not null)
+            {
+                builder.AddColumn(TabularTrainer.WeightColumn, NumberDataViewType.Single);
+            }
         }
 
         Schema = builder.ToSchema();
@@ -82,6 +87,10 @@ internal sealed class TabularDataView : IDataView
             if (view.labelName is not null && j == view.table.FeatureNames.Count)
             {
                 getter = (ValueGetter<bool>)((ref bool value) => value = view.table.Labels[position]);
+            }
+            else if (view.labelName is not null && j == view.table.FeatureNames.Count + 1 && view.table.Weights is { } weights)
+            {
+                getter = (ValueGetter<float>)((ref float value) => value = weights[position]);
             }
             else if (view.texts[j] is { } text)
             {

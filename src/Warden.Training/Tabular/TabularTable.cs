@@ -39,6 +39,9 @@ public sealed class TabularTable
     /// <summary>Rows of the file left out because the label was missing.</summary>
     public int DroppedRows { get; }
 
+    /// <summary>Example weight per row for training; null when every row weighs 1.</summary>
+    public float[]? Weights { get; private init; }
+
     /// <summary>Number of rows.</summary>
     public int RowCount => Labels.Length;
 
@@ -195,17 +198,26 @@ public sealed class TabularTable
         Values.ToDictionary(kv => kv.Key, kv => indices.Select(i => kv.Value[i]).ToArray(), StringComparer.Ordinal),
         indices.Select(i => Labels[i]).ToArray(),
         Sensitive.ToDictionary(kv => kv.Key, kv => indices.Select(i => kv.Value[i]).ToArray(), StringComparer.Ordinal),
-        0);
+        0)
+    {
+        Weights = Weights is null ? null : indices.Select(i => Weights[i]).ToArray(),
+    };
 
-    /// <summary>These rows followed by <paramref name="rows"/> (feature values as text, label, sensitive values; a missing one is empty).</summary>
-    internal TabularTable Append(IReadOnlyList<(IReadOnlyDictionary<string, string> Values, bool Label, IReadOnlyDictionary<string, string> Sensitive)> rows) =>
+    /// <summary>
+    /// These rows followed by <paramref name="rows"/> (feature values as text, label, sensitive values; a missing one is empty),
+    /// each appended row with example weight <paramref name="weight"/> (these rows keep theirs; 1 when unweighted).
+    /// </summary>
+    internal TabularTable Append(IReadOnlyList<(IReadOnlyDictionary<string, string> Values, bool Label, IReadOnlyDictionary<string, string> Sensitive)> rows, float weight = 1) =>
         rows.Count == 0 ? this : new(
             FeatureNames,
             Kinds,
             Values.ToDictionary(kv => kv.Key, kv => kv.Value.Concat(rows.Select(r => r.Values.GetValueOrDefault(kv.Key) ?? "")).ToArray(), StringComparer.Ordinal),
             [.. Labels, .. rows.Select(r => r.Label)],
             Sensitive.ToDictionary(kv => kv.Key, kv => kv.Value.Concat(rows.Select(r => r.Sensitive.GetValueOrDefault(kv.Key) ?? "")).ToArray(), StringComparer.Ordinal),
-            DroppedRows);
+            DroppedRows)
+        {
+            Weights = Weights is null && weight == 1 ? null : [.. Weights ?? Enumerable.Repeat(1f, RowCount), .. Enumerable.Repeat(weight, rows.Count)],
+        };
 
     /// <summary>Parses a number the invariant way.</summary>
     public static bool TryNumber(string text, out float value) =>

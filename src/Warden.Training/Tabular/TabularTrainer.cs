@@ -16,6 +16,9 @@ public static class TabularTrainer
     /// <summary>Name of the label column inside the pipeline (never an ONNX input).</summary>
     internal const string LabelColumn = "warden.label";
 
+    /// <summary>The per-row example weight column of a weighted training view.</summary>
+    internal const string WeightColumn = "warden.weight";
+
     private const string FeaturesColumn = "warden.features";
 
     /// <summary>Loads <paramref name="dataPath"/> (and <paramref name="testPath"/>) and trains per <paramref name="spec"/>.</summary>
@@ -56,13 +59,18 @@ public static class TabularTrainer
 
         var encoder = TabularEncoder.Fit(train);
         var context = new MLContext(spec.Seed);
-        var transformer = Pipeline(context, encoder, spec).Fit(new TabularDataView(train, LabelColumn));
+        var transformer = Pipeline(context, encoder, spec, weighted: train.Weights is not null).Fit(new TabularDataView(train, LabelColumn));
         return new TabularModel(context, transformer, spec, train, test, encoder, testSource);
     }
 
     /// <summary>The estimator chain for <paramref name="encoder"/>'s columns.</summary>
-    internal static IEstimator<ITransformer> Pipeline(MLContext context, TabularEncoder encoder, TabularSpec spec)
+    /// <param name="context">ML.NET context.</param>
+    /// <param name="encoder">The fitted column encoder.</param>
+    /// <param name="spec">Training settings (the trainer).</param>
+    /// <param name="weighted">Whether the trainer reads per-row example weights from <see cref="WeightColumn"/> (the normaliser does not).</param>
+    internal static IEstimator<ITransformer> Pipeline(MLContext context, TabularEncoder encoder, TabularSpec spec, bool weighted = false)
     {
+        var weight = weighted ? WeightColumn : null;
         IEstimator<ITransformer> chain = new EstimatorChain<ITransformer>();
         var parts = new List<string>();
         foreach (var column in encoder.Columns)
@@ -90,11 +98,12 @@ public static class TabularTrainer
         {
             TabularTrainerKind.Logistic => chain
                 .Append(context.Transforms.NormalizeMinMax(FeaturesColumn))
-                .Append(context.BinaryClassification.Trainers.LbfgsLogisticRegression(LogisticOptions())),
+                .Append(context.BinaryClassification.Trainers.LbfgsLogisticRegression(LogisticOptions(weight))),
             TabularTrainerKind.FastTree => chain.Append(context.BinaryClassification.Trainers.FastTree(new FastTreeBinaryTrainer.Options
             {
                 LabelColumnName = LabelColumn,
                 FeatureColumnName = FeaturesColumn,
+                ExampleWeightColumnName = weight,
                 NumberOfThreads = 1,
                 Seed = spec.Seed,
             })),
@@ -102,6 +111,7 @@ public static class TabularTrainer
             {
                 LabelColumnName = LabelColumn,
                 FeatureColumnName = FeaturesColumn,
+                ExampleWeightColumnName = weight,
                 NumberOfThreads = 1,
                 Seed = spec.Seed,
                 Verbose = false,
@@ -112,11 +122,12 @@ public static class TabularTrainer
     }
 
     /// <summary>The demo model's L-BFGS settings (<see cref="CreditRiskTrainer.TrainerOptions"/>) on the pipeline's columns.</summary>
-    internal static LbfgsLogisticRegressionBinaryTrainer.Options LogisticOptions()
+    internal static LbfgsLogisticRegressionBinaryTrainer.Options LogisticOptions(string? weightColumn = null)
     {
         var options = CreditRiskTrainer.TrainerOptions();
         options.LabelColumnName = LabelColumn;
         options.FeatureColumnName = FeaturesColumn;
+        options.ExampleWeightColumnName = weightColumn;
         return options;
     }
 }

@@ -1,6 +1,4 @@
-using System.Globalization;
 using System.Net;
-using System.Text.Json.Nodes;
 using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.OnnxRuntime.Tensors;
 using Warden.Core.Data;
@@ -43,20 +41,7 @@ public sealed class CategoricalExplainTests : IClassFixture<WardenFactory>, IDis
             ["year"] = "2000", ["age"] = "19", ["sex"] = "Female", ["employed"] = "0", ["citizen"] = "1", ["checks"] = "4",
         };
         using var session = new InferenceSession(trained.ModelPath);
-        var inputs = new JsonArray();
-        foreach (var (name, meta) in session.InputMetadata)
-        {
-            var isString = meta.ElementDataType == TensorElementType.String;
-            inputs.Add(new JsonObject
-            {
-                ["name"] = name,
-                ["shape"] = new JsonArray(1, 1),
-                ["datatype"] = isString ? "BYTES" : "FP32",
-                ["data"] = isString ? new JsonArray(row[name]) : new JsonArray(float.Parse(row[name], CultureInfo.InvariantCulture)),
-            });
-        }
-
-        using var response = await client.PostAsync("/v2/models/arrests-explained/explain", V2Requests.Json(new JsonObject { ["inputs"] = inputs }), TestContext.Current.CancellationToken);
+        using var response = await client.PostAsync("/v2/models/arrests-explained/explain", V2Requests.Json(TrainedDirectory.Request(session, row)), TestContext.Current.CancellationToken);
         var json = await response.ReadJsonAsync();
         Assert.True(response.StatusCode == HttpStatusCode.OK, json.ToString());
         Assert.Equal("exact", json.GetProperty("method").GetString());
@@ -94,7 +79,7 @@ public sealed class CategoricalExplainTests : IClassFixture<WardenFactory>, IDis
                 var cells = Enumerable.Range(0, n).Select(r => (s & (1 << j)) != 0 ? row[names[j]] : column[r]).ToArray();
                 feeds.Add(session.InputMetadata[names[j]].ElementDataType == TensorElementType.String
                     ? NamedOnnxValue.CreateFromTensor(names[j], new DenseTensor<string>(cells, [n, 1]))
-                    : NamedOnnxValue.CreateFromTensor(names[j], new DenseTensor<float>(cells.Select(Number).ToArray(), [n, 1])));
+                    : NamedOnnxValue.CreateFromTensor(names[j], new DenseTensor<float>(cells.Select(TrainedDirectory.Number).ToArray(), [n, 1])));
             }
 
             using var results = session.Run(feeds, ["probability"]);
@@ -120,11 +105,4 @@ public sealed class CategoricalExplainTests : IClassFixture<WardenFactory>, IDis
 
         return (phi, v[0], v[^1]);
     }
-
-    private static float Number(string cell) => cell.ToLowerInvariant() switch
-    {
-        "yes" => 1,
-        "no" => 0,
-        _ => float.Parse(cell, CultureInfo.InvariantCulture),
-    };
 }

@@ -3,10 +3,8 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
-using System.Text.Json.Nodes;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.ML.OnnxRuntime;
-using Microsoft.ML.OnnxRuntime.Tensors;
 using Warden.Core.Drift;
 using Warden.Core.Monitoring;
 using Warden.Server.Tests.Infrastructure;
@@ -68,11 +66,11 @@ public sealed class CategoricalDriftTests : IDisposable
                 ["year"] = year, ["age"] = (20 + i).ToString(CultureInfo.InvariantCulture), ["sex"] = i % 2 == 0 ? "Male" : "Female",
                 ["employed"] = "1", ["citizen"] = "1", ["checks"] = (i % 4).ToString(CultureInfo.InvariantCulture),
             };
-            using var response = await admin.PostAsync($"/v2/models/{Model}/infer", V2Requests.Json(Request(session, row)), TestContext.Current.CancellationToken);
+            using var response = await admin.PostAsync($"/v2/models/{Model}/infer", V2Requests.Json(TrainedDirectory.Request(session, row)), TestContext.Current.CancellationToken);
             Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         }
 
-        await WaitLoggedAsync(admin, currentYears.Length);
+        await TrainedDirectory.WaitLoggedAsync(admin, Model, currentYears.Length);
         var report = DriftReport.FromJson(await admin.GetStringAsync($"/api/models/{Model}/drift?since=1h", TestContext.Current.CancellationToken));
         var drifted = report.Features.Single(f => f.Name == "year");
 
@@ -97,37 +95,43 @@ public sealed class CategoricalDriftTests : IDisposable
         Assert.True(stored.GetProperty("drifted").GetBoolean());
     }
 
-    private static JsonObject Request(InferenceSession session, Dictionary<string, string> row)
+    [Fact]
+    public async Task An_onnx_model_from_elsewhere_deployed_with_a_background_explains_and_monitors_its_string_inputs()
     {
-        var inputs = new JsonArray();
-        foreach (var (name, meta) in session.InputMetadata)
+        // The ONNX file alone (no card: as if trained elsewhere) and a background sample, deployed with the CLI.
+        var ct = TestContext.Current.CancellationToken;
+        var spec = new TabularSpec { Label = "released", Positive = "Yes", Sensitive = ["colour"], Categorical = ["year"], Name = "arrests" };
+        var trained = TabularExport.TrainAndWrite(Warden.Tests.RepoFiles.Path("samples/data/arrests.csv"), spec, _dir);
+        var (code, _, error) = await _factory.RunCliAsync(
+            WardenFactory.AdminKey, "models", "deploy", "foreign", "--file", trained.ModelPath, "--background", trained.BackgroundPath, "--stage", "production");
+        Assert.True(code == 0, error);
+        var admin = _factory.Admin();
+        using var session = new InferenceSession(trained.ModelPath);
+
+        var row = new Dictionary<string, string> { ["year"] = "2000", ["age"] = "19", ["sex"] = "Female", ["employed"] = "0", ["citizen"] = "1", ["checks"] = "4" };
+        using (var explained = await admin.PostAsync("/v2/models/foreign/explain", V2Requests.Json(TrainedDirectory.Request(session, row)), ct))
         {
-            var isString = meta.ElementDataType == TensorElementType.String;
-            inputs.Add(new JsonObject
-            {
-                ["name"] = name,
-                ["shape"] = new JsonArray(1, 1),
-                ["datatype"] = isString ? "BYTES" : "FP32",
-                ["data"] = isString ? new JsonArray(row[name]) : new JsonArray(float.Parse(row[name], CultureInfo.InvariantCulture)),
-            });
+            var json = await explained.ReadJsonAsync();
+            Assert.True(explained.StatusCode == HttpStatusCode.OK, json.ToString());
+            var year = json.GetProperty("attributions").EnumerateArray().Single(a => a.GetProperty("feature").GetString() == "year");
+            Assert.Equal("2000", year.GetProperty("category").GetString());
         }
 
-        return new JsonObject { ["inputs"] = inputs };
-    }
-
-    private static async Task WaitLoggedAsync(HttpClient client, int count)
-    {
-        for (var attempt = 0; attempt < 400; attempt++)
+        // Traffic from one year only: the background's spread of years is the reference, and the year is flagged.
+        for (var i = 0; i < 40; i++)
         {
-            var page = await client.GetFromJsonAsync<JsonElement>($"/api/predictions?model={Model}&limit=1000", TestContext.Current.CancellationToken);
-            if (page.GetProperty("items").GetArrayLength() >= count)
-            {
-                return;
-            }
-
-            await Task.Delay(25, TestContext.Current.CancellationToken);
+            var shifted = new Dictionary<string, string>(row) { ["year"] = "2002", ["age"] = (18 + (i % 30)).ToString(CultureInfo.InvariantCulture) };
+            using var response = await admin.PostAsync("/v2/models/foreign/infer", V2Requests.Json(TrainedDirectory.Request(session, shifted)), ct);
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         }
 
-        Assert.Fail("predictions did not reach the log");
+        await TrainedDirectory.WaitLoggedAsync(admin, "foreign", 40);
+        var reference = await admin.GetFromJsonAsync<JsonElement>("/api/models/foreign/versions/1/reference", ct);
+        Assert.Equal("background sample deployed with foreign/1", reference.GetProperty("summary").GetProperty("source").GetString());
+        var report = DriftReport.FromJson(await admin.GetStringAsync("/api/models/foreign/drift?since=1h", ct));
+        var drifted = report.Features.Single(f => f.Name == "year");
+        Assert.Equal(FeatureKind.Categorical, drifted.Kind);
+        Assert.True(drifted.Drifted);
+        Assert.Equal(40, report.CurrentRows);
     }
 }
