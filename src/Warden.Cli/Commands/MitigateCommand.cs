@@ -57,7 +57,7 @@ internal static class MitigateCommand
         var adversaryWeight = new Option<string>("--adversary-weight")
         {
             Description = "Adversarial debiasing: weight α of the adversary's gradient in the predictor's step (AIF360's adversary_loss_weight, default 0.1), "
-                + "or 'auto': the smallest of 0.1, 0.3, 1, 3, 10, 30 whose inner 3-fold out-of-fold disparity on the training rows is <= --adversary-target.",
+                + "or 'auto': the smallest of 0.1, 0.3, 1, 3, 10, 30 whose inner 3-fold out-of-fold disparity and in-sample disparity on the training rows are <= --adversary-target.",
             DefaultValueFactory = _ => new AdversarialOptions().Alpha.ToString(System.Globalization.CultureInfo.InvariantCulture),
         };
         var adversaryTarget = new Option<double>("--adversary-target")

@@ -8,14 +8,15 @@ namespace Warden.Training.Mitigation;
 /// linear predictor to a given disparity (HMDA: out-of-fold DP difference 0.078) and a large α can collapse it to the constant
 /// classifier on other data (Arrests, α = 1). The search fits the debiased predictor for each α of
 /// <see cref="AdversarialOptions.AlphaGrid"/> in increasing order on stratified inner folds of the training rows only, scores
-/// the pooled inner out-of-fold predictions with the constraint's own disparity, and keeps the first α at or below
-/// <see cref="AdversarialOptions.Target"/> (the smallest adequate weight, so the least accuracy given up), or the least
-/// disparate α when none reaches it. No hold-out or outer-fold row is used.
+/// the pooled inner out-of-fold predictions with the constraint's own disparity, fits once more on all training rows, and
+/// keeps the first α whose inner out-of-fold *and* in-sample disparities are at or below <see cref="AdversarialOptions.Target"/>
+/// (the smallest adequate weight, so the least accuracy given up), or the α with the smallest larger of the two when none
+/// reaches it. No hold-out or outer-fold row is used.
 /// </summary>
 internal static class AdversaryWeightSearch
 {
     /// <summary>One α tried: pooled inner out-of-fold accuracy and disparity.</summary>
-    internal readonly record struct Trial(double Alpha, double Accuracy, double Disparity);
+    internal readonly record struct Trial(double Alpha, double Accuracy, double Disparity, double InSample);
 
     public static (double Alpha, IReadOnlyList<Trial> Trials) Choose(IReadOnlyList<float[]> x, byte[] y, byte[] a, IReadOnlyList<string> groups,
         FairnessConstraint constraint, AdversarialOptions options)
@@ -37,21 +38,25 @@ internal static class AdversaryWeightSearch
                 }
             }
 
+            // The fit on all training rows must also reach the target on those rows: the game's last iterate varies from fit
+            // to fit, and a fit that misses in sample will not do better on new rows.
+            var (full, _, _) = AdversarialDebiasing.Fit(x, y, a, constraint, options with { Alpha = alpha, Target = null });
+            var inSample = Disparity(x.Select(r => full.Decide(r)).ToArray(), y, groups, constraint);
             var accuracy = Enumerable.Range(0, y.Length).Count(i => predicted[i] == (y[i] == 1)) / (double)y.Length;
-            var trial = new Trial(alpha, accuracy, Disparity(predicted, y, groups, constraint));
+            var trial = new Trial(alpha, accuracy, Disparity(predicted, y, groups, constraint), inSample);
             trials.Add(trial);
-            if (trial.Disparity <= target)
+            if (Math.Max(trial.Disparity, trial.InSample) <= target)
             {
                 return (alpha, trials);
             }
         }
 
-        return (trials.MinBy(t => t.Disparity).Alpha, trials);
+        return (trials.MinBy(t => Math.Max(t.Disparity, t.InSample)).Alpha, trials);
     }
 
     /// <summary>The search's record: "α 0.1: accuracy 0.8950, disparity 0.0500; …".</summary>
     public static string Describe(IEnumerable<Trial> trials) => string.Join("; ", trials.Select(t =>
-        string.Create(CultureInfo.InvariantCulture, $"alpha {t.Alpha:R}: accuracy {t.Accuracy:0.0000}, disparity {t.Disparity:0.0000}")));
+        string.Create(CultureInfo.InvariantCulture, $"alpha {t.Alpha:R}: accuracy {t.Accuracy:0.0000}, disparity {t.Disparity:0.0000}, in-sample {t.InSample:0.0000}")));
 
     /// <summary>
     /// Demographic parity: max − min over groups of P(ŷ = 1 | g). Equalized odds: the larger over y ∈ {0, 1} of

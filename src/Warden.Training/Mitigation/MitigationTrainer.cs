@@ -239,7 +239,7 @@ public static class MitigationTrainer
                 {
                     var (alpha, trials) = AdversaryWeightSearch.Choose(x, y01, a, groups, constraint, options);
                     details["adversary weight search"] = FormattableString.Invariant(
-                        $"smallest alpha whose pooled {options.InnerFolds}-fold inner out-of-fold {Name(constraint)} difference is <= {target:R}");
+                        $"smallest alpha whose pooled {options.InnerFolds}-fold inner out-of-fold and in-sample {Name(constraint)} differences are <= {target:R}");
                     details["adversary weight search trials"] = AdversaryWeightSearch.Describe(trials);
                     options = options with { Alpha = alpha };
                 }

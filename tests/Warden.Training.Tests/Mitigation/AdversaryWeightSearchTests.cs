@@ -50,7 +50,8 @@ public class AdversaryWeightSearchTests
         // No disparity is < 0: every weight is tried and the least disparate one is kept.
         var (hard, hardTrials) = AdversaryWeightSearch.Choose(x, y, a, groups, FairnessConstraint.DemographicParity, options with { Target = -1 });
         Assert.Equal(3, hardTrials.Count);
-        Assert.Equal(hardTrials.MinBy(t => t.Disparity).Alpha, hard);
+        Assert.Equal(hardTrials.MinBy(t => Math.Max(t.Disparity, t.InSample)).Alpha, hard);
+        Assert.All(hardTrials, t => Assert.InRange(t.InSample, 0, 1));
         Assert.All(hardTrials, t => Assert.InRange(t.Accuracy, 0, 1));
     }
 
