@@ -76,9 +76,9 @@ public sealed class ConsoleServer : IAsyncLifetime
         await page.GotoAsync(BaseUrl + "/signin");
         await page.GetByLabel("API key").FillAsync(key);
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
-        // Sign-in answers with a redirect; waiting for the redirected page's "load" event once hung on a loaded CI machine
-        // (Playwright had seen "networkidle" but not "load"), so wait for the URL to commit and then for the layout itself.
-        await page.WaitForURLAsync(url => !url.Contains("/signin", StringComparison.Ordinal), new() { WaitUntil = WaitUntilState.Commit });
+        // Sign-in answers with a redirect. Waiting for a load state of the redirected page hung on loaded machines twice
+        // (first "load", then WaitForURL's "commit", when the redirect had already committed before the wait began), so
+        // wait only for an element that exists on the signed-in layout alone: the locator waits through the navigation.
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign out" }).WaitForAsync();
         return page;
     }
