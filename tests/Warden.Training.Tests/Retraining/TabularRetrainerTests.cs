@@ -19,6 +19,18 @@ public sealed class TabularRetrainerTests
 
     private static TabularTrainingResult TrainBase(string dir, TabularSpec spec) => TabularExport.TrainAndWrite(Cps, spec, dir);
 
+    // A base model on three numeric CPS columns and ten labelled feedback rows for it (five positive, alternating gender).
+    private static async Task<(ModelCard Card, List<FeedbackRow> Feedback)> NumericWagesBaseAsync(string dir)
+    {
+        var spec = new TabularSpec { Label = "wage", Positive = ">7.78", Sensitive = ["gender"], Features = ["education", "experience", "age"], Name = "wages" };
+        var first = TrainBase(dir, spec);
+        var card = JsonSerializer.Deserialize<ModelCard>(await File.ReadAllTextAsync(first.CardPath, TestContext.Current.CancellationToken), JsonSerializerOptions.Web)!;
+        var feedback = Enumerable.Range(0, 10).Select(i => new FeedbackRow($"p{i}",
+            new Dictionary<string, double> { ["education"] = 12 + (i % 4), ["experience"] = i, ["age"] = 20 + i }, i < 5,
+            new Dictionary<string, string> { ["gender"] = i % 2 == 0 ? "female" : "male" }, "review")).ToList();
+        return (card, feedback);
+    }
+
     [Fact]
     public async Task A_cps_model_retrains_with_the_columns_and_settings_recorded_in_its_card()
     {
@@ -77,12 +89,7 @@ public sealed class TabularRetrainerTests
         var dir = Path.Combine(Path.GetTempPath(), "warden-retrain-" + Guid.NewGuid().ToString("N"));
         try
         {
-            var spec = new TabularSpec { Label = "wage", Positive = ">7.78", Sensitive = ["gender"], Features = ["education", "experience", "age"], Name = "wages" };
-            var first = TrainBase(dir, spec);
-            var card = JsonSerializer.Deserialize<ModelCard>(await File.ReadAllTextAsync(first.CardPath, TestContext.Current.CancellationToken), JsonSerializerOptions.Web)!;
-            var feedback = Enumerable.Range(0, 10).Select(i => new FeedbackRow($"p{i}",
-                new Dictionary<string, double> { ["education"] = 12 + (i % 4), ["experience"] = i, ["age"] = 20 + i }, i < 5,
-                new Dictionary<string, string> { ["gender"] = i % 2 == 0 ? "female" : "male" }, "review")).ToList();
+            var (card, feedback) = await NumericWagesBaseAsync(dir);
             var log = new List<string>();
             Assert.Null(new CreditRiskRetrainer().Unsupported("wages", ["education", "experience", "age"], card));
 
@@ -178,12 +185,7 @@ public sealed class TabularRetrainerTests
         var dir = Path.Combine(Path.GetTempPath(), "warden-retrain-" + Guid.NewGuid().ToString("N"));
         try
         {
-            var spec = new TabularSpec { Label = "wage", Positive = ">7.78", Sensitive = ["gender"], Features = ["education", "experience", "age"], Name = "wages" };
-            var first = TrainBase(dir, spec);
-            var card = JsonSerializer.Deserialize<ModelCard>(await File.ReadAllTextAsync(first.CardPath, TestContext.Current.CancellationToken), JsonSerializerOptions.Web)!;
-            var feedback = Enumerable.Range(0, 10).Select(i => new FeedbackRow($"p{i}",
-                new Dictionary<string, double> { ["education"] = 12 + (i % 4), ["experience"] = i, ["age"] = 20 + i }, i < 5,
-                new Dictionary<string, string> { ["gender"] = i % 2 == 0 ? "female" : "male" }, "review")).ToList();
+            var (card, feedback) = await NumericWagesBaseAsync(dir);
             var log = new List<string>();
 
             var output = await new CreditRiskRetrainer().TrainAsync(new RetrainInput("wages", "1", card, Cps, feedback, 42, null, 4, log.Add),
