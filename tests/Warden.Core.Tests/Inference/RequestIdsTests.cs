@@ -13,7 +13,9 @@ public sealed class RequestIdsTests
 
         Assert.Equal(7, id.Version);
         Assert.Equal(reference.Version, id.Version);
-        Assert.Equal(reference.Variant, id.Variant);
+        // RFC 9562 variant: the top two bits of octet 8 are 10 (Guid.Variant gives the top four, 8 to 11).
+        Assert.Equal(reference.Variant >> 2, id.Variant >> 2);
+        Assert.Equal(0b10, id.Variant >> 2);
         // The first 48 bits are the Unix milliseconds, as in the runtime's own version 7 GUIDs.
         Assert.Equal(reference.ToString()[..13], id.ToString()[..13]);
         Assert.Equal(now.ToUnixTimeMilliseconds(), Convert.ToInt64(id.ToString("N")[..12], 16));
