@@ -38,6 +38,9 @@ internal sealed partial class ResNetClient : IDisposable
         _headers = new Metadata { { "authorization", "Bearer " + key } };
     }
 
+    /// <summary>A client of the same server for another model.</summary>
+    public ResNetClient For(string model) => new(_http.BaseAddress!, _channel.Target.Contains("://", StringComparison.Ordinal) ? new Uri(_channel.Target) : new Uri("http://" + _channel.Target), Key, model);
+
     /// <summary>The API key the client sends.</summary>
     public string Key { get; }
 

@@ -22,7 +22,7 @@ internal static class ResNetServing
     {
         if (args.Length < 2)
         {
-            Console.Error.WriteLine("usage: resnet-serving REST_URL GRPC_URL [latency] [batching] [sessions]");
+            Console.Error.WriteLine("usage: resnet-serving REST_URL GRPC_URL [latency] [batching] [sessions] [transport]");
             return 2;
         }
 
@@ -46,8 +46,11 @@ internal static class ResNetServing
                 case "sessions":
                     await SessionsAsync(client, image);
                     break;
+                case "transport":
+                    await TransportOverhead.RunAsync(client, image, Env("RUNS", 200));
+                    break;
                 default:
-                    Console.Error.WriteLine($"unknown part '{part}': latency, batching or sessions");
+                    Console.Error.WriteLine($"unknown part '{part}': latency, batching, sessions or transport");
                     return 2;
             }
         }
