@@ -126,15 +126,12 @@ public sealed class InferenceService
                     context.Id, _time.GetUtcNow(), call.Model, version, call.Caller.Id, context.Purpose,
                     context.Inputs, context.Outputs, context.Sensitive, latency);
 
-                // Before queueing: the writer must never see this record while still counting the request as under way
-                // (it would hold the batch open for a record it already has).
-                if (inProgress)
-                {
-                    inProgress = false;
-                    _log.EndInference();
-                }
-
-                if (!_log.TryEnqueue(record, out committed))
+                // The count of inferences under way ends inside TryEnqueue, after the record is prepared and before it is
+                // queued: the writer must never see this record while still counting the request as under way (it would
+                // hold the batch open for a record it already has), nor close a batch while the record is being prepared.
+                var endsInference = inProgress;
+                inProgress = false;
+                if (!_log.TryEnqueue(record, endsInference, out committed))
                 {
                     throw new WardenException(503, "the prediction log is full; retry shortly");
                 }

@@ -48,10 +48,23 @@ public sealed class PredictionLog
     /// Queues a record for an answer; false when the queue is full or closed. <paramref name="committed"/> completes when
     /// the record is committed (at once under <see cref="PredictionDurability.Async"/>) and faults when the writer gives up.
     /// </summary>
-    public bool TryEnqueue(PredictionRecord record, out Task committed)
+    public bool TryEnqueue(PredictionRecord record, out Task committed) => TryEnqueue(record, endsInference: false, out committed);
+
+    /// <summary>
+    /// <see cref="TryEnqueue(PredictionRecord, out Task)"/> for a request counted by <see cref="BeginInference"/>
+    /// (<paramref name="endsInference"/>): its <see cref="EndInference"/> comes after the record is prepared and just
+    /// before it is queued, so the writer never closes a batch for want of inferences under way while a record is still
+    /// being serialised.
+    /// </summary>
+    internal bool TryEnqueue(PredictionRecord record, bool endsInference, out Task committed)
     {
         if (Options.Durability == PredictionDurability.Async)
         {
+            if (endsInference)
+            {
+                EndInference();
+            }
+
             committed = Task.CompletedTask;
             return TryWrite(new QueuedPrediction(record, null));
         }
@@ -63,7 +76,20 @@ public sealed class PredictionLog
         // The request waits for the commit anyway: its record is redacted and serialised here, on its own thread and in
         // parallel with the others, rather than one after another on the writer's thread, which would lengthen every
         // commit cycle (and every answer) by the whole batch's serialisation.
-        return TryWrite(Prepare is { } prepare ? new QueuedPrediction(record, commit, prepare(record), Prepared: true) : new QueuedPrediction(record, commit));
+        QueuedPrediction queued;
+        try
+        {
+            queued = Prepare is { } prepare ? new QueuedPrediction(record, commit, prepare(record), Prepared: true) : new QueuedPrediction(record, commit);
+        }
+        finally
+        {
+            if (endsInference)
+            {
+                EndInference();
+            }
+        }
+
+        return TryWrite(queued);
     }
 
     /// <summary>The writer's conversion of a record to its stored form (null: not kept), used on the request's thread under acknowledged durability.</summary>
