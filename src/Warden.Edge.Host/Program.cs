@@ -9,7 +9,6 @@ internal static class Program
         // ~/.cache/Microsoft/DeveloperTools, set up while its environment is created. A device agent should not, and it
         // costs start-up time; ORT_DISABLE_TELEMETRY=0 in the agent's environment turns it back on.
         NativeEnvironment.SetDefault("ORT_DISABLE_TELEMETRY", "1");
-        NativeEnvironment.SetMallocTopPad(64 << 20);
 
         // Microsoft.Data.Sqlite finds its SQLite provider by reflection, which Native AOT does not keep; name it directly.
         SQLitePCL.Batteries_V2.Init();

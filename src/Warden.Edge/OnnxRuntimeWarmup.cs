@@ -28,8 +28,8 @@ public static class OnnxRuntimeWarmup
     /// <summary>
     /// Runs the warm-up on the calling thread, once per process (later calls of either method do nothing). The native
     /// agent calls it on its main thread while the agent starts on another: ONNX Runtime's start-up allocates tens of MB
-    /// in many small blocks, and on the main thread the C library grows its heap in a few large steps (see
-    /// <c>NativeEnvironment.SetMallocTopPad</c>) where another thread's heap grows one page-protection change at a time.
+    /// in many small blocks, and the main thread's heap is the one the native agent prepares before the runtime starts
+    /// (grown 64 MB at a time, with transparent huge pages: <c>src/Warden.Edge.Host/Native/malloc_heap.c</c>).
     /// </summary>
     public static void RunOnCurrentThread()
     {
