@@ -16,6 +16,8 @@ internal static class Program
         // The agent starts on a thread-pool thread while this thread pays ONNX Runtime's one-time costs (library, environment,
         // kernel registry): the two are the start-up's two long paths and run side by side on two cores. Ready still means
         // every bundle verified and its session created (the agent waits for that, not for this warm-up).
+        // Reserved first: the agent asks for the warm-up itself (on a pool thread) and may get there before this thread does.
+        OnnxRuntimeWarmup.Reserve();
         var run = Task.Run(() => EdgeHostCommand.RunAsync(args, Console.Out, Console.Error));
         OnnxRuntimeWarmup.RunOnCurrentThread();
         return run.GetAwaiter().GetResult();
