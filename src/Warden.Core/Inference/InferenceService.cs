@@ -249,7 +249,7 @@ public sealed class InferenceService
             throw WardenException.NotFound($"model '{call.Model}' is not found");
         }
 
-        var id = string.IsNullOrEmpty(call.Request.Id) ? Guid.CreateVersion7(_time.GetUtcNow()).ToString() : call.Request.Id;
+        var id = string.IsNullOrEmpty(call.Request.Id) ? RequestIds.NewId(_time.GetUtcNow()) : call.Request.Id;
         return new InferenceContext(call, id, call.Request.GetStringParameter("purpose") ?? call.PurposeHeader, ReadSensitive(call.Request), isExplanation);
     }
 
