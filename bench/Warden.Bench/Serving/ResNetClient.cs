@@ -26,6 +26,7 @@ internal sealed partial class ResNetClient : IDisposable
     public ResNetClient(Uri rest, Uri grpc, string key, string model)
     {
         _model = model;
+        Key = key;
         _http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 256, PooledConnectionLifetime = Timeout.InfiniteTimeSpan })
         {
             BaseAddress = rest,
@@ -36,6 +37,12 @@ internal sealed partial class ResNetClient : IDisposable
         _grpc = new GRPCInferenceService.GRPCInferenceServiceClient(_channel);
         _headers = new Metadata { { "authorization", "Bearer " + key } };
     }
+
+    /// <summary>A client of the same server for another model.</summary>
+    public ResNetClient For(string model) => new(_http.BaseAddress!, _channel.Target.Contains("://", StringComparison.Ordinal) ? new Uri(_channel.Target) : new Uri("http://" + _channel.Target), Key, model);
+
+    /// <summary>The API key the client sends.</summary>
+    public string Key { get; }
 
     /// <summary>Deploys <paramref name="onnx"/> as the model's production version 1 (kept when it is already there).</summary>
     public async Task DeployAsync(byte[] onnx)
@@ -126,6 +133,36 @@ internal sealed partial class ResNetClient : IDisposable
         return (sum, count);
     }
 
+    /// <summary>
+    /// Cumulative server-side times in nanoseconds: ASP.NET Core's request duration of the infer route of each transport
+    /// (HTTP and gRPC, from <c>/metrics</c>) and, from the statistics extension, the inference path (success), the graph
+    /// runs (compute_infer) and the conversions around them (compute_input + compute_output).
+    /// </summary>
+    public async Task<ServerTimes> ServerTimesAsync(bool hosting = true)
+    {
+        using var document = JsonDocument.Parse(await _http.GetStringAsync($"/v2/models/{_model}/versions/1/stats"));
+        var stats = document.RootElement.GetProperty("model_stats")[0].GetProperty("inference_stats");
+        double Ns(string name) => stats.GetProperty(name).GetProperty("ns").GetDouble();
+        double http = 0, grpc = 0;
+        foreach (Match m in RequestDurationLine().Matches(hosting ? await _http.GetStringAsync("/metrics") : ""))
+        {
+            var seconds = double.Parse(m.Groups["value"].Value, CultureInfo.InvariantCulture);
+            if (m.Groups["route"].Value.EndsWith("/ModelInfer", StringComparison.Ordinal))
+            {
+                grpc += seconds * 1e9;
+            }
+            else if (m.Groups["route"].Value.EndsWith("/infer", StringComparison.Ordinal))
+            {
+                http += seconds * 1e9;
+            }
+        }
+
+        return new ServerTimes([http, grpc], Ns("success"), Ns("compute_infer"), Ns("compute_input") + Ns("compute_output"));
+    }
+
+    /// <summary>Server-side times in nanoseconds (see <see cref="ServerTimesAsync"/>); Hosting holds HTTP then gRPC.</summary>
+    public sealed record ServerTimes(double[] Hosting, double Success, double Infer, double Convert);
+
     public void Dispose()
     {
         _http.Dispose();
@@ -139,6 +176,9 @@ internal sealed partial class ResNetClient : IDisposable
             throw new InvalidOperationException($"{what}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
         }
     }
+
+    [GeneratedRegex(@"^http_server_request_duration_seconds_sum\{[^}]*http_route=""(?<route>[^""]*)""[^}]*\} (?<value>[0-9.eE+-]+)", RegexOptions.Multiline)]
+    private static partial Regex RequestDurationLine();
 
     [GeneratedRegex(@"^warden_batching_batch_size\w*_(?<kind>sum|count)\{(?<labels>[^}]*)\} (?<value>[0-9.eE+-]+)", RegexOptions.Multiline)]
     private static partial Regex BatchSizeLine();

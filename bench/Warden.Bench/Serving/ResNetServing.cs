@@ -22,7 +22,7 @@ internal static class ResNetServing
     {
         if (args.Length < 2)
         {
-            Console.Error.WriteLine("usage: resnet-serving REST_URL GRPC_URL [latency] [batching] [sessions]");
+            Console.Error.WriteLine("usage: resnet-serving REST_URL GRPC_URL [latency] [batching] [sessions] [transport]");
             return 2;
         }
 
@@ -46,8 +46,11 @@ internal static class ResNetServing
                 case "sessions":
                     await SessionsAsync(client, image);
                     break;
+                case "transport":
+                    await TransportOverhead.RunAsync(client, image, Env("RUNS", 200));
+                    break;
                 default:
-                    Console.Error.WriteLine($"unknown part '{part}': latency, batching or sessions");
+                    Console.Error.WriteLine($"unknown part '{part}': latency, batching, sessions or transport");
                     return 2;
             }
         }
@@ -56,12 +59,14 @@ internal static class ResNetServing
         return 0;
     }
 
-    // Sequential single-image requests, the three paths interleaved so that load bursts on a shared machine fall on all alike.
+    // Sequential single-image requests, the paths interleaved so that load bursts on a shared machine fall on all alike.
+    // COMPARE="REST_URL GRPC_URL" adds a second server's HTTP and gRPC paths to the rotation (an A/B of two builds).
     private static async Task LatencyAsync(ResNetClient client, byte[] onnx, float[] image)
     {
         var runs = Env("RUNS", 200);
         var intraOp = Env("INTRA_OP", 1);
-        await client.PutServingAsync(new { session = new { intraOpThreads = intraOp, interOpThreads = 1 } }, image);
+        var serving = new { session = new { intraOpThreads = intraOp, interOpThreads = 1 } };
+        await client.PutServingAsync(serving, image);
         using var options = new SessionOptions
         {
             LogSeverityLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR,
@@ -71,18 +76,49 @@ internal static class ResNetServing
         };
         using var session = new InferenceSession(onnx, options);
         var header = ResNetClient.BinaryHeader(Input, ResNet18Backbone.FeatureOutput, Shape);
-        var paths = new (string Name, Func<Task<float[]>> Run)[]
+        var servers = new List<(string Label, ResNetClient Client)> { ("", client) };
+        if (Environment.GetEnvironmentVariable("COMPARE") is { Length: > 0 } compare)
         {
-            ("in-process ONNX Runtime", () => Task.FromResult(InProcess(session, image))),
-            ("HTTP binary tensors", () => client.HttpBinaryAsync(image, header)),
-            ("gRPC raw contents", () => client.GrpcAsync(image)),
+            var urls = compare.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+            var other = new ResNetClient(new Uri(urls[0]), new Uri(urls[1]), client.Key, "resnet18");
+            await other.DeployAsync(onnx);
+            await other.PutServingAsync(serving, image);
+            servers.Add((" (B)", other));
+        }
+
+        var paths = new List<(string Name, Func<Task<float[]>> Run, ResNetClient? Server, int Transport)>
+        {
+            ("in-process ONNX Runtime", () => Task.FromResult(InProcess(session, image)), null, -1),
         };
+        foreach (var (label, server) in servers)
+        {
+            paths.Add(("HTTP binary tensors" + label, () => server.HttpBinaryAsync(image, header), server, 0));
+            paths.Add(("gRPC raw contents" + label, () => server.GrpcAsync(image), server, 1));
+        }
+
         var reference = InProcess(session, image);
         var times = paths.Select(_ => new List<double>()).ToArray();
+
+        // Where a server path's time goes, read between requests (not timed): ASP.NET Core's request duration (body read,
+        // codec, response write), the inference path on the server (interceptors, binding, run, record), the graph run
+        // alone and the tensor conversions; the rest of the round trip is the client and the loopback network.
+        var breakdown = new double[paths.Count, 4];
+        var first = new ResNetClient.ServerTimes?[paths.Count];
         for (var round = -5; round < runs; round++)
         {
-            for (var p = 0; p < paths.Length; p++)
+            if (round == 0)
             {
+                // /metrics is cached for a moment (the exporter's scrape cache): request durations are read as totals.
+                await Task.Delay(1000);
+                for (var p = 1; p < paths.Count; p++)
+                {
+                    first[p] = await paths[p].Server!.ServerTimesAsync();
+                }
+            }
+
+            for (var p = 0; p < paths.Count; p++)
+            {
+                var before = paths[p].Server is { } server ? await server.ServerTimesAsync(hosting: false) : null;
                 var started = Stopwatch.GetTimestamp();
                 var features = await paths[p].Run();
                 var elapsed = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
@@ -93,6 +129,13 @@ internal static class ResNetServing
                 else
                 {
                     times[p].Add(elapsed);
+                    if (before is not null)
+                    {
+                        var after = await paths[p].Server!.ServerTimesAsync(hosting: false);
+                        breakdown[p, 1] += after.Success - before.Success;
+                        breakdown[p, 2] += after.Infer - before.Infer;
+                        breakdown[p, 3] += after.Convert - before.Convert;
+                    }
                 }
             }
         }
@@ -103,11 +146,35 @@ internal static class ResNetServing
         Console.WriteLine("|---|---|---|---|---|");
         var baseMedian = Percentile(times[0], 0.5);
         var baseP99 = Percentile(times[0], 0.99);
-        for (var p = 0; p < paths.Length; p++)
+        for (var p = 0; p < paths.Count; p++)
         {
             var median = Percentile(times[p], 0.5);
             var p99 = Percentile(times[p], 0.99);
             Console.WriteLine(Invariant($"| {paths[p].Name} | {median:F2} | {p99:F2} | {(p == 0 ? "—" : $"{100 * (median - baseMedian) / baseMedian:+0.0;-0.0}%")} | {(p == 0 ? "—" : $"{100 * (p99 - baseP99) / baseP99:+0.0;-0.0}%")} |"));
+        }
+
+        await Task.Delay(1000);
+        for (var p = 1; p < paths.Count; p++)
+        {
+            var last = await paths[p].Server!.ServerTimesAsync();
+            breakdown[p, 0] = last.Hosting[paths[p].Transport] - first[p]!.Hosting[paths[p].Transport];
+        }
+
+        Console.WriteLine();
+        Console.WriteLine("| mean ms per request | round trip | server request (ASP.NET Core) | inference path | graph run | tensor conversions | client + network |");
+        Console.WriteLine("|---|---|---|---|---|---|---|");
+        Console.WriteLine(Invariant($"| {paths[0].Name} | {times[0].Average():F2} | — | — | {times[0].Average():F2} | — | — |"));
+        for (var p = 1; p < paths.Count; p++)
+        {
+            var n = times[p].Count * 1e6;
+            var mean = times[p].Average();
+            Console.WriteLine(Invariant(
+                $"| {paths[p].Name} | {mean:F2} | {breakdown[p, 0] / n:F2} | {breakdown[p, 1] / n:F2} | {breakdown[p, 2] / n:F2} | {breakdown[p, 3] / n:F2} | {mean - (breakdown[p, 0] / n):F2} |"));
+        }
+
+        foreach (var (_, other) in servers.Skip(1))
+        {
+            other.Dispose();
         }
     }
 

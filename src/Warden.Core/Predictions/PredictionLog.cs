@@ -59,8 +59,15 @@ public sealed class PredictionLog
         // Continuations run off the writer's thread so one slow response cannot delay the next batch.
         var commit = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         committed = commit.Task;
-        return TryWrite(new QueuedPrediction(record, commit));
+
+        // The request waits for the commit anyway: its record is redacted and serialised here, on its own thread and in
+        // parallel with the others, rather than one after another on the writer's thread, which would lengthen every
+        // commit cycle (and every answer) by the whole batch's serialisation.
+        return TryWrite(Prepare is { } prepare ? new QueuedPrediction(record, commit, prepare(record), Prepared: true) : new QueuedPrediction(record, commit));
     }
+
+    /// <summary>The writer's conversion of a record to its stored form (null: not kept), used on the request's thread under acknowledged durability.</summary>
+    internal Func<PredictionRecord, StoredPrediction?>? Prepare { get; set; }
 
     private bool TryWrite(QueuedPrediction queued)
     {

@@ -14,15 +14,35 @@ namespace Warden.Core.Predictions;
 /// and no inference is under way (nothing more could join it); records arriving during a commit form the next batch. The store writes a batch in one transaction; once it returns, the requests
 /// waiting for the batch are released. A failed write is retried (with back-off) rather than dropped; meanwhile the queue
 /// fills and inference answers 503. On shutdown it writes everything still queued. Each record passes through the
-/// <see cref="PredictionRedactor"/> (card redaction, PII) before it is serialised, so only the stored copy changes.
-/// A model's <see cref="RetentionPolicy"/> (<c>keep</c>, <c>sampleRate</c>) is applied here, off the request path.
+/// <see cref="PredictionRedactor"/> (card redaction, PII) before it is serialised, so only the stored copy changes, and a
+/// model's <see cref="RetentionPolicy"/> (<c>keep</c>, <c>sampleRate</c>) is applied: here under async durability (off
+/// the request path), on the request's own thread under acknowledged durability (the request waits for the commit anyway,
+/// and serialising a whole batch here would lengthen every commit cycle).
 /// The writer knows only <see cref="IPredictionStore"/>, so any store that commits a batch durably keeps the promise.
 /// </summary>
-public sealed partial class PredictionLogWriter(
-    PredictionLog log, IPredictionStore store, ILogger<PredictionLogWriter> logger, PredictionRedactor? redactor = null, WardenMetrics? metrics = null,
-    Settings.ModelSettings? settings = null)
-    : BackgroundService
+public sealed partial class PredictionLogWriter : BackgroundService
 {
+    private readonly PredictionLog _log;
+    private readonly IPredictionStore _store;
+    private readonly ILogger<PredictionLogWriter> _logger;
+    private readonly PredictionRedactor? _redactor;
+    private readonly WardenMetrics? _metrics;
+    private readonly Settings.ModelSettings? _settings;
+
+    public PredictionLogWriter(
+        PredictionLog log, IPredictionStore store, ILogger<PredictionLogWriter> logger, PredictionRedactor? redactor = null, WardenMetrics? metrics = null,
+        Settings.ModelSettings? settings = null)
+    {
+        ArgumentNullException.ThrowIfNull(log);
+        _log = log;
+        _store = store;
+        _logger = logger;
+        _redactor = redactor;
+        _metrics = metrics;
+        _settings = settings;
+        log.Prepare = Prepare;
+    }
+
     // Batch deadlines and retry delays are real waits, never the injected clock: a test's frozen fake clock must not hold a
     // batch open forever (and with it every request awaiting the commit).
     private static readonly TimeProvider RealTime = TimeProvider.System;
@@ -34,13 +54,13 @@ public sealed partial class PredictionLogWriter(
 
     public override Task StopAsync(CancellationToken cancellationToken)
     {
-        log.Complete();
+        _log.Complete();
         return base.StopAsync(cancellationToken);
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var options = log.Options;
+        var options = _log.Options;
         var batch = new List<StoredPrediction>(Math.Min(options.BatchSize, 4_096));
         var waiters = new List<TaskCompletionSource>();
         var acknowledged = options.Durability == PredictionDurability.Acknowledged;
@@ -48,35 +68,31 @@ public sealed partial class PredictionLogWriter(
         try
         {
             // Shutdown completes the channel; WaitToReadAsync then returns false once it is empty, so the loop drains first.
-            while (await log.WaitToReadAsync(CancellationToken.None).ConfigureAwait(false))
+            while (await _log.WaitToReadAsync(CancellationToken.None).ConfigureAwait(false))
             {
                 var opened = RealTime.GetTimestamp();
                 while (batch.Count < options.BatchSize)
                 {
-                    if (log.TryRead(out var queued))
+                    if (_log.TryRead(out var queued))
                     {
                         if (queued.Commit is not null)
                         {
                             waiters.Add(queued.Commit);
                         }
 
-                        // The model's retention document decides whether, and how much of, the record is kept; a request
-                        // whose record is dropped is still released with the batch.
-                        var retention = settings?.Get<RetentionPolicy>(queued.Record.Model, RetentionPolicy.Kind);
-                        if (retention is not null && !retention.Samples(queued.Record.Id))
+                        // A request whose record is dropped (retention) is still released with the batch.
+                        if ((queued.Prepared ? queued.Stored : Prepare(queued.Record)) is { } stored)
                         {
-                            continue;
+                            batch.Add(stored);
                         }
 
-                        var stored = PredictionSerializer.ToStored(redactor is null ? queued.Record : redactor.Apply(queued.Record));
-                        batch.Add(retention?.Keep == "features" ? stored with { InputsJson = "[]" } : stored);
                         continue;
                     }
 
                     // Group commit without idle waiting: when no inference is under way, no record can arrive within the
                     // interval except from requests not yet parsed, which the next batch takes at once; waiting would only
                     // add the interval to every answer.
-                    if (acknowledged && log.InferencesInProgress == 0)
+                    if (acknowledged && _log.InferencesInProgress == 0)
                     {
                         break;
                     }
@@ -90,7 +106,7 @@ public sealed partial class PredictionLogWriter(
                     using var wait = new CancellationTokenSource(remaining, RealTime);
                     try
                     {
-                        if (!await log.WaitToReadAsync(wait.Token).ConfigureAwait(false))
+                        if (!await _log.WaitToReadAsync(wait.Token).ConfigureAwait(false))
                         {
                             break;
                         }
@@ -127,6 +143,20 @@ public sealed partial class PredictionLogWriter(
         }
     }
 
+    // The model's retention document decides whether, and how much of, the record is kept; then the privacy rules apply to
+    // the stored copy only.
+    private StoredPrediction? Prepare(PredictionRecord record)
+    {
+        var retention = _settings?.Get<RetentionPolicy>(record.Model, RetentionPolicy.Kind);
+        if (retention is not null && !retention.Samples(record.Id))
+        {
+            return null;
+        }
+
+        var stored = PredictionSerializer.ToStored(_redactor is null ? record : _redactor.Apply(record));
+        return retention?.Keep == "features" ? stored with { InputsJson = "[]" } : stored;
+    }
+
     private async Task WriteWithRetryAsync(List<StoredPrediction> batch)
     {
         var delay = TimeSpan.FromMilliseconds(100);
@@ -137,8 +167,8 @@ public sealed partial class PredictionLogWriter(
             try
             {
                 var started = RealTime.GetTimestamp();
-                await store.WriteBatchAsync(batch).ConfigureAwait(false);
-                metrics?.RecordLogCommit(batch.Count, RealTime.GetElapsedTime(started).TotalSeconds);
+                await _store.WriteBatchAsync(batch).ConfigureAwait(false);
+                _metrics?.RecordLogCommit(batch.Count, RealTime.GetElapsedTime(started).TotalSeconds);
                 Interlocked.Add(ref _written, batch.Count);
                 return;
             }

@@ -10,8 +10,8 @@ using Warden.Core.Tensors;
 namespace Warden.Core.Privacy;
 
 /// <summary>
-/// Applies the stored-copy privacy rules to a <see cref="PredictionRecord"/> on the log writer's thread, after the
-/// answer has been sent: each input named on the model version's card is kept, dropped or replaced element-wise by
+/// Applies the stored-copy privacy rules to a <see cref="PredictionRecord"/> before it is serialised for the log (on the
+/// writer's thread under async durability, on the request's thread under acknowledged; never to the response): each input named on the model version's card is kept, dropped or replaced element-wise by
 /// its keyed HMAC (<see cref="FeatureRedactor"/>) as <see cref="FeatureInfo.Redaction"/> says, and the text of kept
 /// BYTES inputs goes through <see cref="PiiRedactor"/> when <see cref="PrivacyOptions.RedactPii"/> is on.
 /// Sensitive attributes recorded with the prediction follow the same per-name rule.

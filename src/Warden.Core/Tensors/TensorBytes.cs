@@ -1,4 +1,6 @@
 using System.Buffers.Binary;
+using System.Numerics;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Text;
 
@@ -30,9 +32,9 @@ public static class TensorBytes
         // The protocol is little-endian; so is every platform .NET runs Warden on, which the cast relies on.
         return datatype switch
         {
-            TensorDatatype.Fp32 => Checked(name, MemoryMarshal.Cast<byte, float>(bytes).ToArray()),
-            TensorDatatype.Fp64 => Checked(name, MemoryMarshal.Cast<byte, double>(bytes).ToArray()),
-            TensorDatatype.Fp16 => Checked(name, MemoryMarshal.Cast<byte, Half>(bytes).ToArray()),
+            TensorDatatype.Fp32 => Checked(name, Copy<float>(bytes), 0x7F80_0000u),
+            TensorDatatype.Fp64 => Checked(name, Copy<double>(bytes), 0x7FF0_0000_0000_0000ul),
+            TensorDatatype.Fp16 => Checked(name, Copy<Half>(bytes), (ushort)0x7C00),
             TensorDatatype.Int8 => MemoryMarshal.Cast<byte, sbyte>(bytes).ToArray(),
             TensorDatatype.Int16 => MemoryMarshal.Cast<byte, short>(bytes).ToArray(),
             TensorDatatype.Int32 => MemoryMarshal.Cast<byte, int>(bytes).ToArray(),
@@ -75,23 +77,53 @@ public static class TensorBytes
         _ => throw new ArgumentOutOfRangeException(nameof(datatype), datatype, "BYTES has no fixed element size"),
     };
 
+    // One copy from the request's bytes into an array the runtime can pin; no zeroing first, every element is written.
+    private static T[] Copy<T>(ReadOnlySpan<byte> bytes)
+        where T : unmanaged
+    {
+        var values = GC.AllocateUninitializedArray<T>(bytes.Length / Unsafe.SizeOf<T>());
+        bytes.CopyTo(MemoryMarshal.AsBytes(values.AsSpan()));
+        return values;
+    }
+
     // NaN and infinity cannot be sent as JSON numbers; binary data can carry them, and no model is meant to receive them.
-    private static float[] Checked(string name, float[] values)
+    // A value is not finite when all its exponent bits are set (mask); the scan is vectorised, as an image has 150,528 values.
+    private static TFloat[] Checked<TFloat, TBits>(string name, TFloat[] values, TBits exponent)
+        where TFloat : unmanaged
+        where TBits : unmanaged, IBinaryInteger<TBits>
     {
-        var bad = Array.FindIndex(values, v => !float.IsFinite(v));
+        var bad = IndexOfNonFinite(MemoryMarshal.Cast<TFloat, TBits>(values.AsSpan()), exponent);
         return bad < 0 ? values : throw WardenException.BadRequest($"input '{name}' value {bad} is {values[bad]}, not a finite number");
     }
 
-    private static double[] Checked(string name, double[] values)
+    private static int IndexOfNonFinite<TBits>(ReadOnlySpan<TBits> bits, TBits exponent)
+        where TBits : unmanaged, IBinaryInteger<TBits>
     {
-        var bad = Array.FindIndex(values, v => !double.IsFinite(v));
-        return bad < 0 ? values : throw WardenException.BadRequest($"input '{name}' value {bad} is {values[bad]}, not a finite number");
-    }
+        var i = 0;
+        if (Vector.IsHardwareAccelerated && bits.Length >= Vector<TBits>.Count)
+        {
+            var mask = new Vector<TBits>(exponent);
+            var vectors = MemoryMarshal.Cast<TBits, Vector<TBits>>(bits);
+            for (var v = 0; v < vectors.Length; v++)
+            {
+                if (Vector.EqualsAny(vectors[v] & mask, mask))
+                {
+                    break;
+                }
 
-    private static Half[] Checked(string name, Half[] values)
-    {
-        var bad = Array.FindIndex(values, v => !Half.IsFinite(v));
-        return bad < 0 ? values : throw WardenException.BadRequest($"input '{name}' value {bad} is {values[bad]}, not a finite number");
+                i += Vector<TBits>.Count;
+            }
+        }
+
+        for (; i < bits.Length; i++)
+        {
+            if ((bits[i] & exponent) == exponent)
+            {
+                return i;
+            }
+        }
+
+        return -1;
     }
 
     private static bool[] DecodeBooleans(string name, ReadOnlySpan<byte> bytes)

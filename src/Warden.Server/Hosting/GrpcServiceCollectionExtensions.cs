@@ -1,4 +1,5 @@
 using Grpc.AspNetCore.Server;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Options;
 using Warden.Core;
 using Warden.Server.Grpc;
@@ -8,6 +9,9 @@ namespace Warden.Server.Hosting;
 /// <summary>Registers and maps the Open Inference Protocol's gRPC service.</summary>
 public static class GrpcServiceCollectionExtensions
 {
+    // Largest HTTP/2 window given to a client (32 MiB, the default inference body limit).
+    private const int MaxFlowControlWindow = 32 << 20;
+
     /// <summary>Adds the gRPC service; messages may be as large as an inference body over REST.</summary>
     public static IServiceCollection AddWardenGrpc(this IServiceCollection services)
     {
@@ -15,6 +19,16 @@ public static class GrpcServiceCollectionExtensions
         services.AddGrpc();
         services.AddOptions<GrpcServiceOptions>().Configure<IOptions<WardenOptions>>((grpc, warden) =>
             grpc.MaxReceiveMessageSize = (int)Math.Min(int.MaxValue, warden.Value.MaxRequestBodyBytes));
+
+        // HTTP/2 flow control: with Kestrel's default windows (96 KiB a stream, 128 KiB the connection) a client sending one
+        // 224x224 FP32 image (602 KB) stops six times to wait for WINDOW_UPDATE frames. A unary call is buffered whole
+        // before the service sees it, so windows as large as a message cost no memory that the call would not take anyway.
+        services.AddOptions<KestrelServerOptions>().Configure<IOptions<WardenOptions>>((kestrel, warden) =>
+        {
+            var window = (int)Math.Clamp(warden.Value.MaxRequestBodyBytes, 1 << 20, MaxFlowControlWindow);
+            kestrel.Limits.Http2.InitialStreamWindowSize = window;
+            kestrel.Limits.Http2.InitialConnectionWindowSize = Math.Min(MaxFlowControlWindow, 2 * window);
+        });
         return services;
     }
 
