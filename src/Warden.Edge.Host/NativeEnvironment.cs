@@ -28,21 +28,4 @@ internal static unsafe class NativeEnvironment
             return setenv(n, v, 0) == 0;
         }
     }
-
-    /// <summary>
-    /// Asks the C library to grow the main thread's heap by at least <paramref name="bytes"/> at a time
-    /// (<c>mallopt(M_TOP_PAD)</c>): fewer, larger heap extensions for ONNX Runtime's start-up allocations. Address space
-    /// only; pages are used as they are touched. False when <c>mallopt</c> could not be found or refused.
-    /// </summary>
-    public static bool SetMallocTopPad(int bytes)
-    {
-        const int M_TOP_PAD = -2;
-        if (!NativeLibrary.TryGetExport(NativeLibrary.GetMainProgramHandle(), "mallopt", out var export))
-        {
-            return false;
-        }
-
-        var mallopt = (delegate* unmanaged<int, int, int>)export;
-        return mallopt(M_TOP_PAD, bytes) == 1;
-    }
 }

@@ -9,7 +9,6 @@ internal static class Program
         // ~/.cache/Microsoft/DeveloperTools, set up while its environment is created. A device agent should not, and it
         // costs start-up time; ORT_DISABLE_TELEMETRY=0 in the agent's environment turns it back on.
         NativeEnvironment.SetDefault("ORT_DISABLE_TELEMETRY", "1");
-        NativeEnvironment.SetMallocTopPad(64 << 20);
 
         // Microsoft.Data.Sqlite finds its SQLite provider by reflection, which Native AOT does not keep; name it directly.
         SQLitePCL.Batteries_V2.Init();
@@ -17,6 +16,8 @@ internal static class Program
         // The agent starts on a thread-pool thread while this thread pays ONNX Runtime's one-time costs (library, environment,
         // kernel registry): the two are the start-up's two long paths and run side by side on two cores. Ready still means
         // every bundle verified and its session created (the agent waits for that, not for this warm-up).
+        // Reserved first: the agent asks for the warm-up itself (on a pool thread) and may get there before this thread does.
+        OnnxRuntimeWarmup.Reserve();
         var run = Task.Run(() => EdgeHostCommand.RunAsync(args, Console.Out, Console.Error));
         OnnxRuntimeWarmup.RunOnCurrentThread();
         return run.GetAwaiter().GetResult();

@@ -14,26 +14,38 @@ namespace Warden.Edge;
 /// </summary>
 public static class OnnxRuntimeWarmup
 {
-    private static int _started;
+    private const int NotStarted = 0, Started = 1, Reserved = 2;
+    private static int _state;
 
-    /// <summary>Starts the warm-up on a thread-pool thread once per process; later calls (of either method) do nothing.</summary>
+    /// <summary>
+    /// Starts the warm-up on a thread-pool thread once per process; does nothing once it has started or has been
+    /// reserved by <see cref="Reserve"/>.
+    /// </summary>
     public static void Start()
     {
-        if (Interlocked.Exchange(ref _started, 1) == 0)
+        if (Interlocked.CompareExchange(ref _state, Started, NotStarted) == NotStarted)
         {
             ThreadPool.UnsafeQueueUserWorkItem(static _ => WarmUp(), null);
         }
     }
 
     /// <summary>
-    /// Runs the warm-up on the calling thread, once per process (later calls of either method do nothing). The native
-    /// agent calls it on its main thread while the agent starts on another: ONNX Runtime's start-up allocates tens of MB
-    /// in many small blocks, and on the main thread the C library grows its heap in a few large steps (see
-    /// <c>NativeEnvironment.SetMallocTopPad</c>) where another thread's heap grows one page-protection change at a time.
+    /// Reserves the warm-up for a later <see cref="RunOnCurrentThread"/>: <see cref="Start"/> calls made in between (the
+    /// agent's, on the threads it starts on) do nothing. The native agent reserves it before it starts the agent on
+    /// another thread, so the warm-up runs on its main thread even when the agent gets there first.
+    /// </summary>
+    public static void Reserve() => Interlocked.CompareExchange(ref _state, Reserved, NotStarted);
+
+    /// <summary>
+    /// Runs the warm-up on the calling thread unless it has started already (once per process). The native agent calls
+    /// it on its main thread while the agent starts on another: ONNX Runtime's start-up allocates tens of MB in many
+    /// small blocks, and the main thread's heap is the one the native agent prepares before the runtime starts (grown
+    /// 64 MB at a time, with transparent huge pages: <c>src/Warden.Edge.Host/Native/malloc_heap.c</c>); on another
+    /// thread the same start-up takes about twice as long.
     /// </summary>
     public static void RunOnCurrentThread()
     {
-        if (Interlocked.Exchange(ref _started, 1) == 0)
+        if (Interlocked.Exchange(ref _state, Started) != Started)
         {
             WarmUp();
         }

@@ -22,9 +22,8 @@ public sealed class LoadedModel
     private int _nextSession;
     private DynamicBatcher? _batcher;
 
-    private LoadedModel(string model, string version, InferenceSession[] sessions, ModelSignature signature, SessionSettings? settings, VersionStatistics? statistics, int intraOpThreads)
+    private LoadedModel(string model, string version, InferenceSession[] sessions, ModelSignature signature, SessionSettings? settings, VersionStatistics? statistics)
     {
-        IntraOpThreads = intraOpThreads;
         Model = model;
         Version = version;
         _sessions = sessions;
@@ -48,16 +47,6 @@ public sealed class LoadedModel
 
     /// <summary>Sessions serving this version.</summary>
     public int SessionCount => _sessions.Length;
-
-    /// <summary>Intra-op threads of each session (0: ONNX Runtime's default, one per core).</summary>
-    public int IntraOpThreads { get; }
-
-    /// <summary>
-    /// How many runs of this version keep the cores busy without oversubscribing them: one per session, and at least as many
-    /// as the cores hold sessions' intra-op thread pools (a session runs concurrent calls safely). The dynamic batcher runs
-    /// this many batches at once.
-    /// </summary>
-    public int ConcurrentRuns => Math.Max(SessionCount, IntraOpThreads <= 0 ? 1 : Math.Max(1, Environment.ProcessorCount / IntraOpThreads));
 
     /// <summary>
     /// True when every input and output has a variable first dimension, so requests can be joined along it and the
@@ -86,11 +75,10 @@ public sealed class LoadedModel
     /// <param name="statistics">Where to count executions.</param>
     public static LoadedModel Load(string model, string version, byte[] onnx, OnnxOptions options, SessionSettings? settings = null, VersionStatistics? statistics = null)
     {
-        var intraOpThreads = settings?.IntraOpThreads ?? options.IntraOpThreads;
         using var sessionOptions = new SessionOptions
         {
             LogSeverityLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR,
-            IntraOpNumThreads = intraOpThreads,
+            IntraOpNumThreads = settings?.IntraOpThreads ?? options.IntraOpThreads,
             InterOpNumThreads = settings?.InterOpThreads ?? options.InterOpThreads,
             GraphOptimizationLevel = OnnxOptions.ToOptimizationLevel(settings?.GraphOptimizationLevel ?? options.GraphOptimizationLevel),
         };
@@ -102,7 +90,7 @@ public sealed class LoadedModel
                 sessions.Add(new InferenceSession(onnx, sessionOptions));
             }
 
-            return new LoadedModel(model, version, [.. sessions], ReadSignature(sessions[0]), settings, statistics, intraOpThreads);
+            return new LoadedModel(model, version, [.. sessions], ReadSignature(sessions[0]), settings, statistics);
         }
         catch
         {

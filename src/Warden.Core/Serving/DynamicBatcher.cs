@@ -10,9 +10,8 @@ namespace Warden.Core.Serving;
 /// Triton's dynamic batcher does. Only the model run is batched: each request has already passed its own interceptors
 /// and writes its own prediction record with its own outputs. A batch is run when it reaches the maximum batch size, when
 /// it has reached a preferred size and nothing else is waiting, or when its oldest request has waited the maximum delay.
-/// As many batches of one version run at once as <see cref="LoadedModel.ConcurrentRuns"/> (its sessions, Triton's model
-/// instances, and at least cores / intra-op threads, so that one-thread sessions do not leave cores idle while requests
-/// wait): the next batch is formed when a run slot is free, so requests arriving meanwhile join it.
+/// As many batches of one version run at once as it has sessions (Triton's model instances): the next batch is formed
+/// when a session is free, so requests arriving meanwhile join it.
 /// </summary>
 public sealed class DynamicBatcher
 {
@@ -20,13 +19,13 @@ public sealed class DynamicBatcher
     private readonly WardenMetrics? _metrics;
     private readonly TimeProvider _time;
     private readonly Channel<Pending> _queue = Channel.CreateUnbounded<Pending>(new UnboundedChannelOptions { SingleReader = true });
-    private readonly SemaphoreSlim _freeRuns;
+    private readonly SemaphoreSlim _freeSessions;
     private int _depth;
 
     internal DynamicBatcher(LoadedModel model, WardenMetrics? metrics, TimeProvider time)
     {
         _model = model;
-        _freeRuns = new SemaphoreSlim(model.ConcurrentRuns);
+        _freeSessions = new SemaphoreSlim(Math.Max(1, model.SessionCount));
         _metrics = metrics;
         _time = time;
         _ = Task.Run(LoopAsync);
@@ -97,7 +96,7 @@ public sealed class DynamicBatcher
                 }
             }
 
-            await _freeRuns.WaitAsync().ConfigureAwait(false);
+            await _freeSessions.WaitAsync().ConfigureAwait(false);
             var first = carried;
             carried = null;
             var batch = new List<Pending> { first };
@@ -148,7 +147,7 @@ public sealed class DynamicBatcher
                 }
                 finally
                 {
-                    _freeRuns.Release();
+                    _freeSessions.Release();
                 }
             });
         }
