@@ -126,23 +126,22 @@ public sealed class EdgeCommandLine
     {
         ArgumentNullException.ThrowIfNull(print);
         using var logging = EdgeLogging.Create(LogFormat(parse));
+
+        // The agent's web host takes over SIGTERM for its own graceful stop, so the run listens for the signals itself;
+        // otherwise `kill` would stop the listener and leave the process waiting forever. Registered before the agent
+        // starts: a supervisor that signals as soon as it reads the ready line must not land in the gap before them.
+        // A completion source, not a token source: a handler already dispatched when the run ends must not touch a
+        // disposed object (that was an unhandled ObjectDisposedException on SIGTERM).
+        var stop = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c => { c.Cancel = true; stop.TrySetResult(); });
+        using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, c => { c.Cancel = true; stop.TrySetResult(); });
+        using var cancelled = cancellationToken.Register(() => stop.TrySetResult());
+
         await using var agent = await StartAsync(parse, apiKey, logging.CreateLogger("Warden.Edge"), cancellationToken).ConfigureAwait(false);
         print($"edge agent {agent.DeviceId} serving on {agent.Address} (channel {parse.GetValue(_channel)}); Ctrl+C to stop");
 
-        // The agent's web host takes over SIGTERM for its own graceful stop, so the run listens for the signals itself;
-        // otherwise `kill` would stop the listener and leave the process waiting forever.
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c => { c.Cancel = true; stop.Cancel(); });
-        using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, c => { c.Cancel = true; stop.Cancel(); });
-        try
-        {
-            await Task.Delay(Timeout.Infinite, stop.Token).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException)
-        {
-            // Ctrl+C or SIGTERM: disposing the agent stops the loop and the listener.
-        }
-
+        // Ctrl+C, SIGTERM or the caller's token: disposing the agent stops the loop and the listener.
+        await stop.Task.ConfigureAwait(false);
         return 0;
     }
 }
