@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using Microsoft.Extensions.Logging.Console;
 using OpenTelemetry;
 using OpenTelemetry.Logs;
@@ -36,7 +37,7 @@ public static class TelemetryHostBuilderExtensions
         otel.WithMetrics(meter =>
         {
             // The SDK listens to meters by name, process-wide: a process hosting several servers (the test suite) sees every
-            // host's instruments as separate streams, so the default limit of 1000 would silently drop the newest host's.
+            // host's instruments, so the default limit of 1000 streams would silently drop the newest host's.
             meter.SetMaxMetricStreams(20_000);
             meter.AddMeter(WardenMetrics.MeterName)
                 .AddMeter("Npgsql")
@@ -44,14 +45,19 @@ public static class TelemetryHostBuilderExtensions
                 .AddHttpClientInstrumentation()
                 .AddRuntimeInstrumentation()
                 .AddProcessInstrumentation()
-                .AddView("warden.inference.request.duration", Buckets(0.0005, 0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5))
-                .AddView("warden.batching.batch_size", Buckets(1, 2, 3, 4, 6, 8, 12, 16, 24, 32, 64, 128))
-                .AddView("warden.batching.queue_delay", Buckets(0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.002, 0.005, 0.01, 0.05, 0.1))
-                .AddView("warden.inference.model.duration", Buckets(0.0001, 0.00025, 0.0005, 0.001, 0.002, 0.005, 0.01, 0.05, 0.1, 0.5, 1))
-                .AddView("warden.prediction_log.commit.duration", Buckets(0.0005, 0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1, 5))
-                .AddView("warden.review.decision.duration", Buckets(60, 300, 900, 3600, 4 * 3600, 24 * 3600, 3 * 24 * 3600, 7 * 24 * 3600))
-                .AddView("warden.edge.telemetry.lag", Buckets(1, 5, 15, 60, 300, 900, 3600, 6 * 3600, 24 * 3600))
                 .AddPrometheusExporter();
+            ((IDeferredMeterProviderBuilder)meter).Configure((services, builder) =>
+                {
+                    // One view for everything: the SDK gives instruments of the same name from another host the stream it
+                    // already holds for this host's, and when that other host stops it deactivates the shared stream, so this
+                    // host's counts vanish from its /metrics (seen as a flaky test). Meters made by another host's meter
+                    // factory are therefore dropped; a second view matching the same instrument would make a second stream
+                    // that is shared again.
+                    var own = services.GetRequiredService<IMeterFactory>();
+                    builder.AddView(instrument => instrument.Meter.Scope is IMeterFactory factory && !ReferenceEquals(factory, own)
+                        ? MetricStreamConfiguration.Drop
+                        : HistogramView(instrument.Name));
+                });
             if (metrics.Otlp)
             {
                 meter.AddOtlpExporter();
@@ -137,7 +143,21 @@ public static class TelemetryHostBuilderExtensions
         return builder;
     }
 
-    private static ExplicitBucketHistogramConfiguration Buckets(params double[] boundaries) => new() { Boundaries = boundaries };
+    // Bucket boundaries per histogram, in the instrument's unit; a fresh configuration per call because the SDK stamps a
+    // view id on the object it is given.
+    private static readonly Dictionary<string, double[]> HistogramBoundaries = new(StringComparer.Ordinal)
+    {
+        ["warden.inference.request.duration"] = [0.0005, 0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+        ["warden.batching.batch_size"] = [1, 2, 3, 4, 6, 8, 12, 16, 24, 32, 64, 128],
+        ["warden.batching.queue_delay"] = [0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.002, 0.005, 0.01, 0.05, 0.1],
+        ["warden.inference.model.duration"] = [0.0001, 0.00025, 0.0005, 0.001, 0.002, 0.005, 0.01, 0.05, 0.1, 0.5, 1],
+        ["warden.prediction_log.commit.duration"] = [0.0005, 0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1, 5],
+        ["warden.review.decision.duration"] = [60, 300, 900, 3600, 4 * 3600, 24 * 3600, 3 * 24 * 3600, 7 * 24 * 3600],
+        ["warden.edge.telemetry.lag"] = [1, 5, 15, 60, 300, 900, 3600, 6 * 3600, 24 * 3600],
+    };
+
+    private static MetricStreamConfiguration? HistogramView(string instrument) =>
+        HistogramBoundaries.TryGetValue(instrument, out var boundaries) ? new ExplicitBucketHistogramConfiguration { Boundaries = boundaries } : null;
 
     private static bool IsScrapeOrProbe(PathString path) =>
         path.StartsWithSegments("/metrics", StringComparison.Ordinal) || path.StartsWithSegments("/v2/health", StringComparison.Ordinal);

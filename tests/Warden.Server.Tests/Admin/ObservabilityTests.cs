@@ -48,6 +48,31 @@ public sealed class ObservabilityTests(WardenFactory factory) : IClassFixture<Wa
     }
 
     [Fact]
+    public async Task A_servers_metrics_survive_another_server_in_the_same_process_stopping()
+    {
+        // The SDK used to hand the second host's instruments this host's streams and, when it stopped, deactivate them.
+        await using var first = new WardenFactory();
+        var admin = first.Admin();
+        Assert.Equal(HttpStatusCode.OK, (await admin.InferAsync(V2Requests.CreditRisk())).StatusCode);
+        Assert.Contains("warden_inference_requests", await admin.GetStringAsync("/metrics"), StringComparison.Ordinal);
+        await using (var second = new WardenFactory())
+        {
+            Assert.Equal(HttpStatusCode.OK, (await second.Admin().InferAsync(V2Requests.CreditRisk())).StatusCode);
+        }
+
+        await admin.GetStringAsync("/metrics");
+        Assert.Equal(HttpStatusCode.NotFound, (await admin.InferAsync(V2Requests.CreditRisk(), model: "after-the-other-stopped")).StatusCode);
+        string text = "";
+        for (var attempt = 0; attempt < 30 && !text.Contains("(unregistered)", StringComparison.Ordinal); attempt++)
+        {
+            await Task.Delay(100);
+            text = await admin.GetStringAsync("/metrics");
+        }
+
+        Assert.Contains("model=\"(unregistered)\"", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task OpenApi_document_describes_the_inference_and_admin_routes()
     {
         var document = await factory.Admin().GetStringAsync("/openapi/v1.json");
