@@ -21,7 +21,10 @@ echo "packing Warden.Client and Warden.Contracts ..." >&2
 dotnet pack src/Warden.Client -c Release -o "$work/feed" -warnaserror -nologo -v q
 dotnet pack src/Warden.Contracts -c Release --no-build -o "$work/feed" -warnaserror -nologo -v q
 ls "$work/feed"/Warden.Client.*.nupkg "$work/feed"/Warden.Client.*.snupkg "$work/feed"/Warden.Contracts.*.nupkg >/dev/null
-unzip -l "$work/feed"/Warden.Client.*[0-9].nupkg | grep -q "lib/net10.0/Warden.Client.xml" || { echo "the package has no XML docs" >&2; exit 1; }
+# The listing is taken whole before it is searched: `unzip | grep -q` fails under pipefail whenever grep stops reading
+# first and unzip dies of SIGPIPE (seen on a loaded machine).
+listing=$(unzip -l "$work/feed"/Warden.Client.*[0-9].nupkg)
+grep -q "lib/net10.0/Warden.Client.xml" <<<"$listing" || { echo "the package has no XML docs" >&2; exit 1; }
 
 cli=${WARDEN_CLI:-src/Warden.Cli/bin/Debug/net10.0/warden}
 [ -x "$cli" ] || dotnet build src/Warden.Cli -nologo -v q
