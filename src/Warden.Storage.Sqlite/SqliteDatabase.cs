@@ -4,8 +4,11 @@ using Warden.Core.Storage.Sql;
 
 namespace Warden.Storage.Sqlite;
 
-/// <summary>The embedded single-node store: one SQLite file in WAL mode, schema created on first open.</summary>
-public sealed class SqliteDatabase : SqlDatabase
+/// <summary>
+/// The embedded single-node store: one SQLite file in WAL mode, schema created on first open. The prediction log's batches
+/// go through a connection kept open for them (<see cref="WriteAsync"/>), with the WAL checkpointed beside them.
+/// </summary>
+public sealed class SqliteDatabase : SqlDatabase, IDisposable
 {
     private const string Schema = """
         CREATE TABLE IF NOT EXISTS model_versions (
@@ -118,6 +121,7 @@ public sealed class SqliteDatabase : SqlDatabase
     ];
 
     private readonly string _connectionString;
+    private readonly string _keptConnectionString;
     private readonly string _connectionPragmas;
 
     /// <summary>Opens (and creates if needed) the database file at <paramref name="path"/>.</summary>
@@ -127,8 +131,12 @@ public sealed class SqliteDatabase : SqlDatabase
     /// predictions, audit entries, keys, feedback, reviews, settings — survives a crash of the machine, not only of the process.
     /// False: <c>synchronous=NORMAL</c>, which in WAL mode may lose the last commits on a power loss (never corrupts).
     /// </param>
-    public SqliteDatabase(string path, bool durableCommits = true)
+    /// <param name="walLimitBytes">
+    /// The size past which the WAL is restarted before the log's next batch (see <see cref="WriteAsync"/>); 16 MiB by default.
+    /// </param>
+    public SqliteDatabase(string path, bool durableCommits = true, long walLimitBytes = 16 << 20)
     {
+        ArgumentOutOfRangeException.ThrowIfLessThan(walLimitBytes, 1);
         Path = path;
         DurableCommits = durableCommits;
         _connectionPragmas = "PRAGMA busy_timeout=30000; PRAGMA synchronous=" + (durableCommits ? "FULL;" : "NORMAL;");
@@ -147,9 +155,18 @@ public sealed class SqliteDatabase : SqlDatabase
             DefaultTimeout = 30,
         }.ToString();
 
+        // The kept connections have a cache of their own: in the shared cache, a checkpoint would hold the mutex that every
+        // other connection of the process needs.
+        _keptConnectionString = new SqliteConnectionStringBuilder(_connectionString) { Cache = SqliteCacheMode.Private, Pooling = false }.ToString();
+
         using var connection = new SqliteConnection(_connectionString);
         connection.Open();
         Execute(connection, "PRAGMA journal_mode=WAL;");
+        using (var pageSize = new SqliteCommand("PRAGMA page_size;", connection))
+        {
+            // A WAL frame is a page and its 24-byte header.
+            _walLimitFrames = Math.Max(1, walLimitBytes / (Convert.ToInt64(pageSize.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture) + 24));
+        }
         Execute(connection, Schema);
         var hadSuspensions = HasColumn(connection, "api_keys", "suspended_at");
         foreach (var (table, column, definition) in AddedColumns)
@@ -271,6 +288,147 @@ public sealed class SqliteDatabase : SqlDatabase
         await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
         Execute(connection, _connectionPragmas);
         return connection;
+    }
+
+    // Checkpoints of the WAL into the database file. SQLite runs them by default inside the commit that takes the WAL past
+    // 1,000 pages, i.e. on the prediction log's writer with every request of the batch waiting. The writer's connection
+    // turns that off; instead, every CheckpointEveryCommits commits a PASSIVE checkpoint runs on a connection of its own,
+    // beside the writes. A passive checkpoint cannot restart the WAL while commits keep coming (the next writer reuses
+    // the file from the start only when everything in it was copied before its transaction began), so once the WAL holds
+    // more than the limit the writer itself runs a RESTART checkpoint before its next batch: by then only the frames
+    // committed during the passive run remain to be copied. Durability does not depend on any of this: a commit is
+    // durable once its WAL frames are synced (synchronous=FULL).
+    private const int CheckpointEveryCommits = 64;
+    private readonly long _walLimitFrames;
+    private readonly SemaphoreSlim _writerGate = new(1, 1);
+    private KeptConnection? _writer;
+    private KeptConnection? _checkpointer;
+    private int _commitsSinceCheckpoint;
+    private int _checkpointing;
+    private Task _checkpoint = Task.CompletedTask;
+    private volatile bool _restartDue;
+    private bool _disposed;
+
+    /// <summary>
+    /// Runs <paramref name="write"/> in a write transaction on the connection kept for the prediction log's appends (its
+    /// statements stay prepared and it never checkpoints inside a commit), or on a pooled connection when another write is
+    /// using it.
+    /// </summary>
+    public override async Task WriteAsync(Func<DbConnection, DbTransaction, CancellationToken, Task> write, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(write);
+        if (!_writerGate.Wait(0))
+        {
+            await base.WriteAsync(write, cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
+        try
+        {
+            if (_disposed)
+            {
+                await base.WriteAsync(write, cancellationToken).ConfigureAwait(false);
+                return;
+            }
+
+            var connection = _writer ??= OpenKept(autoCheckpoint: false);
+            try
+            {
+                if (_restartDue)
+                {
+                    _restartDue = false;
+                    RestartWal(connection);
+                }
+
+                using var transaction = connection.BeginTransaction();
+                await write(connection, transaction, cancellationToken).ConfigureAwait(false);
+                transaction.Commit();
+            }
+            catch
+            {
+                // A connection that failed mid-write is not trusted with the next batch (it may be left in a transaction).
+                _writer = null;
+                connection.Dispose();
+                throw;
+            }
+
+            if (++_commitsSinceCheckpoint >= CheckpointEveryCommits && Interlocked.CompareExchange(ref _checkpointing, 1, 0) == 0)
+            {
+                _commitsSinceCheckpoint = 0;
+                _checkpoint = Task.Run(CheckpointWal, CancellationToken.None);
+            }
+        }
+        finally
+        {
+            _writerGate.Release();
+        }
+    }
+
+    // PASSIVE: copies what no reader still needs from the WAL, without taking the write lock, so commits go on meanwhile.
+    private void CheckpointWal()
+    {
+        try
+        {
+            var connection = _checkpointer ??= OpenKept(autoCheckpoint: true);
+            using var reader = connection.Statement("PRAGMA wal_checkpoint(PASSIVE);").ExecuteReader();
+            if (reader.Read() && reader.GetInt64(1) >= _walLimitFrames)
+            {
+                _restartDue = true;
+            }
+        }
+        catch (SqliteException)
+        {
+            // Tried again after the next commits; the WAL keeps every commit meanwhile.
+            _checkpointer?.Dispose();
+            _checkpointer = null;
+        }
+        finally
+        {
+            Volatile.Write(ref _checkpointing, 0);
+        }
+    }
+
+    // RESTART holds the write lock while it copies the rest of the WAL and waits for readers still on older snapshots; a
+    // short busy timeout keeps a long read from holding the writer up (the WAL is restarted at a later batch instead).
+    private static void RestartWal(KeptConnection connection)
+    {
+        connection.Statement("PRAGMA busy_timeout=50;").ExecuteNonQuery();
+        try
+        {
+            using var reader = connection.Statement("PRAGMA wal_checkpoint(RESTART);").ExecuteReader();
+            reader.Read();
+        }
+        finally
+        {
+            connection.Statement("PRAGMA busy_timeout=30000;").ExecuteNonQuery();
+        }
+    }
+
+    private KeptConnection OpenKept(bool autoCheckpoint)
+    {
+        var connection = new KeptConnection(_keptConnectionString);
+        connection.Open();
+        Execute(connection, _connectionPragmas + (autoCheckpoint ? "" : " PRAGMA wal_autocheckpoint=0;"));
+        return connection;
+    }
+
+    /// <summary>Closes the connections kept for the prediction log's writes and checkpoints (once the log has drained).</summary>
+    public void Dispose()
+    {
+        _writerGate.Wait();
+        try
+        {
+            _disposed = true;
+            _checkpoint.Wait();
+            _writer?.Dispose();
+            _writer = null;
+            _checkpointer?.Dispose();
+            _checkpointer = null;
+        }
+        finally
+        {
+            _writerGate.Release();
+        }
     }
 
     private static bool HasColumn(SqliteConnection connection, string table, string column, string schema = "main") =>

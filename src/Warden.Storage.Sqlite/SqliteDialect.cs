@@ -1,5 +1,6 @@
 using System.Data.Common;
 using System.Globalization;
+using Microsoft.Data.Sqlite;
 using Warden.Core.Storage.Sql;
 
 namespace Warden.Storage.Sqlite;
@@ -21,9 +22,17 @@ public sealed class SqliteDialect : SqlDialect
     {
         // An AUTOINCREMENT table records its highest number ever used in sqlite_sequence (so numbers of deleted rows are
         // not reused); rows inserted with explicit numbers move it on.
+        var sql = $"SELECT MAX(COALESCE((SELECT seq FROM sqlite_sequence WHERE name = '{table}'), 0), COALESCE((SELECT MAX(seq) FROM {table}), 0)) + 1";
+        if (connection is KeptConnection kept)
+        {
+            var statement = kept.Statement(sql);
+            statement.Transaction = (SqliteTransaction)transaction;
+            return Convert.ToInt64(statement.ExecuteScalar(), CultureInfo.InvariantCulture);
+        }
+
         await using var command = connection.CreateCommand();
         command.Transaction = transaction;
-        command.CommandText = $"SELECT MAX(COALESCE((SELECT seq FROM sqlite_sequence WHERE name = '{table}'), 0), COALESCE((SELECT MAX(seq) FROM {table}), 0)) + 1";
+        command.CommandText = sql;
         return Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), CultureInfo.InvariantCulture);
     }
 
@@ -33,25 +42,41 @@ public sealed class SqliteDialect : SqlDialect
         ArgumentNullException.ThrowIfNull(connection);
         ArgumentNullException.ThrowIfNull(columns);
         ArgumentNullException.ThrowIfNull(rows);
-        await using var command = connection.CreateCommand();
-        command.Transaction = transaction;
         var names = columns.Select((_, i) => "@c" + i.ToString(CultureInfo.InvariantCulture)).ToArray();
-        command.CommandText = $"INSERT INTO {table} ({string.Join(", ", columns)}) VALUES ({string.Join(", ", names)})";
-        var parameters = names.Select(name =>
+        var sql = $"INSERT INTO {table} ({string.Join(", ", columns)}) VALUES ({string.Join(", ", names)})";
+
+        // On the connection kept for the log's appends the insert stays prepared from one batch to the next.
+        var kept = connection as KeptConnection;
+        var command = kept?.Statement(sql, names.Length) ?? (SqliteCommand)connection.CreateCommand();
+        try
         {
-            var parameter = command.CreateParameter();
-            parameter.ParameterName = name;
-            command.Parameters.Add(parameter);
-            return parameter;
-        }).ToArray();
-        foreach (var row in rows)
-        {
-            for (var i = 0; i < parameters.Length; i++)
+            command.Transaction = (SqliteTransaction)transaction;
+            if (kept is null)
             {
-                parameters[i].Value = row[i] ?? DBNull.Value;
+                command.CommandText = sql;
+                foreach (var name in names)
+                {
+                    command.Parameters.Add(new SqliteParameter(name, null));
+                }
             }
 
-            await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            var parameters = command.Parameters;
+            foreach (var row in rows)
+            {
+                for (var i = 0; i < names.Length; i++)
+                {
+                    parameters[i].Value = row[i] ?? DBNull.Value;
+                }
+
+                await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            }
+        }
+        finally
+        {
+            if (kept is null)
+            {
+                await command.DisposeAsync().ConfigureAwait(false);
+            }
         }
     }
 }

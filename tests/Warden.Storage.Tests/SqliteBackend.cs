@@ -59,6 +59,7 @@ public sealed class SqliteBackend : StorageBackend
 
     public override ValueTask DisposeAsync()
     {
+        _database?.Dispose();
         SqliteConnection.ClearAllPools();
         if (Directory.Exists(_dir))
         {

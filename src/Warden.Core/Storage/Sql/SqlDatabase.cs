@@ -13,4 +13,18 @@ public abstract class SqlDatabase
 
     /// <summary>Opens a pooled connection with the backend's per-connection settings applied.</summary>
     public abstract Task<DbConnection> OpenConnectionAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Runs <paramref name="write"/> in a write transaction and commits it: the path of the prediction log's batches. A
+    /// backend may keep a connection open for these writes (SQLite does, so that their statements are prepared once and no
+    /// checkpoint runs inside their commits); by default each call opens a pooled connection.
+    /// </summary>
+    public virtual async Task WriteAsync(Func<DbConnection, DbTransaction, CancellationToken, Task> write, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(write);
+        await using var connection = await OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        await write(connection, transaction, cancellationToken).ConfigureAwait(false);
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+    }
 }

@@ -49,10 +49,7 @@ public sealed class SqlPredictionStore(SqlDatabase database, PayloadCipher? ciph
             return;
         }
 
-        await using var connection = await database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-        await WriteBatchAsync(batch, connection, transaction, cancellationToken).ConfigureAwait(false);
-        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        await database.WriteAsync((connection, transaction, ct) => WriteBatchAsync(batch, connection, transaction, ct), cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
