@@ -6,6 +6,7 @@ using Warden.Bench.Serving;
 // `resnet-serving REST_URL GRPC_URL [latency] [batching] [sessions]` measures ResNet18 against a running warden serve (bench/load/resnet.sh);
 // `edge-resnet18 [images]` runs the edge quantisation measurement;
 // `drift-log [rows] [repeats]` measures drift over a SQLite prediction log end to end;
+// `log-commits [commits] [batch] [rounds]` measures the acknowledged prediction log's commit cycle on SQLite (pooled vs kept connection);
 // `abuse-rates [seeds] [queries]` prints detection and false-positive rates of the extraction detector (docs/abuse.md);
 // anything else goes to BenchmarkDotNet (e.g. `--filter *InferencePath*`).
 if (args.Length > 0 && args[0] == "ceiling")
@@ -28,6 +29,12 @@ if (args.Length > 0 && args[0] == "drift-log")
 {
     var rows = args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 1_000_000;
     return await Warden.Bench.Drift.LoggedDriftRun.RunAsync(rows, args.Length > 2 ? int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 5);
+}
+
+if (args.Length > 0 && args[0] == "log-commits")
+{
+    int Arg(int i, int fallback) => args.Length > i ? int.Parse(args[i], System.Globalization.CultureInfo.InvariantCulture) : fallback;
+    return await LogCommitRun.RunAsync(Arg(1, 3_000), Arg(2, 11), Arg(3, 3));
 }
 
 if (args.Length > 0 && args[0] == "abuse-rates")

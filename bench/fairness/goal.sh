@@ -2,6 +2,8 @@
 # Issue 12's mitigation goal: every DP-/EO-constrained method on HMDA, CPS 1985 and Arrests, hold-out + 5-fold out-of-fold.
 # Usage: bash bench/fairness/goal.sh [OUT=/tmp/fairness-goal]   (then python3 bench/fairness/goal-table.py OUT)
 # WARDEN="dotnet run --project src/Warden.Cli -c Release --" by default; set WARDEN to a built warden to skip the build check.
+# A row whose OUT/<data>/<run>/mitigation.json exists is skipped: delete a row's folder to run it again.
+# ONLY="cps1985/adv-dp-auto hmda/eg-eo ..." runs just those rows (the table needs each dataset's none, eg-dp and eg-eo too).
 set -euo pipefail
 out=${1:-/tmp/fairness-goal}
 warden=${WARDEN:-dotnet run --project src/Warden.Cli -c Release --}
@@ -18,18 +20,21 @@ runs=(
   "adv-dp|--mitigation adversarial --constraint demographic-parity"
   "adv-dp-auto|--mitigation adversarial --constraint demographic-parity --adversary-weight auto"
   "adv-dp-avg|--mitigation adversarial --constraint demographic-parity --adversary-weight auto --adversary-average 0.5"
+  "adv-dp-decay|--mitigation adversarial --constraint demographic-parity --adversary-weight auto --adversary-decay 300"
   "thr-dp|--mitigation threshold --constraint demographic-parity"
   "eg-eo|--mitigation exponentiated-gradient --constraint equalized-odds"
   "eg-eo-best|--mitigation exponentiated-gradient --constraint equalized-odds --serve best"
   "adv-eo|--mitigation adversarial --constraint equalized-odds"
   "adv-eo-auto|--mitigation adversarial --constraint equalized-odds --adversary-weight auto"
   "adv-eo-avg|--mitigation adversarial --constraint equalized-odds --adversary-weight auto --adversary-average 0.5"
+  "adv-eo-decay|--mitigation adversarial --constraint equalized-odds --adversary-weight auto --adversary-decay 300"
   "thr-eo|--mitigation threshold --constraint equalized-odds"
 )
 for data in hmda cps1985 arrests; do
   for run in "${runs[@]}"; do
     name=${run%%|*}; opts=${run#*|}
     [ -f "$out/$data/$name/mitigation.json" ] && continue
+    if [ -n "${ONLY:-}" ] && [[ " $ONLY " != *" $data/$name "* ]]; then continue; fi
     echo "$data $name: warden mitigate ${args[$data]} $opts --seed 42 --cross-validate 5" >&2
     # shellcheck disable=SC2086
     $warden mitigate ${args[$data]} $opts --seed 42 --cross-validate 5 --out "$out/$data/$name" > "$out/$data-$name.log"

@@ -70,12 +70,17 @@ internal static class MitigateCommand
             Description = "Adversarial debiasing: share (0-1) of the joint phase's last epochs whose predictor weights are averaged (Polyak); 0 = the last iterate, as AIF360.",
             DefaultValueFactory = _ => 0,
         };
+        var adversaryDecay = new Option<double>("--adversary-decay")
+        {
+            Description = "Adversarial debiasing: decay the joint phase's rate as lr/(1 + t/STEPS) (the paper's 1/t schedule) instead of AIF360's 0.96 every 1,000 steps; 0 = AIF360's.",
+            DefaultValueFactory = _ => 0,
+        };
         var card = new Option<FileInfo?>("--card") { Description = "A card.json template (owner, uses, references, feature meanings)." };
         var tabular = new TabularOptions();
 
         var command = new Command("mitigate", "Train a classifier on any CSV with a bias mitigation and compare it with the unmitigated model.")
         {
-            data, output, seed, mitigation, constraint, folds, privileged, maxIterations, serve, adversaryWeight, adversaryTarget, adversaryAverage, card,
+            data, output, seed, mitigation, constraint, folds, privileged, maxIterations, serve, adversaryWeight, adversaryTarget, adversaryAverage, adversaryDecay, card,
         };
         foreach (var option in tabular.All)
         {
@@ -85,12 +90,12 @@ internal static class MitigateCommand
         command.SetAction(parseResult => Run(parseResult, tabular, parseResult.GetValue(data)!, parseResult.GetValue(output)!, parseResult.GetValue(seed),
             parseResult.GetValue(mitigation)!, parseResult.GetValue(constraint)!, parseResult.GetValue(folds), parseResult.GetValue(privileged),
             parseResult.GetValue(maxIterations), parseResult.GetValue(serve) == "best", parseResult.GetValue(adversaryWeight)!, parseResult.GetValue(adversaryTarget), parseResult.GetValue(adversaryAverage),
-            parseResult.GetValue(card)));
+            parseResult.GetValue(adversaryDecay), parseResult.GetValue(card)));
         return command;
     }
 
     private static int Run(ParseResult parse, TabularOptions tabular, FileInfo data, DirectoryInfo output, int seed, string mitigation, string constraint,
-        int folds, string? privileged, int maxIterations, bool best, string adversaryWeight, double adversaryTarget, double adversaryAverage, FileInfo? card)
+        int folds, string? privileged, int maxIterations, bool best, string adversaryWeight, double adversaryTarget, double adversaryAverage, double adversaryDecay, FileInfo? card)
     {
         var method = Enum.GetValues<MitigationMethod>().Single(m => MitigationTrainer.Name(m) == mitigation);
         var target = constraint == "equalized-odds" ? FairnessConstraint.EqualizedOdds : FairnessConstraint.DemographicParity;
@@ -118,6 +123,11 @@ internal static class MitigateCommand
             if (!(adversaryAverage is >= 0 and <= 1))
             {
                 throw new InvalidDataException("--adversary-average must be between 0 and 1.");
+            }
+
+            if (!(adversaryDecay >= 0) || double.IsInfinity(adversaryDecay))
+            {
+                throw new InvalidDataException("--adversary-decay must be a finite number of steps >= 0 (0 = AIF360's staircase).");
             }
 
             if (!(adversaryTarget >= 0) || double.IsInfinity(adversaryTarget))
@@ -150,7 +160,8 @@ internal static class MitigateCommand
                 : System.Text.Json.JsonSerializer.Deserialize<Warden.Contracts.Registry.ModelCard>(File.ReadAllText(card.FullName), System.Text.Json.JsonSerializerOptions.Web);
             result = MitigationTrainer.TrainAndExport(data.FullName, output.FullName, spec, method, target,
                 new ExponentiatedGradientOptions { MaxIterations = maxIterations, Serve = best ? ReductionServing.Best : ReductionServing.Mixture },
-                new AdversarialOptions { Alpha = alpha, Target = auto ? adversaryTarget : null, AverageTail = adversaryAverage, Seed = seed }, crossValidationFolds: folds, privileged: privilegedValue,
+                new AdversarialOptions { Alpha = alpha, Target = auto ? adversaryTarget : null, AverageTail = adversaryAverage,
+                    DecaySteps = adversaryDecay > 0 ? adversaryDecay : null, Seed = seed }, crossValidationFolds: folds, privileged: privilegedValue,
                 testPath: parse.GetValue(tabular.Test)?.FullName, template: template);
         }
         catch (Exception ex) when (ex is InvalidDataException or IOException or UnauthorizedAccessException or System.Text.Json.JsonException)

@@ -43,6 +43,7 @@ internal static class AdversarialDebiasing
         var phases = options.Pretrain ? new[] { Phase.Predictor, Phase.Adversary, Phase.Joint } : [Phase.Joint];
         var order = Enumerable.Range(0, n).ToArray();
         var step = 0;
+        var joint = 0;
         var average = new double[theta.Length];
         var averaged = 0;
         var averageFrom = FirstAveragedEpoch(epochs, options.AverageTail);
@@ -55,7 +56,7 @@ internal static class AdversarialDebiasing
                 {
                     var rows = new ArraySegment<int>(order, b * batch, batch);
                     var (_, _, gp, ga, gphi) = gradients.Evaluate(theta, phi, rows);
-                    var rate = options.LearningRate * Math.Pow(0.96, step / 1000);
+                    var rate = Rate(options, step, phase == Phase.Joint ? joint++ : null);
                     step++;
                     if (phase != Phase.Adversary)
                     {
@@ -86,6 +87,15 @@ internal static class AdversarialDebiasing
         var bias = theta[d] - Enumerable.Range(0, d).Sum(j => theta[j] * mean[j] / std[j]);
         return (new LinearClassifier(weights, bias), phi, step);
     }
+
+    /// <summary>
+    /// The Adam rate of a step: AIF360's staircase η₀·0.96^⌊step/1000⌋ over all phases' steps, or, in the joint phase with
+    /// <see cref="AdversarialOptions.DecaySteps"/> τ, η₀/(1 + t/τ) at the joint phase's own step t.
+    /// </summary>
+    internal static double Rate(AdversarialOptions options, int step, int? jointStep) =>
+        jointStep is { } t && options.DecaySteps is { } tau
+            ? options.LearningRate / (1 + (t / tau))
+            : options.LearningRate * Math.Pow(0.96, step / 1000);
 
     /// <summary>∇L_P − (∇L_P·ĝ)ĝ − α∇L_A with ĝ = ∇L_A/(|∇L_A| + tiny), as AIF360 normalises (no projection when ∇L_A = 0).</summary>
     internal static double[] PredictorStep(double[] gp, double[] ga, double alpha)

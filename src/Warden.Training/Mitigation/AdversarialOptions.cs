@@ -49,6 +49,15 @@ public sealed record AdversarialOptions
     /// </summary>
     public double AverageTail { get; init; }
 
+    /// <summary>
+    /// When set, the joint phase's rate is η₀/(1 + t/τ) with τ = this many steps and t the joint phase's own step (inverse-time
+    /// decay, the 1/t schedule Zhang, Lemoine &amp; Mitchell suggest for convergence) instead of AIF360's staircase. The staircase
+    /// barely decays within the few thousand steps a small data set gives (×0.885 after 3,000), so the two-player game's last
+    /// iterate is wherever its oscillation happens to be; a rate falling to 1/11 of η₀ by t = 10τ lets it settle
+    /// (CLI <c>--adversary-decay</c>; null = AIF360's staircase in every phase).
+    /// </summary>
+    public double? DecaySteps { get; init; }
+
     /// <summary>L2 penalty on the predictor weights (AIF360: none).</summary>
     public double L2 { get; init; }
 

@@ -250,7 +250,9 @@ public static class MitigationTrainer
                 details["adversary weight (alpha)"] = options.Alpha.ToString("R", inv);
                 details["epochs per phase (at least)"] = options.Epochs.ToString(inv);
                 details["batch size"] = options.BatchSize.ToString(inv);
-                details["learning rate"] = FormattableString.Invariant($"Adam, {options.LearningRate:R} x 0.96^floor(step/1000)");
+                details["learning rate"] = options.DecaySteps is { } tau
+                    ? FormattableString.Invariant($"Adam, {options.LearningRate:R} x 0.96^floor(step/1000) before the joint phase, {options.LearningRate:R}/(1 + t/{tau:R}) in it")
+                    : FormattableString.Invariant($"Adam, {options.LearningRate:R} x 0.96^floor(step/1000)");
                 details["phases"] = options.Pretrain ? "predictor, adversary, joint" : "joint";
                 details["steps"] = steps.ToString(inv);
                 details["averaged tail of the joint phase"] = options.AverageTail > 0 ? options.AverageTail.ToString("R", inv) : "none (last iterate)";
