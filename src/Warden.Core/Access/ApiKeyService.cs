@@ -5,8 +5,8 @@ using Warden.Core.Storage;
 namespace Warden.Core.Access;
 
 /// <summary>
-/// Creates, lists, revokes and authenticates API keys. Lookups are cached for a few seconds so authentication costs a hash
-/// and a dictionary read; revocation through this service drops the cache entry at once, and expiry is checked against
+/// Creates, lists, revokes and authenticates API keys. Lookups are cached for a few seconds so authentication costs two
+/// dictionary reads (the secret's hash is remembered too); revocation through this service drops the cache entry at once, and expiry is checked against
 /// the clock on every request.
 /// </summary>
 public sealed class ApiKeyService(IKeyStore store, AuditLog audit, TimeProvider time)
@@ -14,6 +14,10 @@ public sealed class ApiKeyService(IKeyStore store, AuditLog audit, TimeProvider 
     private static readonly TimeSpan CacheLifetime = TimeSpan.FromSeconds(5);
     private const int MaxCachedEntries = 100_000;
     private readonly ConcurrentDictionary<string, CachedKey> _cache = new(StringComparer.Ordinal);
+
+    // Secret → its hash, for secrets of stored keys, so a request does not pay a SHA-256. A hash never changes, so this
+    // cannot keep a revoked key working: the lookup above still decides, and revocation drops the key's entry here too.
+    private readonly ConcurrentDictionary<string, string> _hashes = new(StringComparer.Ordinal);
 
     // Bumped by every change to a stored key. A lookup that overlapped a change does not cache what it read: it may be the
     // record from before a revocation, and caching it would keep a revoked key working for the cache lifetime.
@@ -131,7 +135,8 @@ public sealed class ApiKeyService(IKeyStore store, AuditLog audit, TimeProvider 
             return null;
         }
 
-        var hash = ApiKeySecrets.Hash(secret);
+        var known = _hashes.TryGetValue(secret, out var hash);
+        hash ??= ApiKeySecrets.Hash(secret);
         var now = time.GetUtcNow();
         if (!_cache.TryGetValue(hash, out var cached) || now - cached.LoadedAt > CacheLifetime)
         {
@@ -150,6 +155,16 @@ public sealed class ApiKeyService(IKeyStore store, AuditLog audit, TimeProvider 
                 // Checked after the write: a revocation that bumps the counter later also removes this entry itself.
                 _cache.TryRemove(KeyValuePair.Create(hash, cached));
             }
+        }
+
+        if (!known && cached.Record is not null)
+        {
+            if (_hashes.Count >= MaxCachedEntries)
+            {
+                _hashes.Clear();
+            }
+
+            _hashes[secret] = hash;
         }
 
         return cached.Record is not null && cached.Record.IsActive(now) ? cached.Record : null;
@@ -177,6 +192,14 @@ public sealed class ApiKeyService(IKeyStore store, AuditLog audit, TimeProvider 
     {
         Interlocked.Increment(ref _changes);
         _cache.TryRemove(key.SecretHash, out _);
+        foreach (var (secret, hash) in _hashes)
+        {
+            if (hash == key.SecretHash)
+            {
+                _hashes.TryRemove(secret, out _);
+            }
+        }
+
         Changed?.Invoke(this, EventArgs.Empty);
     }
 

@@ -43,6 +43,21 @@ public sealed class ApiKeyServiceTests : IDisposable
     }
 
     [Fact]
+    public async Task A_suspended_key_used_many_times_before_is_refused_at_once_and_works_again_when_reinstated()
+    {
+        var (record, secret) = await _keys.CreateAsync("a", "svc", WardenRoles.Consumer, [], null, TestContext.Current.CancellationToken);
+        for (var i = 0; i < 3; i++)
+        {
+            Assert.Equal(record.Id, (await _keys.AuthenticateAsync(secret, TestContext.Current.CancellationToken))?.Id);
+        }
+
+        Assert.True(await _keys.SuspendAsync("a", record.Id, new { why = "test" }, TestContext.Current.CancellationToken));
+        Assert.Null(await _keys.AuthenticateAsync(secret, TestContext.Current.CancellationToken));
+        await _keys.ReinstateAsync("a", record.Id, null, TestContext.Current.CancellationToken);
+        Assert.Equal(record.Id, (await _keys.AuthenticateAsync(secret, TestContext.Current.CancellationToken))?.Id);
+    }
+
+    [Fact]
     public async Task A_lookup_that_overlaps_a_revocation_does_not_cache_the_active_record()
     {
         var gated = new GatedKeyStore(_store);
