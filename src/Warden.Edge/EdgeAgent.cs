@@ -726,7 +726,7 @@ public sealed partial class EdgeAgent : IAsyncDisposable
         InferenceResult result;
         try
         {
-            using var request = InferenceRequestReader.Read(body);
+            var request = InferenceRequestReader.Read(body);
             result = await _inference!.InferAsync(new InferenceCall(model, version, request, caller, context.Request.Headers["X-Warden-Purpose"].FirstOrDefault()));
         }
         catch (WardenException ex)

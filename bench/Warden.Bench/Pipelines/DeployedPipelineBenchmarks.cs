@@ -76,7 +76,7 @@ public class DeployedPipelineBenchmarks
 
     private int Infer(string model, byte[] body)
     {
-        using var request = InferenceRequestReader.Read(body);
+        var request = InferenceRequestReader.Read(body);
         // Without a serving document (no batching) the call completes synchronously.
         return _service.InferAsync(new InferenceCall(model, null, request, _caller, null)).GetAwaiter().GetResult().Outputs.Length;
     }

@@ -22,14 +22,14 @@ public class InferencePathBenchmarks
         double[] values = [0.221, 0.221, 0.8, 5, 2, 0, 3.9, 0, 0, 0, 0, 1];
         var inputs = string.Join(",", names.Select((n, i) => $"{{\"name\":\"{n}\",\"shape\":[1,1],\"datatype\":\"FP32\",\"data\":[{values[i].ToString(System.Globalization.CultureInfo.InvariantCulture)}]}}"));
         _body = Encoding.UTF8.GetBytes("{\"inputs\":[" + inputs + "]}");
-        using var request = InferenceRequestReader.Read(_body);
+        var request = InferenceRequestReader.Read(_body);
         _bound = new NamedTensorArray(InputBinder.Bind("credit-risk", _model.Signature, request.Inputs));
     }
 
     [Benchmark]
     public int ParseAndBind()
     {
-        using var request = InferenceRequestReader.Read(_body);
+        var request = InferenceRequestReader.Read(_body);
         return InputBinder.Bind("credit-risk", _model.Signature, request.Inputs).Length;
     }
 
@@ -39,7 +39,7 @@ public class InferencePathBenchmarks
     [Benchmark(Baseline = true)]
     public long FullPath()
     {
-        using var request = InferenceRequestReader.Read(_body);
+        var request = InferenceRequestReader.Read(_body);
         var inputs = InputBinder.Bind("credit-risk", _model.Signature, request.Inputs);
         var outputs = _model.Run(inputs, null);
         using var stream = new MemoryStream();

@@ -68,7 +68,7 @@ internal static class TelemetryPredictions
     {
         try
         {
-            using var request = InferenceRequestReader.Read(Encoding.UTF8.GetBytes("{\"inputs\":" + tensors.GetRawText() + "}"));
+            var request = InferenceRequestReader.Read(Encoding.UTF8.GetBytes("{\"inputs\":" + tensors.GetRawText() + "}"));
             var specs = new List<TensorSpec>(request.Inputs.Count);
             foreach (var raw in request.Inputs)
             {

@@ -96,7 +96,7 @@ public sealed class ExplanationJobQueue : BackgroundService
         job.Start(_time.GetUtcNow());
         try
         {
-            using var request = InferenceRequestReader.Read(job.Body);
+            var request = InferenceRequestReader.Read(job.Body);
             var result = await _explanations.ExplainAsync(
                 job.Model, job.Version, signature => InputBinder.Bind(job.Model, signature, request.Inputs), cancellationToken).ConfigureAwait(false);
             job.Succeed(ExplanationContract.ToResponse(result), _time.GetUtcNow());

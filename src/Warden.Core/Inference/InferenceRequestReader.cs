@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Warden.Core.Tensors;
 
 namespace Warden.Core.Inference;
 
@@ -8,7 +9,7 @@ namespace Warden.Core.Inference;
 /// </summary>
 public static class InferenceRequestReader
 {
-    private static readonly JsonDocumentOptions DocumentOptions = new() { MaxDepth = 64, AllowTrailingCommas = false };
+    private static readonly JsonReaderOptions ReaderOptions = new() { MaxDepth = 64, AllowTrailingCommas = false };
 
     /// <summary>Parses <paramref name="body"/>; throws <see cref="WardenException"/> (400) on malformed input.</summary>
     public static RawInferenceRequest Read(ReadOnlyMemory<byte> body) => Read(body, null);
@@ -39,33 +40,48 @@ public static class InferenceRequestReader
             body = body[..(int)length];
         }
 
-        JsonDocument document;
         try
         {
-            document = JsonDocument.Parse(body, DocumentOptions);
+            var reader = new Utf8JsonReader(body.Span, ReaderOptions);
+            var request = ReadRequest(ref reader, body, headerLength is null ? (ReadOnlyMemory<byte>?)null : binary);
+            // A second value after the object, or anything but whitespace, is not one JSON document.
+            reader.Read();
+            return request;
         }
         catch (JsonException ex)
         {
             throw WardenException.BadRequest($"malformed JSON: {Trim(ex.Message)}");
         }
-
-        try
+        catch (WardenException) when (SyntaxError(body.Span) is { } syntax)
         {
-            return Read(document, headerLength is null ? (ReadOnlyMemory<byte>?)null : binary);
-        }
-        catch
-        {
-            document.Dispose();
-            throw;
+            // The reader refuses content as it goes; a syntax error further on is still the first thing to report.
+            throw WardenException.BadRequest($"malformed JSON: {syntax}");
         }
     }
 
-    private static RawInferenceRequest Read(JsonDocument document, ReadOnlyMemory<byte>? binary)
+    private static string? SyntaxError(ReadOnlySpan<byte> json)
     {
-        var root = document.RootElement;
-        if (root.ValueKind != JsonValueKind.Object)
+        var reader = new Utf8JsonReader(json, ReaderOptions);
+        try
         {
-            throw WardenException.BadRequest($"request body must be a JSON object, not {Describe(root.ValueKind)}");
+            while (reader.Read())
+            {
+            }
+
+            return null;
+        }
+        catch (JsonException ex)
+        {
+            return Trim(ex.Message);
+        }
+    }
+
+    private static RawInferenceRequest ReadRequest(ref Utf8JsonReader reader, ReadOnlyMemory<byte> body, ReadOnlyMemory<byte>? binary)
+    {
+        reader.Read();
+        if (reader.TokenType != JsonTokenType.StartObject)
+        {
+            throw WardenException.BadRequest($"request body must be a JSON object, not {Describe(reader.TokenType)}");
         }
 
         string? id = null;
@@ -73,32 +89,40 @@ public static class InferenceRequestReader
         List<RawInput>? inputs = null;
         List<string>? outputs = null;
         Dictionary<string, bool>? binaryOutputs = null;
-        foreach (var property in root.EnumerateObject())
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
+            var field = reader.ValueTextEquals("inputs"u8) ? Field.Inputs
+                : reader.ValueTextEquals("id"u8) ? Field.Id
+                : reader.ValueTextEquals("parameters"u8) ? Field.Parameters
+                : reader.ValueTextEquals("outputs"u8) ? Field.Outputs
+                : Field.Other;
+            reader.Read();
+
             // The protocol's optional fields may be sent as null (generated clients do): null means absent.
-            if (property.Value.ValueKind == JsonValueKind.Null && property.Name is "id" or "parameters" or "outputs")
+            if (reader.TokenType == JsonTokenType.Null && field is Field.Id or Field.Parameters or Field.Outputs)
             {
                 continue;
             }
 
-            switch (property.Name)
+            switch (field)
             {
-                case "id":
-                    id = property.Value.ValueKind == JsonValueKind.String
-                        ? property.Value.GetString()
+                case Field.Id:
+                    id = reader.TokenType == JsonTokenType.String
+                        ? reader.GetString()
                         : throw WardenException.BadRequest("\"id\" must be a string");
                     break;
-                case "parameters":
-                    parameters = ReadParameters(property.Value, "parameters");
+                case Field.Parameters:
+                    parameters = ReadParameters(JsonElement.ParseValue(ref reader), "parameters");
                     break;
-                case "inputs":
-                    inputs = ReadInputs(property.Value, binary);
+                case Field.Inputs:
+                    inputs = ReadInputs(ref reader, body, binary);
                     break;
-                case "outputs":
-                    (outputs, binaryOutputs) = ReadOutputs(property.Value);
+                case Field.Outputs:
+                    (outputs, binaryOutputs) = ReadOutputs(JsonElement.ParseValue(ref reader));
                     break;
                 default:
                     // The protocol allows extensions; unknown top-level fields are ignored as KServe does.
+                    reader.Skip();
                     break;
             }
         }
@@ -113,22 +137,22 @@ public static class InferenceRequestReader
             throw WardenException.BadRequest("\"inputs\" is empty; the model needs at least one input");
         }
 
-        return new RawInferenceRequest(document, id, parameters, inputs, outputs) { BinaryOutputs = binaryOutputs };
+        return new RawInferenceRequest(id, parameters, inputs, outputs) { BinaryOutputs = binaryOutputs };
     }
 
-    private static List<RawInput> ReadInputs(JsonElement element, ReadOnlyMemory<byte>? binary)
+    private static List<RawInput> ReadInputs(ref Utf8JsonReader reader, ReadOnlyMemory<byte> body, ReadOnlyMemory<byte>? binary)
     {
-        if (element.ValueKind != JsonValueKind.Array)
+        if (reader.TokenType != JsonTokenType.StartArray)
         {
-            throw WardenException.BadRequest($"\"inputs\" must be an array, not {Describe(element.ValueKind)}");
+            throw WardenException.BadRequest($"\"inputs\" must be an array, not {Describe(reader.TokenType)}");
         }
 
-        var inputs = new List<RawInput>(element.GetArrayLength());
+        var inputs = new List<RawInput>();
         var index = 0;
         var offset = 0;
-        foreach (var item in element.EnumerateArray())
+        while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
         {
-            inputs.Add(ReadInput(item, index++, binary, ref offset));
+            inputs.Add(ReadInput(ref reader, body, index++, binary, ref offset));
         }
 
         if (binary is { } section && offset != section.Length)
@@ -140,44 +164,59 @@ public static class InferenceRequestReader
         return inputs;
     }
 
-    private static RawInput ReadInput(JsonElement item, int index, ReadOnlyMemory<byte>? binary, ref int offset)
+    private static RawInput ReadInput(ref Utf8JsonReader reader, ReadOnlyMemory<byte> body, int index, ReadOnlyMemory<byte>? binary, ref int offset)
     {
-        if (item.ValueKind != JsonValueKind.Object)
+        if (reader.TokenType != JsonTokenType.StartObject)
         {
-            throw WardenException.BadRequest($"inputs[{index}] must be an object, not {Describe(item.ValueKind)}");
+            throw WardenException.BadRequest($"inputs[{index}] must be an object, not {Describe(reader.TokenType)}");
         }
 
         string? name = null;
         string? datatype = null;
         long[]? shape = null;
-        JsonElement? data = null;
+        var hasData = false;
+        Array? values = null;
+        ReadOnlyMemory<byte>? json = null;
         Dictionary<string, JsonElement>? parameters = null;
-        // Property names are compared as UTF-8 (JsonProperty.Name would allocate a string per property, four per input).
-        foreach (var property in item.EnumerateObject())
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
-            if (property.NameEquals("name"u8))
+            if (reader.ValueTextEquals("name"u8))
             {
-                name = property.Value.ValueKind == JsonValueKind.String
-                    ? property.Value.GetString()
+                reader.Read();
+                name = reader.TokenType == JsonTokenType.String
+                    ? reader.GetString()
                     : throw WardenException.BadRequest($"inputs[{index}].name must be a string");
             }
-            else if (property.NameEquals("datatype"u8))
+            else if (reader.ValueTextEquals("datatype"u8))
             {
-                datatype = property.Value.ValueKind == JsonValueKind.String
-                    ? KnownDatatype(property.Value) ?? property.Value.GetString()
+                reader.Read();
+                datatype = reader.TokenType == JsonTokenType.String
+                    ? KnownDatatype(ref reader) ?? reader.GetString()
                     : throw WardenException.BadRequest($"inputs[{index}].datatype must be a string");
             }
-            else if (property.NameEquals("shape"u8))
+            else if (reader.ValueTextEquals("shape"u8))
             {
-                shape = ReadShape(property.Value, index);
+                reader.Read();
+                shape = ReadShape(ref reader, body.Span, index);
             }
-            else if (property.NameEquals("data"u8))
+            else if (reader.ValueTextEquals("data"u8))
             {
-                data = property.Value;
+                reader.Read();
+                hasData = true;
+                (values, json) = ReadData(ref reader, body, datatype, shape);
             }
-            else if (property.NameEquals("parameters"u8) && property.Value.ValueKind != JsonValueKind.Null)
+            else if (reader.ValueTextEquals("parameters"u8))
             {
-                parameters = ReadParameters(property.Value, $"inputs[{index}].parameters");
+                reader.Read();
+                if (reader.TokenType != JsonTokenType.Null)
+                {
+                    parameters = ReadParameters(JsonElement.ParseValue(ref reader), $"inputs[{index}].parameters");
+                }
+            }
+            else
+            {
+                reader.Read();
+                reader.Skip();
             }
         }
 
@@ -198,15 +237,40 @@ public static class InferenceRequestReader
 
         if (parameters is not null && parameters.TryGetValue("binary_data_size", out var size))
         {
-            return new RawInput(name, shape, datatype, default, parameters) { Binary = Slice($"input '{name}'", size, data is not null, binary, ref offset) };
+            return new RawInput(name, shape, datatype, parameters) { Binary = Slice($"input '{name}'", size, hasData, binary, ref offset) };
         }
 
-        if (data is null)
+        if (!hasData)
         {
             throw WardenException.BadRequest($"input '{name}' has no \"data\"");
         }
 
-        return new RawInput(name, shape, datatype, data.Value, parameters);
+        return new RawInput(name, shape, datatype, parameters) { Values = values, Json = json };
+    }
+
+    /// <summary>
+    /// Reads the <c>data</c> value straight into an array of the declared datatype when the input named its datatype and
+    /// shape first (clients do) and every value fits; otherwise keeps its JSON text for the binder, which reports what is
+    /// wrong only after checking the input against the model.
+    /// </summary>
+    private static (Array? Values, ReadOnlyMemory<byte>? Json) ReadData(ref Utf8JsonReader reader, ReadOnlyMemory<byte> body, string? datatype, long[]? shape)
+    {
+        var start = (int)reader.TokenStartIndex;
+        if (reader.TokenType == JsonTokenType.StartArray && shape is not null && TensorDatatypes.TryParse(datatype, out var type)
+            && InputBinder.ElementCount(shape) is var count and <= InputBinder.MaxElements)
+        {
+            var read = JsonTensorData.Read(ref reader, body.Span, "", type, (int)count);
+            if (read.IsComplete(count))
+            {
+                return (read.Values, null);
+            }
+        }
+        else
+        {
+            reader.Skip();
+        }
+
+        return (null, body[start..(int)reader.BytesConsumed]);
     }
 
     // The protocol's datatype names as shared strings: a request names one per input, and most name the same few.
@@ -214,11 +278,11 @@ public static class InferenceRequestReader
         [.. new[] { "FP32", "FP64", "INT64", "INT32", "BOOL", "BYTES", "FP16", "INT8", "INT16", "UINT8", "UINT16", "UINT32", "UINT64", "BF16" }
             .Select(name => (System.Text.Encoding.UTF8.GetBytes(name), name))];
 
-    private static string? KnownDatatype(JsonElement value)
+    private static string? KnownDatatype(ref Utf8JsonReader reader)
     {
         foreach (var (utf8, name) in Datatypes)
         {
-            if (value.ValueEquals(utf8))
+            if (reader.ValueTextEquals(utf8))
             {
                 return name;
             }
@@ -227,25 +291,38 @@ public static class InferenceRequestReader
         return null;
     }
 
-    private static long[] ReadShape(JsonElement element, int index)
+    private static long[] ReadShape(ref Utf8JsonReader reader, ReadOnlySpan<byte> source, int index)
     {
-        if (element.ValueKind != JsonValueKind.Array)
+        if (reader.TokenType != JsonTokenType.StartArray)
         {
             throw WardenException.BadRequest($"inputs[{index}].shape must be an array of non-negative integers");
         }
 
-        var shape = new long[element.GetArrayLength()];
-        var i = 0;
-        foreach (var dim in element.EnumerateArray())
+        // A copy of the reader counts the dimensions, so the shape is allocated once at its size.
+        var length = 0;
+        var probe = reader;
+        while (probe.Read() && probe.TokenType != JsonTokenType.EndArray)
         {
-            if (dim.ValueKind != JsonValueKind.Number || !dim.TryGetInt64(out var value) || value < 0)
-            {
-                throw WardenException.BadRequest($"inputs[{index}].shape[{i}] must be a non-negative integer, got {Preview(dim)}");
-            }
-
-            shape[i++] = value;
+            probe.Skip();
+            length++;
         }
 
+        var shape = new long[length];
+        for (var i = 0; i < length; i++)
+        {
+            reader.Read();
+            if (reader.TokenType != JsonTokenType.Number || !reader.TryGetInt64(out var value) || value < 0)
+            {
+                var start = (int)reader.TokenStartIndex;
+                reader.Skip();
+                throw WardenException.BadRequest(
+                    $"inputs[{index}].shape[{i}] must be a non-negative integer, got {Preview(source[start..(int)reader.BytesConsumed])}");
+            }
+
+            shape[i] = value;
+        }
+
+        reader.Read();
         return shape;
     }
 
@@ -329,26 +406,37 @@ public static class InferenceRequestReader
         return result;
     }
 
-    internal static string Describe(JsonValueKind kind) => kind switch
+    /// <summary>How a JSON value that is not what the protocol wants is named in a refusal.</summary>
+    internal static string Describe(JsonTokenType token) => token switch
     {
-        JsonValueKind.Object => "an object",
-        JsonValueKind.Array => "an array",
-        JsonValueKind.String => "a string",
-        JsonValueKind.Number => "a number",
-        JsonValueKind.True or JsonValueKind.False => "a boolean",
-        JsonValueKind.Null => "null",
+        JsonTokenType.StartObject => "an object",
+        JsonTokenType.StartArray => "an array",
+        JsonTokenType.String => "a string",
+        JsonTokenType.Number => "a number",
+        JsonTokenType.True or JsonTokenType.False => "a boolean",
+        JsonTokenType.Null => "null",
         _ => "nothing",
     };
 
-    internal static string Preview(JsonElement element)
-    {
-        var text = element.GetRawText();
-        return text.Length <= 40 ? text : text[..40] + "…";
-    }
+    /// <summary>A value's JSON text as sent, cut to 40 characters, to quote in a refusal.</summary>
+    internal static string Preview(ReadOnlySpan<byte> utf8) => Preview(System.Text.Encoding.UTF8.GetString(utf8));
+
+    private static string Preview(JsonElement element) => Preview(element.GetRawText());
+
+    private static string Preview(string text) => text.Length <= 40 ? text : text[..40] + "…";
 
     private static string Trim(string message)
     {
         // System.Text.Json messages end with a path/line suffix that is useful; keep it but bound the length.
         return message.Length <= 300 ? message : message[..300];
+    }
+
+    private enum Field
+    {
+        Other,
+        Id,
+        Parameters,
+        Inputs,
+        Outputs,
     }
 }

@@ -3,15 +3,12 @@ using System.Text.Json;
 namespace Warden.Core.Inference;
 
 /// <summary>
-/// A structurally valid V2 inference request. It owns the parsed JSON document; dispose it when the request is done.
+/// A structurally valid V2 inference request. Its inputs may refer to the body it was read from, which must outlive it.
 /// </summary>
-public sealed class RawInferenceRequest : IDisposable
+public sealed class RawInferenceRequest
 {
-    private readonly JsonDocument? _document;
-
-    internal RawInferenceRequest(JsonDocument? document, string? id, Dictionary<string, JsonElement>? parameters, List<RawInput> inputs, List<string>? outputs)
+    internal RawInferenceRequest(string? id, Dictionary<string, JsonElement>? parameters, List<RawInput> inputs, List<string>? outputs)
     {
-        _document = document;
         Id = id;
         Parameters = parameters;
         Inputs = inputs;
@@ -52,6 +49,4 @@ public sealed class RawInferenceRequest : IDisposable
                 _ => null,
             }
             : null;
-
-    public void Dispose() => _document?.Dispose();
 }

@@ -54,7 +54,7 @@ public static class ExplainApi
         {
             var body = buffer.AsMemory(0, length);
             var queued = IsAsync(context.Request);
-            using var request = InferenceRequestReader.Read(body);
+            var request = InferenceRequestReader.Read(body);
             var call = new InferenceCall(model, version, request, context.RequireApiKey(), context.Request.Headers["X-Warden-Purpose"].FirstOrDefault());
             var inference = services.GetRequiredService<InferenceService>();
             var (result, headers) = queued

@@ -80,7 +80,7 @@ public static class InferenceApi
             Dictionary<string, byte[]>? binary = null;
             try
             {
-                using var request = InferenceRequestReader.Read(buffer.AsMemory(0, length), BinaryHeaderLength(context.Request));
+                var request = InferenceRequestReader.Read(buffer.AsMemory(0, length), BinaryHeaderLength(context.Request));
                 var call = new InferenceCall(model, version, request, context.RequireApiKey(), context.Request.Headers["X-Warden-Purpose"].FirstOrDefault());
                 result = await services.GetRequiredService<InferenceService>().InferAsync(call);
                 foreach (var output in result.Outputs)

@@ -35,7 +35,7 @@ internal static class GrpcTensors
                 throw WardenException.BadRequest($"{label} shape [{string.Join(", ", input.Shape)}] has a negative dimension");
             }
 
-            var rawInput = new RawInput(input.Name, input.Shape.ToArray(), input.Datatype, default, ToJson(input.Parameters));
+            var rawInput = new RawInput(input.Name, input.Shape.ToArray(), input.Datatype, ToJson(input.Parameters));
             if (raw.Count > 0)
             {
                 if (HasContents(input.Contents))
@@ -64,7 +64,7 @@ internal static class GrpcTensors
         }
 
         var outputs = request.Outputs.Count == 0 ? null : request.Outputs.Select(o => o.Name).ToList();
-        return new RawInferenceRequest(null, string.IsNullOrEmpty(request.Id) ? null : request.Id, ToJson(request.Parameters), inputs, outputs);
+        return new RawInferenceRequest(string.IsNullOrEmpty(request.Id) ? null : request.Id, ToJson(request.Parameters), inputs, outputs);
     }
 
     /// <summary>Builds the response; data goes in <c>raw_output_contents</c> when <paramref name="raw"/>, else in typed contents.</summary>

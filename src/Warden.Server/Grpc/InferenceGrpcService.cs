@@ -64,13 +64,10 @@ internal sealed class InferenceGrpcService(InferenceService inference, ModelRegi
         var http = context.GetHttpContext();
         try
         {
-            InferenceResult result;
-            using (var raw = GrpcTensors.ToRawRequest(request))
-            {
-                var call = new InferenceCall(RequireName(request.ModelName), Optional(request.ModelVersion), raw, http.RequireApiKey(),
-                    http.Request.Headers["x-warden-purpose"].FirstOrDefault());
-                result = await inference.InferAsync(call);
-            }
+            var raw = GrpcTensors.ToRawRequest(request);
+            var call = new InferenceCall(RequireName(request.ModelName), Optional(request.ModelVersion), raw, http.RequireApiKey(),
+                http.Request.Headers["x-warden-purpose"].FirstOrDefault());
+            var result = await inference.InferAsync(call);
 
             served = result.Version;
 

@@ -76,7 +76,7 @@ public sealed class InputBinderTests
 
     private static NamedTensor Bind(TensorDatatype type, long[] shape, string inputsJson)
     {
-        using var request = InferenceRequestReader.Read(System.Text.Encoding.UTF8.GetBytes("{\"inputs\":" + inputsJson + "}"));
+        var request = InferenceRequestReader.Read(System.Text.Encoding.UTF8.GetBytes("{\"inputs\":" + inputsJson + "}"));
         var signature = new ModelSignature([new TensorSpec("x", type, shape)], [new TensorSpec("y", type, shape)]);
         return InputBinder.Bind("m", signature, request.Inputs)[0];
     }

@@ -9,10 +9,11 @@ namespace Warden.Core.Onnx.Quantization;
 /// run time by <c>DynamicQuantizeLinear</c> (scale = (max(0,x) − min(0,x)) / 255); the product is computed in int32 by
 /// <c>MatMulInteger</c> / <c>ConvInteger</c>, converted to float and multiplied by <c>x_scale · w_scale</c>:
 /// <code>
-/// MatMul(A, W)          → Mul(Cast(MatMulInteger(Aq, Wq, A_zp)), A_scale · W_scale)
+/// MatMul(A, W)          → Mul(Cast(MatMulInteger(Aq, Wq, A_zp, 128)), A_scale · W_scale)
 /// Gemm(A, B, C)         → the same with B transposed offline when transB = 1, alpha folded into W_scale, then Add(β·C)
-/// Conv(X, W, bias)      → Mul(Cast(ConvInteger(Xq, Wq, X_zp)), X_scale · W_scale[M,1,…]) + bias[M,1,…]
+/// Conv(X, W, bias)      → Mul(Cast(ConvInteger(Xq, Wq, X_zp, 128)), X_scale · W_scale[M,1,…]) + bias[M,1,…]
 /// </code>
+/// Wq holds the int8 values plus 128 as uint8 with zero point 128 (see <c>AddIntegerWeight</c>).
 /// ONNX Runtime fuses these chains into <c>MatMulIntegerToFloat</c> / <c>DynamicQuantizeMatMul</c> when the session is created.
 /// </summary>
 public static class DynamicInt8Quantizer
@@ -167,11 +168,11 @@ public static class DynamicInt8Quantizer
             var spatialRank = weight.Dims.Count - 2;
             long[] channelShape = [channels, .. Enumerable.Repeat(1L, spatialRank)];
             var stem = Stem(node);
-            var wq = Add(OnnxTensors.Int8(_names.Fresh(weight.Name + "_quantized"), weight.Dims, q));
+            var (wq, wzp) = AddIntegerWeight(weight.Name, weight.Dims, q);
             var ws = Add(OnnxTensors.Float(_names.Fresh(weight.Name + "_scale"), perChannel ? channelShape : [], scales));
             var (xq, xs, xzp) = QuantizeActivation(node.Input[0], nodes);
             var integer = _names.Fresh(stem + "_int32");
-            var conv = new NodeProto { Name = _names.Fresh(stem + "_integer"), OpType = "ConvInteger", Input = { xq, wq, xzp }, Output = { integer } };
+            var conv = new NodeProto { Name = _names.Fresh(stem + "_integer"), OpType = "ConvInteger", Input = { xq, wq, xzp, wzp }, Output = { integer } };
             conv.Attribute.AddRange(node.Attribute.Where(a => a.Name is "auto_pad" or "dilations" or "group" or "kernel_shape" or "pads" or "strides").Select(a => a.Clone()));
             nodes.Add(conv);
             var scaled = bias is null ? node.Output[0] : _names.Fresh(stem + "_scaled");
@@ -197,12 +198,29 @@ public static class DynamicInt8Quantizer
             }
 
             var stem = Stem(node);
-            var wq = Add(OnnxTensors.Int8(_names.Fresh(node.Input[1] + "_quantized"), [k, n], q));
+            var (wq, wzp) = AddIntegerWeight(node.Input[1], [k, n], q);
             var ws = Add(OnnxTensors.Float(_names.Fresh(node.Input[1] + "_scale"), perChannel ? [n] : [], scales));
             var (xq, xs, xzp) = QuantizeActivation(input, nodes);
             var integer = _names.Fresh(stem + "_int32");
-            nodes.Add(new NodeProto { Name = _names.Fresh(stem + "_integer"), OpType = "MatMulInteger", Input = { xq, wq, xzp }, Output = { integer } });
+            nodes.Add(new NodeProto { Name = _names.Fresh(stem + "_integer"), OpType = "MatMulInteger", Input = { xq, wq, xzp, wzp }, Output = { integer } });
             EmitRescale(stem, integer, xs, ws, output, nodes);
+        }
+
+        // The symmetric int8 weights are stored shifted to uint8 with zero point 128 (the same values, so the same
+        // precision): ONNX Runtime multiplies uint8 activations by int8 weights on x86 CPUs without VNNI with an
+        // instruction that adds pairs of products in saturating 16 bits (255·127·2 > 32767), which gave answers wrong by
+        // a whole unit there; uint8 × uint8 is widened first and exact on every CPU. Its docs name this "U8U8".
+        private (string Weight, string ZeroPoint) AddIntegerWeight(string name, IEnumerable<long> dims, sbyte[] q)
+        {
+            var shifted = new byte[q.Length];
+            for (var i = 0; i < q.Length; i++)
+            {
+                shifted[i] = (byte)(q[i] + 128);
+            }
+
+            var weight = Add(OnnxTensors.UInt8(_names.Fresh(name + "_quantized"), dims, shifted));
+            var zeroPoint = Add(OnnxTensors.UInt8(_names.Fresh(name + "_zero_point"), [], [128]));
+            return (weight, zeroPoint);
         }
 
         private void EmitRescale(string stem, string integer, string xScale, string wScale, string output, List<NodeProto> nodes)

@@ -41,6 +41,14 @@ internal static class OnnxTensors
         RawData = ByteString.CopyFrom(MemoryMarshal.AsBytes(values)),
     };
 
+    public static TensorProto UInt8(string name, IEnumerable<long> dims, ReadOnlySpan<byte> values) => new()
+    {
+        Name = name,
+        DataType = (int)TensorProto.Types.DataType.Uint8,
+        Dims = { dims },
+        RawData = ByteString.CopyFrom(values),
+    };
+
     public static TensorProto Int64(string name, IEnumerable<long> dims, ReadOnlySpan<long> values) => new()
     {
         Name = name,

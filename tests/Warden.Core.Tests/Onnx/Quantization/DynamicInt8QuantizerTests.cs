@@ -33,6 +33,11 @@ public class DynamicInt8QuantizerTests
         Assert.Equal(1, report.QuantizedCount);
         Assert.DoesNotContain(quantizedModel.Graph.Initializer, t => t.Name == "W");
 
+        // uint8 weights with zero point 128: int8 weights saturate ONNX Runtime's 16-bit pair sums on x86 CPUs without VNNI.
+        var integer = quantizedModel.Graph.Node.Single(nd => nd.OpType == "MatMulInteger");
+        Assert.Equal((int)TensorProto.Types.DataType.Uint8, quantizedModel.Graph.Initializer.Single(t => t.Name == integer.Input[1]).DataType);
+        Assert.Equal([128], quantizedModel.Graph.Initializer.Single(t => t.Name == integer.Input[3]).RawData.ToByteArray());
+
         var expected = QuantTestGraphs.Run(fp32, x, [rows, k]);
         var actual = QuantTestGraphs.Run(int8, x, [rows, k]);
         var sx = QuantTestGraphs.ActivationScale(x);
