@@ -16,11 +16,15 @@ labels = {
     "adv-dp": "adversarial α 0.1 (AIF360 default)", "adv-dp-auto": "adversarial `--adversary-weight auto`",
     "adv-dp-avg": "adversarial `--adversary-weight auto --adversary-average 0.5`",
     "adv-dp-decay": "adversarial `--adversary-weight auto --adversary-decay 300`",
+    "adv-dp-hidden": "adversarial, 200 hidden units, α 0.1 (AIF360's shape and weight)",
+    "adv-dp-hidden-auto": "adversarial, 200 hidden units, `--adversary-weight auto --adversary-decay 300`",
     "thr-dp": "threshold",
     "eg-eo": "exponentiated-gradient (reference)", "eg-eo-best": "exponentiated-gradient `--serve best`",
     "adv-eo": "adversarial α 0.1 (AIF360 default)", "adv-eo-auto": "adversarial `--adversary-weight auto`",
     "adv-eo-avg": "adversarial `--adversary-weight auto --adversary-average 0.5`",
     "adv-eo-decay": "adversarial `--adversary-weight auto --adversary-decay 300`",
+    "adv-eo-hidden": "adversarial, 200 hidden units, α 0.1 (AIF360's shape and weight)",
+    "adv-eo-hidden-auto": "adversarial, 200 hidden units, `--adversary-weight auto --adversary-decay 300`",
     "thr-eo": "threshold",
 }
 
@@ -49,8 +53,8 @@ for data in ["hmda", "cps1985", "arrests"]:
           "| in-sample difference, CV folds | accuracy − EG (out-of-fold / in-sample) | goal met out of fold | goal met in sample | notes |")
     print("|---|---|---|---|---|---|---|---|---|---|---|---|")
     for constraint, key, se_key, runs in [
-        ("DP", "demographicParityDifference", "demographicParityStandardError", ["eg-dp", "eg-dp-best", "adv-dp", "adv-dp-auto", "adv-dp-avg", "adv-dp-decay", "thr-dp"]),
-        ("EO", "equalizedOddsDifference", "equalizedOddsStandardError", ["eg-eo", "eg-eo-best", "adv-eo", "adv-eo-auto", "adv-eo-avg", "adv-eo-decay", "thr-eo"]),
+        ("DP", "demographicParityDifference", "demographicParityStandardError", ["eg-dp", "eg-dp-best", "adv-dp", "adv-dp-auto", "adv-dp-avg", "adv-dp-decay", "adv-dp-hidden", "adv-dp-hidden-auto", "thr-dp"]),
+        ("EO", "equalizedOddsDifference", "equalizedOddsStandardError", ["eg-eo", "eg-eo-best", "adv-eo", "adv-eo-auto", "adv-eo-avg", "adv-eo-decay", "adv-eo-hidden", "adv-eo-hidden-auto", "thr-eo"]),
     ]:
         ref = load(data, runs[0])
         if ref is None:

@@ -21,6 +21,8 @@ runs=(
   "adv-dp-auto|--mitigation adversarial --constraint demographic-parity --adversary-weight auto"
   "adv-dp-avg|--mitigation adversarial --constraint demographic-parity --adversary-weight auto --adversary-average 0.5"
   "adv-dp-decay|--mitigation adversarial --constraint demographic-parity --adversary-weight auto --adversary-decay 300"
+  "adv-dp-hidden|--mitigation adversarial --constraint demographic-parity --hidden-units 200"
+  "adv-dp-hidden-auto|--mitigation adversarial --constraint demographic-parity --adversary-weight auto --adversary-decay 300 --hidden-units 200"
   "thr-dp|--mitigation threshold --constraint demographic-parity"
   "eg-eo|--mitigation exponentiated-gradient --constraint equalized-odds"
   "eg-eo-best|--mitigation exponentiated-gradient --constraint equalized-odds --serve best"
@@ -28,6 +30,8 @@ runs=(
   "adv-eo-auto|--mitigation adversarial --constraint equalized-odds --adversary-weight auto"
   "adv-eo-avg|--mitigation adversarial --constraint equalized-odds --adversary-weight auto --adversary-average 0.5"
   "adv-eo-decay|--mitigation adversarial --constraint equalized-odds --adversary-weight auto --adversary-decay 300"
+  "adv-eo-hidden|--mitigation adversarial --constraint equalized-odds --hidden-units 200"
+  "adv-eo-hidden-auto|--mitigation adversarial --constraint equalized-odds --adversary-weight auto --adversary-decay 300 --hidden-units 200"
   "thr-eo|--mitigation threshold --constraint equalized-odds"
 )
 for data in hmda cps1985 arrests; do

@@ -75,12 +75,22 @@ internal static class MitigateCommand
             Description = "Adversarial debiasing: decay the joint phase's rate as lr/(1 + t/STEPS) (the paper's 1/t schedule) instead of AIF360's 0.96 every 1,000 steps; 0 = AIF360's.",
             DefaultValueFactory = _ => 0,
         };
+        var hiddenUnits = new Option<int>("--hidden-units")
+        {
+            Description = "Adversarial debiasing: hidden ReLU units of the predictor (AIF360's classifier has one hidden layer of 200); 0 = one logistic unit.",
+            DefaultValueFactory = _ => new AdversarialOptions().HiddenUnits,
+        };
+        var adversaryRate = new Option<double>("--adversary-rate")
+        {
+            Description = "Adversarial debiasing: Adam's starting learning rate for predictor and adversary (AIF360: 0.001).",
+            DefaultValueFactory = _ => new AdversarialOptions().LearningRate,
+        };
         var card = new Option<FileInfo?>("--card") { Description = "A card.json template (owner, uses, references, feature meanings)." };
         var tabular = new TabularOptions();
 
         var command = new Command("mitigate", "Train a classifier on any CSV with a bias mitigation and compare it with the unmitigated model.")
         {
-            data, output, seed, mitigation, constraint, folds, privileged, maxIterations, serve, adversaryWeight, adversaryTarget, adversaryAverage, adversaryDecay, card,
+            data, output, seed, mitigation, constraint, folds, privileged, maxIterations, serve, adversaryWeight, adversaryTarget, adversaryAverage, adversaryDecay, hiddenUnits, adversaryRate, card,
         };
         foreach (var option in tabular.All)
         {
@@ -90,12 +100,12 @@ internal static class MitigateCommand
         command.SetAction(parseResult => Run(parseResult, tabular, parseResult.GetValue(data)!, parseResult.GetValue(output)!, parseResult.GetValue(seed),
             parseResult.GetValue(mitigation)!, parseResult.GetValue(constraint)!, parseResult.GetValue(folds), parseResult.GetValue(privileged),
             parseResult.GetValue(maxIterations), parseResult.GetValue(serve) == "best", parseResult.GetValue(adversaryWeight)!, parseResult.GetValue(adversaryTarget), parseResult.GetValue(adversaryAverage),
-            parseResult.GetValue(adversaryDecay), parseResult.GetValue(card)));
+            parseResult.GetValue(adversaryDecay), parseResult.GetValue(hiddenUnits), parseResult.GetValue(adversaryRate), parseResult.GetValue(card)));
         return command;
     }
 
     private static int Run(ParseResult parse, TabularOptions tabular, FileInfo data, DirectoryInfo output, int seed, string mitigation, string constraint,
-        int folds, string? privileged, int maxIterations, bool best, string adversaryWeight, double adversaryTarget, double adversaryAverage, double adversaryDecay, FileInfo? card)
+        int folds, string? privileged, int maxIterations, bool best, string adversaryWeight, double adversaryTarget, double adversaryAverage, double adversaryDecay, int hiddenUnits, double adversaryRate, FileInfo? card)
     {
         var method = Enum.GetValues<MitigationMethod>().Single(m => MitigationTrainer.Name(m) == mitigation);
         var target = constraint == "equalized-odds" ? FairnessConstraint.EqualizedOdds : FairnessConstraint.DemographicParity;
@@ -130,6 +140,16 @@ internal static class MitigateCommand
                 throw new InvalidDataException("--adversary-decay must be a finite number of steps >= 0 (0 = AIF360's staircase).");
             }
 
+            if (hiddenUnits is < 0 or > 4096)
+            {
+                throw new InvalidDataException($"--hidden-units must be between 0 (a logistic predictor) and 4096; got {hiddenUnits}.");
+            }
+
+            if (!(adversaryRate > 0) || double.IsInfinity(adversaryRate))
+            {
+                throw new InvalidDataException("--adversary-rate must be a finite number > 0.");
+            }
+
             if (!(adversaryTarget >= 0) || double.IsInfinity(adversaryTarget))
             {
                 throw new InvalidDataException("--adversary-target must be a finite number >= 0.");
@@ -161,7 +181,7 @@ internal static class MitigateCommand
             result = MitigationTrainer.TrainAndExport(data.FullName, output.FullName, spec, method, target,
                 new ExponentiatedGradientOptions { MaxIterations = maxIterations, Serve = best ? ReductionServing.Best : ReductionServing.Mixture },
                 new AdversarialOptions { Alpha = alpha, Target = auto ? adversaryTarget : null, AverageTail = adversaryAverage,
-                    DecaySteps = adversaryDecay > 0 ? adversaryDecay : null, Seed = seed }, crossValidationFolds: folds, privileged: privilegedValue,
+                    DecaySteps = adversaryDecay > 0 ? adversaryDecay : null, HiddenUnits = hiddenUnits, LearningRate = adversaryRate, Seed = seed }, crossValidationFolds: folds, privileged: privilegedValue,
                 testPath: parse.GetValue(tabular.Test)?.FullName, template: template);
         }
         catch (Exception ex) when (ex is InvalidDataException or IOException or UnauthorizedAccessException or System.Text.Json.JsonException)

@@ -18,18 +18,22 @@ namespace Warden.Training.Mitigation;
 /// </summary>
 internal static class AdversarialDebiasing
 {
-    public static (LinearClassifier Predictor, double[] Adversary, int Steps) Fit(
+    public static (IBinaryClassifier Predictor, double[] Adversary, int Steps) Fit(
         IReadOnlyList<float[]> x, byte[] y, byte[] a, FairnessConstraint constraint, AdversarialOptions options)
     {
         var d = x[0].Length;
+        var hidden = options.HiddenUnits;
         var (mean, std) = Moments(x);
         var standard = x.Select(r => Enumerable.Range(0, d).Select(j => (float)((r[j] - mean[j]) / std[j])).ToArray()).ToArray();
-        var gradients = new AdversarialGradients(standard, y, a, constraint, options.L2);
+        var gradients = new AdversarialGradients(standard, y, a, constraint, options.L2, hidden);
         var random = new SeededShuffle(options.Seed);
-        double Uniform(double limit) => (((random.Next() >> 11) * (1.0 / (1UL << 53))) - 0.5) * 2 * limit;
+        double Unit() => (random.Next() >> 11) * (1.0 / (1UL << 53));
+        double Uniform(double limit) => (Unit() - 0.5) * 2 * limit;
 
-        // Glorot-uniform weights, zero intercepts, c = 1 (AIF360's initialisation).
-        var theta = Enumerable.Range(0, d + 1).Select(j => j < d ? Uniform(Math.Sqrt(6.0 / (d + 1))) : 0).ToArray();
+        // Glorot-uniform weights, zero biases, c = 1 (AIF360's initialisation; its hidden layer is d × H, its output H × 1).
+        var theta = hidden == 0
+            ? Enumerable.Range(0, d + 1).Select(j => j < d ? Uniform(Math.Sqrt(6.0 / (d + 1))) : 0).ToArray()
+            : InitialNetwork(d, hidden, Uniform);
 
         var m = gradients.AdversaryInputs;
         var phi = Enumerable.Range(0, m + 2).Select(q => q < m ? Uniform(Math.Sqrt(6.0 / (m + 1))) : q == m ? 1.0 : 0).ToArray();
@@ -42,6 +46,7 @@ internal static class AdversarialDebiasing
         var epochs = Math.Max(options.Epochs, (options.MinimumSteps + batches - 1) / batches);
         var phases = options.Pretrain ? new[] { Phase.Predictor, Phase.Adversary, Phase.Joint } : [Phase.Joint];
         var order = Enumerable.Range(0, n).ToArray();
+        var dropout = hidden > 0 && options.DropoutKeep < 1 ? new double[batch * hidden] : null;
         var step = 0;
         var joint = 0;
         var average = new double[theta.Length];
@@ -55,7 +60,16 @@ internal static class AdversarialDebiasing
                 for (var b = 0; b < batches; b++)
                 {
                     var rows = new ArraySegment<int>(order, b * batch, batch);
-                    var (_, _, gp, ga, gphi) = gradients.Evaluate(theta, phi, rows);
+                    if (dropout is not null)
+                    {
+                        // Inverted dropout as TensorFlow's: keep a unit with probability keep and scale it by 1/keep.
+                        for (var q = 0; q < dropout.Length; q++)
+                        {
+                            dropout[q] = Unit() < options.DropoutKeep ? 1 / options.DropoutKeep : 0;
+                        }
+                    }
+
+                    var (_, _, gp, ga, gphi) = gradients.Evaluate(theta, phi, rows, dropout);
                     var rate = Rate(options, step, phase == Phase.Joint ? joint++ : null);
                     step++;
                     if (phase != Phase.Adversary)
@@ -82,10 +96,54 @@ internal static class AdversarialDebiasing
             theta = average;
         }
 
-        // z = Σ w̃_j (x_j − μ_j)/σ_j + b̃ on the scaled features.
-        var weights = Enumerable.Range(0, d).Select(j => theta[j] / std[j]).ToArray();
-        var bias = theta[d] - Enumerable.Range(0, d).Sum(j => theta[j] * mean[j] / std[j]);
-        return (new LinearClassifier(weights, bias), phi, step);
+        return (Unstandardise(theta, d, hidden, mean, std), phi, step);
+    }
+
+    /// <summary>
+    /// The predictor on the caller's features from θ fitted on x̃_j = (x_j − μ_j)/σ_j: each first-layer weight row v becomes
+    /// v_j/σ_j and its bias b − Σ_j v_j·μ_j/σ_j (the logistic unit is the one-row case).
+    /// </summary>
+    internal static IBinaryClassifier Unstandardise(double[] theta, int d, int hidden, double[] mean, double[] std)
+    {
+        var rows = Math.Max(hidden, 1);
+        var weights = new double[rows * d];
+        var biases = new double[rows];
+        for (var k = 0; k < rows; k++)
+        {
+            var shift = 0.0;
+            for (var j = 0; j < d; j++)
+            {
+                weights[(k * d) + j] = theta[(k * d) + j] / std[j];
+                shift += theta[(k * d) + j] * mean[j] / std[j];
+            }
+
+            biases[k] = (hidden == 0 ? theta[d] : theta[(hidden * d) + k]) - shift;
+        }
+
+        if (hidden == 0)
+        {
+            return new LinearClassifier(weights, biases[0]);
+        }
+
+        var output = theta[((hidden * d) + hidden)..((hidden * d) + (2 * hidden))];
+        return new HiddenLayerClassifier(hidden, weights, biases, output, theta[(hidden * d) + (2 * hidden)]);
+    }
+
+    // θ = (V unit-major, c, w, b): V Glorot-uniform over fan d + H, w over fan H + 1, biases zero.
+    private static double[] InitialNetwork(int d, int hidden, Func<double, double> uniform)
+    {
+        var theta = new double[(hidden * d) + (2 * hidden) + 1];
+        for (var q = 0; q < hidden * d; q++)
+        {
+            theta[q] = uniform(Math.Sqrt(6.0 / (d + hidden)));
+        }
+
+        for (var k = 0; k < hidden; k++)
+        {
+            theta[(hidden * d) + hidden + k] = uniform(Math.Sqrt(6.0 / (hidden + 1)));
+        }
+
+        return theta;
     }
 
     /// <summary>

@@ -3,20 +3,30 @@ using Warden.Core.Fairness;
 namespace Warden.Training.Mitigation;
 
 /// <summary>
-/// Losses and hand-written gradients of adversarial debiasing with a logistic predictor and AIF360's adversary.
-/// Predictor: z_i = w·x_i + b, ŷ_i = σ(z_i), L_P = mean BCE(y_i, ŷ_i) + (l2/2)|w|².
-/// Adversary (Zhang et al. 2018 §4 / AIF360): s_i = σ((1 + |c|)·z_i), inputs f_i = [s_i] for demographic parity or
-/// [s_i, s_i·y_i, s_i·(1 − y_i)] for equalized odds, â_i = σ(u·f_i + e), L_A = mean BCE(a_i, â_i).
+/// Losses and hand-written gradients of adversarial debiasing with AIF360's adversary, for a logistic predictor
+/// (<paramref name="hidden"/> = 0) or AIF360's one-hidden-layer ReLU predictor (<paramref name="hidden"/> = H units).
+/// Predictor logit: z_i = w·x_i + b (θ = (w, b)), or z_i = Σ_k w_k·m_ik·relu(V_k·x_i + c_k) + b with dropout factors m_ik
+/// (θ = (V unit-major, c, w, b)); ŷ_i = σ(z_i), L_P = mean BCE(y_i, ŷ_i) + (l2/2)(|w|² (+ |V|²)).
+/// Adversary (Zhang et al. 2018 §4 / AIF360): s_i = σ((1 + |c_A|)·z_i), inputs f_i = [s_i] for demographic parity or
+/// [s_i, s_i·y_i, s_i·(1 − y_i)] for equalized odds, â_i = σ(u·f_i + e), L_A = mean BCE(a_i, â_i); φ = (u, c_A, e).
 /// Chain rule with dV_i = (â_i − a_i)/n and U_i = ∂(u·f_i)/∂s_i = u_0 (+ u_1·y_i + u_2·(1 − y_i) for equalized odds):
-/// ∂L_A/∂(w, b) = Σ_i dV_i·U_i·s_i(1 − s_i)·(1 + |c|)·(x_i, 1); ∂L_A/∂u = Σ_i dV_i·f_i;
-/// ∂L_A/∂c = Σ_i dV_i·U_i·s_i(1 − s_i)·z_i·sign(c); ∂L_A/∂e = Σ_i dV_i. Parameters: θ = (w, b), φ = (u, c, e).
+/// ∂L_A/∂θ = Σ_i dV_i·U_i·s_i(1 − s_i)·(1 + |c_A|)·∂z_i/∂θ and ∂L_P/∂θ = Σ_i (ŷ_i − y_i)/n·∂z_i/∂θ, where ∂z_i/∂θ is
+/// (x_i, 1) for the logistic predictor and, for the network with g_ik = w_k·m_ik·1(V_k·x_i + c_k &gt; 0):
+/// ∂z/∂V_kj = g_ik·x_ij, ∂z/∂c_k = g_ik, ∂z/∂w_k = m_ik·relu(V_k·x_i + c_k), ∂z/∂b = 1.
+/// ∂L_A/∂u = Σ_i dV_i·f_i; ∂L_A/∂c_A = Σ_i dV_i·U_i·s_i(1 − s_i)·z_i·sign(c_A); ∂L_A/∂e = Σ_i dV_i.
 /// </summary>
-internal sealed class AdversarialGradients(IReadOnlyList<float[]> x, byte[] y, byte[] a, FairnessConstraint constraint, double l2)
+internal sealed class AdversarialGradients(IReadOnlyList<float[]> x, byte[] y, byte[] a, FairnessConstraint constraint, double l2, int hidden = 0)
 {
     public int Features => x[0].Length;
 
+    /// <summary>Hidden units of the predictor; 0 = logistic.</summary>
+    public int Hidden => hidden;
+
     /// <summary>Rows available.</summary>
     public int Rows => y.Length;
+
+    /// <summary>Length of θ: d + 1, or H·d + 2H + 1 with a hidden layer.</summary>
+    public int PredictorParameters => hidden == 0 ? Features + 1 : (hidden * Features) + (2 * hidden) + 1;
 
     /// <summary>Adversary inputs per row: 1 for demographic parity, 3 for equalized odds.</summary>
     public int AdversaryInputs => constraint == FairnessConstraint.DemographicParity ? 1 : 3;
@@ -24,31 +34,31 @@ internal sealed class AdversarialGradients(IReadOnlyList<float[]> x, byte[] y, b
     /// <summary>Length of φ = (u, c, e).</summary>
     public int AdversaryParameters => AdversaryInputs + 2;
 
-    /// <summary>L_P, L_A and the gradients ∇_θ L_P, ∇_θ L_A, ∇_φ L_A over <paramref name="batch"/> (all rows when null).</summary>
+    /// <summary>
+    /// L_P, L_A and the gradients ∇_θ L_P, ∇_θ L_A, ∇_φ L_A over <paramref name="batch"/> (all rows when null).
+    /// <paramref name="dropout"/>: the factors m_rk (0 or 1/keep) of the batch's r-th row and hidden unit k at r·H + k; null = 1.
+    /// </summary>
     public (double LossP, double LossA, double[] GradPTheta, double[] GradATheta, double[] GradAPhi) Evaluate(
-        double[] theta, double[] phi, IReadOnlyList<int>? batch = null)
+        double[] theta, double[] phi, IReadOnlyList<int>? batch = null, double[]? dropout = null)
     {
         var d = Features;
         var m = AdversaryInputs;
         var n = batch?.Count ?? y.Length;
-        var gp = new double[d + 1];
-        var ga = new double[d + 1];
+        var gp = new double[theta.Length];
+        var ga = new double[theta.Length];
         var gphi = new double[m + 2];
         var c = phi[m];
         var k = 1 + Math.Abs(c);
         var lossP = 0.0;
         var lossA = 0.0;
         var f = new double[m];
+        var activation = new double[hidden];
+        var gate = new double[hidden];
         for (var r = 0; r < n; r++)
         {
             var i = batch?[r] ?? r;
             var xi = x[i];
-            var z = theta[d];
-            for (var j = 0; j < d; j++)
-            {
-                z += theta[j] * xi[j];
-            }
-
+            var z = hidden == 0 ? LinearLogit(theta, xi) : NetworkLogit(theta, xi, dropout, r, activation, gate);
             var yhat = LinearClassifier.Sigmoid(z);
             lossP += Bce(y[i], z);
             var s = LinearClassifier.Sigmoid(k * z);
@@ -72,14 +82,15 @@ internal sealed class AdversarialGradients(IReadOnlyList<float[]> x, byte[] y, b
             var dV = (LinearClassifier.Sigmoid(v) - a[i]) / n;
             var dS = dV * u * s * (1 - s);
             var dZ = dS * k;
-            for (var j = 0; j < d; j++)
+            if (hidden == 0)
             {
-                gp[j] += dP * xi[j];
-                ga[j] += dZ * xi[j];
+                LinearBackward(xi, dP, dZ, gp, ga);
+            }
+            else
+            {
+                NetworkBackward(theta, xi, activation, gate, dP, dZ, gp, ga);
             }
 
-            gp[d] += dP;
-            ga[d] += dZ;
             for (var q = 0; q < m; q++)
             {
                 gphi[q] += dV * f[q];
@@ -91,13 +102,118 @@ internal sealed class AdversarialGradients(IReadOnlyList<float[]> x, byte[] y, b
 
         lossP /= n;
         lossA /= n;
-        for (var j = 0; j < d; j++)
+        foreach (var j in PenalisedWeights())
         {
             lossP += 0.5 * l2 * theta[j] * theta[j];
             gp[j] += l2 * theta[j];
         }
 
         return (lossP, lossA, gp, ga, gphi);
+    }
+
+    /// <summary>The predictor of a parameter vector θ (on the features this instance was given).</summary>
+    public IBinaryClassifier Predictor(double[] theta)
+    {
+        var d = Features;
+        if (hidden == 0)
+        {
+            return new LinearClassifier(theta[..d], theta[d]);
+        }
+
+        var h = hidden;
+        return new HiddenLayerClassifier(h, theta[..(h * d)], theta[(h * d)..((h * d) + h)], theta[((h * d) + h)..((h * d) + (2 * h))], theta[(h * d) + (2 * h)]);
+    }
+
+    private IEnumerable<int> PenalisedWeights()
+    {
+        var d = Features;
+        if (l2 == 0)
+        {
+            return [];
+        }
+
+        return hidden == 0 ? Enumerable.Range(0, d) : Enumerable.Range(0, hidden * d).Concat(Enumerable.Range((hidden * d) + hidden, hidden));
+    }
+
+    private static double LinearLogit(double[] theta, float[] xi)
+    {
+        var d = xi.Length;
+        var z = theta[d];
+        for (var j = 0; j < d; j++)
+        {
+            z += theta[j] * xi[j];
+        }
+
+        return z;
+    }
+
+    private static void LinearBackward(float[] xi, double dP, double dZ, double[] gp, double[] ga)
+    {
+        var d = xi.Length;
+        for (var j = 0; j < d; j++)
+        {
+            gp[j] += dP * xi[j];
+            ga[j] += dZ * xi[j];
+        }
+
+        gp[d] += dP;
+        ga[d] += dZ;
+    }
+
+    // Forward pass of one row; leaves m·relu(pre) in activation and m·1(pre > 0) in gate for the backward pass.
+    private double NetworkLogit(double[] theta, float[] xi, double[]? dropout, int r, double[] activation, double[] gate)
+    {
+        var d = xi.Length;
+        var h = hidden;
+        var z = theta[(h * d) + (2 * h)];
+        for (var unit = 0; unit < h; unit++)
+        {
+            var pre = theta[(h * d) + unit];
+            var row = theta.AsSpan(unit * d, d);
+            for (var j = 0; j < d; j++)
+            {
+                pre += row[j] * xi[j];
+            }
+
+            var keep = dropout?[(r * h) + unit] ?? 1;
+            gate[unit] = pre > 0 ? keep : 0;
+            activation[unit] = pre > 0 ? keep * pre : 0;
+            z += theta[(h * d) + h + unit] * activation[unit];
+        }
+
+        return z;
+    }
+
+    private void NetworkBackward(double[] theta, float[] xi, double[] activation, double[] gate, double dP, double dZ, double[] gp, double[] ga)
+    {
+        var d = xi.Length;
+        var h = hidden;
+        for (var unit = 0; unit < h; unit++)
+        {
+            var w = (h * d) + h + unit;
+            gp[w] += dP * activation[unit];
+            ga[w] += dZ * activation[unit];
+            var g = theta[w] * gate[unit];
+            if (g == 0)
+            {
+                continue;
+            }
+
+            var gpUnit = dP * g;
+            var gaUnit = dZ * g;
+            gp[(h * d) + unit] += gpUnit;
+            ga[(h * d) + unit] += gaUnit;
+            var p = gp.AsSpan(unit * d, d);
+            var q = ga.AsSpan(unit * d, d);
+            for (var j = 0; j < d; j++)
+            {
+                p[j] += gpUnit * xi[j];
+                q[j] += gaUnit * xi[j];
+            }
+        }
+
+        gp[(h * d) + (2 * h)] += dP;
+        ga[(h * d) + (2 * h)] += dZ;
     }
 
     // −[t·log σ(v) + (1 − t)·log(1 − σ(v))] = log(1 + e^v) − t·v, written to stay finite for large |v|.

@@ -58,6 +58,16 @@ public sealed record AdversarialOptions
     /// </summary>
     public double? DecaySteps { get; init; }
 
+    /// <summary>
+    /// Hidden ReLU units of the predictor: 0 = one logistic unit (exported as one MatMul), H &gt; 0 = AIF360's classifier shape,
+    /// one hidden layer of H units then a logistic unit (AIF360: <c>classifier_num_hidden_units</c> = 200), exported as
+    /// MatMul, Add, Relu, MatMul, Add, Sigmoid (CLI <c>--hidden-units</c>).
+    /// </summary>
+    public int HiddenUnits { get; init; }
+
+    /// <summary>Probability of keeping a hidden unit in a training step (inverted dropout; AIF360: keep_prob 0.8); 1 = no dropout.</summary>
+    public double DropoutKeep { get; init; } = 0.8;
+
     /// <summary>L2 penalty on the predictor weights (AIF360: none).</summary>
     public double L2 { get; init; }
 

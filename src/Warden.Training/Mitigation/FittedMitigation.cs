@@ -7,7 +7,7 @@ namespace Warden.Training.Mitigation;
 internal sealed record FittedMitigation(
     FeatureScaler Scaler,
     LinearClassifier Baseline,
-    LinearClassifier? Single,
+    IBinaryClassifier? Single,
     GroupThresholds? Thresholds,
     ExponentiatedGradientResult? Reduction,
     Dictionary<string, string> Details,
@@ -42,9 +42,13 @@ internal sealed record FittedMitigation(
     /// <summary>The graph to serve: the mixture for a reduction, the baseline for thresholds (applied by the server), else the model.</summary>
     public OnnxGraphEditor ExportOnnx(IReadOnlyList<Tabular.TabularColumn>? columns = null)
     {
-        var inputs = columns ?? LinearOnnxExporter.HmdaColumns;
-        return Reduction is { } r
-            ? LinearOnnxExporter.ExportMixture(inputs, Scaler.Scale, r.Classifiers, r.Weights)
-            : LinearOnnxExporter.Export(inputs, Scaler.Scale, Single ?? Baseline);
+        var inputs = columns ?? ClassifierOnnxExporter.HmdaColumns;
+        return (Reduction, Single) switch
+        {
+            ({ } r, _) => ClassifierOnnxExporter.ExportMixture(inputs, Scaler.Scale, r.Classifiers, r.Weights),
+            (null, HiddenLayerClassifier network) => ClassifierOnnxExporter.ExportHiddenLayer(inputs, Scaler.Scale, network),
+            (null, LinearClassifier linear) => ClassifierOnnxExporter.Export(inputs, Scaler.Scale, linear),
+            _ => ClassifierOnnxExporter.Export(inputs, Scaler.Scale, Baseline),
+        };
     }
 }

@@ -5,7 +5,7 @@ namespace Warden.Training.Mitigation;
 /// </summary>
 /// <param name="Weights">Weights on the scaled features (<see cref="FeatureScaler"/>).</param>
 /// <param name="Bias">Intercept.</param>
-internal sealed record LinearClassifier(double[] Weights, double Bias)
+internal sealed record LinearClassifier(double[] Weights, double Bias) : IBinaryClassifier
 {
     public double Logit(ReadOnlySpan<float> scaled)
     {

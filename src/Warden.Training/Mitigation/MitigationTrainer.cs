@@ -193,7 +193,7 @@ public static class MitigationTrainer
         var learner = new WeightedLogisticLearner(seed);
         var baseline = learner.Fit(x, y);
         var details = new Dictionary<string, string>(StringComparer.Ordinal);
-        LinearClassifier? single = null;
+        IBinaryClassifier? single = null;
         GroupThresholds? thresholds = null;
         ExponentiatedGradientResult? reduction = null;
         switch (method)
@@ -253,6 +253,9 @@ public static class MitigationTrainer
                 details["learning rate"] = options.DecaySteps is { } tau
                     ? FormattableString.Invariant($"Adam, {options.LearningRate:R} x 0.96^floor(step/1000) before the joint phase, {options.LearningRate:R}/(1 + t/{tau:R}) in it")
                     : FormattableString.Invariant($"Adam, {options.LearningRate:R} x 0.96^floor(step/1000)");
+                details["predictor"] = options.HiddenUnits > 0
+                    ? FormattableString.Invariant($"one hidden layer of {options.HiddenUnits} ReLU units (dropout keep {options.DropoutKeep:R} in training), logistic output")
+                    : "logistic (no hidden layer)";
                 details["phases"] = options.Pretrain ? "predictor, adversary, joint" : "joint";
                 details["steps"] = steps.ToString(inv);
                 details["averaged tail of the joint phase"] = options.AverageTail > 0 ? options.AverageTail.ToString("R", inv) : "none (last iterate)";

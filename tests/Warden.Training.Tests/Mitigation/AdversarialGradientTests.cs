@@ -19,8 +19,13 @@ public class AdversarialGradientTests
         var phi = Enumerable.Range(0, g.AdversaryParameters).Select(_ => random.NextDouble() - 0.5).ToArray();
         phi[g.AdversaryInputs] = 0.7; // c: |c| is not differentiable at 0
 
-        var (_, _, gp, ga, gphi) = g.Evaluate(theta, phi);
+        AssertMatchesCentralDifferences(g, theta, phi, null);
+    }
 
+    /// <summary>Every component of ∇_θ L_P, ∇_θ L_A and ∇_φ L_A against (L(p + h) − L(p − h))/2h with h = 1e-6, to 7 decimals.</summary>
+    internal static void AssertMatchesCentralDifferences(AdversarialGradients g, double[] theta, double[] phi, double[]? dropout)
+    {
+        var (_, _, gp, ga, gphi) = g.Evaluate(theta, phi, null, dropout);
         const double h = 1e-6;
         for (var j = 0; j < theta.Length; j++)
         {
@@ -28,8 +33,8 @@ public class AdversarialGradientTests
             var minus = (double[])theta.Clone();
             plus[j] += h;
             minus[j] -= h;
-            var (pp, pa, _, _, _) = g.Evaluate(plus, phi);
-            var (mp, ma, _, _, _) = g.Evaluate(minus, phi);
+            var (pp, pa, _, _, _) = g.Evaluate(plus, phi, null, dropout);
+            var (mp, ma, _, _, _) = g.Evaluate(minus, phi, null, dropout);
             Assert.Equal((pp - mp) / (2 * h), gp[j], 7);
             Assert.Equal((pa - ma) / (2 * h), ga[j], 7);
         }
@@ -40,8 +45,8 @@ public class AdversarialGradientTests
             var minus = (double[])phi.Clone();
             plus[k] += h;
             minus[k] -= h;
-            var (_, pa, _, _, _) = g.Evaluate(theta, plus);
-            var (_, ma, _, _, _) = g.Evaluate(theta, minus);
+            var (_, pa, _, _, _) = g.Evaluate(theta, plus, null, dropout);
+            var (_, ma, _, _, _) = g.Evaluate(theta, minus, null, dropout);
             Assert.Equal((pa - ma) / (2 * h), gphi[k], 7);
         }
     }
@@ -99,8 +104,8 @@ public class AdversarialGradientTests
         var a = rows.Select(r => (byte)r.Afam).ToArray();
         var options = new AdversarialOptions { Epochs = 2, MinimumSteps = 20, Seed = 3 };
 
-        var first = AdversarialDebiasing.Fit(x, y, a, FairnessConstraint.EqualizedOdds, options).Predictor;
-        var second = AdversarialDebiasing.Fit(x, y, a, FairnessConstraint.EqualizedOdds, options).Predictor;
+        var first = (LinearClassifier)AdversarialDebiasing.Fit(x, y, a, FairnessConstraint.EqualizedOdds, options).Predictor;
+        var second = (LinearClassifier)AdversarialDebiasing.Fit(x, y, a, FairnessConstraint.EqualizedOdds, options).Predictor;
 
         Assert.Equal(first.Weights, second.Weights);
         Assert.Equal(first.Bias, second.Bias);

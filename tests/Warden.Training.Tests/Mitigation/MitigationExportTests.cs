@@ -10,12 +10,14 @@ namespace Warden.Training.Tests.Mitigation;
 public class MitigationExportTests(HmdaMitigation hmda) : IClassFixture<HmdaMitigation>
 {
     [Theory]
-    [InlineData(MitigationMethod.Adversarial)]
-    [InlineData(MitigationMethod.Reweighing)]
-    public void Onnx_export_of_a_linear_predictor_matches_the_csharp_predictor_on_every_row(MitigationMethod method)
+    [InlineData(MitigationMethod.Adversarial, 0)]
+    [InlineData(MitigationMethod.Adversarial, 16)]
+    [InlineData(MitigationMethod.Reweighing, 0)]
+    public void Onnx_export_of_a_single_predictor_matches_the_csharp_predictor_on_every_row(MitigationMethod method, int hiddenUnits)
     {
         var fitted = MitigationTrainer.Fit(hmda.Rows, method, FairnessConstraint.EqualizedOdds, 42,
-            adversarialOptions: new AdversarialOptions { Epochs = 3, MinimumSteps = 60 });
+            adversarialOptions: new AdversarialOptions { Epochs = 3, MinimumSteps = 60, HiddenUnits = hiddenUnits });
+        Assert.IsType(hiddenUnits > 0 ? typeof(HiddenLayerClassifier) : typeof(LinearClassifier), fitted.Single);
         var (labels, probabilities) = OnnxScorer.Score(fitted.ExportOnnx().ToBytes(), hmda.Rows);
 
         for (var i = 0; i < hmda.Rows.Count; i++)
