@@ -4,15 +4,17 @@ namespace Warden.Training.Mitigation;
 
 /// <summary>
 /// Adversarial debiasing of Zhang, Lemoine &amp; Mitchell (2018), "Mitigating Unwanted Biases with Adversarial Learning", AIES,
-/// with the adversary and optimiser of AIF360's <c>AdversarialDebiasing</c>: a logistic predictor and an adversary that predicts
+/// with the adversary and optimiser of AIF360's <c>AdversarialDebiasing</c>: a logistic predictor (or, with
+/// <see cref="AdversarialOptions.HiddenUnits"/>, AIF360's one-hidden-layer ReLU classifier) and an adversary that predicts
 /// the sensitive attribute from s = σ((1 + |c|)·z) of the predictor's logit z (and the label, for equalized odds). Per mini-batch
 /// the predictor moves along ∇_θ L_P − (∇_θ L_P·ĝ)ĝ − α·∇_θ L_A with ĝ = ∇_θ L_A/(|∇_θ L_A| + tiny) (their eq. 1: no step helps
 /// the adversary and each step hurts it), the adversary along ∇_φ L_A, both with Adam at η₀·0.96^⌊t/1000⌋.
-/// Differences from AIF360, all because the predictor here is linear (so it exports as one ONNX MatMul): features are
+/// Differences from AIF360, all because the default predictor here is linear (so it exports as one ONNX MatMul): features are
 /// standardised inside the fit (the weights are mapped back), the starting rate is 0.01 instead of 0.001, each phase runs at
 /// least <see cref="AdversarialOptions.MinimumSteps"/>, and by default the predictor and then the adversary are pre-trained
 /// before the joint phase. With AIF360's rate and cold start the linear predictor learns too slowly and ends at the constant
-/// classifier on Arrests (base rate 0.83). The projection is taken over the whole parameter vector θ = (w, b), as in the paper;
+/// classifier on Arrests (base rate 0.83). The projection is taken over the whole parameter vector θ (every weight and bias of
+/// the predictor, hidden layer included), as in the paper;
 /// AIF360 takes it per tensor, which for a single logistic unit would leave the intercept driven by the adversary alone.
 /// Gradients are written by hand (<see cref="AdversarialGradients"/>); shuffles and initial weights come from the seed.
 /// </summary>
