@@ -7,6 +7,7 @@ using Warden.Bench.Serving;
 // `edge-resnet18 [images]` runs the edge quantisation measurement;
 // `drift-log [rows] [repeats]` measures drift over a SQLite prediction log end to end;
 // `log-commits [commits] [batch] [rounds]` measures the acknowledged prediction log's commit cycle on SQLite (pooled vs kept connection);
+// `log-tensor [records] [rounds]` measures the prediction log's stages for a ResNet18-sized record, JSON vs compact tensors;
 // `abuse-rates [seeds] [queries]` prints detection and false-positive rates of the extraction detector (docs/abuse.md);
 // anything else goes to BenchmarkDotNet (e.g. `--filter *InferencePath*`).
 if (args.Length > 0 && args[0] == "ceiling")
@@ -35,6 +36,12 @@ if (args.Length > 0 && args[0] == "log-commits")
 {
     int Arg(int i, int fallback) => args.Length > i ? int.Parse(args[i], System.Globalization.CultureInfo.InvariantCulture) : fallback;
     return await LogCommitRun.RunAsync(Arg(1, 3_000), Arg(2, 11), Arg(3, 3));
+}
+
+if (args.Length > 0 && args[0] == "log-tensor")
+{
+    int Arg(int i, int fallback) => args.Length > i ? int.Parse(args[i], System.Globalization.CultureInfo.InvariantCulture) : fallback;
+    return await LargeTensorLogRun.RunAsync(Arg(1, 40), Arg(2, 3));
 }
 
 if (args.Length > 0 && args[0] == "abuse-rates")

@@ -25,10 +25,9 @@ public static class LogCommitRun
         {
             foreach (var kept in new[] { false, true })
             {
-                var directory = Directory.CreateTempSubdirectory("warden-commit-bench");
-                try
+                using (var scratch = new ScratchDatabase("warden-commit-bench"))
                 {
-                    using var database = new SqliteDatabase(Path.Combine(directory.FullName, "warden.db"));
+                    var database = scratch.Database;
                     var store = new SqlPredictionStore(database);
                     Func<IReadOnlyList<StoredPrediction>, Task> write = kept ? batch => store.WriteBatchAsync(batch) : batch => WritePooledAsync(database, store, batch);
                     var seq = 0;
@@ -53,14 +52,9 @@ public static class LogCommitRun
                     Array.Sort(latencies);
                     var wal = new FileInfo(database.Path + "-wal");
                     Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                        $"{(kept ? "kept" : "pooled"),-7} round {round} load {File.ReadAllText("/proc/loadavg").Split(' ')[0],6}  {commits / seconds,7:F0} commits/s  " +
+                        $"{(kept ? "kept" : "pooled"),-7} round {round} load {ScratchDatabase.LoadAverage(),6}  {commits / seconds,7:F0} commits/s  " +
                         $"cpu/commit {used / commits,6:F0} us  p50 {latencies[commits / 2],6:F2} ms  p99 {latencies[(int)(commits * 0.99)],6:F2} ms  " +
                         $"max {latencies[^1],7:F2} ms  WAL {(wal.Exists ? wal.Length / 1e6 : 0),5:F1} MB"));
-                }
-                finally
-                {
-                    Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-                    directory.Delete(recursive: true);
                 }
             }
         }

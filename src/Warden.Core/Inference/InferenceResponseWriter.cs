@@ -50,23 +50,17 @@ public static class InferenceResponseWriter
     /// <summary>Writes one tensor as <c>{"name","datatype","shape","data"}</c>.</summary>
     public static void WriteTensor(Utf8JsonWriter writer, NamedTensor tensor)
     {
-        writer.WriteStartObject();
-        writer.WriteString("name"u8, tensor.Name);
-        writer.WriteString("datatype"u8, tensor.Datatype.ToWire());
-        writer.WriteStartArray("shape"u8);
-        foreach (var dim in tensor.Shape)
-        {
-            writer.WriteNumberValue(dim);
-        }
-
-        writer.WriteEndArray();
+        WriteTensorStart(writer, tensor);
         writer.WritePropertyName("data"u8);
         WriteData(writer, tensor.Datatype, tensor.Data);
         writer.WriteEndObject();
     }
 
-    private static void WriteBinaryTensor(Utf8JsonWriter writer, NamedTensor tensor, int size)
+    /// <summary>Opens a tensor object and writes its <c>name</c>, <c>datatype</c> and <c>shape</c>; the caller adds its data and closes it.</summary>
+    public static void WriteTensorStart(Utf8JsonWriter writer, NamedTensor tensor)
     {
+        ArgumentNullException.ThrowIfNull(writer);
+        ArgumentNullException.ThrowIfNull(tensor);
         writer.WriteStartObject();
         writer.WriteString("name"u8, tensor.Name);
         writer.WriteString("datatype"u8, tensor.Datatype.ToWire());
@@ -77,6 +71,11 @@ public static class InferenceResponseWriter
         }
 
         writer.WriteEndArray();
+    }
+
+    private static void WriteBinaryTensor(Utf8JsonWriter writer, NamedTensor tensor, int size)
+    {
+        WriteTensorStart(writer, tensor);
         writer.WriteStartObject("parameters"u8);
         writer.WriteNumber("binary_data_size"u8, size);
         writer.WriteEndObject();

@@ -153,7 +153,7 @@ public sealed partial class PredictionLogWriter : BackgroundService
             return null;
         }
 
-        var stored = PredictionSerializer.ToStored(_redactor is null ? record : _redactor.Apply(record));
+        var stored = PredictionSerializer.ToStored(_redactor is null ? record : _redactor.Apply(record), _log.Options);
         return retention?.Keep == "features" ? stored with { InputsJson = "[]" } : stored;
     }
 

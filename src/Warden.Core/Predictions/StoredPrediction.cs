@@ -1,6 +1,9 @@
 namespace Warden.Core.Predictions;
 
-/// <summary>A prediction as read back from the store, with payloads as JSON text.</summary>
+/// <summary>
+/// A prediction's row: payloads as JSON text. Read back from the store they are V2 JSON; on their way in (from
+/// <see cref="PredictionSerializer.ToStored(PredictionRecord, PredictionLogOptions)"/>) large numeric tensors may be in the compact stored form.
+/// </summary>
 public sealed record StoredPrediction(
     long Sequence,
     string Id,

@@ -14,8 +14,13 @@ namespace Warden.Core.Tensors;
 public static class TensorBytes
 {
     /// <summary>Decodes <paramref name="bytes"/> into the typed array of <paramref name="datatype"/> (see <see cref="NamedTensor"/>).</summary>
+    /// <param name="name">Tensor name, for messages.</param>
+    /// <param name="datatype">Element type.</param>
+    /// <param name="count">Element count the shape gives.</param>
+    /// <param name="bytes">The raw layout.</param>
+    /// <param name="finiteOnly">Refuse NaN and infinity (a request's input); false for data a model produced (a logged output).</param>
     /// <exception cref="WardenException">400 when the byte count does not fit <paramref name="count"/> elements.</exception>
-    public static Array Decode(string name, TensorDatatype datatype, int count, ReadOnlySpan<byte> bytes)
+    public static Array Decode(string name, TensorDatatype datatype, int count, ReadOnlySpan<byte> bytes, bool finiteOnly = true)
     {
         if (datatype == TensorDatatype.Bytes)
         {
@@ -32,9 +37,9 @@ public static class TensorBytes
         // The protocol is little-endian; so is every platform .NET runs Warden on, which the cast relies on.
         return datatype switch
         {
-            TensorDatatype.Fp32 => Checked(name, Copy<float>(bytes), 0x7F80_0000u),
-            TensorDatatype.Fp64 => Checked(name, Copy<double>(bytes), 0x7FF0_0000_0000_0000ul),
-            TensorDatatype.Fp16 => Checked(name, Copy<Half>(bytes), (ushort)0x7C00),
+            TensorDatatype.Fp32 => finiteOnly ? Checked(name, Copy<float>(bytes), 0x7F80_0000u) : Copy<float>(bytes),
+            TensorDatatype.Fp64 => finiteOnly ? Checked(name, Copy<double>(bytes), 0x7FF0_0000_0000_0000ul) : Copy<double>(bytes),
+            TensorDatatype.Fp16 => finiteOnly ? Checked(name, Copy<Half>(bytes), (ushort)0x7C00) : Copy<Half>(bytes),
             TensorDatatype.Int8 => MemoryMarshal.Cast<byte, sbyte>(bytes).ToArray(),
             TensorDatatype.Int16 => MemoryMarshal.Cast<byte, short>(bytes).ToArray(),
             TensorDatatype.Int32 => MemoryMarshal.Cast<byte, int>(bytes).ToArray(),
@@ -51,20 +56,29 @@ public static class TensorBytes
     /// <summary>Encodes the data of <paramref name="tensor"/> in the raw layout.</summary>
     public static byte[] Encode(NamedTensor tensor) => tensor.Datatype switch
     {
-        TensorDatatype.Fp32 => MemoryMarshal.AsBytes(((float[])tensor.Data).AsSpan()).ToArray(),
-        TensorDatatype.Fp64 => MemoryMarshal.AsBytes(((double[])tensor.Data).AsSpan()).ToArray(),
-        TensorDatatype.Fp16 => MemoryMarshal.AsBytes(((Half[])tensor.Data).AsSpan()).ToArray(),
-        TensorDatatype.Int8 => MemoryMarshal.AsBytes(((sbyte[])tensor.Data).AsSpan()).ToArray(),
-        TensorDatatype.Int16 => MemoryMarshal.AsBytes(((short[])tensor.Data).AsSpan()).ToArray(),
-        TensorDatatype.Int32 => MemoryMarshal.AsBytes(((int[])tensor.Data).AsSpan()).ToArray(),
-        TensorDatatype.Int64 => MemoryMarshal.AsBytes(((long[])tensor.Data).AsSpan()).ToArray(),
-        TensorDatatype.UInt8 => ((byte[])tensor.Data).ToArray(),
-        TensorDatatype.UInt16 => MemoryMarshal.AsBytes(((ushort[])tensor.Data).AsSpan()).ToArray(),
-        TensorDatatype.UInt32 => MemoryMarshal.AsBytes(((uint[])tensor.Data).AsSpan()).ToArray(),
-        TensorDatatype.UInt64 => MemoryMarshal.AsBytes(((ulong[])tensor.Data).AsSpan()).ToArray(),
         TensorDatatype.Bool => ((bool[])tensor.Data).Select(b => b ? (byte)1 : (byte)0).ToArray(),
         TensorDatatype.Bytes => EncodeStrings((string[])tensor.Data),
-        _ => throw new InvalidOperationException($"unsupported datatype {tensor.Datatype}"),
+        _ => Raw(tensor).ToArray(),
+    };
+
+    /// <summary>
+    /// The data of a tensor of a fixed-size numeric datatype (not BOOL or BYTES) in the raw layout, as a view of its array
+    /// without a copy.
+    /// </summary>
+    public static ReadOnlySpan<byte> Raw(NamedTensor tensor) => tensor.Datatype switch
+    {
+        TensorDatatype.Fp32 => MemoryMarshal.AsBytes(((float[])tensor.Data).AsSpan()),
+        TensorDatatype.Fp64 => MemoryMarshal.AsBytes(((double[])tensor.Data).AsSpan()),
+        TensorDatatype.Fp16 => MemoryMarshal.AsBytes(((Half[])tensor.Data).AsSpan()),
+        TensorDatatype.Int8 => MemoryMarshal.AsBytes(((sbyte[])tensor.Data).AsSpan()),
+        TensorDatatype.Int16 => MemoryMarshal.AsBytes(((short[])tensor.Data).AsSpan()),
+        TensorDatatype.Int32 => MemoryMarshal.AsBytes(((int[])tensor.Data).AsSpan()),
+        TensorDatatype.Int64 => MemoryMarshal.AsBytes(((long[])tensor.Data).AsSpan()),
+        TensorDatatype.UInt8 => (byte[])tensor.Data,
+        TensorDatatype.UInt16 => MemoryMarshal.AsBytes(((ushort[])tensor.Data).AsSpan()),
+        TensorDatatype.UInt32 => MemoryMarshal.AsBytes(((uint[])tensor.Data).AsSpan()),
+        TensorDatatype.UInt64 => MemoryMarshal.AsBytes(((ulong[])tensor.Data).AsSpan()),
+        _ => throw new InvalidOperationException($"datatype {tensor.Datatype} has no fixed-size raw view"),
     };
 
     /// <summary>Bytes per element of a fixed-size datatype.</summary>

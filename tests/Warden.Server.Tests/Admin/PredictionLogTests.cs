@@ -112,6 +112,34 @@ public sealed class PredictionLogTests
         factory.Dispose();
     }
 
+    [Fact]
+    public async Task Tensors_stored_compact_come_back_from_the_api_exactly_as_tensors_stored_as_json()
+    {
+        async Task<(PredictionRecordInfo Record, string Stored)> ServeAsync(string compactElements)
+        {
+            using var factory = new WardenFactory();
+            factory.Settings["Warden:PredictionLog:CompactTensorElements"] = compactElements;
+            var admin = factory.Admin();
+            Assert.Equal(HttpStatusCode.OK, (await admin.InferAsync(V2Requests.CreditRisk(id: "same-1"))).StatusCode);
+            var record = await WaitForAsync(admin, "same-1");
+            await using var connection = new SqliteConnection($"Data Source={Path.Combine(factory.DataDir, "warden.db")};Mode=ReadOnly;Pooling=False");
+            await connection.OpenAsync(TestContext.Current.CancellationToken);
+            await using var command = connection.CreateCommand();
+            command.CommandText = "SELECT inputs FROM predictions";
+            return (record, (string)(await command.ExecuteScalarAsync(TestContext.Current.CancellationToken))!);
+        }
+
+        // Every credit-risk tensor has one element: a threshold of 1 stores them all compact.
+        var compact = await ServeAsync("1");
+        var json = await ServeAsync("0");
+
+        Assert.Contains("\"raw_data\":", compact.Stored, StringComparison.Ordinal);
+        Assert.DoesNotContain("\"raw_data\":", json.Stored, StringComparison.Ordinal);
+        Assert.Equal(json.Record.Inputs.GetRawText(), compact.Record.Inputs.GetRawText());
+        Assert.Equal(json.Record.Outputs.GetRawText(), compact.Record.Outputs.GetRawText());
+        Assert.Equal(V2Requests.Applicant[0], compact.Record.Inputs[0].GetProperty("data")[0].GetDouble(), 6);
+    }
+
     private static async Task<PredictionRecordInfo> WaitForAsync(HttpClient client, string id)
     {
         for (var attempt = 0; attempt < 200; attempt++)

@@ -1,5 +1,10 @@
+using Microsoft.Extensions.Options;
+using Warden.Core.Feedback;
 using Warden.Core.Predictions;
+using Warden.Core.Privacy;
+using Warden.Core.Storage.Sql;
 using Warden.Core.Tensors;
+using Warden.Tests;
 
 namespace Warden.Storage.Tests.Contracts;
 
@@ -78,6 +83,55 @@ public abstract class PredictionStoreContract<TBackend> : StoreContract<TBackend
 
         var since = await store.QueryMonitoredAsync(new MonitoredQuery("credit-risk", "1", T0.AddSeconds(2), range.Value.First - 1, range.Value.Last, false), Ct);
         Assert.Equal([2.0], since.Blocks.SelectMany(b => b.Rows.Select(r => b.Input(0, r))));
+    }
+
+    [Fact]
+    public async Task Compact_tensors_of_every_datatype_read_back_as_v2_json_through_queries_feedback_and_monitoring()
+    {
+        var tensors = SomeTensors.EveryDatatype();
+        var record = new PredictionRecord("c1", T0, "images", "1", "key_p", null, tensors, tensors, null, 2.5);
+        var compact = PredictionSerializer.ToStored(record, new PredictionLogOptions { CompactTensorElements = 1 });
+        Assert.Contains("\"raw_data\":", compact.InputsJson, StringComparison.Ordinal);
+        var v2 = PredictionSerializer.Tensors(tensors);
+
+        // c2 has no monitoring vector, so monitoring reads its payloads; "old" was written as V2 JSON, as before compact
+        // tensors existed.
+        var store = Backend.Predictions();
+        await store.WriteBatchAsync(
+            [compact, compact with { Id = "c2", Features = null }, PredictionSerializer.ToStored(record with { Id = "old" }) with { Features = null }], Ct);
+
+        var read = await store.QueryAsync(new PredictionQuery("images", Limit: 10), Ct);
+        Assert.Equal(["c1", "c2", "old"], read.Select(p => p.Id));
+        Assert.All(read, p => Assert.Equal((v2, v2), (p.InputsJson, p.OutputsJson)));
+
+        await Backend.Feedback().UpsertAsync([new FeedbackRecord("images", "c1", "cat", "api", "key_p", T0)], Ct);
+        var labeled = Assert.Single(await Backend.Feedback().QueryLabeledAsync("images", null, 10, Ct));
+        Assert.Equal((v2, v2), (labeled.Prediction.InputsJson, labeled.Prediction.OutputsJson));
+
+        var range = await store.SequenceRangeAsync("images", null, Ct);
+        var window = await store.QueryMonitoredAsync(new MonitoredQuery("images", "1", null, range!.Value.First - 1, range.Value.Last, true), Ct);
+        Assert.Equal(["c2", "old"], window.Rows.Select(r => r.Id));
+        Assert.All(window.Rows, r => Assert.Equal((v2, v2), (r.InputsJson, r.OutputsJson)));
+    }
+
+    [Fact]
+    public async Task Compact_tensors_read_back_as_v2_json_when_payloads_are_encrypted()
+    {
+        var key = Convert.ToBase64String(Enumerable.Range(7, 32).Select(i => (byte)i).ToArray());
+        using var cipher = new PayloadCipher(Options.Create(new PrivacyOptions
+        {
+            Encryption = new PayloadProtectionOptions { ActiveKeyId = 1, Keys = new Dictionary<string, string> { ["1"] = key } },
+        }));
+        var tensors = SomeTensors.EveryDatatype();
+        var record = new PredictionRecord("e1", T0, "images", "1", "key_p", null, tensors, tensors, null, 2.5);
+        var store = new SqlPredictionStore(Backend.Shared, cipher);
+        await store.WriteBatchAsync([PredictionSerializer.ToStored(record, new PredictionLogOptions { CompactTensorElements = 1 }) with { Features = null }], Ct);
+
+        var read = Assert.Single(await store.QueryAsync(new PredictionQuery("images", Limit: 10), Ct));
+        Assert.Equal(PredictionSerializer.Tensors(tensors), read.InputsJson);
+        var range = await store.SequenceRangeAsync("images", null, Ct);
+        var row = Assert.Single((await store.QueryMonitoredAsync(new MonitoredQuery("images", "1", null, range!.Value.First - 1, range.Value.Last, true), Ct)).Rows);
+        Assert.Equal(PredictionSerializer.Tensors(tensors), row.OutputsJson);
     }
 
     [Fact]

@@ -11,7 +11,8 @@ namespace Warden.Core.Storage.Sql;
 /// <see cref="IPredictionStore"/> over ADO.NET, for SQLite and PostgreSQL alike. A batch and its monitoring blocks go in
 /// with the dialect's bulk insert (binary <c>COPY</c> on PostgreSQL, one prepared insert on SQLite) in one transaction,
 /// under numbers reserved in a single step so that a batch's sequence numbers are consecutive. Payloads go through the
-/// <see cref="PayloadCipher"/>.
+/// <see cref="PayloadCipher"/>; large numeric tensors are stored compact and read back as V2 JSON
+/// (<see cref="PredictionSerializer.ToV2"/>).
 /// </summary>
 public sealed class SqlPredictionStore(SqlDatabase database, PayloadCipher? cipher = null) : IPredictionStore
 {
@@ -35,8 +36,8 @@ public sealed class SqlPredictionStore(SqlDatabase database, PayloadCipher? ciph
         return new StoredPrediction(
             reader.GetInt64(0), id, FromMs(reader.GetInt64(2)), reader.GetString(3), reader.GetString(4),
             reader.GetString(5), ReadNullableString(reader, 6),
-            cipher.Open(reader.GetString(7), keyId, Context(id, "inputs")),
-            cipher.Open(reader.GetString(8), keyId, Context(id, "outputs")),
+            PredictionSerializer.ToV2(cipher.Open(reader.GetString(7), keyId, Context(id, "inputs"))),
+            PredictionSerializer.ToV2(cipher.Open(reader.GetString(8), keyId, Context(id, "outputs"))),
             cipher.OpenNullable(ReadNullableString(reader, 9), keyId, Context(id, "sensitive")),
             reader.GetDouble(10));
     }
@@ -300,8 +301,8 @@ public sealed class SqlPredictionStore(SqlDatabase database, PayloadCipher? ciph
             var id = reader.GetString(1);
             int? keyId = reader.IsDBNull(2) ? null : reader.GetInt32(2);
             result.Add(new MonitoredPrediction(reader.GetInt64(0), id, null,
-                _cipher.Open(reader.GetString(3), keyId, Context(id, "inputs")),
-                _cipher.Open(reader.GetString(4), keyId, Context(id, "outputs"))));
+                PredictionSerializer.ToV2(_cipher.Open(reader.GetString(3), keyId, Context(id, "inputs"))),
+                PredictionSerializer.ToV2(_cipher.Open(reader.GetString(4), keyId, Context(id, "outputs")))));
         }
     }
 
