@@ -584,18 +584,19 @@ public sealed partial class EdgeAgent : IAsyncDisposable
 
     private async Task LoopAsync(CancellationToken cancellationToken)
     {
-        while (!cancellationToken.IsCancellationRequested)
+        try
         {
-            await SyncAsync(cancellationToken).ConfigureAwait(false);
-            await UploadTelemetryAsync(cancellationToken).ConfigureAwait(false);
-            try
+            while (!cancellationToken.IsCancellationRequested)
             {
+                await SyncAsync(cancellationToken).ConfigureAwait(false);
+                await UploadTelemetryAsync(cancellationToken).ConfigureAwait(false);
                 await Task.Delay(_options.SyncInterval, _time, cancellationToken).ConfigureAwait(false);
             }
-            catch (OperationCanceledException)
-            {
-                return;
-            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // Stopping: a stop can land in any await of the loop (a sync waiting for the one still running, an upload),
+            // not only in the delay; it ends the loop, never the caller's dispose with an exception.
         }
     }
 
