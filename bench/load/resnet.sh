@@ -6,7 +6,7 @@
 # measured is the protocol, codec and inference path alone (COMPARE="REST_URL GRPC_URL" of a second running server adds
 # its paths to the rotation, an A/B of two builds; so does it for `latency`, which also breaks each path's mean down by
 # ASP.NET Core's request duration and the statistics extension's inference path and graph run).
-# Args: parts to run (latency batching sessions transport; default latency batching sessions). Env: RUNS (200 sequential requests per path), INTRA_OP (1),
+# Args: parts to run (latency batching sessions transport; default latency batching sessions). Env: RUNS (200 sequential requests per path), WARMUP_SECONDS (20: the paths in turn before latency and transport measure anything), INTRA_OP (1),
 # CLIENTS (16), SECONDS (20), MAX_BATCH (16), QUEUE_DELAY_US (2000), BATCH_INTRA_OPS (1,2: batching off/on at each),
 # SESSION_CLIENTS (4), SESSION_SECONDS (10),
 # PORT (9130: REST; +1 gRPC), LOG (true: the prediction log on, at the default durability), LOG_OFF_RERUN (1: the

@@ -11,7 +11,7 @@ namespace Warden.Bench.Serving;
 /// with binary tensors and over gRPC with raw contents (sequential, interleaved); <c>batching</c> runs concurrent gRPC
 /// clients with dynamic batching off and on; <c>sessions</c> compares ONNX Runtime session settings of the deployment.
 /// Tuning comes from the environment: RUNS, INTRA_OP, CLIENTS, SECONDS, MAX_BATCH, QUEUE_DELAY_US, BATCH_INTRA_OPS, SESSION_CLIENTS,
-/// SESSION_SECONDS; the key from WARDEN_API_KEY.
+/// SESSION_SECONDS, WARMUP_SECONDS; the key from WARDEN_API_KEY.
 /// </summary>
 internal static class ResNetServing
 {
@@ -104,6 +104,7 @@ internal static class ResNetServing
         // alone and the tensor conversions; the rest of the round trip is the client and the loopback network.
         var breakdown = new double[paths.Count, 4];
         var first = new ResNetClient.ServerTimes?[paths.Count];
+        await WarmUpAsync(paths.Select(p => p.Run).ToList());
         for (var round = -5; round < runs; round++)
         {
             if (round == 0)
@@ -176,6 +177,25 @@ internal static class ResNetServing
         {
             other.Dispose();
         }
+    }
+
+    /// <summary>
+    /// Runs <paramref name="paths"/> in turn for WARMUP_SECONDS (default 20) before anything is measured. A server that has
+    /// just started runs its request path as unoptimised tier-0 code and recompiles it in the background for the first
+    /// thousands of calls (the runtime's tiered compilation with dynamic PGO); at one 60 ms image per path that takes
+    /// tens of seconds, and a few warm-up rounds would count the compiler's work as serving overhead.
+    /// </summary>
+    public static async Task WarmUpAsync(IReadOnlyList<Func<Task<float[]>>> paths)
+    {
+        var until = Stopwatch.GetTimestamp() + Env("WARMUP_SECONDS", 20) * Stopwatch.Frequency;
+        do
+        {
+            foreach (var path in paths)
+            {
+                await path();
+            }
+        }
+        while (Stopwatch.GetTimestamp() < until);
     }
 
     // Off and on at each intra-op setting: the batcher runs one batch at a time, so with one intra-op thread a batch uses

@@ -35,6 +35,7 @@ internal static class TransportOverhead
         }
 
         var times = paths.Select(_ => new List<double>()).ToArray();
+        await ResNetServing.WarmUpAsync(paths.Select(p => p.Run).ToList());
         for (var round = -20; round < runs; round++)
         {
             for (var p = 0; p < paths.Count; p++)
