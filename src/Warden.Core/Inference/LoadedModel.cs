@@ -17,6 +17,9 @@ public sealed class LoadedModel
 
     private readonly InferenceSession[] _sessions;
     private readonly string[] _outputNames;
+
+    // Spare input sets, one per slot; as many as runs are likely to overlap.
+    private readonly PinnedInputs?[] _spareInputs = new PinnedInputs?[Math.Max(4, 2 * Environment.ProcessorCount)];
     private int _references = 1;
     private int _retired;
     private int _nextSession;
@@ -165,6 +168,11 @@ public sealed class LoadedModel
             {
                 session.Dispose();
             }
+
+            for (var i = 0; i < _spareInputs.Length; i++)
+            {
+                Interlocked.Exchange(ref _spareInputs[i], null)?.Dispose();
+            }
         }
     }
 
@@ -214,15 +222,28 @@ public sealed class LoadedModel
     public NamedTensor[] Run(NamedTensor[] inputs, IReadOnlyList<string>? requestedOutputs)
     {
         var outputNames = requestedOutputs is null ? _outputNames : requestedOutputs.ToArray();
-        var names = new string[inputs.Length];
-        var values = new OrtValue[inputs.Length];
+        var pinned = RentInputs(inputs);
+        OrtValue[]? created = null;
         try
         {
             var started = System.Diagnostics.Stopwatch.GetTimestamp();
-            for (var i = 0; i < inputs.Length; i++)
+            string[] names;
+            OrtValue[] values;
+            if (pinned is not null)
             {
-                names[i] = inputs[i].Name;
-                values[i] = ToOrtValue(inputs[i]);
+                pinned.Fill(inputs);
+                names = pinned.Names;
+                values = pinned.Values;
+            }
+            else
+            {
+                names = new string[inputs.Length];
+                values = created = new OrtValue[inputs.Length];
+                for (var i = 0; i < inputs.Length; i++)
+                {
+                    names[i] = inputs[i].Name;
+                    values[i] = ToOrtValue(inputs[i]);
+                }
             }
 
             var bound = System.Diagnostics.Stopwatch.GetTimestamp();
@@ -257,11 +278,49 @@ public sealed class LoadedModel
         }
         finally
         {
-            foreach (var value in values)
+            if (pinned is not null)
+            {
+                ReturnInputs(pinned);
+            }
+
+            foreach (var value in created ?? [])
             {
                 value?.Dispose();
             }
         }
+    }
+
+    // A spare set of pinned inputs with the layout of these inputs, or a new one (null when the inputs cannot be kept pinned).
+    // Sets are taken out of their slot, so no two runs share one.
+    private PinnedInputs? RentInputs(NamedTensor[] inputs)
+    {
+        for (var i = 0; i < _spareInputs.Length; i++)
+        {
+            if (Volatile.Read(ref _spareInputs[i]) is { } spare && spare.Matches(inputs)
+                && ReferenceEquals(Interlocked.CompareExchange(ref _spareInputs[i], null, spare), spare))
+            {
+                return spare;
+            }
+        }
+
+        return PinnedInputs.TryCreate(inputs);
+    }
+
+    // Back into a free slot; with every slot taken (requests of another layout hold them) the set is released.
+    private void ReturnInputs(PinnedInputs inputs)
+    {
+        if (Volatile.Read(ref _references) > 0)
+        {
+            for (var i = 0; i < _spareInputs.Length; i++)
+            {
+                if (Interlocked.CompareExchange(ref _spareInputs[i], inputs, null) is null)
+                {
+                    return;
+                }
+            }
+        }
+
+        inputs.Dispose();
     }
 
     // Switch on the declared datatype, not the array's runtime type: the CLR lets byte[] pass as sbyte[] (and ushort[] as

@@ -1,3 +1,5 @@
+using System.Diagnostics;
+using System.Runtime.CompilerServices;
 using System.Security.Claims;
 using System.Text.Encodings.Web;
 using Microsoft.AspNetCore.Authentication;
@@ -22,30 +24,60 @@ public sealed class ApiKeyAuthenticationHandler(
     /// <summary>Scheme name.</summary>
     public const string SchemeName = "ApiKey";
 
-    protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
+    // The successful result of a key (its claims, principal and ticket) is built once per record the key service hands out and
+    // shared by that record's requests. Records are immutable and the service returns a new one whenever it reads the store
+    // again, and its lookup still decides every request, so revocation, suspension, expiry and any change to the stored key
+    // take effect exactly as before; only building identical objects per request is saved. Keyed weakly by the record, so a
+    // result goes with the record the service no longer holds.
+    private static readonly ConditionalWeakTable<ApiKeyRecord, Task<AuthenticateResult>> Authenticated = new();
+    private static readonly ConditionalWeakTable<ApiKeyRecord, Task<AuthenticateResult>>.CreateValueCallback CreateResult = AuthenticatedResult;
+    private static readonly Task<AuthenticateResult> NoKey = Task.FromResult(AuthenticateResult.NoResult());
+
+    protected override Task<AuthenticateResult> HandleAuthenticateAsync()
     {
         var secret = ReadSecret(Request);
         if (secret is null)
         {
-            return AuthenticateResult.NoResult();
+            return NoKey;
         }
 
-        using var span = WardenActivitySource.Start("warden.auth");
-        var record = await keys.AuthenticateAsync(secret, Context.RequestAborted);
+        var span = WardenActivitySource.Start("warden.auth");
+        var lookup = keys.AuthenticateAsync(secret, Context.RequestAborted);
+        return span is null && lookup.IsCompletedSuccessfully ? ResultFor(lookup.Result) : AwaitLookupAsync(lookup, span);
+    }
+
+    private async Task<AuthenticateResult> AwaitLookupAsync(ValueTask<ApiKeyRecord?> lookup, Activity? span)
+    {
+        using (span)
+        {
+            var record = await lookup;
+            span?.SetTag("warden.auth.result", record is null ? "refused" : "authenticated");
+            if (record is not null)
+            {
+                span?.SetTag("warden.key.id", record.Id);
+            }
+
+            return await ResultFor(record);
+        }
+    }
+
+    private Task<AuthenticateResult> ResultFor(ApiKeyRecord? record)
+    {
         if (record is null)
         {
-            span?.SetTag("warden.auth.result", "refused");
-            return AuthenticateResult.Fail("invalid, expired or revoked API key");
+            return Task.FromResult(AuthenticateResult.Fail("invalid, expired or revoked API key"));
         }
 
-        span?.SetTag("warden.auth.result", "authenticated");
-        span?.SetTag("warden.key.id", record.Id);
-
         Context.SetApiKey(record);
+        return Authenticated.GetValue(record, CreateResult);
+    }
+
+    private static Task<AuthenticateResult> AuthenticatedResult(ApiKeyRecord record)
+    {
         var identity = new ClaimsIdentity(
             [new Claim(ClaimTypes.NameIdentifier, record.Id), new Claim(ClaimTypes.Name, record.Name), new Claim(ClaimTypes.Role, record.Role)],
             SchemeName);
-        return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName));
+        return Task.FromResult(AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName)));
     }
 
     protected override Task HandleChallengeAsync(AuthenticationProperties properties)
