@@ -6,7 +6,8 @@ namespace Warden.Storage.Sqlite;
 
 /// <summary>
 /// The embedded single-node store: one SQLite file in WAL mode, schema created on first open. The prediction log's batches
-/// go through a connection kept open for them (<see cref="WriteAsync"/>), with the WAL checkpointed beside them.
+/// go through a connection kept open for them (<see cref="CommitAsync"/>), with the WAL checkpointed beside them and,
+/// when pipelined, fsynced beside them too.
 /// </summary>
 public sealed class SqliteDatabase : SqlDatabase, IDisposable
 {
@@ -132,14 +133,34 @@ public sealed class SqliteDatabase : SqlDatabase, IDisposable
     /// False: <c>synchronous=NORMAL</c>, which in WAL mode may lose the last commits on a power loss (never corrupts).
     /// </param>
     /// <param name="walLimitBytes">
-    /// The size past which the WAL is restarted before the log's next batch (see <see cref="WriteAsync"/>); 16 MiB by default.
+    /// The size past which the WAL is restarted before the log's next batch (see <see cref="CommitAsync"/>); 16 MiB by default.
     /// </param>
-    public SqliteDatabase(string path, bool durableCommits = true, long walLimitBytes = 16 << 20)
+    /// <param name="pipelinedSync">
+    /// With <paramref name="durableCommits"/>: the prediction log's commits (<see cref="CommitAsync"/>) return without an
+    /// fsync (<c>synchronous=NORMAL</c> on the kept connection) and their durability task completes once a group sync of
+    /// the WAL that started after them has completed, so the log can commit its next batch meanwhile. Every other
+    /// connection still commits with <c>synchronous=FULL</c>. False (the default): the log's commits fsync inside.
+    /// </param>
+    /// <param name="walSync">
+    /// The step that makes the WAL durable under <paramref name="pipelinedSync"/> (a test holds or fails it); by default
+    /// an fsync of the <c>-wal</c> file (see <see cref="SyncWal"/>).
+    /// </param>
+    public SqliteDatabase(string path, bool durableCommits = true, long walLimitBytes = 16 << 20, bool pipelinedSync = false, Action? walSync = null)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(walLimitBytes, 1);
         Path = path;
         DurableCommits = durableCommits;
         _connectionPragmas = "PRAGMA busy_timeout=30000; PRAGMA synchronous=" + (durableCommits ? "FULL;" : "NORMAL;");
+        if (durableCommits && pipelinedSync)
+        {
+            _walSync = new WalSync(walSync ?? SyncWal);
+            _writerPragmas = "PRAGMA busy_timeout=30000; PRAGMA synchronous=NORMAL;";
+        }
+        else
+        {
+            _writerPragmas = _connectionPragmas;
+        }
+
         var directory = System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(path));
         if (!string.IsNullOrEmpty(directory))
         {
@@ -273,8 +294,11 @@ public sealed class SqliteDatabase : SqlDatabase, IDisposable
     /// <summary>Database file path.</summary>
     public string Path { get; }
 
-    /// <summary>Whether every commit is fsynced before it returns.</summary>
+    /// <summary>Whether every commit is durable (fsynced) before it returns, or, for the log's pipelined commits, before their durability task completes.</summary>
     public bool DurableCommits { get; }
+
+    /// <summary>Whether the prediction log's commits are fsynced after they return, by a group sync (see the constructor).</summary>
+    public bool PipelinedSync => _walSync is not null;
 
     public override SqlDialect Dialect => SqliteDialect.Instance;
 
@@ -297,7 +321,8 @@ public sealed class SqliteDatabase : SqlDatabase, IDisposable
     // the file from the start only when everything in it was copied before its transaction began), so once the WAL holds
     // more than the limit the writer itself runs a RESTART checkpoint before its next batch: by then only the frames
     // committed during the passive run remain to be copied. Durability does not depend on any of this: a commit is
-    // durable once its WAL frames are synced (synchronous=FULL).
+    // durable once its WAL frames are synced — inside the commit (synchronous=FULL), or by the group sync after it
+    // (pipelined, see SyncWal for why checkpoints and WAL restarts keep that true).
     private const int CheckpointEveryCommits = 64;
     private readonly long _walLimitFrames;
     private readonly SemaphoreSlim _writerGate = new(1, 1);
@@ -308,30 +333,44 @@ public sealed class SqliteDatabase : SqlDatabase, IDisposable
     private Task _checkpoint = Task.CompletedTask;
     private volatile bool _restartDue;
     private bool _disposed;
+    private readonly WalSync? _walSync;
+    private readonly string _writerPragmas;
+
+    // Bumped each time the writer's connection is opened; the sync flushes the directory once per value (see SyncWal).
+    private int _writerGeneration;
+    private int _directorySyncedGeneration = -1;
+
+    /// <summary>Runs <paramref name="write"/> as <see cref="CommitAsync"/> does and returns once the commit is durable.</summary>
+    public override async Task WriteAsync(Func<DbConnection, DbTransaction, CancellationToken, Task> write, CancellationToken cancellationToken = default) =>
+        await (await CommitAsync(write, cancellationToken).ConfigureAwait(false)).ConfigureAwait(false);
 
     /// <summary>
     /// Runs <paramref name="write"/> in a write transaction on the connection kept for the prediction log's appends (its
-    /// statements stay prepared and it never checkpoints inside a commit), or on a pooled connection when another write is
-    /// using it.
+    /// statements stay prepared and it never checkpoints inside a commit). Returns, once committed, the task of the
+    /// commit's durability: already complete when the commit fsynced the WAL itself, else that of the group sync
+    /// covering it (pipelined). Writes wait their turn for the kept connection rather than take a pooled one, so every
+    /// log write is covered by the same sync.
     /// </summary>
-    public override async Task WriteAsync(Func<DbConnection, DbTransaction, CancellationToken, Task> write, CancellationToken cancellationToken = default)
+    public override async Task<Task> CommitAsync(Func<DbConnection, DbTransaction, CancellationToken, Task> write, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(write);
-        if (!_writerGate.Wait(0))
-        {
-            await base.WriteAsync(write, cancellationToken).ConfigureAwait(false);
-            return;
-        }
-
+        await _writerGate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
             if (_disposed)
             {
+                // A pooled connection commits with synchronous=FULL: durable when it returns.
                 await base.WriteAsync(write, cancellationToken).ConfigureAwait(false);
-                return;
+                return Task.CompletedTask;
             }
 
-            var connection = _writer ??= OpenKept(autoCheckpoint: false);
+            if (_writer is null)
+            {
+                _writer = OpenKept(autoCheckpoint: false);
+                Interlocked.Increment(ref _writerGeneration);
+            }
+
+            var connection = _writer;
             try
             {
                 if (_restartDue)
@@ -352,11 +391,15 @@ public sealed class SqliteDatabase : SqlDatabase, IDisposable
                 throw;
             }
 
+            // Asked only now that the commit has returned: the sync that answers starts after it.
+            var durable = _walSync?.AfterCommit() ?? Task.CompletedTask;
             if (++_commitsSinceCheckpoint >= CheckpointEveryCommits && Interlocked.CompareExchange(ref _checkpointing, 1, 0) == 0)
             {
                 _commitsSinceCheckpoint = 0;
                 _checkpoint = Task.Run(CheckpointWal, CancellationToken.None);
             }
+
+            return durable;
         }
         finally
         {
@@ -404,12 +447,46 @@ public sealed class SqliteDatabase : SqlDatabase, IDisposable
         }
     }
 
+    // The writer's connection commits without an fsync when pipelined; the checkpointer's keeps the others' setting.
     private KeptConnection OpenKept(bool autoCheckpoint)
     {
         var connection = new KeptConnection(_keptConnectionString);
         connection.Open();
-        Execute(connection, _connectionPragmas + (autoCheckpoint ? "" : " PRAGMA wal_autocheckpoint=0;"));
+        Execute(connection, autoCheckpoint ? _connectionPragmas : _writerPragmas + " PRAGMA wal_autocheckpoint=0;");
         return connection;
+    }
+
+    // The pipelined commits' group sync: an fsync of the -wal file, which every commit of the log appended its frames to.
+    // Why a commit covered by it survives a power loss:
+    // - fsync writes back every dirty page of the file (see DurableFile.TryFlush), so after it returns, all frames written
+    //   before it started — those of every commit that returned before — are on disk, and SQLite's recovery replays them.
+    // - The file at the path is the one the commits wrote to: the WAL is deleted only when the last connection to the
+    //   database closes, and the writer's connection, open since those commits, holds it. When the writer's connection
+    //   is replaced the WAL may have been deleted and created anew meanwhile, so the first sync of each writer connection
+    //   also flushes the directory, making the file's entry durable (SQLite does this only when it syncs a WAL it just
+    //   created, which a synchronous=NORMAL connection may never do).
+    // - Checkpoints: with synchronous=NORMAL (writer, RESTART) or FULL (checkpointer, PASSIVE), SQLite fsyncs the WAL
+    //   before copying frames into the database file and fsyncs the database file after, so a page moved there is durable
+    //   whether or not our sync has run. The WAL restarts from its start only after a checkpoint copied (and synced) all of
+    //   it; the overwritten frames' contents are then in the database file, and the new frames carry a new salt, so on
+    //   recovery SQLite stops at the first frame not written since the restart rather than replaying stale ones. A
+    //   commit made after the restart is covered by the next sync like any other.
+    // - No WAL at all (the last connection closed and removed it after a full checkpoint): the commits are in the
+    //   database file, which the database file's fsync here makes sure of.
+    private void SyncWal()
+    {
+        var generation = Volatile.Read(ref _writerGeneration);
+        if (!DurableFile.TryFlush(Path + "-wal"))
+        {
+            DurableFile.TryFlush(Path);
+            return;
+        }
+
+        if (generation != _directorySyncedGeneration)
+        {
+            DurableFile.FlushDirectory(System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(Path))!);
+            _directorySyncedGeneration = generation;
+        }
     }
 
     /// <summary>Closes the connections kept for the prediction log's writes and checkpoints (once the log has drained).</summary>
@@ -420,6 +497,7 @@ public sealed class SqliteDatabase : SqlDatabase, IDisposable
         {
             _disposed = true;
             _checkpoint.Wait();
+            _walSync?.Idle.Wait();
             _writer?.Dispose();
             _writer = null;
             _checkpointer?.Dispose();

@@ -43,6 +43,12 @@ public sealed class PredictionLogOptions
     public int CommitTimeoutMs { get; set; } = 10_000;
 
     /// <summary>
+    /// Under <see cref="PredictionDurability.Acknowledged"/> on the embedded SQLite store: whether the WAL is fsynced inside
+    /// each commit or after it, by one sync shared by the commits made meanwhile. Default <see cref="PredictionLogSync.Pipelined"/>.
+    /// </summary>
+    public PredictionLogSync SyncMode { get; set; } = PredictionLogSync.Pipelined;
+
+    /// <summary>
     /// Numeric tensors of at least this many elements are stored as base64 of their raw little-endian bytes rather than as
     /// a JSON number array (an image input: 0.8 MB instead of 1.5 MB, and no text formatting on the request's path). Every
     /// reader and API returns them as the same V2 JSON as before; the stored column is what changes. 0 stores every

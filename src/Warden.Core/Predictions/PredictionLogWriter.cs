@@ -11,8 +11,12 @@ namespace Warden.Core.Predictions;
 /// its interval has passed since its first record — <see cref="PredictionLogOptions.CommitIntervalMs"/> under
 /// <see cref="PredictionDurability.Acknowledged"/>, <see cref="PredictionLogOptions.FlushIntervalMs"/> under
 /// <see cref="PredictionDurability.Async"/>. Under acknowledged durability it also closes as soon as the queue is empty
-/// and no inference is under way (nothing more could join it); records arriving during a commit form the next batch. The store writes a batch in one transaction; once it returns, the requests
-/// waiting for the batch are released. A failed write is retried (with back-off) rather than dropped; meanwhile the queue
+/// and no inference is under way (nothing more could join it); records arriving during a commit form the next batch. The
+/// store writes a batch in one transaction (<see cref="IPredictionStore.CommitBatchAsync"/>); once the commit is durable the
+/// requests waiting for the batch are released. A store whose commit returns before it is durable (SQLite's pipelined
+/// sync) lets the writer commit the next batch while the previous one is synced: two batches in flight, never more, so
+/// a slow disk makes batches larger rather than the commits more. A commit that cannot be made durable fails its
+/// requests (503), never acknowledges them. A failed write is retried (with back-off) rather than dropped; meanwhile the queue
 /// fills and inference answers 503. On shutdown it writes everything still queued. Each record passes through the
 /// <see cref="PredictionRedactor"/> (card redaction, PII) before it is serialised, so only the stored copy changes, and a
 /// model's <see cref="RetentionPolicy"/> (<c>keep</c>, <c>sampleRate</c>) is applied: here under async durability (off
@@ -65,11 +69,17 @@ public sealed partial class PredictionLogWriter : BackgroundService
         var waiters = new List<TaskCompletionSource>();
         var acknowledged = options.Durability == PredictionDurability.Acknowledged;
         var interval = TimeSpan.FromMilliseconds(acknowledged ? options.CommitIntervalMs : options.FlushIntervalMs);
+
+        // The release of the batch committed before the last one: waited for before the next batch is gathered, so at most
+        // two batches are in flight (one being synced, one being committed).
+        var older = Task.CompletedTask;
+        var newer = Task.CompletedTask;
         try
         {
             // Shutdown completes the channel; WaitToReadAsync then returns false once it is empty, so the loop drains first.
             while (await _log.WaitToReadAsync(CancellationToken.None).ConfigureAwait(false))
             {
+                await older.ConfigureAwait(false);
                 var opened = RealTime.GetTimestamp();
                 while (batch.Count < options.BatchSize)
                 {
@@ -117,18 +127,15 @@ public sealed partial class PredictionLogWriter : BackgroundService
                     }
                 }
 
-                if (batch.Count > 0)
-                {
-                    await WriteWithRetryAsync(batch).ConfigureAwait(false);
-                }
-                foreach (var waiter in waiters)
-                {
-                    waiter.TrySetResult();
-                }
-
+                var durable = batch.Count > 0 ? await WriteWithRetryAsync(batch).ConfigureAwait(false) : Task.CompletedTask;
+                older = newer;
+                newer = durable.IsCompletedSuccessfully ? Release(waiters) : ReleaseWhenDurableAsync(durable, [.. waiters]);
                 batch.Clear();
                 waiters.Clear();
             }
+
+            await older.ConfigureAwait(false);
+            await newer.ConfigureAwait(false);
         }
         catch (Exception ex)
         {
@@ -140,6 +147,41 @@ public sealed partial class PredictionLogWriter : BackgroundService
 
             LogWriterFailed(ex);
             throw;
+        }
+    }
+
+    private static Task Release(List<TaskCompletionSource> waiters)
+    {
+        foreach (var waiter in waiters)
+        {
+            waiter.TrySetResult();
+        }
+
+        return Task.CompletedTask;
+    }
+
+    // Never throws: a commit that could not be made durable fails its own requests (503), and the writer goes on with the
+    // next batches, whose store decides whether they can still be made durable.
+    private async Task ReleaseWhenDurableAsync(Task durable, TaskCompletionSource[] waiters)
+    {
+        try
+        {
+            await durable.ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            LogSyncFailed(ex, waiters.Length);
+            foreach (var waiter in waiters)
+            {
+                waiter.TrySetException(ex);
+            }
+
+            return;
+        }
+
+        foreach (var waiter in waiters)
+        {
+            waiter.TrySetResult();
         }
     }
 
@@ -157,7 +199,8 @@ public sealed partial class PredictionLogWriter : BackgroundService
         return retention?.Keep == "features" ? stored with { InputsJson = "[]" } : stored;
     }
 
-    private async Task WriteWithRetryAsync(List<StoredPrediction> batch)
+    // Returns once the batch is committed, with the task of its durability.
+    private async Task<Task> WriteWithRetryAsync(List<StoredPrediction> batch)
     {
         var delay = TimeSpan.FromMilliseconds(100);
         using var span = WardenActivitySource.Start("warden.prediction_log.write");
@@ -167,10 +210,10 @@ public sealed partial class PredictionLogWriter : BackgroundService
             try
             {
                 var started = RealTime.GetTimestamp();
-                await _store.WriteBatchAsync(batch).ConfigureAwait(false);
+                var durable = await _store.CommitBatchAsync(batch).ConfigureAwait(false);
                 _metrics?.RecordLogCommit(batch.Count, RealTime.GetElapsedTime(started).TotalSeconds);
                 Interlocked.Add(ref _written, batch.Count);
-                return;
+                return durable;
             }
             catch (Exception ex) when (attempt < 50 || IsTransient(ex))
             {
@@ -188,6 +231,9 @@ public sealed partial class PredictionLogWriter : BackgroundService
 
     [LoggerMessage(1, LogLevel.Warning, "Writing {Count} predictions failed (attempt {Attempt}); retrying")]
     private partial void LogWriteRetry(Exception exception, int count, int attempt);
+
+    [LoggerMessage(3, LogLevel.Error, "{Count} committed predictions could not be made durable; their requests were not acknowledged")]
+    private partial void LogSyncFailed(Exception exception, int count);
 
     [LoggerMessage(2, LogLevel.Critical, "The prediction log writer stopped")]
     private partial void LogWriterFailed(Exception exception);

@@ -8,6 +8,17 @@ public interface IPredictionStore
     /// <summary>Writes a batch in one transaction.</summary>
     Task WriteBatchAsync(IReadOnlyList<StoredPrediction> batch, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Writes a batch in one transaction and returns once it has committed, with a task that completes when the commit is
+    /// durable (faults when it cannot be made so). By default the batch is written by <see cref="WriteBatchAsync"/>, durable
+    /// when it returns.
+    /// </summary>
+    async Task<Task> CommitBatchAsync(IReadOnlyList<StoredPrediction> batch, CancellationToken cancellationToken = default)
+    {
+        await WriteBatchAsync(batch, cancellationToken).ConfigureAwait(false);
+        return Task.CompletedTask;
+    }
+
     /// <summary>Reads predictions in log order.</summary>
     Task<IReadOnlyList<StoredPrediction>> QueryAsync(PredictionQuery query, CancellationToken cancellationToken = default);
 

@@ -110,10 +110,15 @@ public static class WardenServiceCollectionExtensions
     /// <summary>Uses the embedded SQLite store at <c>&lt;DataDir&gt;/warden.db</c>.</summary>
     public static IServiceCollection AddWardenSqliteStore(this IServiceCollection services)
     {
-        // Commits are fsynced unless the operator chose asynchronous durability for the prediction log.
-        services.TryAddSingleton(sp => new SqliteDatabase(
-            Path.Combine(Path.GetFullPath(sp.GetRequiredService<IOptions<WardenOptions>>().Value.DataDir), "warden.db"),
-            sp.GetRequiredService<IOptions<PredictionLogOptions>>().Value.Durability == PredictionDurability.Acknowledged));
+        // Commits are fsynced unless the operator chose asynchronous durability for the prediction log; the log's own
+        // commits are fsynced after they return, by a group sync, unless SyncMode says inside each commit.
+        services.TryAddSingleton(sp =>
+        {
+            var log = sp.GetRequiredService<IOptions<PredictionLogOptions>>().Value;
+            return new SqliteDatabase(
+                Path.Combine(Path.GetFullPath(sp.GetRequiredService<IOptions<WardenOptions>>().Value.DataDir), "warden.db"),
+                log.Durability == PredictionDurability.Acknowledged, pipelinedSync: log.SyncMode == PredictionLogSync.Pipelined);
+        });
         services.TryAddSingleton<SqlDatabase>(sp => sp.GetRequiredService<SqliteDatabase>());
         services.TryAddSingleton<IModelStore, SqlModelStore>();
         services.TryAddSingleton<IKeyStore, SqlKeyStore>();

@@ -5,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Warden.Core.Storage;
 using Warden.Storage.Sqlite;
 using Warden.Server.Tests.Infrastructure;
+using Warden.Tests;
 
 namespace Warden.Server.Tests.Admin;
 
@@ -84,6 +85,68 @@ public sealed class PredictionDurabilityTests
             // Lets the writer drain at shutdown.
             store.Release();
         }
+    }
+
+    [Fact]
+    public async Task Acknowledged_answer_waits_for_the_wal_sync_that_covers_its_commit()
+    {
+        var sync = new HeldWalSync();
+        using var factory = new WardenFactory();
+        factory.ExtraServices = s => s.RemoveAll<SqliteDatabase>()
+            .AddSingleton(_ => new SqliteDatabase(Path.Combine(factory.DataDir, "warden.db"), pipelinedSync: true, walSync: sync.Sync));
+        var admin = factory.Admin();
+        try
+        {
+            var answer = admin.InferAsync(V2Requests.CreditRisk());
+
+            // The sync starts only after the commit has returned: the record is committed, the answer still waits.
+            await sync.Started.WaitAsync(Bounded(TimeSpan.FromMinutes(2)));
+            var store = factory.Services.GetRequiredService<IPredictionStore>();
+            Assert.Equal(1, await store.CountAsync("credit-risk", TestContext.Current.CancellationToken));
+            Assert.False(answer.IsCompleted);
+
+            sync.Release();
+            Assert.Equal(HttpStatusCode.OK, (await answer.WaitAsync(Bounded(TimeSpan.FromMinutes(2)))).StatusCode);
+        }
+        finally
+        {
+            sync.Release();
+        }
+    }
+
+    [Fact]
+    public async Task Failed_wal_sync_answers_503_and_never_acknowledges()
+    {
+        var sync = new HeldWalSync();
+        sync.Fail(new IOException("fsync failed"));
+        using var factory = new WardenFactory();
+        factory.ExtraServices = s => s.RemoveAll<SqliteDatabase>()
+            .AddSingleton(_ => new SqliteDatabase(Path.Combine(factory.DataDir, "warden.db"), pipelinedSync: true, walSync: sync.Sync));
+        var admin = factory.Admin();
+        for (var i = 0; i < 2; i++)
+        {
+            var response = await admin.InferAsync(V2Requests.CreditRisk()).WaitAsync(Bounded(TimeSpan.FromMinutes(2)));
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+            Assert.Contains("prediction log is unavailable", await response.ErrorAsync());
+        }
+
+        // Only the first commit's sync ran; the second commit was refused on its failure.
+        Assert.Equal(1, sync.Runs);
+    }
+
+    [Theory]
+    [InlineData(null, true)]
+    [InlineData("pipelined", true)]
+    [InlineData("commit", false)]
+    public void Sqlite_log_commits_are_synced_after_they_return_unless_sync_mode_is_commit(string? mode, bool pipelined)
+    {
+        using var factory = new WardenFactory();
+        if (mode is not null)
+        {
+            factory.Settings["Warden:PredictionLog:SyncMode"] = mode;
+        }
+
+        Assert.Equal(pipelined, factory.Services.GetRequiredService<SqliteDatabase>().PipelinedSync);
     }
 
     [Theory]

@@ -3,12 +3,14 @@ using Warden.Core.Predictions;
 using Warden.Core.Storage.Sql;
 using Warden.Storage.Sqlite;
 using Warden.Storage.Tests.Contracts;
+using Warden.Tests;
 
 namespace Warden.Storage.Tests.Sqlite;
 
 /// <summary>
-/// The prediction log's writes on SQLite: a connection kept open for them, which never checkpoints inside a commit, and
-/// checkpoints run beside the writes.
+/// The prediction log's writes on SQLite: a connection kept open for them, which never checkpoints inside a commit,
+/// checkpoints run beside the writes, and, pipelined, commits that return without an fsync and are durable once a group
+/// sync of the WAL that started after them has completed.
 /// </summary>
 public sealed class SqliteLogWriteTests : IDisposable
 {
@@ -86,5 +88,108 @@ public sealed class SqliteLogWriteTests : IDisposable
 
         var all = await store.QueryAsync(new PredictionQuery(Limit: 10), Ct);
         Assert.Equal(["b0-0", "b0-1", "b2-0", "b2-1"], all.Select(p => p.Id));
+    }
+
+    private static Task Bounded(Task task) => task.WaitAsync(TimeSpan.FromMinutes(2), Ct);
+
+    // A pipelined database whose WAL sync the scenario holds; released afterwards so the database can close.
+    private async Task WithHeldSync(Func<SqlPredictionStore, HeldWalSync, Task> scenario)
+    {
+        var sync = new HeldWalSync();
+        using var database = new SqliteDatabase(DatabasePath, pipelinedSync: true, walSync: sync.Sync);
+        try
+        {
+            await scenario(new SqlPredictionStore(database), sync);
+        }
+        finally
+        {
+            sync.Release();
+        }
+    }
+
+    [Fact]
+    public Task A_pipelined_commit_is_durable_only_once_a_sync_started_after_it_has_completed() => WithHeldSync(async (store, sync) =>
+    {
+        var durable = await store.CommitBatchAsync(Batch(0, 3), Ct);
+
+        // Committed (other connections read it) and the sync has started, but it has not completed.
+        await Bounded(sync.Started);
+        Assert.Equal(3, await store.CountAsync(cancellationToken: Ct));
+        Assert.False(durable.IsCompleted);
+
+        sync.Release();
+        await Bounded(durable);
+        Assert.Equal(1, sync.Runs);
+    });
+
+    [Fact]
+    public Task Commits_made_while_a_sync_runs_share_the_next_sync() => WithHeldSync(async (store, sync) =>
+    {
+        var first = await store.CommitBatchAsync(Batch(0, 2), Ct);
+        await Bounded(sync.Started);
+
+        // The running sync started before these commits, so it cannot cover them: they wait for the next one, together.
+        var later = new List<Task>();
+        for (var b = 1; b <= 4; b++)
+        {
+            later.Add(await store.CommitBatchAsync(Batch(b, 2), Ct));
+        }
+
+        Assert.False(first.IsCompleted);
+        Assert.All(later, t => Assert.False(t.IsCompleted));
+        Assert.Equal(1, sync.Runs);
+
+        sync.Release();
+        await Bounded(Task.WhenAll(later.Append(first)));
+        Assert.Equal(2, sync.Runs);
+        Assert.Equal(10, await store.CountAsync(cancellationToken: Ct));
+    });
+
+    [Fact]
+    public Task A_failed_sync_fails_the_commits_it_covers_and_every_later_one() => WithHeldSync(async (store, sync) =>
+    {
+        var durable = await store.CommitBatchAsync(Batch(0, 2), Ct);
+        await Bounded(sync.Started);
+        sync.Fail(new IOException("disk gone"));
+
+        var failure = await Assert.ThrowsAsync<IOException>(() => Bounded(durable));
+        Assert.Equal("disk gone", failure.Message);
+
+        // A later fsync that succeeds would not prove the earlier frames reached the disk: nothing more is made durable.
+        await Assert.ThrowsAsync<IOException>(() => Bounded(store.WriteBatchAsync(Batch(1, 2), Ct)));
+        Assert.Equal(1, sync.Runs);
+    });
+
+    [Fact]
+    public async Task Pipelined_commits_synced_by_the_real_fsync_are_read_after_reopening()
+    {
+        using (var database = new SqliteDatabase(DatabasePath, pipelinedSync: true))
+        {
+            Assert.True(database.PipelinedSync);
+            var store = new SqlPredictionStore(database);
+            var durable = new List<Task>();
+            for (var b = 0; b < 20; b++)
+            {
+                durable.Add(await store.CommitBatchAsync(Batch(b, 3), Ct));
+            }
+
+            await Bounded(Task.WhenAll(durable));
+        }
+
+        SqliteConnection.ClearAllPools();
+        using var reopened = new SqliteDatabase(DatabasePath);
+        Assert.Equal(60, await new SqlPredictionStore(reopened).CountAsync(cancellationToken: Ct));
+    }
+
+    [Fact]
+    public async Task Without_pipelining_a_commit_is_durable_when_it_returns()
+    {
+        var sync = new HeldWalSync();
+        using var database = new SqliteDatabase(DatabasePath, walSync: sync.Sync);
+        var durable = await new SqlPredictionStore(database).CommitBatchAsync(Batch(0, 2), Ct);
+
+        Assert.True(durable.IsCompletedSuccessfully);
+        Assert.False(database.PipelinedSync);
+        Assert.Equal(0, sync.Runs);
     }
 }

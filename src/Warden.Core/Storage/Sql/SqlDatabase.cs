@@ -27,4 +27,16 @@ public abstract class SqlDatabase
         await write(connection, transaction, cancellationToken).ConfigureAwait(false);
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
     }
+
+    /// <summary>
+    /// Runs <paramref name="write"/> as <see cref="WriteAsync"/> does, but returns as soon as the transaction has committed,
+    /// with the task of the commit's durability: a backend whose commit may return before it is on disk (SQLite's pipelined
+    /// sync) completes that task once it is, so a caller can commit its next batch meanwhile. By default the commit is
+    /// durable when it returns.
+    /// </summary>
+    public virtual async Task<Task> CommitAsync(Func<DbConnection, DbTransaction, CancellationToken, Task> write, CancellationToken cancellationToken = default)
+    {
+        await WriteAsync(write, cancellationToken).ConfigureAwait(false);
+        return Task.CompletedTask;
+    }
 }

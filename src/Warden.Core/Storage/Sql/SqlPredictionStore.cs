@@ -42,15 +42,18 @@ public sealed class SqlPredictionStore(SqlDatabase database, PayloadCipher? ciph
             reader.GetDouble(10));
     }
 
-    public async Task WriteBatchAsync(IReadOnlyList<StoredPrediction> batch, CancellationToken cancellationToken = default)
+    public async Task WriteBatchAsync(IReadOnlyList<StoredPrediction> batch, CancellationToken cancellationToken = default) =>
+        await (await CommitBatchAsync(batch, cancellationToken).ConfigureAwait(false)).ConfigureAwait(false);
+
+    public async Task<Task> CommitBatchAsync(IReadOnlyList<StoredPrediction> batch, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(batch);
         if (batch.Count == 0)
         {
-            return;
+            return Task.CompletedTask;
         }
 
-        await database.WriteAsync((connection, transaction, ct) => WriteBatchAsync(batch, connection, transaction, ct), cancellationToken).ConfigureAwait(false);
+        return await database.CommitAsync((connection, transaction, ct) => WriteBatchAsync(batch, connection, transaction, ct), cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
