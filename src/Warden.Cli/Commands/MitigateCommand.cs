@@ -85,12 +85,23 @@ internal static class MitigateCommand
             Description = "Adversarial debiasing: Adam's starting learning rate for predictor and adversary (AIF360: 0.001).",
             DefaultValueFactory = _ => new AdversarialOptions().LearningRate,
         };
+        var weightDecay = new Option<double>("--weight-decay")
+        {
+            Description = "Adversarial debiasing: L2 weight decay λ on the predictor's weights (adds (λ/2)·|w|² to its loss; biases not penalised); 0 = none, as AIF360.",
+            DefaultValueFactory = _ => new AdversarialOptions().L2,
+        };
+        var earlyStopping = new Option<int>("--early-stopping")
+        {
+            Description = "Adversarial debiasing: hold out 1 of K folds of the training rows and return the joint-phase epoch with the best held-out accuracy "
+                + "whose held-out disparity is <= --adversary-target (else the least disparate); 0 = off (the last iterate).",
+            DefaultValueFactory = _ => new AdversarialOptions().EarlyStoppingFolds,
+        };
         var card = new Option<FileInfo?>("--card") { Description = "A card.json template (owner, uses, references, feature meanings)." };
         var tabular = new TabularOptions();
 
         var command = new Command("mitigate", "Train a classifier on any CSV with a bias mitigation and compare it with the unmitigated model.")
         {
-            data, output, seed, mitigation, constraint, folds, privileged, maxIterations, serve, adversaryWeight, adversaryTarget, adversaryAverage, adversaryDecay, hiddenUnits, adversaryRate, card,
+            data, output, seed, mitigation, constraint, folds, privileged, maxIterations, serve, adversaryWeight, adversaryTarget, adversaryAverage, adversaryDecay, hiddenUnits, adversaryRate, weightDecay, earlyStopping, card,
         };
         foreach (var option in tabular.All)
         {
@@ -100,12 +111,13 @@ internal static class MitigateCommand
         command.SetAction(parseResult => Run(parseResult, tabular, parseResult.GetValue(data)!, parseResult.GetValue(output)!, parseResult.GetValue(seed),
             parseResult.GetValue(mitigation)!, parseResult.GetValue(constraint)!, parseResult.GetValue(folds), parseResult.GetValue(privileged),
             parseResult.GetValue(maxIterations), parseResult.GetValue(serve) == "best", parseResult.GetValue(adversaryWeight)!, parseResult.GetValue(adversaryTarget), parseResult.GetValue(adversaryAverage),
-            parseResult.GetValue(adversaryDecay), parseResult.GetValue(hiddenUnits), parseResult.GetValue(adversaryRate), parseResult.GetValue(card)));
+            parseResult.GetValue(adversaryDecay), parseResult.GetValue(hiddenUnits), parseResult.GetValue(adversaryRate),
+            new Regularisation(parseResult.GetValue(weightDecay), parseResult.GetValue(earlyStopping)), parseResult.GetValue(card)));
         return command;
     }
 
     private static int Run(ParseResult parse, TabularOptions tabular, FileInfo data, DirectoryInfo output, int seed, string mitigation, string constraint,
-        int folds, string? privileged, int maxIterations, bool best, string adversaryWeight, double adversaryTarget, double adversaryAverage, double adversaryDecay, int hiddenUnits, double adversaryRate, FileInfo? card)
+        int folds, string? privileged, int maxIterations, bool best, string adversaryWeight, double adversaryTarget, double adversaryAverage, double adversaryDecay, int hiddenUnits, double adversaryRate, Regularisation regularisation, FileInfo? card)
     {
         var method = Enum.GetValues<MitigationMethod>().Single(m => MitigationTrainer.Name(m) == mitigation);
         var target = constraint == "equalized-odds" ? FairnessConstraint.EqualizedOdds : FairnessConstraint.DemographicParity;
@@ -155,6 +167,21 @@ internal static class MitigateCommand
                 throw new InvalidDataException("--adversary-target must be a finite number >= 0.");
             }
 
+            if (!(regularisation.WeightDecay >= 0) || double.IsInfinity(regularisation.WeightDecay))
+            {
+                throw new InvalidDataException("--weight-decay must be a finite number >= 0.");
+            }
+
+            if (regularisation.EarlyStoppingFolds is 1 or < 0 or > 100)
+            {
+                throw new InvalidDataException($"--early-stopping needs 0 (off) or 2-100 folds; got {regularisation.EarlyStoppingFolds}.");
+            }
+
+            if (regularisation.EarlyStoppingFolds > 0 && adversaryAverage > 0)
+            {
+                throw new InvalidDataException("--early-stopping returns one epoch's predictor; it cannot be combined with --adversary-average.");
+            }
+
             var spec = tabular.Spec(parse, seed, output);
             foreach (var file in new[] { data, parse.GetValue(tabular.Test), card })
             {
@@ -181,7 +208,8 @@ internal static class MitigateCommand
             result = MitigationTrainer.TrainAndExport(data.FullName, output.FullName, spec, method, target,
                 new ExponentiatedGradientOptions { MaxIterations = maxIterations, Serve = best ? ReductionServing.Best : ReductionServing.Mixture },
                 new AdversarialOptions { Alpha = alpha, Target = auto ? adversaryTarget : null, AverageTail = adversaryAverage,
-                    DecaySteps = adversaryDecay > 0 ? adversaryDecay : null, HiddenUnits = hiddenUnits, LearningRate = adversaryRate, Seed = seed }, crossValidationFolds: folds, privileged: privilegedValue,
+                    DecaySteps = adversaryDecay > 0 ? adversaryDecay : null, HiddenUnits = hiddenUnits, LearningRate = adversaryRate, Seed = seed,
+                    L2 = regularisation.WeightDecay, EarlyStoppingFolds = regularisation.EarlyStoppingFolds, StoppingTarget = adversaryTarget }, crossValidationFolds: folds, privileged: privilegedValue,
                 testPath: parse.GetValue(tabular.Test)?.FullName, template: template);
         }
         catch (Exception ex) when (ex is InvalidDataException or IOException or UnauthorizedAccessException or System.Text.Json.JsonException)
@@ -197,4 +225,7 @@ internal static class MitigateCommand
         AnsiConsole.Write(new Text("wrote " + string.Join(", ", written) + "\n"));
         return 0;
     }
+
+    /// <summary>The predictor's regularisation flags: --weight-decay and --early-stopping.</summary>
+    private readonly record struct Regularisation(double WeightDecay, int EarlyStoppingFolds);
 }

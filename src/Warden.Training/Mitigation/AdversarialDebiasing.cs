@@ -20,7 +20,7 @@ namespace Warden.Training.Mitigation;
 /// </summary>
 internal static class AdversarialDebiasing
 {
-    public static (IBinaryClassifier Predictor, double[] Adversary, int Steps) Fit(
+    public static (IBinaryClassifier Predictor, double[] Adversary, int Steps, AdversarialStopping? Stopping) Fit(
         IReadOnlyList<float[]> x, byte[] y, byte[] a, FairnessConstraint constraint, AdversarialOptions options)
     {
         var d = x[0].Length;
@@ -42,18 +42,21 @@ internal static class AdversarialDebiasing
         var predictor = new AdamOptimizer(theta.Length);
         var adversary = new AdamOptimizer(phi.Length);
 
-        var n = y.Length;
+        var heldOut = HeldOutRows(y, a, options.EarlyStoppingFolds, options.Seed);
+        var order = Enumerable.Range(0, y.Length).Where(i => !heldOut.Contains(i)).ToArray();
+        var n = order.Length;
         var batch = Math.Min(options.BatchSize, n);
         var batches = n / batch;
         var epochs = Math.Max(options.Epochs, (options.MinimumSteps + batches - 1) / batches);
         var phases = options.Pretrain ? new[] { Phase.Predictor, Phase.Adversary, Phase.Joint } : [Phase.Joint];
-        var order = Enumerable.Range(0, n).ToArray();
         var dropout = hidden > 0 && options.DropoutKeep < 1 ? new double[batch * hidden] : null;
         var step = 0;
         var joint = 0;
         var average = new double[theta.Length];
         var averaged = 0;
         var averageFrom = FirstAveragedEpoch(epochs, options.AverageTail);
+        var trace = new List<(double Accuracy, double Disparity)>();
+        double[]? stopped = null;
         foreach (var phase in phases)
         {
             for (var epoch = 0; epoch < epochs; epoch++)
@@ -89,7 +92,24 @@ internal static class AdversarialDebiasing
                         Accumulate(average, theta, ++averaged);
                     }
                 }
+
+                if (phase == Phase.Joint && heldOut.Count > 0)
+                {
+                    // Keep this epoch's θ when it is the best so far by the stopping rule: the rule is an argmax with ties to the
+                    // earliest, so the last epoch kept is the one the rule picks over the whole trace.
+                    trace.Add(Score(gradients.Predictor(theta), standard, y, a, heldOut, constraint));
+                    if (AdversarialStopping.Choose(trace, options.StoppingTarget) == trace.Count - 1)
+                    {
+                        stopped = (double[])theta.Clone();
+                    }
+                }
             }
+        }
+
+        if (stopped is not null)
+        {
+            var chosen = AdversarialStopping.Choose(trace, options.StoppingTarget);
+            return (Unstandardise(stopped, d, hidden, mean, std), phi, step, new AdversarialStopping(chosen, heldOut.Count, trace));
         }
 
         if (averaged > 0)
@@ -98,7 +118,25 @@ internal static class AdversarialDebiasing
             theta = average;
         }
 
-        return (Unstandardise(theta, d, hidden, mean, std), phi, step);
+        return (Unstandardise(theta, d, hidden, mean, std), phi, step, null);
+    }
+
+    /// <summary>
+    /// The rows early stopping holds out: the first of <paramref name="folds"/> folds stratified by (label, protected attribute),
+    /// so both groups and both labels appear in it in their training proportions; none when <paramref name="folds"/> is below 2.
+    /// </summary>
+    internal static HashSet<int> HeldOutRows(byte[] y, byte[] a, int folds, int seed) =>
+        folds < 2 ? [] : MitigationTrainer.StratifiedFolds(y.Select((v, i) => (2 * v) + a[i]).ToArray(), folds, seed)[0];
+
+    // Accuracy and the constraint's disparity between a = 0 and a = 1 of a predictor on the held-out rows.
+    private static (double Accuracy, double Disparity) Score(IBinaryClassifier predictor, float[][] x, byte[] y, byte[] a,
+        HashSet<int> rows, FairnessConstraint constraint)
+    {
+        var indices = rows.Order().ToArray();
+        var decided = indices.Select(i => predictor.Decide(x[i])).ToArray();
+        var labels = indices.Select(i => y[i]).ToArray();
+        var accuracy = indices.Select((i, r) => decided[r] == (y[i] == 1)).Count(c => c) / (double)indices.Length;
+        return (accuracy, AdversaryWeightSearch.Disparity(decided, labels, indices.Select(i => a[i] == 1 ? "1" : "0").ToArray(), constraint));
     }
 
     /// <summary>

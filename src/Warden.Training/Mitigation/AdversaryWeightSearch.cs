@@ -43,7 +43,7 @@ internal static class AdversaryWeightSearch
             foreach (var fold in folds)
             {
                 var rows = Enumerable.Range(0, y.Length).Where(i => !fold.Contains(i)).ToArray();
-                var (predictor, _, _) = AdversarialDebiasing.Fit(rows.Select(i => x[i]).ToArray(), rows.Select(i => y[i]).ToArray(),
+                var (predictor, _, _, _) = AdversarialDebiasing.Fit(rows.Select(i => x[i]).ToArray(), rows.Select(i => y[i]).ToArray(),
                     rows.Select(i => a[i]).ToArray(), constraint, options with { Alpha = alpha, Target = null });
                 foreach (var i in fold)
                 {
@@ -53,7 +53,7 @@ internal static class AdversaryWeightSearch
 
             // The fit on all training rows must also reach the target on those rows: the game's last iterate varies from fit
             // to fit, and a fit that misses in sample will not do better on new rows.
-            var (full, _, _) = AdversarialDebiasing.Fit(x, y, a, constraint, options with { Alpha = alpha, Target = null });
+            var (full, _, _, _) = AdversarialDebiasing.Fit(x, y, a, constraint, options with { Alpha = alpha, Target = null });
             var decided = x.Select(r => full.Decide(r)).ToArray();
             var inSample = Disparity(decided, y, groups, constraint);
             var inSampleAccuracy = Enumerable.Range(0, y.Length).Count(i => decided[i] == (y[i] == 1)) / (double)y.Length;

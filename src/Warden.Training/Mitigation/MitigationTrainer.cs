@@ -244,7 +244,7 @@ public static class MitigationTrainer
                     options = options with { Alpha = alpha };
                 }
 
-                var (predictor, adversary, steps) = AdversarialDebiasing.Fit(x, y01, a, constraint, options);
+                var (predictor, adversary, steps, stopping) = AdversarialDebiasing.Fit(x, y01, a, constraint, options);
                 single = predictor;
                 details["protected (a = 1)"] = $"{attribute} != {reference}";
                 details["adversary weight (alpha)"] = options.Alpha.ToString("R", inv);
@@ -259,6 +259,9 @@ public static class MitigationTrainer
                 details["phases"] = options.Pretrain ? "predictor, adversary, joint" : "joint";
                 details["steps"] = steps.ToString(inv);
                 details["averaged tail of the joint phase"] = options.AverageTail > 0 ? options.AverageTail.ToString("R", inv) : "none (last iterate)";
+                details["weight decay (L2 on the predictor's weights)"] = options.L2.ToString("R", inv);
+                details["early stopping"] = stopping is null ? "off"
+                    : FormattableString.Invariant($"joint-phase epoch {stopping.Epoch + 1} of {stopping.Trace.Count}: the most accurate on {stopping.HeldOutRows} held-out rows (1 of {options.EarlyStoppingFolds} folds) whose {Name(constraint)} difference is <= {options.StoppingTarget:R}, else the least disparate; held-out accuracy {stopping.Trace[stopping.Epoch].Accuracy:0.0000}, difference {stopping.Trace[stopping.Epoch].Disparity:0.0000}");
                 details["adversary weights (u..., c, e)"] = string.Join(", ", adversary.Select(v => v.ToString("0.0000", inv)));
                 break;
             }
@@ -354,13 +357,20 @@ public static class MitigationTrainer
     }
 
     /// <summary>Row indices of <paramref name="k"/> folds, stratified by label: each class shuffled with the seed and dealt round-robin.</summary>
-    internal static IReadOnlyList<HashSet<int>> StratifiedFolds(IReadOnlyList<bool> labels, int k, int seed)
+    internal static IReadOnlyList<HashSet<int>> StratifiedFolds(IReadOnlyList<bool> labels, int k, int seed) =>
+        StratifiedFolds(labels.Select(v => v ? 1 : 0).ToArray(), k, seed);
+
+    /// <summary>
+    /// Row indices of <paramref name="k"/> folds, stratified by <paramref name="strata"/>: each stratum, in increasing order,
+    /// shuffled with the seed and dealt round-robin (strata 0/1 = the label give the label-stratified folds above).
+    /// </summary>
+    internal static IReadOnlyList<HashSet<int>> StratifiedFolds(IReadOnlyList<int> strata, int k, int seed)
     {
         var folds = Enumerable.Range(0, k).Select(_ => new HashSet<int>()).ToArray();
         var shuffle = new SeededShuffle(seed);
-        foreach (var positive in new[] { false, true })
+        foreach (var stratum in strata.Distinct().Order())
         {
-            var indices = Enumerable.Range(0, labels.Count).Where(i => labels[i] == positive).ToArray();
+            var indices = Enumerable.Range(0, strata.Count).Where(i => strata[i] == stratum).ToArray();
             shuffle.Shuffle(indices);
             for (var j = 0; j < indices.Length; j++)
             {
