@@ -18,6 +18,10 @@ labels = {
     "adv-dp-decay": "adversarial `--adversary-weight auto --adversary-decay 300`",
     "adv-dp-hidden": "adversarial, 200 hidden units, α 0.1 (AIF360's shape and weight)",
     "adv-dp-hidden-auto": "adversarial, 200 hidden units, `--adversary-weight auto --adversary-decay 300`",
+    "adv-dp-es": "adversarial (logistic) `--early-stopping 5`, `auto` + `--adversary-decay 300`",
+    "adv-dp-h8-wd": "adversarial, 8 hidden units, `--weight-decay 0.03`, `auto` + `--adversary-decay 300`",
+    "adv-dp-h16-wd": "adversarial, 16 hidden units, `--weight-decay 0.03`, `auto` + `--adversary-decay 300`",
+    "adv-dp-h16-wd-es": "adversarial, 16 hidden units, `--weight-decay 0.03 --early-stopping 5`, `auto` + `--adversary-decay 300`",
     "thr-dp": "threshold",
     "eg-eo": "exponentiated-gradient (reference)", "eg-eo-best": "exponentiated-gradient `--serve best`",
     "adv-eo": "adversarial α 0.1 (AIF360 default)", "adv-eo-auto": "adversarial `--adversary-weight auto`",
@@ -25,6 +29,10 @@ labels = {
     "adv-eo-decay": "adversarial `--adversary-weight auto --adversary-decay 300`",
     "adv-eo-hidden": "adversarial, 200 hidden units, α 0.1 (AIF360's shape and weight)",
     "adv-eo-hidden-auto": "adversarial, 200 hidden units, `--adversary-weight auto --adversary-decay 300`",
+    "adv-eo-es": "adversarial (logistic) `--early-stopping 5`, `auto` + `--adversary-decay 300`",
+    "adv-eo-h8-wd": "adversarial, 8 hidden units, `--weight-decay 0.03`, `auto` + `--adversary-decay 300`",
+    "adv-eo-h16-wd": "adversarial, 16 hidden units, `--weight-decay 0.03`, `auto` + `--adversary-decay 300`",
+    "adv-eo-h16-wd-es": "adversarial, 16 hidden units, `--weight-decay 0.03 --early-stopping 5`, `auto` + `--adversary-decay 300`",
     "thr-eo": "threshold",
 }
 
@@ -53,8 +61,8 @@ for data in ["hmda", "cps1985", "arrests"]:
           "| in-sample difference, CV folds | accuracy − EG (out-of-fold / in-sample) | goal met out of fold | goal met in sample | notes |")
     print("|---|---|---|---|---|---|---|---|---|---|---|---|")
     for constraint, key, se_key, runs in [
-        ("DP", "demographicParityDifference", "demographicParityStandardError", ["eg-dp", "eg-dp-best", "adv-dp", "adv-dp-auto", "adv-dp-avg", "adv-dp-decay", "adv-dp-hidden", "adv-dp-hidden-auto", "thr-dp"]),
-        ("EO", "equalizedOddsDifference", "equalizedOddsStandardError", ["eg-eo", "eg-eo-best", "adv-eo", "adv-eo-auto", "adv-eo-avg", "adv-eo-decay", "adv-eo-hidden", "adv-eo-hidden-auto", "thr-eo"]),
+        ("DP", "demographicParityDifference", "demographicParityStandardError", ["eg-dp", "eg-dp-best", "adv-dp", "adv-dp-auto", "adv-dp-avg", "adv-dp-decay", "adv-dp-hidden", "adv-dp-hidden-auto", "adv-dp-es", "adv-dp-h8-wd", "adv-dp-h16-wd", "adv-dp-h16-wd-es", "thr-dp"]),
+        ("EO", "equalizedOddsDifference", "equalizedOddsStandardError", ["eg-eo", "eg-eo-best", "adv-eo", "adv-eo-auto", "adv-eo-avg", "adv-eo-decay", "adv-eo-hidden", "adv-eo-hidden-auto", "adv-eo-es", "adv-eo-h8-wd", "adv-eo-h16-wd", "adv-eo-h16-wd-es", "thr-eo"]),
     ]:
         ref = load(data, runs[0])
         if ref is None:
@@ -80,5 +88,9 @@ for data in ["hmda", "cps1985", "arrests"]:
             sel = cv["selectionRate"]
             if min(sel.values()) == max(sel.values()) and max(sel.values()) in (0.0, 1.0):
                 notes.append("constant classifier")
+            sel_in = tr["selectionRate"]
+            if min(sel_in.values()) == max(sel_in.values()) and max(sel_in.values()) in (0.0, 1.0):
+                # A constant classifier has every difference 0: its in-sample "yes" says nothing about fairness.
+                notes.append("constant classifier in sample")
             print(f"| {constraint} | {labels[name]} | {f(cv['accuracy'])} | {f(cv[key])} | {f(cv.get(se_key))} | {f(tr['accuracy'])} | {f(tr[key])} "
                   f"| {f(min(folds))}–{f(max(folds))} | {gap_oof:+.4f} / {gap_in:+.4f} | {'yes' if met_oof else '**no**'} | {'yes' if met_in else '**no**'} | {'; '.join(notes)} |")

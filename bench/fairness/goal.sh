@@ -23,6 +23,10 @@ runs=(
   "adv-dp-decay|--mitigation adversarial --constraint demographic-parity --adversary-weight auto --adversary-decay 300"
   "adv-dp-hidden|--mitigation adversarial --constraint demographic-parity --hidden-units 200"
   "adv-dp-hidden-auto|--mitigation adversarial --constraint demographic-parity --adversary-weight auto --adversary-decay 300 --hidden-units 200"
+  "adv-dp-es|--mitigation adversarial --constraint demographic-parity --adversary-weight auto --adversary-decay 300 --early-stopping 5"
+  "adv-dp-h8-wd|--mitigation adversarial --constraint demographic-parity --adversary-weight auto --adversary-decay 300 --hidden-units 8 --weight-decay 0.03"
+  "adv-dp-h16-wd|--mitigation adversarial --constraint demographic-parity --adversary-weight auto --adversary-decay 300 --hidden-units 16 --weight-decay 0.03"
+  "adv-dp-h16-wd-es|--mitigation adversarial --constraint demographic-parity --adversary-weight auto --adversary-decay 300 --hidden-units 16 --weight-decay 0.03 --early-stopping 5"
   "thr-dp|--mitigation threshold --constraint demographic-parity"
   "eg-eo|--mitigation exponentiated-gradient --constraint equalized-odds"
   "eg-eo-best|--mitigation exponentiated-gradient --constraint equalized-odds --serve best"
@@ -32,6 +36,10 @@ runs=(
   "adv-eo-decay|--mitigation adversarial --constraint equalized-odds --adversary-weight auto --adversary-decay 300"
   "adv-eo-hidden|--mitigation adversarial --constraint equalized-odds --hidden-units 200"
   "adv-eo-hidden-auto|--mitigation adversarial --constraint equalized-odds --adversary-weight auto --adversary-decay 300 --hidden-units 200"
+  "adv-eo-es|--mitigation adversarial --constraint equalized-odds --adversary-weight auto --adversary-decay 300 --early-stopping 5"
+  "adv-eo-h8-wd|--mitigation adversarial --constraint equalized-odds --adversary-weight auto --adversary-decay 300 --hidden-units 8 --weight-decay 0.03"
+  "adv-eo-h16-wd|--mitigation adversarial --constraint equalized-odds --adversary-weight auto --adversary-decay 300 --hidden-units 16 --weight-decay 0.03"
+  "adv-eo-h16-wd-es|--mitigation adversarial --constraint equalized-odds --adversary-weight auto --adversary-decay 300 --hidden-units 16 --weight-decay 0.03 --early-stopping 5"
   "thr-eo|--mitigation threshold --constraint equalized-odds"
 )
 for data in hmda cps1985 arrests; do
