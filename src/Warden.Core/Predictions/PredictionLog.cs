@@ -38,6 +38,19 @@ public sealed class PredictionLog
     /// <summary>Records waiting to be written.</summary>
     public int QueueDepth => Math.Max(Volatile.Read(ref _depth), 0);
 
+    /// <summary>
+    /// Why the writer's last commit could not be made durable (a failed fsync of the store), or null while commits become
+    /// durable. The readiness probe answers "not ready" while it is set, so an orchestrator stops sending traffic to a
+    /// replica that would refuse every acknowledged request (after a failed fsync the embedded store acknowledges nothing
+    /// until it is restarted).
+    /// </summary>
+    public string? DurabilityProblem => Volatile.Read(ref _durabilityProblem);
+
+    private string? _durabilityProblem;
+
+    /// <summary>Set by the writer when a commit fails to become durable (<paramref name="problem"/>), cleared (null) when one does again.</summary>
+    internal void ReportDurability(string? problem) => Volatile.Write(ref _durabilityProblem, problem);
+
     /// <summary>True when the queue has room; check before running the model so a full queue refuses the request cheaply.</summary>
     public bool HasRoom => QueueDepth < Options.QueueCapacity;
 

@@ -129,7 +129,20 @@ public sealed partial class PredictionLogWriter : BackgroundService
 
                 var durable = batch.Count > 0 ? await WriteWithRetryAsync(batch).ConfigureAwait(false) : Task.CompletedTask;
                 older = newer;
-                newer = durable.IsCompletedSuccessfully ? Release(waiters) : ReleaseWhenDurableAsync(durable, [.. waiters]);
+                if (durable.IsCompletedSuccessfully)
+                {
+                    if (batch.Count > 0)
+                    {
+                        DurableAgain();
+                    }
+
+                    newer = Release(waiters);
+                }
+                else
+                {
+                    newer = ReleaseWhenDurableAsync(durable, [.. waiters]);
+                }
+
                 batch.Clear();
                 waiters.Clear();
             }
@@ -163,6 +176,14 @@ public sealed partial class PredictionLogWriter : BackgroundService
     // Set while commits fail to become durable, so that a store refusing every batch logs once, not once a batch.
     private int _durabilityFailing;
 
+    private void DurableAgain()
+    {
+        if (Volatile.Read(ref _durabilityFailing) == 1 && Interlocked.Exchange(ref _durabilityFailing, 0) == 1)
+        {
+            _log.ReportDurability(null);
+        }
+    }
+
     // Never throws: a commit that could not be made durable fails its own requests (503), and the writer goes on with the
     // next batches, whose store decides whether they can still be made durable.
     private async Task ReleaseWhenDurableAsync(Task durable, TaskCompletionSource[] waiters)
@@ -170,13 +191,14 @@ public sealed partial class PredictionLogWriter : BackgroundService
         try
         {
             await durable.ConfigureAwait(false);
-            Volatile.Write(ref _durabilityFailing, 0);
+            DurableAgain();
         }
         catch (Exception ex)
         {
             if (Interlocked.Exchange(ref _durabilityFailing, 1) == 0)
             {
                 LogSyncFailed(ex, waiters.Length);
+                _log.ReportDurability($"the prediction log cannot make its records durable ({ex.Message}); acknowledged requests are refused until the server is restarted");
             }
 
             foreach (var waiter in waiters)

@@ -30,10 +30,13 @@ public static class InferenceApi
     {
         app.MapGet("/v2/health/live", () => Results.Ok(new { live = true })).AllowAnonymous().WithTags("health")
             .WithName("GetServerLive").WithSummary("Liveness probe: the process answers");
-        app.MapGet("/v2/health/ready", (ModelRegistry registry) =>
-            registry.IsReady ? Results.Ok(new { ready = true }) : Results.Json(new ErrorResponse { Error = "server is starting" }, statusCode: 400))
+        app.MapGet("/v2/health/ready", (ModelRegistry registry, PredictionLog log) =>
+            !registry.IsReady ? Results.Json(new ErrorResponse { Error = "server is starting" }, statusCode: 400)
+            : log.DurabilityProblem is { } problem ? Results.Json(new ErrorResponse { Error = problem }, statusCode: 400)
+            : Results.Ok(new { ready = true }))
             .AllowAnonymous().WithTags("health")
-            .WithName("GetServerReady").Produces(StatusCodes.Status200OK).Produces<ErrorResponse>(StatusCodes.Status400BadRequest).WithSummary("Readiness probe: the model registry is loaded");
+            .WithName("GetServerReady").Produces(StatusCodes.Status200OK).Produces<ErrorResponse>(StatusCodes.Status400BadRequest)
+            .WithSummary("Readiness probe: the model registry is loaded and the prediction log can make records durable");
 
         var v2 = app.MapGroup("/v2").WithTags("inference");
         v2.MapGet("", () => new ServerMetadata

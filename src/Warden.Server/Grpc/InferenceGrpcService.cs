@@ -26,7 +26,7 @@ internal sealed class InferenceGrpcService(InferenceService inference, ModelRegi
 
     [AllowAnonymous]
     public override Task<ServerReadyResponse> ServerReady(ServerReadyRequest request, ServerCallContext context) =>
-        Task.FromResult(new ServerReadyResponse { Ready = registry.IsReady });
+        Task.FromResult(new ServerReadyResponse { Ready = registry.IsReady && log.DurabilityProblem is null });
 
     [Authorize(Policy = WardenPolicies.Read)]
     public override Task<ServerMetadataResponse> ServerMetadata(ServerMetadataRequest request, ServerCallContext context) =>

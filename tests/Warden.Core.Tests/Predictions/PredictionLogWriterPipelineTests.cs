@@ -93,11 +93,15 @@ public sealed class PredictionLogWriterPipelineTests
         store.Durable(0).SetException(new IOException("fsync failed"));
         var refused = await Assert.ThrowsAsync<WardenException>(() => Bounded(log.WaitForCommitAsync(first)));
         Assert.Equal(503, refused.StatusCode);
+        Assert.Contains("fsync failed", log.DurabilityProblem);
 
         Assert.True(log.TryEnqueue(Record("b"), out var second));
         await Until(() => store.Commits == 2);
         store.Durable(1).SetResult();
         await Bounded(log.WaitForCommitAsync(second));
+
+        // A store that makes commits durable again (unlike SQLite after a failed fsync) is reported healthy again.
+        await Until(() => log.DurabilityProblem is null);
     });
 
     /// <summary>Commits at once; each commit's durability is a task the test completes.</summary>

@@ -123,6 +123,11 @@ public sealed class PredictionDurabilityTests
         factory.ExtraServices = s => s.RemoveAll<SqliteDatabase>()
             .AddSingleton(_ => new SqliteDatabase(Path.Combine(factory.DataDir, "warden.db"), pipelinedSync: true, walSync: sync.Sync));
         var admin = factory.Admin();
+        using (var before = await factory.CreateClient().GetAsync("/v2/health/ready", TestContext.Current.CancellationToken))
+        {
+            Assert.Equal(HttpStatusCode.OK, before.StatusCode);
+        }
+
         for (var i = 0; i < 2; i++)
         {
             var response = await admin.InferAsync(V2Requests.CreditRisk()).WaitAsync(Bounded(TimeSpan.FromMinutes(2)));
@@ -132,6 +137,11 @@ public sealed class PredictionDurabilityTests
 
         // Only the first commit's sync ran; the second commit was refused on its failure.
         Assert.Equal(1, sync.Runs);
+
+        // The replica withdraws from service: it would refuse every acknowledged request until restarted.
+        using var ready = await factory.CreateClient().GetAsync("/v2/health/ready", TestContext.Current.CancellationToken);
+        Assert.Equal(HttpStatusCode.BadRequest, ready.StatusCode);
+        Assert.Contains("cannot make its records durable", await ready.ErrorAsync());
     }
 
     [Theory]

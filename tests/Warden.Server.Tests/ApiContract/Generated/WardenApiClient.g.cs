@@ -136,7 +136,7 @@ namespace Warden.Server.Tests.ApiContract.Generated
         }
 
         /// <summary>
-        /// Readiness probe: the model registry is loaded
+        /// Readiness probe: the model registry is loaded and the prediction log can make records durable
         /// </summary>
         /// <returns>OK</returns>
         /// <exception cref="ApiException">A server side error occurred.</exception>
@@ -147,7 +147,7 @@ namespace Warden.Server.Tests.ApiContract.Generated
 
         /// <param name="cancellationToken">A cancellation token that can be used by other objects or threads to receive notice of cancellation.</param>
         /// <summary>
-        /// Readiness probe: the model registry is loaded
+        /// Readiness probe: the model registry is loaded and the prediction log can make records durable
         /// </summary>
         /// <returns>OK</returns>
         /// <exception cref="ApiException">A server side error occurred.</exception>
