@@ -160,6 +160,9 @@ public sealed partial class PredictionLogWriter : BackgroundService
         return Task.CompletedTask;
     }
 
+    // Set while commits fail to become durable, so that a store refusing every batch logs once, not once a batch.
+    private int _durabilityFailing;
+
     // Never throws: a commit that could not be made durable fails its own requests (503), and the writer goes on with the
     // next batches, whose store decides whether they can still be made durable.
     private async Task ReleaseWhenDurableAsync(Task durable, TaskCompletionSource[] waiters)
@@ -167,10 +170,15 @@ public sealed partial class PredictionLogWriter : BackgroundService
         try
         {
             await durable.ConfigureAwait(false);
+            Volatile.Write(ref _durabilityFailing, 0);
         }
         catch (Exception ex)
         {
-            LogSyncFailed(ex, waiters.Length);
+            if (Interlocked.Exchange(ref _durabilityFailing, 1) == 0)
+            {
+                LogSyncFailed(ex, waiters.Length);
+            }
+
             foreach (var waiter in waiters)
             {
                 waiter.TrySetException(ex);
@@ -232,7 +240,7 @@ public sealed partial class PredictionLogWriter : BackgroundService
     [LoggerMessage(1, LogLevel.Warning, "Writing {Count} predictions failed (attempt {Attempt}); retrying")]
     private partial void LogWriteRetry(Exception exception, int count, int attempt);
 
-    [LoggerMessage(3, LogLevel.Error, "{Count} committed predictions could not be made durable; their requests were not acknowledged")]
+    [LoggerMessage(3, LogLevel.Error, "{Count} committed predictions could not be made durable; their requests, and those of later batches until one is made durable, were not acknowledged (503)")]
     private partial void LogSyncFailed(Exception exception, int count);
 
     [LoggerMessage(2, LogLevel.Critical, "The prediction log writer stopped")]
