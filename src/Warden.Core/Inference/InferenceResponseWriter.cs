@@ -31,8 +31,10 @@ public static class InferenceResponseWriter
         }
 
         writer.WriteStartArray("outputs"u8);
-        foreach (var output in outputs)
+        for (var i = 0; i < outputs.Count; i++)
         {
+            // By index: a foreach over the interface would allocate an enumerator per response.
+            var output = outputs[i];
             if (binary is not null && binary.TryGetValue(output.Name, out var bytes))
             {
                 WriteBinaryTensor(writer, output, bytes.Length);

@@ -82,6 +82,34 @@ public sealed class InferenceRequestReaderTests
         Assert.Contains("input 'x' data is nested deeper than 32 levels", ex.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void Input_names_read_as_sent_on_every_request_whether_plain_escaped_long_non_ascii_or_new()
+    {
+        // As JSON text: the second name is escaped in the body, the fourth is raw UTF-8.
+        var names = new List<string> { "pirat", @"\u00e9t\u00e9", "x" + new string('n', 100), "caf\u00e9", "Pirat", "pirat " };
+        names.AddRange(Enumerable.Range(0, 3_000).Select(i => $"feature_{i}"));
+        var expected = names.Select(n => n.Replace(@"\u00e9", "\u00e9", StringComparison.Ordinal)).ToList();
+        for (var round = 0; round < 2; round++)
+        {
+            for (var i = 0; i < names.Count; i++)
+            {
+                var request = Read($$"""{"inputs":[{"name":"{{names[i]}}","shape":[1],"datatype":"FP32","data":[1]}]}""");
+                Assert.Equal(expected[i], request.Inputs[0].Name);
+            }
+        }
+    }
+
+    [Fact]
+    public void An_input_name_that_is_not_valid_utf8_is_refused_on_every_request()
+    {
+        var body = Encoding.UTF8.GetBytes("""{"inputs":[{"name":"ab#","shape":[1],"datatype":"FP32","data":[1]}]}""");
+        body[Array.IndexOf(body, (byte)'#')] = 0xFF;
+        for (var round = 0; round < 3; round++)
+        {
+            Assert.Throws<InvalidOperationException>(() => InferenceRequestReader.Read(body));
+        }
+    }
+
     private static RawInferenceRequest Read(string json) => InferenceRequestReader.Read(Encoding.UTF8.GetBytes(json));
 
     private static NamedTensor Bind(ModelSignature signature, string json) => InputBinder.Bind("m", signature, Read(json).Inputs)[0];
