@@ -105,14 +105,9 @@ internal sealed class PinnedInputs : IDisposable
         }
     }
 
-    private static int? ElementSize(TensorDatatype datatype) => datatype switch
-    {
-        TensorDatatype.Fp32 or TensorDatatype.Int32 or TensorDatatype.UInt32 => 4,
-        TensorDatatype.Fp64 or TensorDatatype.Int64 or TensorDatatype.UInt64 => 8,
-        TensorDatatype.Int16 or TensorDatatype.UInt16 => 2,
-        TensorDatatype.Int8 or TensorDatatype.UInt8 or TensorDatatype.Bool => 1,
-        _ => null,
-    };
+    // FP16 is converted to the runtime's own type per run and BYTES has no fixed size: neither is kept pinned.
+    private static int? ElementSize(TensorDatatype datatype) =>
+        datatype is TensorDatatype.Fp16 or TensorDatatype.Bytes ? null : TensorBytes.ElementSize(datatype);
 
     private static (Array Buffer, OrtValue Value) Create(TensorDatatype datatype, int length, long[] shape) => datatype switch
     {

@@ -163,7 +163,7 @@ public sealed partial class PredictionLogWriter : BackgroundService
         }
     }
 
-    private static Task Release(List<TaskCompletionSource> waiters)
+    private static Task Release(IReadOnlyList<TaskCompletionSource> waiters)
     {
         foreach (var waiter in waiters)
         {
@@ -209,10 +209,7 @@ public sealed partial class PredictionLogWriter : BackgroundService
             return;
         }
 
-        foreach (var waiter in waiters)
-        {
-            waiter.TrySetResult();
-        }
+        await Release(waiters).ConfigureAwait(false);
     }
 
     // The model's retention document decides whether, and how much of, the record is kept; then the privacy rules apply to
