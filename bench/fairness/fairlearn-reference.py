@@ -233,14 +233,22 @@ def fairlearn_fit_predict(mods, method, constraint, x_train, y_train, a_train, x
     from sklearn.linear_model import LogisticRegression
     _, ExponentiatedGradient, DemographicParity, EqualizedOdds, ThresholdOptimizer = mods
 
-    if method == "fl-none":
+    def learner():
+        if method.endswith("-enet"):
+            # Warden's learner in sklearn terms: ML.NET's L-BFGS logistic regression minimises sum(loss) + 1*|w|_1 + (1/2)|w|^2
+            # (L1 = L2 = 1, CreditRiskTrainer); divided by 2 that is sklearn's elastic net with C = 0.5, l1_ratio = 0.5.
+            return LogisticRegression(penalty="elasticnet", solver="saga", l1_ratio=0.5, C=0.5, max_iter=5000, tol=1e-6,
+                                      random_state=0)
+        return LogisticRegression()  # Fairlearn's documented default learner: L2, C = 1, lbfgs
+
+    if method in ("fl-none", "fl-none-enet"):
         # The unmitigated learner both Fairlearn methods start from, to tell learner differences from mitigation ones.
-        lr = LogisticRegression().fit(x_train, y_train)
+        lr = learner().fit(x_train, y_train)
         return [lr.predict(x).astype(float) for x, _ in xs], {}
 
-    if method == "fl-eg":
+    if method in ("fl-eg", "fl-eg-enet"):
         moment = DemographicParity() if constraint == "DP" else EqualizedOdds()
-        eg = ExponentiatedGradient(LogisticRegression(), constraints=moment)  # eps 0.01, max_iter 50, eta0 2.0, nu auto
+        eg = ExponentiatedGradient(learner(), constraints=moment)  # eps 0.01, max_iter 50, eta0 2.0, nu auto
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             eg.fit(x_train, y_train, sensitive_features=a_train)
@@ -253,7 +261,7 @@ def fairlearn_fit_predict(mods, method, constraint, x_train, y_train, a_train, x
         before predict_method='auto' threshold estimator.predict, so a classifier must hand over its probability)."""
 
         def fit(self, X, y, **kwargs):
-            self.model_ = LogisticRegression().fit(X, y)
+            self.model_ = learner().fit(X, y)
             self.classes_ = self.model_.classes_
             return self
 
@@ -344,8 +352,8 @@ def run(args):
             a_tr, a_te = np.array(g_tr), np.array(g_te)
             for constraint in args.constraints.split(","):
                 for method in methods:
-                    if method in ("fl-none", "fl-eg", "fl-threshold"):
-                        if method == "fl-none" and constraint == "EO":
+                    if method.startswith("fl-"):
+                        if method.startswith("fl-none") and constraint == "EO":
                             continue
                         started = time.time()
                         (p_tr, p_te), info = fairlearn_fit_predict(mods, method, constraint, x_tr, np.array(y_tr), a_tr,
@@ -404,7 +412,27 @@ NAMES = {
     "adv-h8-wd": "Warden `adversarial --adversary-weight auto --adversary-decay 300 --hidden-units 8 --weight-decay 0.03`",
     "threshold": "Warden `threshold`",
     "reweighing": "Warden `reweighing`",
+    "fl-none-enet": "diagnostic: Warden's learner in sklearn (elastic net C 0.5, L1 ratio 0.5) unmitigated",
+    "fl-eg-enet": "diagnostic: Fairlearn `ExponentiatedGradient` with Warden's learner (elastic net)",
+    "fl-threshold-enet": "diagnostic: Fairlearn `ThresholdOptimizer` on Warden's learner (elastic net)",
 }
+
+
+def notes(r):
+    """Convergence of the reductions, the adversary weights chosen, and a constant classifier (which meets any parity)."""
+    info, out = [i for i in r["info"] if i], []
+    sel = r["oof_selection"].values()
+    if all(v < 1e-9 for v in sel) or all(v > 1 - 1e-9 for v in sel):
+        out.append("constant classifier out of fold (every row " + ("positive" if min(sel) > 0.5 else "negative") + ")")
+    if info and "best_gap" in info[0]:
+        out.append(f"duality gap ≤ {max(i['best_gap'] for i in info):.4f} (ν {min(i['nu'] for i in info):.4f}–"
+                   f"{max(i['nu'] for i in info):.4f}), {min(i['iterations'] for i in info)}–{max(i['iterations'] for i in info)} iterations")
+    if info and "duality gap" in info[0]:
+        out.append(f"duality gap ≤ {max(float(i['duality gap']) for i in info):.4f}, "
+                   f"{min(int(i['iterations']) for i in info)}–{max(int(i['iterations']) for i in info)} iterations")
+    if info and "adversary weight (alpha)" in info[0]:
+        out.append("α per fold " + ", ".join(i["adversary weight (alpha)"] for i in info))
+    return "; ".join(out)
 
 
 def table(out):
@@ -417,8 +445,8 @@ def table(out):
         print(f"\n**{name}** ({d['label']}, sensitive {d['sensitive']}: {groups}; {d['rows']} rows)\n")
         print("| constraint | method | out-of-fold accuracy | out-of-fold difference | sampling SE | in-sample accuracy "
               "| in-sample difference (fold range) | accuracy − Fairlearn EG (out-of-fold / in-sample) "
-              "| goal met out of fold | goal met in sample |")
-        print("|---|---|---|---|---|---|---|---|---|---|")
+              "| goal met out of fold | goal met in sample | notes |")
+        print("|---|---|---|---|---|---|---|---|---|---|---|")
         for constraint in ("DP", "EO"):
             key = "dp" if constraint == "DP" else "eo"
             ref = d["runs"].get(f"{constraint}|fl-eg")
@@ -441,10 +469,11 @@ def table(out):
                         met_oof += " (SE > 0.01: not decidable)"
                 else:
                     gaps, met_in, met_oof = "n/a", "n/a", "n/a"
-                if method in ("none", "fl-none"):
+                if method in ("none", "fl-none", "fl-none-enet"):
                     met_in, met_oof = "—", "—"
                 print(f"| {constraint} | {NAMES[method]} | {f4(r['oof_accuracy'])} | {f4(diff)} | {f4(se)} | "
-                      f"{f4(r['in_accuracy'])} | {f4(r[f'in_{key}'])} ({f4(lo)}–{f4(hi)}) | {gaps} | {met_oof} | {met_in} |")
+                      f"{f4(r['in_accuracy'])} | {f4(r[f'in_{key}'])} ({f4(lo)}–{f4(hi)}) | {gaps} | {met_oof} | {met_in} "
+                      f"| {notes(r)} |")
 
 
 def main():
@@ -457,7 +486,7 @@ def main():
     p.add_argument("--warden", default=os.environ.get("WARDEN", "src/Warden.Cli/bin/Release/net10.0/warden"),
                    help="the warden command (default: the Release build; WARDEN overrides)")
     p.add_argument("--methods", default="fl-none,fl-eg,fl-threshold,none,eg,adv-auto,threshold",
-                   help="fl-none, fl-eg, fl-threshold, and Warden's " + ", ".join(WARDEN_METHODS))
+                   help="fl-none, fl-eg, fl-threshold, fl-none-enet, fl-eg-enet, fl-threshold-enet, and Warden's " + ", ".join(WARDEN_METHODS))
     p.add_argument("--constraints", default="DP,EO", help="DP, EO or both")
     p.add_argument("--table", metavar="DIR", help="print the table of a finished run and exit")
     args = p.parse_args()
