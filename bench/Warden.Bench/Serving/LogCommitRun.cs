@@ -16,16 +16,17 @@ namespace Warden.Bench.Serving;
 /// <c>kept</c> commits on the kept connection with the fsync inside the commit (<c>SyncMode=commit</c>), and
 /// <c>pipelined</c> commits on it with <c>synchronous=NORMAL</c> and a group sync of the WAL after, with two batches in
 /// flight as the log writer keeps them (<c>SyncMode=pipelined</c>). Prints commits/s, CPU per commit (the whole process,
-/// checkpoints and syncs included) and latency from the start of a commit until it is durable.
+/// checkpoints and syncs included) and latency from the start of a commit until it is durable. <c>variants</c> (comma-separated)
+/// runs some of the three only, e.g. to alternate two builds' <c>pipelined</c> runs.
 /// </summary>
 public static class LogCommitRun
 {
-    public static async Task<int> RunAsync(int commits, int batchSize, int rounds)
+    public static async Task<int> RunAsync(int commits, int batchSize, int rounds, string variants = "pooled,kept,pipelined")
     {
         Console.WriteLine($"{commits:N0} commits of {batchSize} records per variant and round, durable (fsynced) commits, {rounds} rounds");
         for (var round = 1; round <= rounds; round++)
         {
-            foreach (var variant in new[] { "pooled", "kept", "pipelined" })
+            foreach (var variant in variants.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
             {
                 using (var scratch = new ScratchDatabase("warden-commit-bench", pipelinedSync: variant == "pipelined"))
                 {

@@ -25,6 +25,8 @@ public sealed class WardenMetrics : IDisposable
     private readonly Counter<long> _refusals;
     private readonly Counter<long> _rateLimitRejections;
     private readonly Histogram<double> _logCommitDuration;
+    private readonly Histogram<double> _logSyncDuration;
+    private readonly Histogram<double> _checkpointDuration;
     private readonly Counter<long> _logWritten;
     private readonly Counter<long> _auditAppends;
     private readonly Counter<long> _driftEvaluations;
@@ -48,6 +50,10 @@ public sealed class WardenMetrics : IDisposable
         _refusals = _meter.CreateCounter<long>("warden.inference.refusals", unit: "{request}", description: "Inference requests refused, by model, reason (the step that refused) and HTTP status");
         _rateLimitRejections = _meter.CreateCounter<long>("warden.rate_limit.rejections", unit: "{request}", description: "Requests rejected by a rate limit, quota, concurrency cap or overload guard, by model and limit");
         _logCommitDuration = _meter.CreateHistogram<double>("warden.prediction_log.commit.duration", unit: "s", description: "Time to write one batch of predictions to the store");
+        _logSyncDuration = _meter.CreateHistogram<double>("warden.prediction_log.sync.duration", unit: "s",
+            description: "Time of one group sync (fsync) of the WAL that makes the log's pipelined commits durable (SQLite, SyncMode=pipelined)");
+        _checkpointDuration = _meter.CreateHistogram<double>("warden.storage.checkpoint.duration", unit: "s",
+            description: "Time of one checkpoint of SQLite's WAL into the database file, by mode: passive (beside the log's commits) or restart (before a commit, holding it up)");
         _logWritten = _meter.CreateCounter<long>("warden.prediction_log.written", unit: "{prediction}", description: "Predictions written to the store");
         _auditAppends = _meter.CreateCounter<long>("warden.audit.appends", unit: "{entry}", description: "Entries appended to the audit chain, by action");
         _driftEvaluations = _meter.CreateCounter<long>("warden.drift.evaluations", unit: "{evaluation}", description: "Scheduled drift evaluations, by model and outcome (alert, no_alert)");
@@ -97,6 +103,13 @@ public sealed class WardenMetrics : IDisposable
         _logCommitDuration.Record(seconds);
         _logWritten.Add(records);
     }
+
+    /// <summary>Records one completed group sync of the prediction log's WAL.</summary>
+    public void RecordLogSync(double seconds) => _logSyncDuration.Record(seconds);
+
+    /// <summary>Records one WAL checkpoint; <paramref name="mode"/> is <c>passive</c> or <c>restart</c>.</summary>
+    public void RecordCheckpoint(string mode, double seconds) =>
+        _checkpointDuration.Record(seconds, new TagList { { "warden.checkpoint.mode", mode } });
 
     /// <summary>Counts one audit chain entry.</summary>
     public void RecordAuditAppend(string action) => _auditAppends.Add(1, new TagList { { "warden.audit.action", action } });

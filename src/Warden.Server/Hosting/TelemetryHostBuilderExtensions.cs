@@ -152,6 +152,8 @@ public static class TelemetryHostBuilderExtensions
         ["warden.batching.queue_delay"] = [0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.002, 0.005, 0.01, 0.05, 0.1],
         ["warden.inference.model.duration"] = [0.0001, 0.00025, 0.0005, 0.001, 0.002, 0.005, 0.01, 0.05, 0.1, 0.5, 1],
         ["warden.prediction_log.commit.duration"] = [0.0005, 0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1, 5],
+        ["warden.prediction_log.sync.duration"] = [0.00025, 0.0005, 0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1, 5],
+        ["warden.storage.checkpoint.duration"] = [0.0005, 0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1, 5],
         ["warden.review.decision.duration"] = [60, 300, 900, 3600, 4 * 3600, 24 * 3600, 3 * 24 * 3600, 7 * 24 * 3600],
         ["warden.edge.telemetry.lag"] = [1, 5, 15, 60, 300, 900, 3600, 6 * 3600, 24 * 3600],
     };

@@ -117,7 +117,8 @@ public static class WardenServiceCollectionExtensions
             var log = sp.GetRequiredService<IOptions<PredictionLogOptions>>().Value;
             return new SqliteDatabase(
                 Path.Combine(Path.GetFullPath(sp.GetRequiredService<IOptions<WardenOptions>>().Value.DataDir), "warden.db"),
-                log.Durability == PredictionDurability.Acknowledged, pipelinedSync: log.SyncMode == PredictionLogSync.Pipelined);
+                log.Durability == PredictionDurability.Acknowledged, pipelinedSync: log.SyncMode == PredictionLogSync.Pipelined,
+                metrics: sp.GetService<WardenMetrics>());
         });
         services.TryAddSingleton<SqlDatabase>(sp => sp.GetRequiredService<SqliteDatabase>());
         services.TryAddSingleton<IModelStore, SqlModelStore>();

@@ -49,6 +49,25 @@ public abstract class PayloadReencryptionContract<TBackend> : StoreContract<TBac
         Assert.Equal("privacy.reencrypt", (await Backend.Audit().GetLastAsync(Ct))!.Action);
     }
 
+    [Fact]
+    public async Task Rows_are_counted_per_payload_key_with_the_rows_in_clear_counted_apart()
+    {
+        await new SqlPredictionStore(Backend.Shared).WriteBatchAsync([Prediction("c1"), Prediction("c2")], Ct);
+        using var keys = Cipher(("1", KeyA), ("2", KeyB));
+        using var keyOne = Cipher(("1", KeyA));
+        await new SqlPredictionStore(Backend.Shared, keyOne).WriteBatchAsync([Prediction("a1"), Prediction("a2"), Prediction("a3")], Ct);
+        await new SqlPredictionStore(Backend.Shared, keys).WriteBatchAsync([Prediction("b1")], Ct);
+        var payloads = new SqlPayloadReencryptor(Backend.Shared, keys, new AuditLog(Backend.Audit(), TimeProvider.System), Options.Create(new PrivacyOptions()), TimeProvider.System);
+
+        var predictions = (await payloads.CountByKeyAsync(Ct)).Where(c => c.Table == "predictions").ToList();
+
+        Assert.Equal([(null, 2L), (1, 3L), (2, 1L)], predictions.Select(c => (c.KeyId, c.Rows)));
+
+        // Every prediction under the active key: nothing is counted in clear.
+        await payloads.ReencryptAsync("key_admin", Ct);
+        Assert.Equal([(2, 6L)], (await payloads.CountByKeyAsync(Ct)).Where(c => c.Table == "predictions").Select(c => (c.KeyId, c.Rows)));
+    }
+
     private const string Inputs = "[{\"name\":\"x\",\"datatype\":\"FP32\",\"shape\":[1,1],\"data\":[1.5]}]";
     private const string Outputs = "[{\"name\":\"y\",\"datatype\":\"FP32\",\"shape\":[1,1],\"data\":[0.25]}]";
 

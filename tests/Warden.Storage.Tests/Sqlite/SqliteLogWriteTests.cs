@@ -53,6 +53,33 @@ public sealed class SqliteLogWriteTests : IDisposable
     }
 
     [Fact]
+    public async Task A_database_with_the_full_payload_key_index_keeps_its_rows_and_gets_the_index_of_sealed_rows_only()
+    {
+        // A database as created before: the payload-key index holds every row.
+        using (var database = new SqliteDatabase(DatabasePath))
+        {
+            await new SqlPredictionStore(database).WriteBatchAsync(Batch(0, 5), Ct);
+            using var connection = await database.OpenAsync(Ct);
+            using var command = connection.CreateCommand();
+            command.CommandText = "DROP INDEX ix_predictions_payload_key; CREATE INDEX ix_predictions_payload_key ON predictions (payload_key); UPDATE predictions SET payload_key = 7 WHERE id = 'b0-1';";
+            command.ExecuteNonQuery();
+        }
+
+        SqliteConnection.ClearAllPools();
+        using var reopened = new SqliteDatabase(DatabasePath);
+        using var check = await reopened.OpenAsync(Ct);
+        using var index = check.CreateCommand();
+        index.CommandText = "SELECT sql FROM sqlite_master WHERE name = 'ix_predictions_payload_key'";
+        Assert.EndsWith("WHERE payload_key IS NOT NULL", (string)index.ExecuteScalar()!, StringComparison.Ordinal);
+
+        // The rows survive, and a lookup by key is answered from the index (which holds the one sealed row).
+        Assert.Equal(5, await new SqlPredictionStore(reopened).CountAsync(cancellationToken: Ct));
+        using var byKey = check.CreateCommand();
+        byKey.CommandText = "SELECT id FROM predictions INDEXED BY ix_predictions_payload_key WHERE payload_key IS NOT NULL";
+        Assert.Equal("b0-1", (string)byKey.ExecuteScalar()!);
+    }
+
+    [Fact]
     public async Task The_WAL_is_checkpointed_into_the_database_file_while_the_writer_never_checkpoints_itself()
     {
         using var database = new SqliteDatabase(DatabasePath, durableCommits: false);

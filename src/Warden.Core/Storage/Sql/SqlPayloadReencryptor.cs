@@ -33,12 +33,36 @@ public sealed class SqlPayloadReencryptor(SqlDatabase database, PayloadCipher ci
         var counts = new List<PayloadKeyCount>();
         foreach (var table in Tables)
         {
-            await using var command = Command(connection, $"SELECT payload_key, COUNT(*) FROM {table.Name} GROUP BY payload_key ORDER BY payload_key");
+            // Sealed rows by key, and the rows in clear as all rows less the sealed ones, in one statement (one snapshot):
+            // SQLite indexes sealed predictions only (see SqliteDatabase), so a GROUP BY over every row would read the table.
+            await using var command = Command(connection,
+                $"""
+                SELECT payload_key, COUNT(*) FROM {table.Name} WHERE payload_key IS NOT NULL GROUP BY payload_key
+                UNION ALL
+                SELECT NULL, (SELECT COUNT(*) FROM {table.Name}) - (SELECT COUNT(*) FROM {table.Name} WHERE payload_key IS NOT NULL)
+                """);
+            var inClear = 0L;
+            var sealedRows = new List<PayloadKeyCount>();
             await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
             while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
             {
-                counts.Add(new PayloadKeyCount(table.Name, reader.IsDBNull(0) ? null : (int)ToInt64(reader.GetValue(0)), ToInt64(reader.GetValue(1))));
+                if (reader.IsDBNull(0))
+                {
+                    inClear = ToInt64(reader.GetValue(1));
+                }
+                else
+                {
+                    sealedRows.Add(new PayloadKeyCount(table.Name, (int)ToInt64(reader.GetValue(0)), ToInt64(reader.GetValue(1))));
+                }
             }
+
+            // As before: rows in clear first, then by key.
+            if (inClear > 0)
+            {
+                counts.Add(new PayloadKeyCount(table.Name, null, inClear));
+            }
+
+            counts.AddRange(sealedRows.OrderBy(c => c.KeyId));
         }
 
         return counts;
@@ -65,13 +89,16 @@ public sealed class SqlPayloadReencryptor(SqlDatabase database, PayloadCipher ci
             var batches = 0;
             for (var t = 0; t < Tables.Length; t++)
             {
+                object? after = null;
                 while (true)
                 {
-                    var written = await ReencryptBatchAsync(Tables[t], active, batchSize, cancellationToken).ConfigureAwait(false);
-                    if (written == 0)
+                    var (written, last) = await ReencryptBatchAsync(Tables[t], active, batchSize, after, cancellationToken).ConfigureAwait(false);
+                    if (last is null)
                     {
                         break;
                     }
+
+                    after = last;
 
                     done[t] += written;
                     batches++;
@@ -95,14 +122,19 @@ public sealed class SqlPayloadReencryptor(SqlDatabase database, PayloadCipher ci
         }
     }
 
-    private async Task<int> ReencryptBatchAsync(PayloadTable table, int active, int batchSize, CancellationToken cancellationToken)
+    // Returns the rows re-sealed and the key of the last row read (null: none left). Each batch starts after the previous
+    // one's last key, so a run reads each table once: rows behind it are under the active key (re-sealed, or written since
+    // under it), and a scan from the start would pass over them again at every batch.
+    private async Task<(int Written, object? Last)> ReencryptBatchAsync(PayloadTable table, int active, int batchSize, object? after, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
         var rows = new List<(object Key, string Id, int? KeyId, string?[] Values)>();
-        await using (var select = Command(connection,
-            $"SELECT {table.Key}, {table.Id}, payload_key, {string.Join(", ", table.Columns)}{(table.PlainBlob is null ? "" : ", " + table.PlainBlob)} FROM {table.Name} WHERE payload_key IS NULL OR payload_key <> @active ORDER BY {table.Key} LIMIT @limit",
-            ("active", active), ("limit", (long)batchSize)))
+        var selectSql = $"SELECT {table.Key}, {table.Id}, payload_key, {string.Join(", ", table.Columns)}{(table.PlainBlob is null ? "" : ", " + table.PlainBlob)} FROM {table.Name} " +
+            $"WHERE (payload_key IS NULL OR payload_key <> @active){(after is null ? "" : $" AND {table.Key} > @after")} ORDER BY {table.Key} LIMIT @limit";
+        await using (var select = after is null
+            ? Command(connection, selectSql, ("active", active), ("limit", (long)batchSize))
+            : Command(connection, selectSql, ("active", active), ("limit", (long)batchSize), ("after", after)))
         {
             select.Transaction = transaction;
             await using var reader = await select.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
@@ -147,7 +179,7 @@ public sealed class SqlPayloadReencryptor(SqlDatabase database, PayloadCipher ci
         }
 
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
-        return written;
+        return (written, rows.Count == 0 ? null : rows[^1].Key);
     }
 
     private sealed record PayloadTable(string Name, string Key, string Id, string[] Columns, Func<string, string, string> Context, string? PlainBlob = null);
