@@ -299,33 +299,43 @@ public static class InferenceRequestReader
             throw WardenException.BadRequest($"inputs[{index}].shape must be an array of non-negative integers");
         }
 
-        // A copy of the reader counts the dimensions, so the shape is allocated once at its size.
+        // One pass: dimensions go to a stack buffer (a larger one for a rank beyond it), then into an array of their number.
+        Span<long> dimensions = stackalloc long[8];
         var length = 0;
-        var probe = reader;
-        while (probe.Read() && probe.TokenType != JsonTokenType.EndArray)
+        while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
         {
-            probe.Skip();
-            length++;
-        }
-
-        var shape = new long[length];
-        for (var i = 0; i < length; i++)
-        {
-            reader.Read();
             if (reader.TokenType != JsonTokenType.Number || !reader.TryGetInt64(out var value) || value < 0)
             {
                 var start = (int)reader.TokenStartIndex;
                 reader.Skip();
                 throw WardenException.BadRequest(
-                    $"inputs[{index}].shape[{i}] must be a non-negative integer, got {Preview(source[start..(int)reader.BytesConsumed])}");
+                    $"inputs[{index}].shape[{length}] must be a non-negative integer, got {Preview(source[start..(int)reader.BytesConsumed])}");
             }
 
-            shape[i] = value;
+            if (length == dimensions.Length)
+            {
+                var larger = new long[2 * length];
+                dimensions.CopyTo(larger);
+                dimensions = larger;
+            }
+
+            dimensions[length++] = value;
         }
 
-        reader.Read();
-        return shape;
+        var read = dimensions[..length];
+        if (t_lastShape is { } last && read.SequenceEqual(last))
+        {
+            return last;
+        }
+
+        return t_lastShape = read.ToArray();
     }
+
+    // The last shape this thread read, handed out again when the next one is the same: requests repeat a few shapes (every
+    // input of a tabular row is [1, 1]). Shapes are never written once read (batching and review copy one before changing a
+    // dimension), so requests can share the array.
+    [ThreadStatic]
+    private static long[]? t_lastShape;
 
     private static ReadOnlyMemory<byte> Slice(string label, JsonElement size, bool hasData, ReadOnlyMemory<byte>? binary, ref int offset)
     {

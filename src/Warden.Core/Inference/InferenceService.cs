@@ -24,6 +24,8 @@ public sealed class InferenceService
     private readonly TimeProvider _time;
     private readonly InferenceInterceptor[] _interceptors;
     private readonly InferenceInterceptor[] _explanationInterceptors;
+    private readonly Hooks _hooks;
+    private readonly Hooks _explanationHooks;
     private readonly ModelSettings? _settings;
     private readonly ExecutionStatistics? _statistics;
 
@@ -39,6 +41,8 @@ public sealed class InferenceService
         _time = time;
         _interceptors = interceptors.OrderBy(i => i.Order).ToArray();
         _explanationInterceptors = _interceptors.Where(i => i.AppliesToExplanations).ToArray();
+        _hooks = new Hooks(_interceptors);
+        _explanationHooks = new Hooks(_explanationInterceptors);
     }
 
     /// <summary>
@@ -56,7 +60,7 @@ public sealed class InferenceService
         span?.SetTag("warden.key.id", call.Caller.Id);
         try
         {
-            RunPhase(_interceptors, context, Phase.Request);
+            RunPhase(_hooks, context, Phase.Request);
             context.Stage = "resolve";
 
             // A name holding pipeline versions runs the pipeline in place of a session; it needs no lease of its own, and the
@@ -89,7 +93,7 @@ public sealed class InferenceService
                 }
             }
 
-            RunPhase(_interceptors, context, Phase.Inputs);
+            RunPhase(_hooks, context, Phase.Inputs);
             context.Stage = "prediction_log";
             if (_log.Options.Enabled && !_log.HasRoom)
             {
@@ -110,7 +114,7 @@ public sealed class InferenceService
             }
 
             _metrics.RecordInference(call.Model, version, _time.GetElapsedTime(runStarted).TotalSeconds);
-            RunPhase(_interceptors, context, Phase.Outputs);
+            RunPhase(_hooks, context, Phase.Outputs);
 
             if (!ReferenceEquals(computed, requested))
             {
@@ -137,7 +141,7 @@ public sealed class InferenceService
                 }
             }
 
-            RunPhase(_interceptors, context, Phase.Completed);
+            RunPhase(_hooks, context, Phase.Completed);
             _statistics?.For(call.Model, version).RecordRequest(true, RowsOf(context), _time.GetElapsedTime(started), _time.GetUtcNow());
             return new InferenceResult(call.Model, version, context.Id, context.Outputs, latency, context) { Committed = committed };
         }
@@ -194,7 +198,7 @@ public sealed class InferenceService
         span?.SetTag("warden.request.id", context.Id);
         try
         {
-            RunPhase(_explanationInterceptors, context, Phase.Request);
+            RunPhase(_explanationHooks, context, Phase.Request);
             context.Stage = "resolve";
 
             if (_registry.FindPipeline(call.Model, context.Version) is not null)
@@ -210,10 +214,10 @@ public sealed class InferenceService
                 context.Inputs = InputBinder.Bind(call.Model, lease.Model.Signature, call.Request.Inputs);
             }
 
-            RunPhase(_explanationInterceptors, context, Phase.Inputs);
+            RunPhase(_explanationHooks, context, Phase.Inputs);
             context.Stage = "explain";
             var result = await explain(context, cancellationToken).ConfigureAwait(false);
-            RunPhase(_explanationInterceptors, context, Phase.Completed);
+            RunPhase(_explanationHooks, context, Phase.Completed);
             return result;
         }
         catch (Exception ex)
@@ -251,36 +255,63 @@ public sealed class InferenceService
     }
 
     // Each interceptor's hook runs in its own span; the context remembers the step so that a refusal names it.
-    private static void RunPhase(InferenceInterceptor[] interceptors, InferenceContext context, Phase phase)
+    private static void RunPhase(Hooks hooks, InferenceContext context, Phase phase)
     {
-        var traced = WardenActivitySource.Instance.HasListeners();
+        if (WardenActivitySource.Instance.HasListeners())
+        {
+            RunTraced(hooks.All, context, phase);
+            return;
+        }
+
+        // Untraced, only the interceptors that override this phase's hook are called: most of them act in one or two
+        // phases, and the base hooks do nothing.
+        foreach (var interceptor in hooks.For(phase))
+        {
+            context.Stage = interceptor.Name;
+            Call(interceptor, context, phase);
+        }
+
+        // The step a later refusal names is what it was when every interceptor ran: the last one's.
+        if (hooks.All.Length > 0)
+        {
+            context.Stage = hooks.All[^1].Name;
+        }
+    }
+
+    private static void RunTraced(InferenceInterceptor[] interceptors, InferenceContext context, Phase phase)
+    {
         foreach (var interceptor in interceptors)
         {
             context.Stage = interceptor.Name;
-            using var span = traced ? WardenActivitySource.Instance.StartActivity($"warden.interceptor {interceptor.Name} {PhaseName(phase)}") : null;
+            using var span = WardenActivitySource.Instance.StartActivity($"warden.interceptor {interceptor.Name} {PhaseName(phase)}");
             try
             {
-                switch (phase)
-                {
-                    case Phase.Request:
-                        interceptor.OnRequest(context);
-                        break;
-                    case Phase.Inputs:
-                        interceptor.OnInputs(context);
-                        break;
-                    case Phase.Outputs:
-                        interceptor.OnOutputs(context);
-                        break;
-                    default:
-                        interceptor.OnCompleted(context);
-                        break;
-                }
+                Call(interceptor, context, phase);
             }
             catch (Exception ex)
             {
                 WardenActivitySource.RecordFailure(span, ex);
                 throw;
             }
+        }
+    }
+
+    private static void Call(InferenceInterceptor interceptor, InferenceContext context, Phase phase)
+    {
+        switch (phase)
+        {
+            case Phase.Request:
+                interceptor.OnRequest(context);
+                break;
+            case Phase.Inputs:
+                interceptor.OnInputs(context);
+                break;
+            case Phase.Outputs:
+                interceptor.OnOutputs(context);
+                break;
+            default:
+                interceptor.OnCompleted(context);
+                break;
         }
     }
 
@@ -313,6 +344,25 @@ public sealed class InferenceService
         }
 
         return result;
+    }
+
+    // The interceptors in order, and per phase those that override its hook.
+    private sealed class Hooks(InferenceInterceptor[] all)
+    {
+        private readonly InferenceInterceptor[][] _byPhase =
+        [
+            Overriding(all, nameof(InferenceInterceptor.OnRequest)),
+            Overriding(all, nameof(InferenceInterceptor.OnInputs)),
+            Overriding(all, nameof(InferenceInterceptor.OnOutputs)),
+            Overriding(all, nameof(InferenceInterceptor.OnCompleted)),
+        ];
+
+        public InferenceInterceptor[] All { get; } = all;
+
+        public InferenceInterceptor[] For(Phase phase) => _byPhase[(int)phase];
+
+        private static InferenceInterceptor[] Overriding(InferenceInterceptor[] interceptors, string hook) =>
+            interceptors.Where(i => i.GetType().GetMethod(hook, [typeof(InferenceContext)])?.DeclaringType != typeof(InferenceInterceptor)).ToArray();
     }
 
     private enum Phase

@@ -16,8 +16,10 @@ public static class InputBinder
     public static NamedTensor[] Bind(string model, ModelSignature signature, IReadOnlyList<RawInput> inputs)
     {
         var bound = new NamedTensor[signature.Inputs.Count];
-        foreach (var raw in inputs)
+        for (var r = 0; r < inputs.Count; r++)
         {
+            // By index: a foreach over the interface would allocate an enumerator per request.
+            var raw = inputs[r];
             var position = IndexOf(signature, raw.Name);
             if (position < 0)
             {

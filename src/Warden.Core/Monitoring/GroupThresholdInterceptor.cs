@@ -68,7 +68,7 @@ public sealed class GroupThresholdInterceptor(ModelSettings settings) : Inferenc
         }
 
         // A request for the label alone still gets it decided from the score, which is computed but not returned.
-        var card = _cards.GetOrAdd((context.Model, context.Record.Version), _ => ModelRegistry.ReadCard(context.Record));
+        var card = _cards.GetOrAdd((context.Model, context.Record.Version), static (_, record) => ModelRegistry.ReadCard(record), context.Record);
         if (card.ScoreOutput is not null)
         {
             context.AdditionalOutputs.Add(card.ScoreOutput);
@@ -84,21 +84,27 @@ public sealed class GroupThresholdInterceptor(ModelSettings settings) : Inferenc
             return;
         }
 
-        var card = _cards.GetOrAdd((context.Model, context.Record.Version), _ => ModelRegistry.ReadCard(context.Record));
+        Decide(context, context.Outputs, context.Record, group, rules);
+    }
+
+    // Apart from OnOutputs, so that the closures below are allocated only for a request with group thresholds.
+    private void Decide(InferenceContext context, NamedTensor[] current, ModelVersionRecord record, string group, GroupThresholds rules)
+    {
+        var card = _cards.GetOrAdd((context.Model, record.Version), static (_, record) => ModelRegistry.ReadCard(record), record);
         if (card.ScoreOutput is null || card.LabelOutput is null)
         {
-            throw new WardenException(409, $"group thresholds need the model card's scoreOutput and labelOutput; '{context.Model}' version {context.Record.Version} lacks them");
+            throw new WardenException(409, $"group thresholds need the model card's scoreOutput and labelOutput; '{context.Model}' version {record.Version} lacks them");
         }
 
-        var labelIndex = Array.FindIndex(context.Outputs, o => o.Name == card.LabelOutput);
+        var labelIndex = Array.FindIndex(current, o => o.Name == card.LabelOutput);
         if (labelIndex < 0)
         {
             return;
         }
 
-        var score = context.Outputs.FirstOrDefault(o => o.Name == card.ScoreOutput)
-            ?? throw new WardenException(409, $"model '{context.Model}' version {context.Record.Version} has no '{card.ScoreOutput}' output to decide '{card.LabelOutput}' from");
-        var label = context.Outputs[labelIndex];
+        var score = current.FirstOrDefault(o => o.Name == card.ScoreOutput)
+            ?? throw new WardenException(409, $"model '{context.Model}' version {record.Version} has no '{card.ScoreOutput}' output to decide '{card.LabelOutput}' from");
+        var label = current[labelIndex];
         var random = new Random(SeedFor(context.Id));
         var rows = label.Data.Length;
         var decisions = new bool[rows];
@@ -107,11 +113,11 @@ public sealed class GroupThresholdInterceptor(ModelSettings settings) : Inferenc
             decisions[i] = rules.Apply(score.GetDouble(i), group, random);
         }
 
-        var outputs = (NamedTensor[])context.Outputs.Clone();
+        var outputs = (NamedTensor[])current.Clone();
         outputs[labelIndex] = label with { Data = Convert(label.Datatype, decisions) };
         context.Outputs = outputs;
         context.ResponseParameters["group_thresholds"] = group;
-        context.ResponseParameters["group_thresholds_version"] = context.Record.Version;
+        context.ResponseParameters["group_thresholds_version"] = record.Version;
     }
 
     private static Array Convert(TensorDatatype datatype, bool[] decisions) => datatype switch

@@ -33,7 +33,8 @@ public sealed class MixtureLabelInterceptor : InferenceInterceptor
             return;
         }
 
-        var card = _cards.GetOrAdd((context.Model, record.Version), _ => ModelRegistry.ReadCard(record));
+        // A static factory with its argument: a lambda over the record would be allocated on every request.
+        var card = _cards.GetOrAdd((context.Model, record.Version), static (_, record) => ModelRegistry.ReadCard(record), record);
         if (card.ScoreOutput is null || card.LabelOutput is null
             || !card.Parameters.TryGetValue(CardParameter, out var served) || served != MixtureDraw)
         {
@@ -51,14 +52,20 @@ public sealed class MixtureLabelInterceptor : InferenceInterceptor
             return;
         }
 
-        var labelIndex = Array.FindIndex(context.Outputs, o => o.Name == card.LabelOutput);
-        var score = context.Outputs.FirstOrDefault(o => o.Name == card.ScoreOutput);
+        Draw(context, context.Outputs, card);
+    }
+
+    // Apart from OnOutputs, so that the closures below are allocated only for a model that draws its label.
+    private static void Draw(InferenceContext context, NamedTensor[] current, ModelCard card)
+    {
+        var labelIndex = Array.FindIndex(current, o => o.Name == card.LabelOutput);
+        var score = current.FirstOrDefault(o => o.Name == card.ScoreOutput);
         if (labelIndex < 0 || score is null)
         {
             return;
         }
 
-        var label = context.Outputs[labelIndex];
+        var label = current[labelIndex];
         var random = new Random(GroupThresholdInterceptor.SeedFor(context.Id));
         var rows = label.Data.Length;
         var decisions = new bool[rows];
@@ -72,7 +79,7 @@ public sealed class MixtureLabelInterceptor : InferenceInterceptor
             throw new WardenException(409, $"a mixture label is drawn as BOOL; '{context.Model}' has a {label.Datatype} label output");
         }
 
-        var outputs = (NamedTensor[])context.Outputs.Clone();
+        var outputs = (NamedTensor[])current.Clone();
         outputs[labelIndex] = label with { Data = decisions };
         context.Outputs = outputs;
         context.ResponseParameters["mixture_draw"] = true;

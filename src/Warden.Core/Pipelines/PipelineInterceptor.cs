@@ -43,7 +43,12 @@ public sealed class PipelineInterceptor : InferenceInterceptor
             return;
         }
 
-        var pipeline = _compiled.GetValue(document, CompiledPipeline.Compile);
+        Evaluate(context, _compiled.GetValue(document, CompiledPipeline.Compile));
+    }
+
+    // Apart from OnOutputs, so that the closure is allocated only for a model with a pipeline, not for every answer.
+    private void Evaluate(InferenceContext context, CompiledPipeline pipeline)
+    {
         var result = PipelineEvaluation.Run(context, pipeline, (model, version) => Score(context, model, version));
         context.Outputs = PipelineEvaluation.Apply(context, result, _settings.GetVersion(context.Model, PipelineDocument.Kind)?.Version);
     }

@@ -41,7 +41,17 @@ public sealed class ReviewInterceptor : InferenceInterceptor
         var requested = context.TryGetItem(ReviewRequest.ItemKey, out var raised) ? raised as ReviewRequest : null;
         var policy = _settings.Get<ReviewPolicy>(context.Model, ReviewPolicy.Kind)
             ?? (requested is null ? null : new ReviewPolicy { Mode = requested.Mode, ReviewersRequired = requested.ReviewersRequired });
-        if (policy is null || context.Inputs is null || context.Outputs is null || context.Record is null)
+        if (policy is not null)
+        {
+            Review(context, policy, requested);
+        }
+    }
+
+    // Apart from OnOutputs, so that the closures below are allocated only for a model with a review policy (or a request
+    // that asked for review), not for every answer.
+    private void Review(InferenceContext context, ReviewPolicy policy, ReviewRequest? requested)
+    {
+        if (context.Inputs is null || context.Outputs is null || context.Record is null)
         {
             return;
         }

@@ -68,10 +68,15 @@ public sealed class WardenMetrics : IDisposable
     /// <summary>Records one finished inference request.</summary>
     public void RecordRequest(string model, string version, int status, double seconds)
     {
-        var tags = new TagList { { "model", model }, { "version", version }, { "status", status } };
+        var tags = new TagList { { "model", model }, { "version", version }, { "status", BoxedStatus(status) } };
         _requests.Add(1, tags);
         _requestDuration.Record(seconds, tags);
     }
+
+    // HTTP status codes boxed once: a tag value is an object, and boxing the status anew cost an allocation per request.
+    private static readonly object[] StatusBoxes = [.. Enumerable.Range(100, 500).Select(code => (object)code)];
+
+    private static object BoxedStatus(int status) => status is >= 100 and < 600 ? StatusBoxes[status - 100] : status;
 
     /// <summary>Records model runtime time.</summary>
     public void RecordInference(string model, string version, double seconds) =>

@@ -33,6 +33,9 @@ public sealed class ApiKeyAuthenticationHandler(
     private static readonly ConditionalWeakTable<ApiKeyRecord, Task<AuthenticateResult>>.CreateValueCallback CreateResult = AuthenticatedResult;
     private static readonly Task<AuthenticateResult> NoKey = Task.FromResult(AuthenticateResult.NoResult());
 
+    [ThreadStatic]
+    private static (string Header, string? Secret)? t_lastBearer;
+
     protected override Task<AuthenticateResult> HandleAuthenticateAsync()
     {
         var secret = ReadSecret(Request);
@@ -100,8 +103,17 @@ public sealed class ApiKeyAuthenticationHandler(
         var authorization = request.Headers.Authorization.ToString();
         if (authorization.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
         {
+            // A client sends the same header on every request: the secret cut from it last on this thread is reused when the
+            // header is the same, rather than cut (allocated) again.
+            if (t_lastBearer is { } last && string.Equals(last.Header, authorization, StringComparison.Ordinal))
+            {
+                return last.Secret;
+            }
+
             var value = authorization[7..].Trim();
-            return value.Length == 0 ? null : value;
+            var secret = value.Length == 0 ? null : value;
+            t_lastBearer = (authorization, secret);
+            return secret;
         }
 
         var header = request.Headers["X-API-Key"].ToString().Trim();

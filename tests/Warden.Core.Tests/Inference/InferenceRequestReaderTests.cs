@@ -110,6 +110,38 @@ public sealed class InferenceRequestReaderTests
         }
     }
 
+    [Fact]
+    public void A_shape_of_more_dimensions_than_the_reader_keeps_on_the_stack_is_read_whole()
+    {
+        var request = Read("""{"inputs":[{"name":"x","shape":[1,2,1,1,1,1,1,1,1,3],"datatype":"FP32","data":[1,2,3,4,5,6]}]}""");
+
+        Assert.Equal([1L, 2, 1, 1, 1, 1, 1, 1, 1, 3], request.Inputs[0].Shape);
+    }
+
+    [Theory]
+    [InlineData("""[1,1,1,1,1,1,1,1,1,-1]""", "inputs[0].shape[9] must be a non-negative integer, got -1")]
+    [InlineData("""[1,"x",]""", "malformed JSON")]
+    [InlineData("""[1,1.5]""", "inputs[0].shape[1] must be a non-negative integer, got 1.5")]
+    public void A_bad_dimension_is_named_by_its_index_unless_the_body_is_not_json(string shape, string message)
+    {
+        var ex = Assert.Throws<WardenException>(() => Read("{\"inputs\":[{\"name\":\"x\",\"shape\":" + shape + ",\"datatype\":\"FP32\",\"data\":[1]}]}"));
+
+        Assert.Contains(message, ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Inputs_read_one_after_another_keep_their_own_shapes()
+    {
+        var request = Read("""{"inputs":[{"name":"a","shape":[1,2],"datatype":"FP32","data":[1,2]},{"name":"b","shape":[2,1],"datatype":"FP32","data":[1,2]},{"name":"c","shape":[1,2],"datatype":"FP32","data":[1,2]},{"name":"d","shape":[1],"datatype":"FP32","data":[1]}]}""");
+        var again = Read("""{"inputs":[{"name":"a","shape":[1,2],"datatype":"FP32","data":[1,2]}]}""");
+
+        Assert.Equal([1L, 2], request.Inputs[0].Shape);
+        Assert.Equal([2L, 1], request.Inputs[1].Shape);
+        Assert.Equal([1L, 2], request.Inputs[2].Shape);
+        Assert.Equal([1L], request.Inputs[3].Shape);
+        Assert.Equal([1L, 2], again.Inputs[0].Shape);
+    }
+
     private static RawInferenceRequest Read(string json) => InferenceRequestReader.Read(Encoding.UTF8.GetBytes(json));
 
     private static NamedTensor Bind(ModelSignature signature, string json) => InputBinder.Bind("m", signature, Read(json).Inputs)[0];
