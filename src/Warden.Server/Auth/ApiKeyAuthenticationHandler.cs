@@ -33,9 +33,6 @@ public sealed class ApiKeyAuthenticationHandler(
     private static readonly ConditionalWeakTable<ApiKeyRecord, Task<AuthenticateResult>>.CreateValueCallback CreateResult = AuthenticatedResult;
     private static readonly Task<AuthenticateResult> NoKey = Task.FromResult(AuthenticateResult.NoResult());
 
-    [ThreadStatic]
-    private static (string Header, string? Secret)? t_lastBearer;
-
     protected override Task<AuthenticateResult> HandleAuthenticateAsync()
     {
         var secret = ReadSecret(Request);
@@ -103,17 +100,10 @@ public sealed class ApiKeyAuthenticationHandler(
         var authorization = request.Headers.Authorization.ToString();
         if (authorization.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
         {
-            // A client sends the same header on every request: the secret cut from it last on this thread is reused when the
-            // header is the same, rather than cut (allocated) again.
-            if (t_lastBearer is { } last && string.Equals(last.Header, authorization, StringComparison.Ordinal))
-            {
-                return last.Secret;
-            }
-
+            // Cut afresh for every request. Remembering the last header per thread saved one small string, but it compared
+            // each caller's header, with an early-exit comparison, against the previous caller's secret on that thread.
             var value = authorization[7..].Trim();
-            var secret = value.Length == 0 ? null : value;
-            t_lastBearer = (authorization, secret);
-            return secret;
+            return value.Length == 0 ? null : value;
         }
 
         var header = request.Headers["X-API-Key"].ToString().Trim();
