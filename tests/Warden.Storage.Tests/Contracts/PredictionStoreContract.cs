@@ -115,6 +115,42 @@ public abstract class PredictionStoreContract<TBackend> : StoreContract<TBackend
     }
 
     [Fact]
+    public async Task Packed_tabular_rows_read_back_as_v2_json_beside_rows_stored_as_json_sealed_or_not()
+    {
+        var key = Convert.ToBase64String(Enumerable.Range(3, 32).Select(i => (byte)i).ToArray());
+        using var cipher = new PayloadCipher(Options.Create(new PrivacyOptions
+        {
+            Encryption = new PayloadProtectionOptions { ActiveKeyId = 1, Keys = new Dictionary<string, string> { ["1"] = key } },
+        }));
+        NamedTensor[] outputs = [new("label", TensorDatatype.Int64, [1], new[] { 1L }), new("probabilities", TensorDatatype.Fp32, [1, 2], new[] { 0.25f, 0.75f })];
+        var record = new PredictionRecord("t1", T0, "tabular", "1", "key_p", null, SomeTensors.TabularRow(), outputs, null, 0.5);
+        var packed = PredictionSerializer.ToStored(record, new PredictionLogOptions());
+        Assert.StartsWith("~1", packed.InputsJson, StringComparison.Ordinal);
+        var (inputs, output) = (PredictionSerializer.Tensors(record.Inputs), PredictionSerializer.Tensors(outputs));
+
+        // t2 has no monitoring vector, so monitoring reads its payloads; "old" was stored as JSON, as every row was before;
+        // "sealed" goes through payload encryption.
+        await Backend.Predictions().WriteBatchAsync(
+            [packed, packed with { Id = "t2", Features = null }, PredictionSerializer.ToStored(record with { Id = "old" }) with { Features = null }], Ct);
+        await new SqlPredictionStore(Backend.Shared, cipher).WriteBatchAsync([packed with { Id = "sealed", Features = null }], Ct);
+
+        var store = new SqlPredictionStore(Backend.Shared, cipher);
+        var read = await store.QueryAsync(new PredictionQuery("tabular", Limit: 10), Ct);
+        Assert.Equal(["t1", "t2", "old", "sealed"], read.Select(p => p.Id));
+        Assert.All(read, p => Assert.Equal((inputs, output), (p.InputsJson, p.OutputsJson)));
+
+        await Backend.Feedback().UpsertAsync([new FeedbackRecord("tabular", "t1", "1", "api", "key_p", T0)], Ct);
+        var labeled = Assert.Single(await Backend.Feedback().QueryLabeledAsync("tabular", null, 10, Ct));
+        Assert.Equal((inputs, output), (labeled.Prediction.InputsJson, labeled.Prediction.OutputsJson));
+
+        var range = await store.SequenceRangeAsync("tabular", null, Ct);
+        var window = await store.QueryMonitoredAsync(new MonitoredQuery("tabular", "1", null, range!.Value.First - 1, range.Value.Last, true), Ct);
+        Assert.Equal(["t2", "old", "sealed"], window.Rows.Select(r => r.Id));
+        Assert.All(window.Rows, r => Assert.Equal((inputs, output), (r.InputsJson, r.OutputsJson)));
+        Assert.Equal([0.221f], window.Blocks.SelectMany(b => b.Rows.Select(r => (float)b.Input(0, r))));
+    }
+
+    [Fact]
     public async Task Compact_tensors_read_back_as_v2_json_when_payloads_are_encrypted()
     {
         var key = Convert.ToBase64String(Enumerable.Range(7, 32).Select(i => (byte)i).ToArray());
