@@ -15,16 +15,8 @@ public sealed partial class GrpcServeTests : IDisposable
     [Fact]
     public async Task Serve_with_grpc_urls_answers_gRPC_on_that_port_and_REST_on_its_own()
     {
-        var port = WardenProcess.FreePort();
-        var grpcPort = WardenProcess.FreePort();
-        using var server = WardenProcess.Serve("--data-dir", _dataDir.Path, "--urls", $"http://127.0.0.1:{port}", "--grpc-urls", $"http://127.0.0.1:{grpcPort}");
-        var secret = await server.WaitForOutputAsync(KeyPattern());
-        using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
-        await server.WaitReadyAsync(http);
-
-        using var channel = GrpcChannel.ForAddress($"http://127.0.0.1:{grpcPort}");
-        var client = new GRPCInferenceService.GRPCInferenceServiceClient(channel);
-        var options = new CallOptions(new Metadata { { "authorization", "Bearer " + secret } }, DateTime.UtcNow.AddMinutes(1), TestContext.Current.CancellationToken);
+        using var served = await ServeAsync();
+        var (client, options) = (served.Client, served.Options);
         Assert.True((await client.ServerReadyAsync(new ServerReadyRequest(), options)).Ready);
         var metadata = await client.ModelMetadataAsync(new ModelMetadataRequest { Name = "credit-risk" }, options);
         Assert.Equal(12, metadata.Inputs.Count);
@@ -33,13 +25,8 @@ public sealed partial class GrpcServeTests : IDisposable
     [Fact]
     public async Task Requests_larger_than_a_receive_block_are_read_whole_over_REST_and_gRPC()
     {
-        var port = WardenProcess.FreePort();
-        var grpcPort = WardenProcess.FreePort();
-        using var server = WardenProcess.Serve("--data-dir", _dataDir.Path, "--urls", $"http://127.0.0.1:{port}", "--grpc-urls", $"http://127.0.0.1:{grpcPort}");
-        var secret = await server.WaitForOutputAsync(KeyPattern());
-        using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
-        http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", secret);
-        await server.WaitReadyAsync(http);
+        using var served = await ServeAsync();
+        var http = served.Http;
 
         // A parameter several receive blocks long (Kestrel reads into 64 KiB blocks): the body spans many of them.
         var padding = new string('x', 5 * Warden.Server.Hosting.ReceiveBlockPool.BlockSize / 2 + 123);
@@ -50,9 +37,6 @@ public sealed partial class GrpcServeTests : IDisposable
         Assert.Equal(Outputs(await small.Content.ReadAsStringAsync(TestContext.Current.CancellationToken)),
             Outputs(await large.Content.ReadAsStringAsync(TestContext.Current.CancellationToken)));
 
-        using var channel = GrpcChannel.ForAddress($"http://127.0.0.1:{grpcPort}");
-        var client = new GRPCInferenceService.GRPCInferenceServiceClient(channel);
-        var options = new CallOptions(new Metadata { { "authorization", "Bearer " + secret } }, DateTime.UtcNow.AddMinutes(1), TestContext.Current.CancellationToken);
         var request = new ModelInferRequest { ModelName = "credit-risk", Parameters = { ["padding"] = new InferParameter { StringParam = padding } } };
         for (var i = 0; i < V2Requests.CreditRiskInputs.Length; i++)
         {
@@ -60,7 +44,7 @@ public sealed partial class GrpcServeTests : IDisposable
             request.RawInputContents.Add(Google.Protobuf.ByteString.CopyFrom(BitConverter.GetBytes((float)V2Requests.Applicant[i])));
         }
 
-        var response = await client.ModelInferAsync(request, options);
+        var response = await served.Client.ModelInferAsync(request, served.Options);
         Assert.NotEmpty(response.RawOutputContents);
     }
 
@@ -68,6 +52,31 @@ public sealed partial class GrpcServeTests : IDisposable
         System.Text.Json.JsonDocument.Parse(json).RootElement.GetProperty("outputs").GetRawText();
 
     public void Dispose() => _dataDir.Dispose();
+
+    // warden serve with REST and gRPC on ports of their own, ready, with the admin key it printed on REST and gRPC clients.
+    private async Task<Served> ServeAsync()
+    {
+        var port = WardenProcess.FreePort();
+        var grpcPort = WardenProcess.FreePort();
+        var server = WardenProcess.Serve("--data-dir", _dataDir.Path, "--urls", $"http://127.0.0.1:{port}", "--grpc-urls", $"http://127.0.0.1:{grpcPort}");
+        var secret = await server.WaitForOutputAsync(KeyPattern());
+        var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
+        await server.WaitReadyAsync(http);
+        http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", secret);
+        var channel = GrpcChannel.ForAddress($"http://127.0.0.1:{grpcPort}");
+        var options = new CallOptions(new Metadata { { "authorization", "Bearer " + secret } }, DateTime.UtcNow.AddMinutes(1), TestContext.Current.CancellationToken);
+        return new Served(server, http, channel, new GRPCInferenceService.GRPCInferenceServiceClient(channel), options);
+    }
+
+    private sealed record Served(WardenProcess Server, HttpClient Http, GrpcChannel Channel, GRPCInferenceService.GRPCInferenceServiceClient Client, CallOptions Options) : IDisposable
+    {
+        public void Dispose()
+        {
+            Channel.Dispose();
+            Http.Dispose();
+            Server.Dispose();
+        }
+    }
 
     [GeneratedRegex("wdn_[A-Za-z0-9_-]{43}")]
     private static partial Regex KeyPattern();
