@@ -20,7 +20,7 @@ namespace Warden.Training.Mitigation;
 /// </summary>
 internal static class AdversarialDebiasing
 {
-    public static (IBinaryClassifier Predictor, double[] Adversary, int Steps, AdversarialStopping? Stopping) Fit(
+    public static (IBinaryClassifier Predictor, double[] Adversary, int Steps, AdversarialStopping? Stopping, SelectedIterate? Selected) Fit(
         IReadOnlyList<float[]> x, byte[] y, byte[] a, FairnessConstraint constraint, AdversarialOptions options)
     {
         var d = x[0].Length;
@@ -57,6 +57,12 @@ internal static class AdversarialDebiasing
         var averageFrom = FirstAveragedEpoch(epochs, options.AverageTail);
         var trace = new List<(double Accuracy, double Disparity)>();
         double[]? stopped = null;
+        var selection = new List<DecisionThresholdScan.Point>();
+        double[]? selected = null;
+        // A copy: order is reshuffled in place every epoch, the selection's scores must stay aligned with these labels.
+        var fitRows = order.ToArray();
+        var fitY = fitRows.Select(i => y[i]).ToArray();
+        var fitA = fitRows.Select(i => a[i]).ToArray();
         foreach (var phase in phases)
         {
             for (var epoch = 0; epoch < epochs; epoch++)
@@ -103,13 +109,36 @@ internal static class AdversarialDebiasing
                         stopped = (double[])theta.Clone();
                     }
                 }
+
+                if (phase == Phase.Joint && options.Selection != AdversarialSelection.Last)
+                {
+                    // Score this epoch's predictor on the rows it is fitted on (at its best threshold when asked) and keep θ, the
+                    // threshold folded into the output bias, while it is the rule's choice so far (argmax, ties to the earliest).
+                    var current = gradients.Predictor(theta);
+                    var z = fitRows.Select(i => current.Logit(standard[i])).ToArray();
+                    var point = options.Selection == AdversarialSelection.EpochAndThreshold
+                        ? DecisionThresholdScan.Best(z, fitY, fitA, constraint, options.StoppingTarget)
+                        : DecisionThresholdScan.AtZero(z, fitY, fitA, constraint);
+                    selection.Add(point);
+                    if (AdversarialStopping.Choose(selection.Select(p => (p.Accuracy, p.Disparity)).ToList(), options.StoppingTarget) == selection.Count - 1)
+                    {
+                        selected = (double[])theta.Clone();
+                        selected[^1] -= point.Threshold;
+                    }
+                }
             }
         }
 
         if (stopped is not null)
         {
             var chosen = AdversarialStopping.Choose(trace, options.StoppingTarget);
-            return (Unstandardise(stopped, d, hidden, mean, std), phi, step, new AdversarialStopping(chosen, heldOut.Count, trace));
+            return (Unstandardise(stopped, d, hidden, mean, std), phi, step, new AdversarialStopping(chosen, heldOut.Count, trace), null);
+        }
+
+        if (selected is not null)
+        {
+            var chosen = AdversarialStopping.Choose(selection.Select(p => (p.Accuracy, p.Disparity)).ToList(), options.StoppingTarget);
+            return (Unstandardise(selected, d, hidden, mean, std), phi, step, null, new SelectedIterate(chosen, n, selection));
         }
 
         if (averaged > 0)
@@ -118,7 +147,7 @@ internal static class AdversarialDebiasing
             theta = average;
         }
 
-        return (Unstandardise(theta, d, hidden, mean, std), phi, step, null);
+        return (Unstandardise(theta, d, hidden, mean, std), phi, step, null, null);
     }
 
     /// <summary>

@@ -85,7 +85,15 @@ public sealed record AdversarialOptions
     /// </summary>
     public int EarlyStoppingFolds { get; init; }
 
-    /// <summary>The held-out disparity an early-stopping epoch must reach (CLI: <c>--adversary-target</c>).</summary>
+    /// <summary>
+    /// Which joint-phase predictor is returned: the last iterate (AIF360), or the epoch (and, optionally, the decision
+    /// threshold) that is the most accurate on the training rows among those with disparity at most <see cref="StoppingTarget"/>
+    /// there (CLI <c>--adversary-select last|epoch|epoch-threshold</c>). With <see cref="Target"/>, the weight search then keeps
+    /// the weight whose selected predictor is the most accurate on the training rows, not the smallest adequate weight.
+    /// </summary>
+    public AdversarialSelection Selection { get; init; } = AdversarialSelection.Last;
+
+    /// <summary>The held-out disparity an early-stopping epoch, or the training-row disparity a selected iterate, must reach (CLI: <c>--adversary-target</c>).</summary>
     public double StoppingTarget { get; init; } = 0.02;
 
     /// <summary>Seed of the initial weights and of the per-epoch shuffles.</summary>
