@@ -104,12 +104,17 @@ internal static class MitigateCommand
             DefaultValueFactory = _ => "last",
         };
         select.AcceptOnlyFromAmong("last", "epoch", "epoch-threshold");
+        var adversaryHidden = new Option<int>("--adversary-hidden-units")
+        {
+            Description = "Adversarial debiasing: hidden ReLU units of the adversary (one layer on the soft score [and the label, for equalized odds]); 0 = AIF360's logistic adversary.",
+            DefaultValueFactory = _ => new AdversarialOptions().AdversaryHiddenUnits,
+        };
         var card = new Option<FileInfo?>("--card") { Description = "A card.json template (owner, uses, references, feature meanings)." };
         var tabular = new TabularOptions();
 
         var command = new Command("mitigate", "Train a classifier on any CSV with a bias mitigation and compare it with the unmitigated model.")
         {
-            data, output, seed, mitigation, constraint, folds, privileged, maxIterations, serve, adversaryWeight, adversaryTarget, adversaryAverage, adversaryDecay, hiddenUnits, adversaryRate, weightDecay, earlyStopping, select, card,
+            data, output, seed, mitigation, constraint, folds, privileged, maxIterations, serve, adversaryWeight, adversaryTarget, adversaryAverage, adversaryDecay, hiddenUnits, adversaryRate, weightDecay, earlyStopping, select, adversaryHidden, card,
         };
         foreach (var option in tabular.All)
         {
@@ -120,12 +125,12 @@ internal static class MitigateCommand
             parseResult.GetValue(mitigation)!, parseResult.GetValue(constraint)!, parseResult.GetValue(folds), parseResult.GetValue(privileged),
             parseResult.GetValue(maxIterations), parseResult.GetValue(serve) == "best", parseResult.GetValue(adversaryWeight)!, parseResult.GetValue(adversaryTarget), parseResult.GetValue(adversaryAverage),
             parseResult.GetValue(adversaryDecay), parseResult.GetValue(hiddenUnits), parseResult.GetValue(adversaryRate),
-            new Regularisation(parseResult.GetValue(weightDecay), parseResult.GetValue(earlyStopping)), Selection(parseResult.GetValue(select)!), parseResult.GetValue(card)));
+            new Regularisation(parseResult.GetValue(weightDecay), parseResult.GetValue(earlyStopping)), Selection(parseResult.GetValue(select)!), parseResult.GetValue(adversaryHidden), parseResult.GetValue(card)));
         return command;
     }
 
     private static int Run(ParseResult parse, TabularOptions tabular, FileInfo data, DirectoryInfo output, int seed, string mitigation, string constraint,
-        int folds, string? privileged, int maxIterations, bool best, string adversaryWeight, double adversaryTarget, double adversaryAverage, double adversaryDecay, int hiddenUnits, double adversaryRate, Regularisation regularisation, AdversarialSelection selection, FileInfo? card)
+        int folds, string? privileged, int maxIterations, bool best, string adversaryWeight, double adversaryTarget, double adversaryAverage, double adversaryDecay, int hiddenUnits, double adversaryRate, Regularisation regularisation, AdversarialSelection selection, int adversaryHidden, FileInfo? card)
     {
         var method = Enum.GetValues<MitigationMethod>().Single(m => MitigationTrainer.Name(m) == mitigation);
         var target = constraint == "equalized-odds" ? FairnessConstraint.EqualizedOdds : FairnessConstraint.DemographicParity;
@@ -163,6 +168,11 @@ internal static class MitigateCommand
             if (hiddenUnits is < 0 or > 4096)
             {
                 throw new InvalidDataException($"--hidden-units must be between 0 (a logistic predictor) and 4096; got {hiddenUnits}.");
+            }
+
+            if (adversaryHidden is < 0 or > 4096)
+            {
+                throw new InvalidDataException($"--adversary-hidden-units must be between 0 (a logistic adversary) and 4096; got {adversaryHidden}.");
             }
 
             if (!(adversaryRate > 0) || double.IsInfinity(adversaryRate))
@@ -223,7 +233,7 @@ internal static class MitigateCommand
                 new AdversarialOptions { Alpha = alpha, Target = auto ? adversaryTarget : null, AverageTail = adversaryAverage,
                     DecaySteps = adversaryDecay > 0 ? adversaryDecay : null, HiddenUnits = hiddenUnits, LearningRate = adversaryRate, Seed = seed,
                     L2 = regularisation.WeightDecay, EarlyStoppingFolds = regularisation.EarlyStoppingFolds, StoppingTarget = adversaryTarget,
-                    Selection = selection }, crossValidationFolds: folds, privileged: privilegedValue,
+                    Selection = selection, AdversaryHiddenUnits = adversaryHidden }, crossValidationFolds: folds, privileged: privilegedValue,
                 testPath: parse.GetValue(tabular.Test)?.FullName, template: template);
         }
         catch (Exception ex) when (ex is InvalidDataException or IOException or UnauthorizedAccessException or System.Text.Json.JsonException)

@@ -27,7 +27,7 @@ internal static class AdversarialDebiasing
         var hidden = options.HiddenUnits;
         var (mean, std) = Moments(x);
         var standard = x.Select(r => Enumerable.Range(0, d).Select(j => (float)((r[j] - mean[j]) / std[j])).ToArray()).ToArray();
-        var gradients = new AdversarialGradients(standard, y, a, constraint, options.L2, hidden);
+        var gradients = new AdversarialGradients(standard, y, a, constraint, options.L2, hidden, options.AdversaryHiddenUnits);
         var random = new SeededShuffle(options.Seed);
         double Unit() => (random.Next() >> 11) * (1.0 / (1UL << 53));
         double Uniform(double limit) => (Unit() - 0.5) * 2 * limit;
@@ -38,7 +38,9 @@ internal static class AdversarialDebiasing
             : InitialNetwork(d, hidden, Uniform);
 
         var m = gradients.AdversaryInputs;
-        var phi = Enumerable.Range(0, m + 2).Select(q => q < m ? Uniform(Math.Sqrt(6.0 / (m + 1))) : q == m ? 1.0 : 0).ToArray();
+        var phi = options.AdversaryHiddenUnits == 0
+            ? Enumerable.Range(0, m + 2).Select(q => q < m ? Uniform(Math.Sqrt(6.0 / (m + 1))) : q == m ? 1.0 : 0).ToArray()
+            : InitialAdversary(m, options.AdversaryHiddenUnits, Uniform);
         var predictor = new AdamOptimizer(theta.Length);
         var adversary = new AdamOptimizer(phi.Length);
 
@@ -213,6 +215,24 @@ internal static class AdversarialDebiasing
         }
 
         return theta;
+    }
+
+    // φ = (W unit-major, d, u, c, e) of a hidden adversary: W Glorot-uniform over fan m + K, u over fan K + 1, d and e zero, c = 1.
+    private static double[] InitialAdversary(int m, int units, Func<double, double> uniform)
+    {
+        var phi = new double[(units * m) + (2 * units) + 2];
+        for (var q = 0; q < units * m; q++)
+        {
+            phi[q] = uniform(Math.Sqrt(6.0 / (m + units)));
+        }
+
+        for (var k = 0; k < units; k++)
+        {
+            phi[(units * m) + units + k] = uniform(Math.Sqrt(6.0 / (units + 1)));
+        }
+
+        phi[^2] = 1;
+        return phi;
     }
 
     /// <summary>

@@ -65,6 +65,15 @@ public sealed record AdversarialOptions
     /// </summary>
     public int HiddenUnits { get; init; }
 
+    /// <summary>
+    /// Hidden ReLU units of the adversary: 0 = AIF360's one logistic unit on [s] (or [s, s·y, s·(1 − y)] for equalized odds),
+    /// K &gt; 0 = one hidden layer of K units on the same inputs, then a logistic unit (Fairlearn's
+    /// <c>AdversarialFairnessClassifier</c> takes any adversary network). A logistic adversary is beaten once the groups'
+    /// mean soft scores are equal; a hidden layer can also see differences in the shape of the score distributions, e.g. in
+    /// the share above the decision threshold (CLI <c>--adversary-hidden-units</c>).
+    /// </summary>
+    public int AdversaryHiddenUnits { get; init; }
+
     /// <summary>Probability of keeping a hidden unit in a training step (inverted dropout; AIF360: keep_prob 0.8); 1 = no dropout.</summary>
     public double DropoutKeep { get; init; } = 0.8;
 

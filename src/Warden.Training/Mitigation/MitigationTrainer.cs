@@ -259,6 +259,9 @@ public static class MitigationTrainer
                 details["predictor"] = options.HiddenUnits > 0
                     ? FormattableString.Invariant($"one hidden layer of {options.HiddenUnits} ReLU units (dropout keep {options.DropoutKeep:R} in training), logistic output")
                     : "logistic (no hidden layer)";
+                details["adversary"] = options.AdversaryHiddenUnits > 0
+                    ? FormattableString.Invariant($"one hidden layer of {options.AdversaryHiddenUnits} ReLU units, logistic output")
+                    : "logistic (AIF360's)";
                 details["phases"] = options.Pretrain ? "predictor, adversary, joint" : "joint";
                 details["steps"] = steps.ToString(inv);
                 details["averaged tail of the joint phase"] = options.AverageTail > 0 ? options.AverageTail.ToString("R", inv) : "none (last iterate)";
