@@ -201,38 +201,32 @@ internal static class AdversarialDebiasing
     }
 
     // θ = (V unit-major, c, w, b): V Glorot-uniform over fan d + H, w over fan H + 1, biases zero.
-    private static double[] InitialNetwork(int d, int hidden, Func<double, double> uniform)
-    {
-        var theta = new double[(hidden * d) + (2 * hidden) + 1];
-        for (var q = 0; q < hidden * d; q++)
-        {
-            theta[q] = uniform(Math.Sqrt(6.0 / (d + hidden)));
-        }
+    private static double[] InitialNetwork(int d, int hidden, Func<double, double> uniform) => HiddenLayer(d, hidden, 1, uniform);
 
-        for (var k = 0; k < hidden; k++)
-        {
-            theta[(hidden * d) + hidden + k] = uniform(Math.Sqrt(6.0 / (hidden + 1)));
-        }
-
-        return theta;
-    }
-
-    // φ = (W unit-major, d, u, c, e) of a hidden adversary: W Glorot-uniform over fan m + K, u over fan K + 1, d and e zero, c = 1.
+    // φ = (W unit-major, d, u, c, e) of a hidden adversary: as the network's layers, then c = 1 and e = 0.
     private static double[] InitialAdversary(int m, int units, Func<double, double> uniform)
     {
-        var phi = new double[(units * m) + (2 * units) + 2];
-        for (var q = 0; q < units * m; q++)
+        var phi = HiddenLayer(m, units, 2, uniform);
+        phi[^2] = 1;
+        return phi;
+    }
+
+    // (W unit-major, biases, output weights, then `extra` zeros): W Glorot-uniform over fan inputs + units, output weights
+    // over fan units + 1 (drawn in that order), biases zero.
+    private static double[] HiddenLayer(int inputs, int units, int extra, Func<double, double> uniform)
+    {
+        var parameters = new double[(units * inputs) + (2 * units) + extra];
+        for (var q = 0; q < units * inputs; q++)
         {
-            phi[q] = uniform(Math.Sqrt(6.0 / (m + units)));
+            parameters[q] = uniform(Math.Sqrt(6.0 / (inputs + units)));
         }
 
         for (var k = 0; k < units; k++)
         {
-            phi[(units * m) + units + k] = uniform(Math.Sqrt(6.0 / (units + 1)));
+            parameters[(units * inputs) + units + k] = uniform(Math.Sqrt(6.0 / (units + 1)));
         }
 
-        phi[^2] = 1;
-        return phi;
+        return parameters;
     }
 
     /// <summary>
