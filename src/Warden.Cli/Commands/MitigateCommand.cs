@@ -96,12 +96,25 @@ internal static class MitigateCommand
                 + "whose held-out disparity is <= --adversary-target (else the least disparate); 0 = off (the last iterate).",
             DefaultValueFactory = _ => new AdversarialOptions().EarlyStoppingFolds,
         };
+        var select = new Option<string>("--adversary-select")
+        {
+            Description = "Adversarial debiasing: last (the joint phase's last iterate, as AIF360) | epoch (the joint-phase epoch most accurate on the training rows "
+                + "among those whose disparity there is <= --adversary-target) | epoch-threshold (the same, each epoch also with the one decision threshold, for every row, "
+                + "most accurate at that disparity). With --adversary-weight auto the weight whose selected predictor is the most accurate is kept.",
+            DefaultValueFactory = _ => "last",
+        };
+        select.AcceptOnlyFromAmong("last", "epoch", "epoch-threshold");
+        var adversaryHidden = new Option<int>("--adversary-hidden-units")
+        {
+            Description = "Adversarial debiasing: hidden ReLU units of the adversary (one layer on the soft score [and the label, for equalized odds]); 0 = AIF360's logistic adversary.",
+            DefaultValueFactory = _ => new AdversarialOptions().AdversaryHiddenUnits,
+        };
         var card = new Option<FileInfo?>("--card") { Description = "A card.json template (owner, uses, references, feature meanings)." };
         var tabular = new TabularOptions();
 
         var command = new Command("mitigate", "Train a classifier on any CSV with a bias mitigation and compare it with the unmitigated model.")
         {
-            data, output, seed, mitigation, constraint, folds, privileged, maxIterations, serve, adversaryWeight, adversaryTarget, adversaryAverage, adversaryDecay, hiddenUnits, adversaryRate, weightDecay, earlyStopping, card,
+            data, output, seed, mitigation, constraint, folds, privileged, maxIterations, serve, adversaryWeight, adversaryTarget, adversaryAverage, adversaryDecay, hiddenUnits, adversaryRate, weightDecay, earlyStopping, select, adversaryHidden, card,
         };
         foreach (var option in tabular.All)
         {
@@ -112,12 +125,12 @@ internal static class MitigateCommand
             parseResult.GetValue(mitigation)!, parseResult.GetValue(constraint)!, parseResult.GetValue(folds), parseResult.GetValue(privileged),
             parseResult.GetValue(maxIterations), parseResult.GetValue(serve) == "best", parseResult.GetValue(adversaryWeight)!, parseResult.GetValue(adversaryTarget), parseResult.GetValue(adversaryAverage),
             parseResult.GetValue(adversaryDecay), parseResult.GetValue(hiddenUnits), parseResult.GetValue(adversaryRate),
-            new Regularisation(parseResult.GetValue(weightDecay), parseResult.GetValue(earlyStopping)), parseResult.GetValue(card)));
+            new Regularisation(parseResult.GetValue(weightDecay), parseResult.GetValue(earlyStopping)), Selection(parseResult.GetValue(select)!), parseResult.GetValue(adversaryHidden), parseResult.GetValue(card)));
         return command;
     }
 
     private static int Run(ParseResult parse, TabularOptions tabular, FileInfo data, DirectoryInfo output, int seed, string mitigation, string constraint,
-        int folds, string? privileged, int maxIterations, bool best, string adversaryWeight, double adversaryTarget, double adversaryAverage, double adversaryDecay, int hiddenUnits, double adversaryRate, Regularisation regularisation, FileInfo? card)
+        int folds, string? privileged, int maxIterations, bool best, string adversaryWeight, double adversaryTarget, double adversaryAverage, double adversaryDecay, int hiddenUnits, double adversaryRate, Regularisation regularisation, AdversarialSelection selection, int adversaryHidden, FileInfo? card)
     {
         var method = Enum.GetValues<MitigationMethod>().Single(m => MitigationTrainer.Name(m) == mitigation);
         var target = constraint == "equalized-odds" ? FairnessConstraint.EqualizedOdds : FairnessConstraint.DemographicParity;
@@ -157,6 +170,11 @@ internal static class MitigateCommand
                 throw new InvalidDataException($"--hidden-units must be between 0 (a logistic predictor) and 4096; got {hiddenUnits}.");
             }
 
+            if (adversaryHidden is < 0 or > 4096)
+            {
+                throw new InvalidDataException($"--adversary-hidden-units must be between 0 (a logistic adversary) and 4096; got {adversaryHidden}.");
+            }
+
             if (!(adversaryRate > 0) || double.IsInfinity(adversaryRate))
             {
                 throw new InvalidDataException("--adversary-rate must be a finite number > 0.");
@@ -180,6 +198,11 @@ internal static class MitigateCommand
             if (regularisation.EarlyStoppingFolds > 0 && adversaryAverage > 0)
             {
                 throw new InvalidDataException("--early-stopping returns one epoch's predictor; it cannot be combined with --adversary-average.");
+            }
+
+            if (selection != AdversarialSelection.Last && (adversaryAverage > 0 || regularisation.EarlyStoppingFolds > 0))
+            {
+                throw new InvalidDataException("--adversary-select returns one epoch's predictor; it cannot be combined with --adversary-average or --early-stopping.");
             }
 
             var spec = tabular.Spec(parse, seed, output);
@@ -209,7 +232,8 @@ internal static class MitigateCommand
                 new ExponentiatedGradientOptions { MaxIterations = maxIterations, Serve = best ? ReductionServing.Best : ReductionServing.Mixture },
                 new AdversarialOptions { Alpha = alpha, Target = auto ? adversaryTarget : null, AverageTail = adversaryAverage,
                     DecaySteps = adversaryDecay > 0 ? adversaryDecay : null, HiddenUnits = hiddenUnits, LearningRate = adversaryRate, Seed = seed,
-                    L2 = regularisation.WeightDecay, EarlyStoppingFolds = regularisation.EarlyStoppingFolds, StoppingTarget = adversaryTarget }, crossValidationFolds: folds, privileged: privilegedValue,
+                    L2 = regularisation.WeightDecay, EarlyStoppingFolds = regularisation.EarlyStoppingFolds, StoppingTarget = adversaryTarget,
+                    Selection = selection, AdversaryHiddenUnits = adversaryHidden }, crossValidationFolds: folds, privileged: privilegedValue,
                 testPath: parse.GetValue(tabular.Test)?.FullName, template: template);
         }
         catch (Exception ex) when (ex is InvalidDataException or IOException or UnauthorizedAccessException or System.Text.Json.JsonException)
@@ -225,6 +249,13 @@ internal static class MitigateCommand
         AnsiConsole.Write(new Text("wrote " + string.Join(", ", written) + "\n"));
         return 0;
     }
+
+    private static AdversarialSelection Selection(string value) => value switch
+    {
+        "epoch" => AdversarialSelection.Epoch,
+        "epoch-threshold" => AdversarialSelection.EpochAndThreshold,
+        _ => AdversarialSelection.Last,
+    };
 
     /// <summary>The predictor's regularisation flags: --weight-decay and --early-stopping.</summary>
     private readonly record struct Regularisation(double WeightDecay, int EarlyStoppingFolds);

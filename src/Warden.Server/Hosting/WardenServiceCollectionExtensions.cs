@@ -94,6 +94,9 @@ public static class WardenServiceCollectionExtensions
         services.AddWardenConsole();
         services.AddOptions<KestrelServerOptions>().Configure<IOptions<WardenOptions>>((kestrel, warden) =>
             kestrel.Limits.MaxRequestBodySize = warden.Value.MaxRequestBodyBytes + 1024);
+
+        // Replaces Kestrel's registration (the last one wins): large tensors arrive in 64 KiB reads, not 4 KiB ones.
+        services.AddSingleton<Microsoft.AspNetCore.Connections.IMemoryPoolFactory<byte>, ReceiveBlockPool.Factory>();
         return services;
     }
 

@@ -20,14 +20,14 @@ namespace Warden.Training.Mitigation;
 /// </summary>
 internal static class AdversarialDebiasing
 {
-    public static (IBinaryClassifier Predictor, double[] Adversary, int Steps, AdversarialStopping? Stopping) Fit(
+    public static (IBinaryClassifier Predictor, double[] Adversary, int Steps, AdversarialStopping? Stopping, SelectedIterate? Selected) Fit(
         IReadOnlyList<float[]> x, byte[] y, byte[] a, FairnessConstraint constraint, AdversarialOptions options)
     {
         var d = x[0].Length;
         var hidden = options.HiddenUnits;
         var (mean, std) = Moments(x);
         var standard = x.Select(r => Enumerable.Range(0, d).Select(j => (float)((r[j] - mean[j]) / std[j])).ToArray()).ToArray();
-        var gradients = new AdversarialGradients(standard, y, a, constraint, options.L2, hidden);
+        var gradients = new AdversarialGradients(standard, y, a, constraint, options.L2, hidden, options.AdversaryHiddenUnits);
         var random = new SeededShuffle(options.Seed);
         double Unit() => (random.Next() >> 11) * (1.0 / (1UL << 53));
         double Uniform(double limit) => (Unit() - 0.5) * 2 * limit;
@@ -38,7 +38,9 @@ internal static class AdversarialDebiasing
             : InitialNetwork(d, hidden, Uniform);
 
         var m = gradients.AdversaryInputs;
-        var phi = Enumerable.Range(0, m + 2).Select(q => q < m ? Uniform(Math.Sqrt(6.0 / (m + 1))) : q == m ? 1.0 : 0).ToArray();
+        var phi = options.AdversaryHiddenUnits == 0
+            ? Enumerable.Range(0, m + 2).Select(q => q < m ? Uniform(Math.Sqrt(6.0 / (m + 1))) : q == m ? 1.0 : 0).ToArray()
+            : InitialAdversary(m, options.AdversaryHiddenUnits, Uniform);
         var predictor = new AdamOptimizer(theta.Length);
         var adversary = new AdamOptimizer(phi.Length);
 
@@ -57,6 +59,12 @@ internal static class AdversarialDebiasing
         var averageFrom = FirstAveragedEpoch(epochs, options.AverageTail);
         var trace = new List<(double Accuracy, double Disparity)>();
         double[]? stopped = null;
+        var selection = new List<DecisionThresholdScan.Point>();
+        double[]? selected = null;
+        // A copy: order is reshuffled in place every epoch, the selection's scores must stay aligned with these labels.
+        var fitRows = order.ToArray();
+        var fitY = fitRows.Select(i => y[i]).ToArray();
+        var fitA = fitRows.Select(i => a[i]).ToArray();
         foreach (var phase in phases)
         {
             for (var epoch = 0; epoch < epochs; epoch++)
@@ -103,13 +111,36 @@ internal static class AdversarialDebiasing
                         stopped = (double[])theta.Clone();
                     }
                 }
+
+                if (phase == Phase.Joint && options.Selection != AdversarialSelection.Last)
+                {
+                    // Score this epoch's predictor on the rows it is fitted on (at its best threshold when asked) and keep θ, the
+                    // threshold folded into the output bias, while it is the rule's choice so far (argmax, ties to the earliest).
+                    var current = gradients.Predictor(theta);
+                    var z = fitRows.Select(i => current.Logit(standard[i])).ToArray();
+                    var point = options.Selection == AdversarialSelection.EpochAndThreshold
+                        ? DecisionThresholdScan.Best(z, fitY, fitA, constraint, options.StoppingTarget)
+                        : DecisionThresholdScan.AtZero(z, fitY, fitA, constraint);
+                    selection.Add(point);
+                    if (AdversarialStopping.Choose(selection.Select(p => (p.Accuracy, p.Disparity)).ToList(), options.StoppingTarget) == selection.Count - 1)
+                    {
+                        selected = (double[])theta.Clone();
+                        selected[^1] -= point.Threshold;
+                    }
+                }
             }
         }
 
         if (stopped is not null)
         {
             var chosen = AdversarialStopping.Choose(trace, options.StoppingTarget);
-            return (Unstandardise(stopped, d, hidden, mean, std), phi, step, new AdversarialStopping(chosen, heldOut.Count, trace));
+            return (Unstandardise(stopped, d, hidden, mean, std), phi, step, new AdversarialStopping(chosen, heldOut.Count, trace), null);
+        }
+
+        if (selected is not null)
+        {
+            var chosen = AdversarialStopping.Choose(selection.Select(p => (p.Accuracy, p.Disparity)).ToList(), options.StoppingTarget);
+            return (Unstandardise(selected, d, hidden, mean, std), phi, step, null, new SelectedIterate(chosen, n, selection));
         }
 
         if (averaged > 0)
@@ -118,7 +149,7 @@ internal static class AdversarialDebiasing
             theta = average;
         }
 
-        return (Unstandardise(theta, d, hidden, mean, std), phi, step, null);
+        return (Unstandardise(theta, d, hidden, mean, std), phi, step, null, null);
     }
 
     /// <summary>
@@ -170,20 +201,32 @@ internal static class AdversarialDebiasing
     }
 
     // θ = (V unit-major, c, w, b): V Glorot-uniform over fan d + H, w over fan H + 1, biases zero.
-    private static double[] InitialNetwork(int d, int hidden, Func<double, double> uniform)
+    private static double[] InitialNetwork(int d, int hidden, Func<double, double> uniform) => HiddenLayer(d, hidden, 1, uniform);
+
+    // φ = (W unit-major, d, u, c, e) of a hidden adversary: as the network's layers, then c = 1 and e = 0.
+    private static double[] InitialAdversary(int m, int units, Func<double, double> uniform)
     {
-        var theta = new double[(hidden * d) + (2 * hidden) + 1];
-        for (var q = 0; q < hidden * d; q++)
+        var phi = HiddenLayer(m, units, 2, uniform);
+        phi[^2] = 1;
+        return phi;
+    }
+
+    // (W unit-major, biases, output weights, then `extra` zeros): W Glorot-uniform over fan inputs + units, output weights
+    // over fan units + 1 (drawn in that order), biases zero.
+    private static double[] HiddenLayer(int inputs, int units, int extra, Func<double, double> uniform)
+    {
+        var parameters = new double[(units * inputs) + (2 * units) + extra];
+        for (var q = 0; q < units * inputs; q++)
         {
-            theta[q] = uniform(Math.Sqrt(6.0 / (d + hidden)));
+            parameters[q] = uniform(Math.Sqrt(6.0 / (inputs + units)));
         }
 
-        for (var k = 0; k < hidden; k++)
+        for (var k = 0; k < units; k++)
         {
-            theta[(hidden * d) + hidden + k] = uniform(Math.Sqrt(6.0 / (hidden + 1)));
+            parameters[(units * inputs) + units + k] = uniform(Math.Sqrt(6.0 / (units + 1)));
         }
 
-        return theta;
+        return parameters;
     }
 
     /// <summary>

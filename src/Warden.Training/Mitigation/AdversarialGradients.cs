@@ -14,8 +14,15 @@ namespace Warden.Training.Mitigation;
 /// (x_i, 1) for the logistic predictor and, for the network with g_ik = w_k·m_ik·1(V_k·x_i + c_k &gt; 0):
 /// ∂z/∂V_kj = g_ik·x_ij, ∂z/∂c_k = g_ik, ∂z/∂w_k = m_ik·relu(V_k·x_i + c_k), ∂z/∂b = 1.
 /// ∂L_A/∂u = Σ_i dV_i·f_i; ∂L_A/∂c_A = Σ_i dV_i·U_i·s_i(1 − s_i)·z_i·sign(c_A); ∂L_A/∂e = Σ_i dV_i.
+/// With <paramref name="adversaryHidden"/> = K &gt; 0 the adversary has one hidden layer of K ReLU units on f (as Fairlearn's
+/// <c>AdversarialFairnessClassifier</c> allows): â_i = σ(Σ_k u_k·relu(W_k·f_i + d_k) + e), φ = (W unit-major, d, u, c_A, e);
+/// then U_i = Σ_k u_k·1(W_k·f_i + d_k &gt; 0)·(W_k0 (+ W_k1·y_i + W_k2·(1 − y_i))), ∂L_A/∂u_k = Σ_i dV_i·relu(W_k·f_i + d_k),
+/// ∂L_A/∂d_k = Σ_i dV_i·u_k·1(·), ∂L_A/∂W_kq = Σ_i dV_i·u_k·1(·)·f_iq. Unlike one logistic unit, which is beaten once the
+/// groups' mean soft scores are equal, such an adversary can tell apart score distributions with equal means (e.g. different
+/// shares above the decision threshold).
 /// </summary>
-internal sealed class AdversarialGradients(IReadOnlyList<float[]> x, byte[] y, byte[] a, FairnessConstraint constraint, double l2, int hidden = 0)
+internal sealed class AdversarialGradients(IReadOnlyList<float[]> x, byte[] y, byte[] a, FairnessConstraint constraint, double l2, int hidden = 0,
+    int adversaryHidden = 0)
 {
     public int Features => x[0].Length;
 
@@ -31,8 +38,14 @@ internal sealed class AdversarialGradients(IReadOnlyList<float[]> x, byte[] y, b
     /// <summary>Adversary inputs per row: 1 for demographic parity, 3 for equalized odds.</summary>
     public int AdversaryInputs => constraint == FairnessConstraint.DemographicParity ? 1 : 3;
 
-    /// <summary>Length of φ = (u, c, e).</summary>
-    public int AdversaryParameters => AdversaryInputs + 2;
+    /// <summary>Hidden ReLU units of the adversary; 0 = one logistic unit (AIF360's).</summary>
+    public int AdversaryHidden => adversaryHidden;
+
+    /// <summary>Length of φ = (u, c, e), or (W, d, u, c, e) with a hidden adversary layer.</summary>
+    public int AdversaryParameters => adversaryHidden == 0 ? AdversaryInputs + 2 : (adversaryHidden * AdversaryInputs) + (2 * adversaryHidden) + 2;
+
+    /// <summary>Index of the sharpness c_A in φ (the second to last); e is the last.</summary>
+    public int SharpnessIndex => AdversaryParameters - 2;
 
     /// <summary>
     /// L_P, L_A and the gradients ∇_θ L_P, ∇_θ L_A, ∇_φ L_A over <paramref name="batch"/> (all rows when null).
@@ -46,8 +59,11 @@ internal sealed class AdversarialGradients(IReadOnlyList<float[]> x, byte[] y, b
         var n = batch?.Count ?? y.Length;
         var gp = new double[theta.Length];
         var ga = new double[theta.Length];
-        var gphi = new double[m + 2];
-        var c = phi[m];
+        var gphi = new double[AdversaryParameters];
+        var ci = SharpnessIndex;
+        var c = phi[ci];
+        var ka = adversaryHidden;
+        var adversaryActivation = new double[ka];
         var k = 1 + Math.Abs(c);
         var lossP = 0.0;
         var lossA = 0.0;
@@ -63,18 +79,30 @@ internal sealed class AdversarialGradients(IReadOnlyList<float[]> x, byte[] y, b
             lossP += Bce(y[i], z);
             var s = LinearClassifier.Sigmoid(k * z);
             f[0] = s;
-            var u = phi[0];
             if (m == 3)
             {
                 f[1] = s * y[i];
                 f[2] = s * (1 - y[i]);
-                u += (phi[1] * y[i]) + (phi[2] * (1 - y[i]));
             }
 
-            var v = phi[m + 1];
-            for (var q = 0; q < m; q++)
+            double u, v;
+            if (ka == 0)
             {
-                v += phi[q] * f[q];
+                u = phi[0];
+                if (m == 3)
+                {
+                    u += (phi[1] * y[i]) + (phi[2] * (1 - y[i]));
+                }
+
+                v = phi[m + 1];
+                for (var q = 0; q < m; q++)
+                {
+                    v += phi[q] * f[q];
+                }
+            }
+            else
+            {
+                (u, v) = AdversaryForward(phi, f, y[i], adversaryActivation);
             }
 
             lossA += Bce(a[i], v);
@@ -91,13 +119,20 @@ internal sealed class AdversarialGradients(IReadOnlyList<float[]> x, byte[] y, b
                 NetworkBackward(theta, xi, activation, gate, dP, dZ, gp, ga);
             }
 
-            for (var q = 0; q < m; q++)
+            if (ka == 0)
             {
-                gphi[q] += dV * f[q];
+                for (var q = 0; q < m; q++)
+                {
+                    gphi[q] += dV * f[q];
+                }
+            }
+            else
+            {
+                AdversaryBackward(phi, f, adversaryActivation, dV, gphi);
             }
 
-            gphi[m] += dS * z * Math.Sign(c);
-            gphi[m + 1] += dV;
+            gphi[ci] += dS * z * Math.Sign(c);
+            gphi[ci + 1] += dV;
         }
 
         lossP /= n;
@@ -109,6 +144,60 @@ internal sealed class AdversarialGradients(IReadOnlyList<float[]> x, byte[] y, b
         }
 
         return (lossP, lossA, gp, ga, gphi);
+    }
+
+    // Hidden adversary, forward: leaves relu(W_k·f + d_k) in activation; returns U = ∂v/∂s and the logit v.
+    private (double U, double V) AdversaryForward(double[] phi, double[] f, byte label, double[] activation)
+    {
+        var m = f.Length;
+        var ka = adversaryHidden;
+        var v = phi[^1];
+        var dvds = 0.0;
+        for (var k = 0; k < ka; k++)
+        {
+            var pre = phi[(ka * m) + k];
+            for (var q = 0; q < m; q++)
+            {
+                pre += phi[(k * m) + q] * f[q];
+            }
+
+            var uk = phi[(ka * m) + ka + k];
+            activation[k] = pre > 0 ? pre : 0;
+            v += uk * activation[k];
+            if (pre > 0)
+            {
+                // ∂f/∂s = (1) or (1, y, 1 − y).
+                var ds = phi[k * m];
+                if (m == 3)
+                {
+                    ds += (phi[(k * m) + 1] * label) + (phi[(k * m) + 2] * (1 - label));
+                }
+
+                dvds += uk * ds;
+            }
+        }
+
+        return (dvds, v);
+    }
+
+    // Hidden adversary, backward into gphi (W, d, u); c_A and e are the caller's.
+    private void AdversaryBackward(double[] phi, double[] f, double[] activation, double dV, double[] gphi)
+    {
+        var m = f.Length;
+        var ka = adversaryHidden;
+        for (var k = 0; k < ka; k++)
+        {
+            var uk = phi[(ka * m) + ka + k];
+            gphi[(ka * m) + ka + k] += dV * activation[k];
+            if (activation[k] > 0)
+            {
+                gphi[(ka * m) + k] += dV * uk;
+                for (var q = 0; q < m; q++)
+                {
+                    gphi[(k * m) + q] += dV * uk * f[q];
+                }
+            }
+        }
     }
 
     /// <summary>The predictor of a parameter vector θ (on the features this instance was given).</summary>

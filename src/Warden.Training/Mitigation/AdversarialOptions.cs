@@ -65,6 +65,15 @@ public sealed record AdversarialOptions
     /// </summary>
     public int HiddenUnits { get; init; }
 
+    /// <summary>
+    /// Hidden ReLU units of the adversary: 0 = AIF360's one logistic unit on [s] (or [s, s·y, s·(1 − y)] for equalized odds),
+    /// K &gt; 0 = one hidden layer of K units on the same inputs, then a logistic unit (Fairlearn's
+    /// <c>AdversarialFairnessClassifier</c> takes any adversary network). A logistic adversary is beaten once the groups'
+    /// mean soft scores are equal; a hidden layer can also see differences in the shape of the score distributions, e.g. in
+    /// the share above the decision threshold (CLI <c>--adversary-hidden-units</c>).
+    /// </summary>
+    public int AdversaryHiddenUnits { get; init; }
+
     /// <summary>Probability of keeping a hidden unit in a training step (inverted dropout; AIF360: keep_prob 0.8); 1 = no dropout.</summary>
     public double DropoutKeep { get; init; } = 0.8;
 
@@ -85,7 +94,15 @@ public sealed record AdversarialOptions
     /// </summary>
     public int EarlyStoppingFolds { get; init; }
 
-    /// <summary>The held-out disparity an early-stopping epoch must reach (CLI: <c>--adversary-target</c>).</summary>
+    /// <summary>
+    /// Which joint-phase predictor is returned: the last iterate (AIF360), or the epoch (and, optionally, the decision
+    /// threshold) that is the most accurate on the training rows among those with disparity at most <see cref="StoppingTarget"/>
+    /// there (CLI <c>--adversary-select last|epoch|epoch-threshold</c>). With <see cref="Target"/>, the weight search then keeps
+    /// the weight whose selected predictor is the most accurate on the training rows, not the smallest adequate weight.
+    /// </summary>
+    public AdversarialSelection Selection { get; init; } = AdversarialSelection.Last;
+
+    /// <summary>The held-out disparity an early-stopping epoch, or the training-row disparity a selected iterate, must reach (CLI: <c>--adversary-target</c>).</summary>
     public double StoppingTarget { get; init; } = 0.02;
 
     /// <summary>Seed of the initial weights and of the per-epoch shuffles.</summary>

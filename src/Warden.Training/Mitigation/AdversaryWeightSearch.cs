@@ -43,7 +43,7 @@ internal static class AdversaryWeightSearch
             foreach (var fold in folds)
             {
                 var rows = Enumerable.Range(0, y.Length).Where(i => !fold.Contains(i)).ToArray();
-                var (predictor, _, _, _) = AdversarialDebiasing.Fit(rows.Select(i => x[i]).ToArray(), rows.Select(i => y[i]).ToArray(),
+                var (predictor, _, _, _, _) = AdversarialDebiasing.Fit(rows.Select(i => x[i]).ToArray(), rows.Select(i => y[i]).ToArray(),
                     rows.Select(i => a[i]).ToArray(), constraint, options with { Alpha = alpha, Target = null });
                 foreach (var i in fold)
                 {
@@ -53,17 +53,26 @@ internal static class AdversaryWeightSearch
 
             // The fit on all training rows must also reach the target on those rows: the game's last iterate varies from fit
             // to fit, and a fit that misses in sample will not do better on new rows.
-            var (full, _, _, _) = AdversarialDebiasing.Fit(x, y, a, constraint, options with { Alpha = alpha, Target = null });
+            var (full, _, _, _, _) = AdversarialDebiasing.Fit(x, y, a, constraint, options with { Alpha = alpha, Target = null });
             var decided = x.Select(r => full.Decide(r)).ToArray();
             var inSample = Disparity(decided, y, groups, constraint);
             var inSampleAccuracy = Enumerable.Range(0, y.Length).Count(i => decided[i] == (y[i] == 1)) / (double)y.Length;
             var accuracy = Enumerable.Range(0, y.Length).Count(i => predicted[i] == (y[i] == 1)) / (double)y.Length;
             var trial = new Trial(alpha, accuracy, Disparity(predicted, y, groups, constraint), inSample, Noise(predicted, y, groups, constraint), inSampleAccuracy);
             trials.Add(trial);
-            if (trial.Excess(target) <= target)
+            if (trial.Excess(target) <= target && options.Selection == AdversarialSelection.Last)
             {
                 return (alpha, trials);
             }
+        }
+
+        // With iterate selection every fit meets the target on its own rows whenever any of its iterates does, so "the smallest
+        // adequate weight" would stop at the first: instead keep the adequate weight whose selected predictor is the most
+        // accurate on the training rows (the smaller weight on a tie).
+        var adequate = trials.Where(t => t.Excess(target) <= target).ToList();
+        if (adequate.Count > 0)
+        {
+            return (adequate.MaxBy(t => t.InSampleAccuracy).Alpha, trials);
         }
 
         return (trials.MinBy(t => t.Excess(target)).Alpha, trials);

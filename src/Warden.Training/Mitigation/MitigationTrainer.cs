@@ -238,13 +238,16 @@ public static class MitigationTrainer
                 if (options.Target is { } target)
                 {
                     var (alpha, trials) = AdversaryWeightSearch.Choose(x, y01, a, groups, constraint, options);
-                    details["adversary weight search"] = FormattableString.Invariant(
-                        $"smallest alpha whose pooled {options.InnerFolds}-fold inner out-of-fold and in-sample {Name(constraint)} differences are <= {target:R}");
+                    details["adversary weight search"] = options.Selection == AdversarialSelection.Last
+                        ? FormattableString.Invariant(
+                            $"smallest alpha whose pooled {options.InnerFolds}-fold inner out-of-fold and in-sample {Name(constraint)} differences are <= {target:R}")
+                        : FormattableString.Invariant(
+                            $"the alpha, of those whose pooled {options.InnerFolds}-fold inner out-of-fold and in-sample {Name(constraint)} differences are <= {target:R}, whose selected predictor is the most accurate on the training rows");
                     details["adversary weight search trials"] = AdversaryWeightSearch.Describe(trials);
                     options = options with { Alpha = alpha };
                 }
 
-                var (predictor, adversary, steps, stopping) = AdversarialDebiasing.Fit(x, y01, a, constraint, options);
+                var (predictor, adversary, steps, stopping, selected) = AdversarialDebiasing.Fit(x, y01, a, constraint, options);
                 single = predictor;
                 details["protected (a = 1)"] = $"{attribute} != {reference}";
                 details["adversary weight (alpha)"] = options.Alpha.ToString("R", inv);
@@ -256,12 +259,17 @@ public static class MitigationTrainer
                 details["predictor"] = options.HiddenUnits > 0
                     ? FormattableString.Invariant($"one hidden layer of {options.HiddenUnits} ReLU units (dropout keep {options.DropoutKeep:R} in training), logistic output")
                     : "logistic (no hidden layer)";
+                details["adversary"] = options.AdversaryHiddenUnits > 0
+                    ? FormattableString.Invariant($"one hidden layer of {options.AdversaryHiddenUnits} ReLU units, logistic output")
+                    : "logistic (AIF360's)";
                 details["phases"] = options.Pretrain ? "predictor, adversary, joint" : "joint";
                 details["steps"] = steps.ToString(inv);
                 details["averaged tail of the joint phase"] = options.AverageTail > 0 ? options.AverageTail.ToString("R", inv) : "none (last iterate)";
                 details["weight decay (L2 on the predictor's weights)"] = options.L2.ToString("R", inv);
                 details["early stopping"] = stopping is null ? "off"
                     : FormattableString.Invariant($"joint-phase epoch {stopping.Epoch + 1} of {stopping.Trace.Count}: the most accurate on {stopping.HeldOutRows} held-out rows (1 of {options.EarlyStoppingFolds} folds) whose {Name(constraint)} difference is <= {options.StoppingTarget:R}, else the least disparate; held-out accuracy {stopping.Trace[stopping.Epoch].Accuracy:0.0000}, difference {stopping.Trace[stopping.Epoch].Disparity:0.0000}");
+                details["iterate selection"] = selected is null ? "off (the joint phase's last iterate)"
+                    : FormattableString.Invariant($"joint-phase epoch {selected.Epoch + 1} of {selected.Trace.Count}: the most accurate on the {selected.Rows} training rows whose {Name(constraint)} difference there is <= {options.StoppingTarget:R}, else the least disparate; decision threshold on the logit {selected.Threshold:0.0000} ({(options.Selection == AdversarialSelection.EpochAndThreshold ? "chosen per epoch, one for every row" : "fixed")}); training accuracy {selected.Trace[selected.Epoch].Accuracy:0.0000}, difference {selected.Trace[selected.Epoch].Disparity:0.0000}");
                 details["adversary weights (u..., c, e)"] = string.Join(", ", adversary.Select(v => v.ToString("0.0000", inv)));
                 break;
             }

@@ -15,6 +15,9 @@ public sealed class MitigateFlagTests
         { "--early-stopping -3", "--early-stopping needs 0 (off) or 2-100 folds; got -3." },
         { "--early-stopping 101", "--early-stopping needs 0 (off) or 2-100 folds; got 101." },
         { "--early-stopping 5 --adversary-average 0.5", "--early-stopping returns one epoch's predictor; it cannot be combined with --adversary-average." },
+        { "--adversary-select epoch --adversary-average 0.5", "--adversary-select returns one epoch's predictor; it cannot be combined with --adversary-average or --early-stopping." },
+        { "--adversary-select epoch-threshold --early-stopping 5", "--adversary-select returns one epoch's predictor; it cannot be combined with --adversary-average or --early-stopping." },
+        { "--adversary-hidden-units -1", "--adversary-hidden-units must be between 0 (a logistic adversary) and 4096; got -1." },
     };
 
     [Theory]

@@ -22,6 +22,50 @@ public class AdversarialGradientTests
         AssertMatchesCentralDifferences(g, theta, phi, null);
     }
 
+    /// <summary>A hidden-layer adversary (4 ReLU units), with the logistic and with the 3-unit network predictor.</summary>
+    [Theory]
+    [InlineData(FairnessConstraint.DemographicParity, 0)]
+    [InlineData(FairnessConstraint.EqualizedOdds, 0)]
+    [InlineData(FairnessConstraint.EqualizedOdds, 3)]
+    public void Hidden_adversary_gradients_match_central_finite_differences(FairnessConstraint constraint, int predictorHidden)
+    {
+        var random = new Random(13);
+        var x = Enumerable.Range(0, 40).Select(_ => Enumerable.Range(0, 5).Select(_ => (float)random.NextDouble()).ToArray()).ToList();
+        var y = Enumerable.Range(0, 40).Select(_ => (byte)random.Next(2)).ToArray();
+        var a = Enumerable.Range(0, 40).Select(_ => (byte)random.Next(2)).ToArray();
+        var g = new AdversarialGradients(x, y, a, constraint, 0.01, predictorHidden, adversaryHidden: 4);
+        var theta = Enumerable.Range(0, g.PredictorParameters).Select(_ => random.NextDouble() - 0.5).ToArray();
+        var phi = Enumerable.Range(0, g.AdversaryParameters).Select(_ => random.NextDouble() - 0.5).ToArray();
+        phi[g.SharpnessIndex] = 0.7; // c: |c| is not differentiable at 0
+
+        Assert.Equal((4 * g.AdversaryInputs) + 8 + 2, g.AdversaryParameters);
+        AssertMatchesCentralDifferences(g, theta, phi, null);
+    }
+
+    /// <summary>
+    /// One hidden unit with W = (1), d = 0, u = 1 on f = s ≥ 0 is relu(s) = s: the adversary's logit equals the logistic
+    /// adversary's u·s + e with u = 1, so both give the same losses and predictor gradients.
+    /// </summary>
+    [Fact]
+    public void Hidden_adversary_of_one_identity_unit_is_the_logistic_adversary()
+    {
+        var random = new Random(17);
+        var x = Enumerable.Range(0, 30).Select(_ => Enumerable.Range(0, 4).Select(_ => (float)random.NextDouble()).ToArray()).ToList();
+        var y = Enumerable.Range(0, 30).Select(_ => (byte)random.Next(2)).ToArray();
+        var a = Enumerable.Range(0, 30).Select(_ => (byte)random.Next(2)).ToArray();
+        var theta = Enumerable.Range(0, 5).Select(_ => random.NextDouble() - 0.5).ToArray();
+        var logistic = new AdversarialGradients(x, y, a, FairnessConstraint.DemographicParity, 0);
+        var hidden = new AdversarialGradients(x, y, a, FairnessConstraint.DemographicParity, 0, adversaryHidden: 1);
+
+        var (lp, la, gp, ga, _) = logistic.Evaluate(theta, [1, 0.7, -0.2]);
+        var (hp, ha, hgp, hga, _) = hidden.Evaluate(theta, [1, 0, 1, 0.7, -0.2]);
+
+        Assert.Equal(lp, hp, 12);
+        Assert.Equal(la, ha, 12);
+        Assert.All(Enumerable.Range(0, 5), j => Assert.Equal(ga[j], hga[j], 12));
+        Assert.All(Enumerable.Range(0, 5), j => Assert.Equal(gp[j], hgp[j], 12));
+    }
+
     /// <summary>Every component of ∇_θ L_P, ∇_θ L_A and ∇_φ L_A against (L(p + h) − L(p − h))/2h with h = 1e-6, to 7 decimals.</summary>
     internal static void AssertMatchesCentralDifferences(AdversarialGradients g, double[] theta, double[] phi, double[]? dropout)
     {

@@ -106,7 +106,7 @@ public class AdversarialRegularisationTests
             Epochs = 10, MinimumSteps = 60, BatchSize = 32, HiddenUnits = hidden, Alpha = 0, EarlyStoppingFolds = 4, StoppingTarget = 1, Seed = 2,
         };
 
-        var (predictor, _, _, stopping) = AdversarialDebiasing.Fit(x, y, a, FairnessConstraint.DemographicParity, options);
+        var (predictor, _, _, stopping, _) = AdversarialDebiasing.Fit(x, y, a, FairnessConstraint.DemographicParity, options);
 
         Assert.NotNull(stopping);
         Assert.Equal(32, stopping.HeldOutRows); // 4 (label, group) strata of 30 rows, each dealt over 4 folds: 8 of each in the first
@@ -123,7 +123,7 @@ public class AdversarialRegularisationTests
         var defaults = new AdversarialOptions();
         var options = defaults with { Epochs = 2, MinimumSteps = 10, BatchSize = 16 };
 
-        var (_, _, _, stopping) = AdversarialDebiasing.Fit(x, y, a, FairnessConstraint.EqualizedOdds, options);
+        var (_, _, _, stopping, _) = AdversarialDebiasing.Fit(x, y, a, FairnessConstraint.EqualizedOdds, options);
 
         Assert.Null(stopping);
         Assert.Equal(0, defaults.L2);
