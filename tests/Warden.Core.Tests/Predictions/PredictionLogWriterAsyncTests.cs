@@ -7,7 +7,7 @@ namespace Warden.Core.Tests.Predictions;
 
 /// <summary>
 /// The log writer under async durability: a batch closes when it is full or when its interval has passed since its first
-/// record, and shutdown writes whatever is queued. The writer sleeps until then rather than waking for each record.
+/// record, and shutdown writes whatever is queued.
 /// </summary>
 public sealed class PredictionLogWriterAsyncTests
 {
