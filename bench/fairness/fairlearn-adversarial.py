@@ -36,6 +36,10 @@ VARIANTS = {
     "e50": {"epochs": 50},
     "e50-a0.1": {"epochs": 50, "alpha": 0.1},
     "e50-a10": {"epochs": 50, "alpha": 10.0},
+    # 500 epochs: CPS 1985's 427 training rows make only 14 Adam steps (lr 0.001) per epoch.
+    "e500": {"epochs": 500},
+    "e500-a0.1": {"epochs": 500, "alpha": 0.1},
+    "e500-a10": {"epochs": 500, "alpha": 10.0},
 }
 CONSTRAINTS = {"DP": "demographic_parity", "EO": "equalized_odds"}
 
