@@ -7,6 +7,7 @@ using Warden.Bench.Serving;
 // `edge-resnet18 [images]` runs the edge quantisation measurement;
 // `drift-log [rows] [repeats]` measures drift over a SQLite prediction log end to end;
 // `log-commits [commits] [batch] [rounds] [variants]` measures the acknowledged prediction log's commit cycle on SQLite (pooled vs kept connection vs kept with pipelined sync; variants e.g. `kept,pipelined`);
+// `log-writer [records] [rate] [rounds] [variants]` measures the prediction log writer's CPU and allocations per credit-risk record (variants json,packed,ack-json,ack-packed);
 // `log-tensor [records] [rounds]` measures the prediction log's stages for a ResNet18-sized record, JSON vs compact tensors;
 // `abuse-rates [seeds] [queries]` prints detection and false-positive rates of the extraction detector (docs/abuse.md);
 // anything else goes to BenchmarkDotNet (e.g. `--filter *InferencePath*`).
@@ -36,6 +37,12 @@ if (args.Length > 0 && args[0] == "log-commits")
 {
     int Arg(int i, int fallback) => args.Length > i ? int.Parse(args[i], System.Globalization.CultureInfo.InvariantCulture) : fallback;
     return await LogCommitRun.RunAsync(Arg(1, 3_000), Arg(2, 11), Arg(3, 3), args.Length > 4 ? args[4] : "pooled,kept,pipelined");
+}
+
+if (args.Length > 0 && args[0] == "log-writer")
+{
+    int Arg(int i, int fallback) => args.Length > i ? int.Parse(args[i], System.Globalization.CultureInfo.InvariantCulture) : fallback;
+    return await LogWriterRun.RunAsync(Arg(1, 50_000), Arg(2, 10_000), Arg(3, 3), args.Length > 4 ? args[4] : "json,packed");
 }
 
 if (args.Length > 0 && args[0] == "log-tensor")

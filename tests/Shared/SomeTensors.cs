@@ -23,4 +23,10 @@ internal static class SomeTensors
         new("bytes", TensorDatatype.Bytes, [2], new[] { "a \"quoted\" \"raw_data\": text", "é" }),
         new("empty", TensorDatatype.Fp32, [0], Array.Empty<float>()),
     ];
+
+    /// <summary>A credit-risk row as the log records it: twelve FP32 <c>[1,1]</c> inputs.</summary>
+    public static IReadOnlyList<NamedTensor> TabularRow(float value = 0.221f) =>
+        new[] { "pirat", "hirat", "lvrat", "chist", "mhist", "phist", "unemp", "selfemp", "insurance", "condomin", "single", "hschool" }
+            .Select((name, i) => new NamedTensor(name, TensorDatatype.Fp32, [1, 1], new[] { value * (i + 1) }))
+            .ToList();
 }

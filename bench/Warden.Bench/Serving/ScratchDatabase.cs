@@ -7,10 +7,10 @@ public sealed class ScratchDatabase : IDisposable
 {
     private readonly DirectoryInfo _directory;
 
-    public ScratchDatabase(string prefix, bool pipelinedSync = false)
+    public ScratchDatabase(string prefix, bool pipelinedSync = false, bool durableCommits = true)
     {
         _directory = Directory.CreateTempSubdirectory(prefix);
-        Database = new SqliteDatabase(Path.Combine(_directory.FullName, "warden.db"), pipelinedSync: pipelinedSync);
+        Database = new SqliteDatabase(Path.Combine(_directory.FullName, "warden.db"), durableCommits, pipelinedSync: pipelinedSync);
     }
 
     public SqliteDatabase Database { get; }

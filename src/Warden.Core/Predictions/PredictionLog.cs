@@ -111,9 +111,14 @@ public sealed class PredictionLog
     private bool TryWrite(QueuedPrediction queued)
     {
         // Counted before the write so the writer's decrement never runs first and the depth never reads negative for long.
-        Interlocked.Increment(ref _depth);
+        var depth = Interlocked.Increment(ref _depth);
         if (_channel.Writer.TryWrite(queued))
         {
+            if (depth >= Volatile.Read(ref _fillDepth))
+            {
+                ReleaseFilled();
+            }
+
             return true;
         }
 
@@ -187,6 +192,56 @@ public sealed class PredictionLog
         return true;
     }
 
+    // The writer's wait for a fuller queue under async durability (WaitForDepthAsync): released by the record that brings
+    // the queue to the depth asked for. Waiting for the channel instead woke the writer for every record at rates where it
+    // drains faster than records arrive — a thread-pool dispatch and a timer per record, for a batch that closes on its
+    // size or its interval anyway.
+    private TaskCompletionSource? _filled;
+    private int _fillDepth = int.MaxValue;
+    private volatile bool _completed;
+
+    /// <summary>
+    /// Waits until the queue holds at least <paramref name="depth"/> records, the log is completed, or
+    /// <paramref name="timeout"/> has passed, whichever comes first.
+    /// </summary>
+    internal async Task WaitForDepthAsync(int depth, TimeSpan timeout, TimeProvider time)
+    {
+        var filled = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        Volatile.Write(ref _filled, filled);
+
+        // A full fence: either a record queued from now on sees the depth asked for, or the check below sees that record.
+        Interlocked.Exchange(ref _fillDepth, depth);
+        if (QueueDepth >= depth || _completed)
+        {
+            ReleaseFilled();
+        }
+
+        using var cancel = new CancellationTokenSource();
+        var timedOut = Task.Delay(timeout, time, cancel.Token);
+        if (await Task.WhenAny(filled.Task, timedOut).ConfigureAwait(false) == timedOut)
+        {
+            ReleaseFilled();
+        }
+        else
+        {
+            await cancel.CancelAsync().ConfigureAwait(false);
+        }
+    }
+
+    private void ReleaseFilled()
+    {
+        Volatile.Write(ref _fillDepth, int.MaxValue);
+        Interlocked.Exchange(ref _filled, null)?.TrySetResult();
+    }
+
+    /// <summary>True once <see cref="Complete"/> was called.</summary>
+    internal bool IsCompleted => _completed;
+
     /// <summary>Stops accepting records (shutdown); the writer drains what is queued.</summary>
-    public void Complete() => _channel.Writer.TryComplete();
+    public void Complete()
+    {
+        _channel.Writer.TryComplete();
+        _completed = true;
+        ReleaseFilled();
+    }
 }

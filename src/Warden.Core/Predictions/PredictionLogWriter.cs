@@ -108,9 +108,16 @@ public sealed partial class PredictionLogWriter : BackgroundService
                     }
 
                     var remaining = interval - RealTime.GetElapsedTime(opened);
-                    if (remaining <= TimeSpan.Zero || stoppingToken.IsCancellationRequested)
+                    if (remaining <= TimeSpan.Zero || stoppingToken.IsCancellationRequested || _log.IsCompleted)
                     {
                         break;
+                    }
+
+                    if (!acknowledged)
+                    {
+                        // Woken once the rest of the batch is queued (or at its deadline), not by every record.
+                        await _log.WaitForDepthAsync(options.BatchSize - batch.Count, remaining, RealTime).ConfigureAwait(false);
+                        continue;
                     }
 
                     using var wait = new CancellationTokenSource(remaining, RealTime);

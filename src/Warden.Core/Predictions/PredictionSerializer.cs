@@ -16,6 +16,9 @@ namespace Warden.Core.Predictions;
 /// takes well under a millisecond. Readers never see that form: <see cref="ToV2"/>, applied by the store as it reads a
 /// row, writes the tensor back exactly as the JSON form would have held it (non-finite values as <c>null</c>, FP16 as
 /// its float value), and passes rows without a compact tensor (all rows written before it) through untouched.</para>
+/// <para>A list of numeric tensors that are all smaller than that (a tabular row) is stored packed instead: names,
+/// datatypes, shapes and raw values in one base64 text (<see cref="PackedTensors"/>), which <see cref="ToV2"/> writes back
+/// as the same JSON array.</para>
 /// </summary>
 public static class PredictionSerializer
 {
@@ -66,10 +69,19 @@ public static class PredictionSerializer
     /// <summary>JSON array of tensors in V2 form.</summary>
     public static string Tensors(IReadOnlyList<NamedTensor> tensors) => StoredTensors(tensors, 0);
 
-    /// <summary>JSON array of tensors, those numeric ones of at least <paramref name="compactElements"/> elements compact (0: none).</summary>
+    /// <summary>
+    /// The stored text of a list of tensors: with <paramref name="compactElements"/> above 0, a non-empty list of numeric
+    /// tensors all smaller than that is packed (see <see cref="PackedTensors"/>); otherwise a JSON array of tensors, those
+    /// numeric ones of at least <paramref name="compactElements"/> elements compact (0: none).
+    /// </summary>
     public static string StoredTensors(IReadOnlyList<NamedTensor> tensors, int compactElements)
     {
         ArgumentNullException.ThrowIfNull(tensors);
+        if (compactElements > 0 && IsPackable(tensors, compactElements))
+        {
+            return PackedTensors.Pack(tensors);
+        }
+
         return Write(writer =>
         {
             writer.WriteStartArray();
@@ -96,6 +108,21 @@ public static class PredictionSerializer
     public static string ToV2(string stored)
     {
         ArgumentNullException.ThrowIfNull(stored);
+        if (stored.StartsWith(PackedTensors.Prefix, StringComparison.Ordinal))
+        {
+            var tensors = PackedTensors.Unpack(stored);
+            return Write(writer =>
+            {
+                writer.WriteStartArray();
+                foreach (var tensor in tensors)
+                {
+                    InferenceResponseWriter.WriteTensor(writer, tensor);
+                }
+
+                writer.WriteEndArray();
+            });
+        }
+
         if (!stored.Contains(RawDataMarker, StringComparison.Ordinal))
         {
             return stored;
@@ -124,6 +151,24 @@ public static class PredictionSerializer
 
             writer.WriteEndArray();
         });
+    }
+
+    private static bool IsPackable(IReadOnlyList<NamedTensor> tensors, int compactElements)
+    {
+        if (tensors.Count == 0)
+        {
+            return false;
+        }
+
+        for (var i = 0; i < tensors.Count; i++)
+        {
+            if (!PackedTensors.CanPack(tensors[i]) || tensors[i].Data.Length >= compactElements)
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     private static bool IsCompactable(NamedTensor tensor, int compactElements) =>

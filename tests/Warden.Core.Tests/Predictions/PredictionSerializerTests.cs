@@ -81,9 +81,73 @@ public sealed class PredictionSerializerTests
         var off = PredictionSerializer.ToStored(record, new PredictionLogOptions { CompactTensorElements = 0 });
 
         Assert.Contains("\"raw_data\":", stored.InputsJson, StringComparison.Ordinal);
-        Assert.Equal(PredictionSerializer.Tensors(record.Outputs), stored.OutputsJson);
+        Assert.Equal(PredictionSerializer.Tensors(record.Outputs), PredictionSerializer.ToV2(stored.OutputsJson));
+        Assert.Equal(PredictionSerializer.Tensors(record.Outputs), off.OutputsJson);
         Assert.Equal(PredictionSerializer.Tensors(record.Inputs), off.InputsJson);
         Assert.Equal(off.InputsJson, PredictionSerializer.ToV2(stored.InputsJson));
         Assert.Equal(off.Features, stored.Features);
     }
+
+    [Fact]
+    public void A_tabular_row_is_stored_packed_and_reads_back_as_exactly_its_json()
+    {
+        var record = new PredictionRecord("p", DateTimeOffset.UnixEpoch, "credit-risk", "1", "k", null, SomeTensors.TabularRow(),
+            [new NamedTensor("label", TensorDatatype.Int64, [1], new[] { 1L }), new NamedTensor("probabilities", TensorDatatype.Fp32, [1, 2], new[] { 0.25f, 0.75f })], null, 1);
+
+        var stored = PredictionSerializer.ToStored(record, new PredictionLogOptions());
+
+        Assert.StartsWith("~1", stored.InputsJson, StringComparison.Ordinal);
+        Assert.StartsWith("~1", stored.OutputsJson, StringComparison.Ordinal);
+        var json = PredictionSerializer.Tensors(record.Inputs);
+        Assert.True(stored.InputsJson.Length < json.Length / 2, $"{stored.InputsJson.Length} vs {json.Length}");
+        Assert.Equal(json, PredictionSerializer.ToV2(stored.InputsJson));
+        Assert.Equal(PredictionSerializer.Tensors(record.Outputs), PredictionSerializer.ToV2(stored.OutputsJson));
+        Assert.Equal(PredictionSerializer.ToStored(record).Features, stored.Features);
+    }
+
+    [Fact]
+    public void Every_numeric_datatype_packs_and_reads_back_as_exactly_its_json()
+    {
+        // Extreme and non-finite values, FP16, an empty tensor; BOOL and BYTES left out (they are never packed).
+        var numeric = SomeTensors.EveryDatatype().Where(t => t.Datatype is not (TensorDatatype.Bool or TensorDatatype.Bytes)).ToList();
+
+        var packed = PredictionSerializer.StoredTensors(numeric, compactElements: 1_024);
+
+        Assert.StartsWith("~1", packed, StringComparison.Ordinal);
+        Assert.Equal(PredictionSerializer.Tensors(numeric), PredictionSerializer.ToV2(packed));
+    }
+
+    [Fact]
+    public void The_packed_form_holds_names_datatypes_shapes_and_little_endian_bytes_as_base64()
+    {
+        var packed = PredictionSerializer.StoredTensors([new NamedTensor("x", TensorDatatype.Int32, [2], new[] { 1, 258 })], compactElements: 1_024);
+
+        // 1 tensor; name of 1 byte "x"; INT32 = 7; rank 1; dimension 2 as zigzag 4; 2 elements; 01 00 00 00 02 01 00 00.
+        Assert.Equal("~1AQF4BwEEAgEAAAACAQAA", packed);
+    }
+
+    [Fact]
+    public void Lists_with_text_or_boolean_tensors_or_a_tensor_at_the_threshold_and_empty_lists_are_not_packed()
+    {
+        NamedTensor small = new("x", TensorDatatype.Fp32, [1], new[] { 1f });
+        IReadOnlyList<NamedTensor>[] lists =
+        [
+            [small, new NamedTensor("t", TensorDatatype.Bytes, [1], new[] { "a" })],
+            [small, new NamedTensor("b", TensorDatatype.Bool, [1], new[] { true })],
+            [small, new NamedTensor("big", TensorDatatype.Fp32, [4], new float[4])],
+            [],
+        ];
+
+        Assert.All(lists, list => Assert.False(PredictionSerializer.StoredTensors(list, compactElements: 4).StartsWith('~')));
+        Assert.Equal(PredictionSerializer.Tensors([small]), PredictionSerializer.StoredTensors([small], compactElements: 0));
+    }
+
+    [Theory]
+    [InlineData("~1")]
+    [InlineData("~1AQF4BwEEAgEAAAACAQ")]
+    [InlineData("~1AQF4BwEEAgEAAAACAQAAAA==")]
+    [InlineData("~1AQF4DAEEAgEAAAACAQAA")]
+    [InlineData("~1 not base64")]
+    public void Malformed_packed_text_is_refused_as_invalid_data(string stored) =>
+        Assert.Throws<InvalidDataException>(() => PredictionSerializer.ToV2(stored));
 }

@@ -100,18 +100,51 @@ public abstract class PredictionStoreContract<TBackend> : StoreContract<TBackend
         await store.WriteBatchAsync(
             [compact, compact with { Id = "c2", Features = null }, PredictionSerializer.ToStored(record with { Id = "old" }) with { Features = null }], Ct);
 
-        var read = await store.QueryAsync(new PredictionQuery("images", Limit: 10), Ct);
-        Assert.Equal(["c1", "c2", "old"], read.Select(p => p.Id));
-        Assert.All(read, p => Assert.Equal((v2, v2), (p.InputsJson, p.OutputsJson)));
+        await AssertReadBackAsV2Async(store, "images", ["c1", "c2", "old"], ["c2", "old"], v2, v2);
+    }
 
-        await Backend.Feedback().UpsertAsync([new FeedbackRecord("images", "c1", "cat", "api", "key_p", T0)], Ct);
-        var labeled = Assert.Single(await Backend.Feedback().QueryLabeledAsync("images", null, 10, Ct));
-        Assert.Equal((v2, v2), (labeled.Prediction.InputsJson, labeled.Prediction.OutputsJson));
+    // Every reader of a model's rows (queries, labeled predictions, monitoring's JSON rows) gets the V2 JSON given; the first
+    // row is labeled for the feedback join. Returns the monitoring window.
+    private async Task<MonitoredWindow> AssertReadBackAsV2Async(
+        Warden.Core.Storage.IPredictionStore store, string model, string[] ids, string[] monitoredFromJson, string inputs, string outputs)
+    {
+        var read = await store.QueryAsync(new PredictionQuery(model, Limit: 10), Ct);
+        Assert.Equal(ids, read.Select(p => p.Id));
+        Assert.All(read, p => Assert.Equal((inputs, outputs), (p.InputsJson, p.OutputsJson)));
 
-        var range = await store.SequenceRangeAsync("images", null, Ct);
-        var window = await store.QueryMonitoredAsync(new MonitoredQuery("images", "1", null, range!.Value.First - 1, range.Value.Last, true), Ct);
-        Assert.Equal(["c2", "old"], window.Rows.Select(r => r.Id));
-        Assert.All(window.Rows, r => Assert.Equal((v2, v2), (r.InputsJson, r.OutputsJson)));
+        await Backend.Feedback().UpsertAsync([new FeedbackRecord(model, ids[0], "1", "api", "key_p", T0)], Ct);
+        var labeled = Assert.Single(await Backend.Feedback().QueryLabeledAsync(model, null, 10, Ct));
+        Assert.Equal((inputs, outputs), (labeled.Prediction.InputsJson, labeled.Prediction.OutputsJson));
+
+        var range = await store.SequenceRangeAsync(model, null, Ct);
+        var window = await store.QueryMonitoredAsync(new MonitoredQuery(model, "1", null, range!.Value.First - 1, range.Value.Last, true), Ct);
+        Assert.Equal(monitoredFromJson, window.Rows.Select(r => r.Id));
+        Assert.All(window.Rows, r => Assert.Equal((inputs, outputs), (r.InputsJson, r.OutputsJson)));
+        return window;
+    }
+
+    [Fact]
+    public async Task Packed_tabular_rows_read_back_as_v2_json_beside_rows_stored_as_json_sealed_or_not()
+    {
+        var key = Convert.ToBase64String(Enumerable.Range(3, 32).Select(i => (byte)i).ToArray());
+        using var cipher = new PayloadCipher(Options.Create(new PrivacyOptions
+        {
+            Encryption = new PayloadProtectionOptions { ActiveKeyId = 1, Keys = new Dictionary<string, string> { ["1"] = key } },
+        }));
+        NamedTensor[] outputs = [new("label", TensorDatatype.Int64, [1], new[] { 1L }), new("probabilities", TensorDatatype.Fp32, [1, 2], new[] { 0.25f, 0.75f })];
+        var record = new PredictionRecord("t1", T0, "tabular", "1", "key_p", null, SomeTensors.TabularRow(), outputs, null, 0.5);
+        var packed = PredictionSerializer.ToStored(record, new PredictionLogOptions());
+        Assert.StartsWith("~1", packed.InputsJson, StringComparison.Ordinal);
+        var (inputs, output) = (PredictionSerializer.Tensors(record.Inputs), PredictionSerializer.Tensors(outputs));
+
+        // t2 has no monitoring vector, so monitoring reads its payloads; "old" was stored as JSON, as every row was before;
+        // "sealed" goes through payload encryption.
+        await Backend.Predictions().WriteBatchAsync(
+            [packed, packed with { Id = "t2", Features = null }, PredictionSerializer.ToStored(record with { Id = "old" }) with { Features = null }], Ct);
+        await new SqlPredictionStore(Backend.Shared, cipher).WriteBatchAsync([packed with { Id = "sealed", Features = null }], Ct);
+
+        var window = await AssertReadBackAsV2Async(new SqlPredictionStore(Backend.Shared, cipher), "tabular", ["t1", "t2", "old", "sealed"], ["t2", "old", "sealed"], inputs, output);
+        Assert.Equal([0.221f], window.Blocks.SelectMany(b => b.Rows.Select(r => (float)b.Input(0, r))));
     }
 
     [Fact]
