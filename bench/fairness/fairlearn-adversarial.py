@@ -12,7 +12,7 @@ compare against the `fl-eg` rows (Fairlearn's ExponentiatedGradient) of DIR/resu
   /usr/bin/python3 bench/fairness/fairlearn-adversarial.py DIR --table      # the Markdown table again
 
 Results go to DIR/adversarial.json (the fl-eg rows copied beside them for the table). Needs numpy, pandas,
-scikit-learn, PyTorch (Debian: apt-get install python3-torch) and a Fairlearn with `fairlearn.adversarial` (0.8 or later;
+scikit-learn, scipy, PyTorch (Debian: apt-get install python3-torch) and a Fairlearn with `fairlearn.adversarial` (0.8 or later;
 FAIRLEARN_SRC may point at a folder holding a fairlearn/ source tree).
 """
 import argparse
@@ -56,19 +56,10 @@ def load_reference():
     return ref
 
 
-def import_adversarial():
-    src = os.environ.get("FAIRLEARN_SRC")
-    if src:
-        if not os.path.isdir(os.path.join(src, "fairlearn")):
-            fail(f"FAIRLEARN_SRC={src} has no fairlearn/ package folder")
-        sys.path.insert(0, src)
-    try:
-        import numpy  # noqa: F401
-        import pandas  # noqa: F401
-        import sklearn  # noqa: F401
-    except ImportError as e:
-        fail(f"{e}: needs numpy, pandas and scikit-learn (Debian: apt-get install python3-sklearn python3-pandas; "
-             f"run with /usr/bin/python3)")
+def import_adversarial(ref):
+    # fairlearn-reference.py's import check: FAIRLEARN_SRC first on sys.path, numpy/pandas/scikit-learn/scipy present,
+    # Fairlearn importable (it exits with a message otherwise).
+    ref.import_fairlearn()
     try:
         import torch
     except ImportError as e:
@@ -90,7 +81,7 @@ def name_of(variant):
 
 
 def run(args, ref):
-    fairlearn, torch, AdversarialFairnessClassifier = import_adversarial()
+    fairlearn, torch, AdversarialFairnessClassifier = import_adversarial(ref)
     import numpy as np
     torch.set_num_threads(1)
     with open(os.path.join(args.dir, "results.json")) as f:
